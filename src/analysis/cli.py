@@ -1,0 +1,144 @@
+"""The ``analysis`` command.
+
+::
+
+    analysis run    [--period YYYY-MM] [--namnd ID ...] [--data-dir DIR] [--reports-dir DIR]
+                    [--format html,pdf,xlsx] [--workers N]
+    analysis export --period YYYY-MM --out FILE.xlsx [--data-dir DIR]
+    analysis check  [--data-dir DIR]            validate data/raw and refresh data/processed
+    analysis sample [--data-dir DIR] [--force]  write the sample kommun to DIR/raw
+
+Without ``--period``, ``run`` and ``export`` use the latest delår (April, August or
+December) that the ledger covers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import AnalysisError, ConfigurationError, InputError
+from .period import Period, latest_delar
+
+
+def _period_arg(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ConfigurationError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="analysis",
+        description="Delårsrapporter för kommunens nämnder: budget, sjukfrånvaro och befolkning.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    def data_dir(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", type=Path, default=Path("data"),
+                       help="mappen med raw/ och processed/ (standard: data)")
+
+    run = sub.add_parser("run", help="kör rapportnotebooks för en period (HTML, PDF, Excel)")
+    run.add_argument("--period", type=_period_arg,
+                     help="rapportmånad ÅÅÅÅ-MM (standard: senaste delåret i data)")
+    run.add_argument("--namnd", nargs="+", metavar="ID", help="bara dessa nämnder (id)")
+    data_dir(run)
+    run.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    run.add_argument("--format", default="html,pdf,xlsx",
+                     help="kommaseparerad lista av html, pdf, xlsx (standard: alla)")
+    run.add_argument("--workers", type=int, default=None,
+                     help="antal parallella processer (standard: antal kärnor)")
+    run.add_argument("--timeout", type=int, default=600, help="sekunder per notebook")
+
+    export = sub.add_parser("export", help="nyckeltabellerna som Excel, utan notebooks")
+    export.add_argument("--period", type=_period_arg,
+                        help="rapportmånad ÅÅÅÅ-MM (standard: senaste delåret i data)")
+    export.add_argument("--out", type=Path, required=True, help="Excel-fil att skriva")
+    export.add_argument("--horizon", type=int, default=10,
+                        help="antal prognosår i bladet befolkning (standard: 10)")
+    data_dir(export)
+
+    check = sub.add_parser("check", help="validera data/raw och uppdatera data/processed")
+    data_dir(check)
+
+    sample = sub.add_parser("sample", help="skriv exempelkommunen till DATA_DIR/raw")
+    data_dir(sample)
+    sample.add_argument("--force", action="store_true",
+                        help="skriv över befintliga filer i raw/")
+    return parser
+
+
+def _default_period(data) -> Period:
+    return latest_delar(data.last_period)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .dataset import load_data
+    from .export import export_workbook
+
+    data = load_data(args.data_dir)
+    period = args.period or _default_period(data)
+    out = export_workbook(data, period, args.out, horizon=args.horizon)
+    print(f"Skrev {out} ({period.label}).")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .dataset import load_data
+
+    data = load_data(args.data_dir)
+    print(f"Indata i {data.raw_dir} är giltiga.")
+    for kind, frame in data.frames.items():
+        if frame is None:
+            continue
+        files = len(data.sources.get(kind, {}))
+        state = "inläst" if kind in data.rebuilt else "från cache"
+        print(f"  {kind:<14} {len(frame):>10,} rader  {files} fil(er)  {state}".replace(",", " "))
+    print(f"Senaste månad med utfall: {data.last_period}; senaste delår: "
+          f"{_default_period(data).label}.")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .sample.writer import write_sample
+
+    raw = args.data_dir / "raw"
+    if (raw / "organisation.csv").exists() and not args.force:
+        raise ConfigurationError(
+            f"{raw} innehåller redan data; rådata skrivs aldrig över utan --force.")
+    written = write_sample(raw)
+    print(f"Skrev exempelkommunen: {len(written)} filer i {raw}.")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_reports
+
+    return run_reports(
+        period=args.period, namnder=args.namnd, data_dir=args.data_dir,
+        reports_dir=args.reports_dir, formats=args.format, workers=args.workers,
+        timeout=args.timeout)
+
+
+COMMANDS = {"run": cmd_run, "export": cmd_export, "check": cmd_check, "sample": cmd_sample}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as e:
+        print(f"analysis {args.command}: indata kunde inte läsas; inget har skrivits.\n{e}",
+              file=sys.stderr)
+        return 2
+    except AnalysisError as e:
+        print(f"analysis {args.command}: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Driftsredovisning: utfall against periodised budget and the full-year forecast.
+
+All amounts inside the package are in the report sign (revenues +, costs −, net cost
+negative) and every ``avvikelse`` is positive when better than budget. Functions return
+kronor-exact floats in tkr; rounding is for display only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .period import Period
+
+DRIFTSREDOVISNING_COLUMNS = [
+    "namnd", "utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
+    "budget_helar", "avvikelse_helar", "prognos_foregaende", "prognos_forandring",
+]
+
+
+def periodisation_weights(data: Dataset, year: int, units: list[str], typ: str = "drift"
+                          ) -> pd.DataFrame:
+    """Monthly budget weights (units × months 1–12); twelfths where the file has no rows."""
+    weights = pd.DataFrame(1.0 / 12, index=pd.Index(units, name="namnd"),
+                           columns=pd.RangeIndex(1, 13, name="manad"))
+    per = data.frames.get("periodisering")
+    if per is not None and len(per):
+        rows = per[(per["ar"] == year) & (per["typ"] == typ) & per["namnd"].isin(units)]
+        if len(rows):
+            given = rows.pivot_table(index="namnd", columns="manad", values="andel",
+                                     aggfunc="sum").reindex(columns=range(1, 13), fill_value=0.0)
+            weights.loc[given.index] = given.fillna(0.0).to_numpy()
+    return weights
+
+
+def annual_budget_kr(data: Dataset, year: int, typ: str = "drift") -> pd.Series:
+    """Annual budget per unit in kronor, report sign."""
+    b = data.frames["budget"]
+    rows = b[(b["ar"] == year) & (b["typ"] == typ)]
+    return rows.groupby("namnd", sort=False)["belopp_kr"].sum()
+
+
+def utfall_kr(data: Dataset, months: list[int]) -> pd.Series:
+    """Σ utfall per unit over the given period codes (yyyymm), kronor, report sign."""
+    u = data.frames["utfall"]
+    sel = u["period"].isin(months)
+    return u.loc[sel].groupby("namnd", sort=False)["belopp_kr"].sum()
+
+
+def prognoses_kr(data: Dataset, year: int, month: int, typ: str = "drift") -> pd.DataFrame:
+    """The latest and the previous forecast at or before ``month`` per unit (kronor).
+
+    Returns a frame indexed by unit with columns ``senaste``, ``senaste_manad``,
+    ``foregaende`` and ``foregaende_manad`` (NaN when absent). Several rows for the
+    same unit and month (e.g. per verksamhet) are summed.
+    """
+    p = data.frames["prognos"]
+    rows = p[(p["ar"] == year) & (p["typ"] == typ) & (p["prognosmanad"] <= month)]
+    per_month = rows.groupby(["namnd", "prognosmanad"], sort=True)["belopp_kr"].sum().reset_index()
+    per_month = per_month.sort_values(["namnd", "prognosmanad"])
+    out = {}
+    for unit, grp in per_month.groupby("namnd", sort=False):
+        vals = grp["belopp_kr"].to_numpy()
+        months = grp["prognosmanad"].to_numpy()
+        out[unit] = (vals[-1], months[-1],
+                     vals[-2] if len(vals) > 1 else np.nan,
+                     months[-2] if len(vals) > 1 else np.nan)
+    return pd.DataFrame.from_dict(out, orient="index",
+                                  columns=["senaste", "senaste_manad", "foregaende",
+                                           "foregaende_manad"])
+
+
+def compute_driftsredovisning(data: Dataset, period: Period | str) -> pd.DataFrame:
+    """The driftsredovisning of every nämnd and finans unit, plus ``Totalt`` (tkr).
+
+    Exactly the export sheet ``driftsredovisning`` of the data contract: one row per
+    unit of ``typ`` ``namnd`` (register order), then the ``finans`` units, then
+    ``Totalt``, whose ``prognos_helar`` counts a unit without a forecast at its budget.
+    """
+    period = Period.parse(period)
+    register = data.register
+    units = register.namnder + register.finans
+    u = utfall_kr(data, period.month_codes).reindex(units, fill_value=0.0)
+    annual = annual_budget_kr(data, period.year).reindex(units, fill_value=0.0)
+    weights = periodisation_weights(data, period.year, units)
+    share = weights.loc[:, 1:period.month].sum(axis=1)
+    budget_period = annual * share
+    prog = prognoses_kr(data, period.year, period.month).reindex(units)
+
+    frame = pd.DataFrame({
+        "namnd": units,
+        "utfall_period": u.to_numpy() / 1000,
+        "budget_period": budget_period.to_numpy() / 1000,
+        "prognos_helar": prog["senaste"].to_numpy() / 1000,
+        "budget_helar": annual.to_numpy() / 1000,
+        "prognos_foregaende": prog["foregaende"].to_numpy() / 1000,
+    })
+    frame["avvikelse_period"] = frame["utfall_period"] - frame["budget_period"]
+    frame["avvikelse_helar"] = frame["prognos_helar"] - frame["budget_helar"]
+    frame["prognos_forandring"] = frame["prognos_helar"] - frame["prognos_foregaende"]
+
+    total = {
+        "namnd": "Totalt",
+        "utfall_period": frame["utfall_period"].sum(),
+        "budget_period": frame["budget_period"].sum(),
+        "prognos_helar": frame["prognos_helar"].fillna(frame["budget_helar"]).sum(),
+        "budget_helar": frame["budget_helar"].sum(),
+        "prognos_foregaende": np.nan,
+        "prognos_forandring": np.nan,
+    }
+    total["avvikelse_period"] = total["utfall_period"] - total["budget_period"]
+    total["avvikelse_helar"] = total["prognos_helar"] - total["budget_helar"]
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    return frame[DRIFTSREDOVISNING_COLUMNS]

@@ -1,0 +1,584 @@
+"""Loaders for every input file of the data contract.
+
+Each kind of file (``utfall``, ``budget``, ``sjukfranvaro`` …) has a parser that turns
+the raw cells into a tidy, typed frame and rejects what it cannot trust with an
+:class:`~analysis.errors.InputError` naming file, line and column. Amounts are
+converted once, here, from the accounting sign of the ekonomisystem (costs +,
+revenues −) to the package's report sign (revenues +, costs −): column ``belopp_kr``.
+
+Several files of one kind (``utfall_2022.csv``, ``utfall_2023.csv``) are read together;
+their periods (or years) must not overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+from .readers import RawTable, parse_numbers, parse_periods, read_table, require_columns
+from .register import Register, name_key
+
+#: File endings read as input (CSV, gzip-compressed CSV, Excel).
+SUFFIXES = (".csv", ".csv.gz", ".txt", ".xlsx")
+
+#: Tolerance for periodisation weights summing to 1.
+WEIGHT_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of input file: where it lives and how it is parsed."""
+
+    name: str
+    folder: str
+    required: bool
+    columns: tuple[str, ...]            # required columns (normalised names)
+    optional: tuple[str, ...]           # optional columns the parser understands
+    split_key: str | None               # column whose values must not overlap between files
+    parser: Callable[[RawTable, Register], pd.DataFrame]
+
+    def files(self, raw_dir: Path) -> list[Path]:
+        folder = raw_dir / self.folder if self.folder else raw_dir
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in sorted(folder.iterdir()):
+            lower = path.name.lower()
+            if not path.is_file() or lower.startswith((".", "~$")):
+                continue
+            if not lower.startswith(self.name):
+                continue
+            if any(lower.endswith(s) for s in SUFFIXES):
+                found.append(path)
+        return found
+
+
+# --- small parsing helpers --------------------------------------------------------------
+
+def _text(table: RawTable, column: str) -> pd.Series:
+    return table.data[column].astype(str)
+
+
+def _problem_rows(table: RawTable, mask: np.ndarray, column: str, message: str | Callable[[str], str]
+                  ) -> list[Problem]:
+    idx = np.flatnonzero(mask)
+    values = table.data[column].to_numpy() if column in table.data else None
+    out = []
+    for i in idx[:50]:
+        msg = message(str(values[i])) if callable(message) else message
+        out.append(Problem(table.file, msg, int(table.lines[i]), table.original.get(column, column)))
+    if len(idx) > 50:
+        out.append(Problem(table.file, f"... samma fel på ytterligare {len(idx) - 50} rader.",
+                           column=table.original.get(column, column)))
+    return out
+
+
+def _check(problems: list[Problem]) -> None:
+    if problems:
+        raise InputError(problems)
+
+
+def _enum(table: RawTable, column: str, mapping: dict[str, str], expected: str,
+          default: str | None = None) -> tuple[np.ndarray, list[Problem]]:
+    """Map free-text codes (case/whitespace-insensitive) to canonical values."""
+    if column not in table.data:
+        return np.full(len(table.data), default, dtype=object), []
+    raw = _text(table, column)
+    keys = raw.map(lambda v: name_key(v).replace("ä", "a").replace("å", "a").replace("ö", "o"))
+    canon = {name_key(k).replace("ä", "a").replace("å", "a").replace("ö", "o"): v
+             for k, v in mapping.items()}
+    out = keys.map(canon)
+    if default is not None:
+        out = out.where(raw != "", default)
+    bad = out.isna().to_numpy()
+    problems = _problem_rows(table, bad, column,
+                             lambda v: f"'{v}' är inte ett giltigt värde; förväntade {expected}.")
+    return out.to_numpy(dtype=object), problems
+
+
+def _konto(table: RawTable, column: str = "konto") -> tuple[np.ndarray, list[Problem]]:
+    raw = _text(table, column)
+    ok = raw.str.fullmatch(r"\d{3,5}").to_numpy()
+    problems = _problem_rows(table, ~ok, column, lambda v: f"'{v}' är inget konto; förväntade ett "
+                             "Kommun-Bas-konto med 3–5 siffror, t.ex. 4010.")
+    values = pd.to_numeric(raw.where(ok, "0")).to_numpy(dtype=np.int32)
+    return values, problems
+
+
+def konto_key(konto: np.ndarray | pd.Series) -> np.ndarray:
+    """Accounts normalised to five digits for range lookups: 301 → 30100, 4010 → 40100."""
+    k = np.asarray(konto, dtype=np.int64)
+    digits = np.floor(np.log10(np.maximum(k, 1))).astype(np.int64) + 1
+    return k * 10 ** np.maximum(5 - digits, 0)
+
+
+def _numbers(table: RawTable, column: str, problems: list[Problem], **kw) -> np.ndarray:
+    try:
+        return parse_numbers(table, column, **kw)
+    except InputError as e:
+        problems.extend(e.problems)
+        return np.zeros(len(table.data))
+
+
+def _periods(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
+    try:
+        return parse_periods(table, column)
+    except InputError as e:
+        problems.extend(e.problems)
+        return np.full(len(table.data), 190001, dtype=np.int64)
+
+
+def _units(table: RawTable, register: Register, column: str, problems: list[Problem]) -> pd.Series:
+    try:
+        return register.resolve_column(table.data[column], file=table.file,
+                                       column=table.original.get(column, column), lines=table.lines)
+    except InputError as e:
+        problems.extend(e.problems)
+        return pd.Series([""] * len(table.data), index=table.data.index, dtype=object)
+
+
+def _extras(table: RawTable, frame: pd.DataFrame, known: tuple[str, ...]) -> pd.DataFrame:
+    """Keep extra columns (drill-down) as text."""
+    for col in table.columns:
+        if col not in known and col not in frame:
+            frame[col] = table.data[col].astype(str).to_numpy()
+    return frame
+
+
+def _year(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
+    return _numbers(table, column, problems, integer=True, minimum=1900, maximum=2200).astype(np.int16)
+
+
+def _month(table: RawTable, column: str, problems: list[Problem], *, allow_empty: bool = False
+           ) -> np.ndarray:
+    return _numbers(table, column, problems, integer=True, minimum=1, maximum=12,
+                    allow_empty=allow_empty)
+
+
+_TYP = {"drift": "drift", "investering": "investering", "inv": "investering"}
+
+
+# --- economy ----------------------------------------------------------------------------
+
+def parse_utfall(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    period = _periods(table, "period", problems)
+    namnd = _units(table, register, "namnd", problems)
+    konto, p = _konto(table)
+    problems += p
+    belopp = _numbers(table, "belopp", problems)
+    _check(problems)
+    frame = pd.DataFrame({
+        "period": period.astype(np.int32),
+        "namnd": namnd.to_numpy(dtype=object),
+        "konto": konto,
+        "belopp_kr": -belopp,
+    })
+    for col in ("verksamhet", "ansvar", "projekt"):
+        if col in table.data:
+            frame[col] = table.data[col].astype(str).to_numpy()
+    return _extras(table, frame, ("period", "namnd", "konto", "belopp"))
+
+
+def parse_budget(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    ar = _year(table, "ar", problems)
+    namnd = _units(table, register, "namnd", problems)
+    konto, p = _konto(table)
+    problems += p
+    belopp = _numbers(table, "belopp", problems)
+    typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
+    problems += p
+    _check(problems)
+    frame = pd.DataFrame({"ar": ar, "namnd": namnd.to_numpy(dtype=object), "konto": konto,
+                          "typ": typ, "belopp_kr": -belopp})
+    for col in ("verksamhet", "projekt"):
+        if col in table.data:
+            frame[col] = table.data[col].astype(str).to_numpy()
+    return _extras(table, frame, ("ar", "namnd", "konto", "belopp", "typ"))
+
+
+def parse_prognos(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    ar = _year(table, "ar", problems)
+    manad = _month(table, "prognosmanad", problems)
+    namnd = _units(table, register, "namnd", problems)
+    belopp = _numbers(table, "belopp", problems)
+    typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
+    problems += p
+    _check(problems)
+    frame = pd.DataFrame({"ar": ar, "prognosmanad": manad.astype(np.int8),
+                          "namnd": namnd.to_numpy(dtype=object), "typ": typ, "belopp_kr": -belopp})
+    return _extras(table, frame, ("ar", "prognosmanad", "namnd", "belopp", "typ"))
+
+
+def parse_periodisering(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    ar = _year(table, "ar", problems)
+    namnd = _units(table, register, "namnd", problems)
+    manad = _month(table, "manad", problems)
+    andel = _numbers(table, "andel", problems, minimum=0)
+    typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
+    problems += p
+    _check(problems)
+    frame = pd.DataFrame({"ar": ar, "namnd": namnd.to_numpy(dtype=object), "typ": typ,
+                          "manad": manad.astype(np.int8), "andel": andel,
+                          "_line": table.lines})
+    dup = frame.duplicated(["ar", "namnd", "typ", "manad"], keep="first").to_numpy()
+    problems += _problem_rows(table, dup, "manad",
+                              "månaden förekommer redan för samma år och nämnd.")
+    sums = frame.groupby(["ar", "namnd", "typ"], sort=False).agg(
+        andel=("andel", "sum"), line=("_line", "min"))
+    for (year, unit, typ_), row in sums.iterrows():
+        if abs(row.andel - 1.0) > WEIGHT_TOLERANCE:
+            what = "" if typ_ == "drift" else f" ({typ_})"
+            problems.append(Problem(
+                table.file,
+                f"andelarna för {register.namn(unit)} {year}{what} summerar till "
+                f"{row.andel:.6f}".replace(".", ",") + "; de måste summera till 1 (±1e-6). "
+                "Utan rader för nämnden periodiseras budgeten i tolftedelar.",
+                int(row.line), table.original.get("andel", "andel")))
+    _check(problems)
+    return frame.drop(columns="_line")
+
+
+def parse_investeringar(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    period = _periods(table, "period", problems)
+    namnd = _units(table, register, "namnd", problems)
+    belopp = _numbers(table, "belopp", problems)
+    _check(problems)
+    frame = pd.DataFrame({"period": period.astype(np.int32), "namnd": namnd.to_numpy(dtype=object),
+                          "projekt": table.data["projekt"].astype(str).to_numpy(),
+                          "belopp_kr": -belopp})
+    return _extras(table, frame, ("period", "namnd", "projekt", "belopp"))
+
+
+_JA_NEJ = {"ja": True, "j": True, "x": True, "1": True, "true": True, "sant": True,
+           "nej": False, "n": False, "0": False, "false": False, "falskt": False, "": False}
+
+
+def parse_kontoplan(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    fran, p = _konto(table, "konto_fran")
+    problems += p
+    till, p = _konto(table, "konto_till")
+    problems += p
+    grupp = _text(table, "grupp")
+    problems += _problem_rows(table, (grupp == "").to_numpy(), "grupp",
+                              "grupp saknas; ange raden i rapporten kontona hör till.")
+    intern, p = _enum(table, "intern", {k: k for k in _JA_NEJ}, "ja eller nej", default="nej")
+    problems += p
+    _check(problems)
+    intern_bool = np.array([_JA_NEJ.get(str(v), False) for v in intern], dtype=bool)
+    lo = konto_key(fran)
+    # the end of a range covers every longer account that starts with it: 3999 → 39999
+    k = np.asarray(till, dtype=np.int64)
+    digits = np.floor(np.log10(np.maximum(k, 1))).astype(np.int64) + 1
+    hi = (k + 1) * 10 ** np.maximum(5 - digits, 0) - 1
+    bad = lo > hi
+    problems += _problem_rows(table, bad, "konto_till", "konto_till är mindre än konto_fran.")
+    _check(problems)
+    frame = pd.DataFrame({"konto_fran": fran, "konto_till": till, "grupp": grupp.to_numpy(),
+                          "intern": intern_bool, "_lo": lo, "_hi": hi, "_line": table.lines})
+    order = frame.sort_values("_lo")
+    overlap = order["_lo"].to_numpy()[1:] <= order["_hi"].to_numpy()[:-1]
+    for i in np.flatnonzero(overlap):
+        a, b = order.iloc[i], order.iloc[i + 1]
+        problems.append(Problem(table.file, f"kontointervallen {a.konto_fran}–{a.konto_till} (rad "
+                                f"{a._line}) och {b.konto_fran}–{b.konto_till} överlappar.",
+                                int(b._line), table.original.get("konto_fran", "konto_fran")))
+    _check(problems)
+    return _extras(table, frame.drop(columns="_line"),
+                   ("konto_fran", "konto_till", "grupp", "intern"))
+
+
+# --- personnel --------------------------------------------------------------------------
+
+_PERSONNUMMER = re.compile(r"^(19|20)?\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
+                           r"[-+]?\d{4}$")
+_KON = {"k": "K", "kvinna": "K", "kvinnor": "K", "f": "K", "m": "M", "man": "M", "män": "M"}
+
+
+def looks_like_personnummer(values: pd.Series) -> np.ndarray:
+    """True where a value has the shape of a personnummer or samordningsnummer."""
+    cleaned = values.astype(str).str.replace(r"\s", "", regex=True)
+    return cleaned.str.match(_PERSONNUMMER).to_numpy(dtype=bool)
+
+
+def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    period = _periods(table, "period", problems)
+    anstalld = _text(table, "anstalld")
+    pnr = looks_like_personnummer(anstalld)
+    if pnr.any():
+        # Never echo the value: it is personal data.
+        problems += _problem_rows(
+            table, pnr, "anstalld",
+            "värdet ser ut som ett personnummer (visas inte här). Kolumnen anstalld ska innehålla "
+            "ett pseudonymt anställnings-id, aldrig personnummer; exportera om filen från "
+            "personalsystemet med pseudonymiserade id:n.")
+    empty = (anstalld == "").to_numpy()
+    problems += _problem_rows(table, empty, "anstalld", "anställnings-id saknas.")
+    try:
+        forv = register.resolve_forvaltning_column(
+            table.data["forvaltning"], file=table.file,
+            column=table.original.get("forvaltning", "forvaltning"), lines=table.lines)
+    except InputError as e:
+        problems += e.problems
+        forv = pd.Series([""] * len(table.data))
+    kon, p = _enum(table, "kon", _KON, "K eller M")
+    problems += p
+    fodelsear = _numbers(table, "fodelsear", problems, integer=True, minimum=1900, maximum=2200)
+    ordt = _numbers(table, "ordinarie_tid_h", problems, minimum=0, maximum=744)
+    sjuk = _numbers(table, "sjuk_h", problems, minimum=0, maximum=744)
+    lang = _numbers(table, "sjuk_h_langtid", problems, minimum=0, maximum=744)
+    dagar = _numbers(table, "sjukdagar", problems, integer=True, minimum=0, maximum=31)
+    has_kort = "sjuk_h_kort" in table.data
+    kort = (_numbers(table, "sjuk_h_kort", problems, minimum=0, maximum=744, allow_empty=True)
+            if has_kort else np.full(len(table.data), np.nan))
+    _check(problems)
+    eps = 1e-6
+    year = period // 100
+    problems += _problem_rows(table, sjuk > ordt + eps, "sjuk_h",
+                              lambda v: f"sjuk_h {v} är större än ordinarie_tid_h på samma rad; "
+                              "sjukfrånvaron kan inte överstiga den schemalagda tiden.")
+    problems += _problem_rows(table, lang > sjuk + eps, "sjuk_h_langtid",
+                              "sjuk_h_langtid är större än sjuk_h; den är en del av sjuk_h.")
+    problems += _problem_rows(table, np.nan_to_num(kort) > sjuk + eps, "sjuk_h_kort",
+                              "sjuk_h_kort är större än sjuk_h; den är en del av sjuk_h.")
+    problems += _problem_rows(table, np.nan_to_num(kort) + lang > sjuk + eps, "sjuk_h_kort",
+                              "sjuk_h_kort + sjuk_h_langtid är större än sjuk_h.")
+    age = year - fodelsear
+    problems += _problem_rows(table, (age < 13) | (age > 100), "fodelsear",
+                              lambda v: f"födelseåret {v} ger en orimlig ålder för en anställd.")
+    days_in_month = pd.PeriodIndex.from_fields(year=year, month=period % 100, freq="M").days_in_month
+    problems += _problem_rows(table, dagar > np.asarray(days_in_month), "sjukdagar",
+                              lambda v: f"{v} sjukdagar är fler än dagarna i månaden.")
+    _check(problems)
+    frame = pd.DataFrame({
+        "period": period.astype(np.int32),
+        "anstalld": pd.Categorical(anstalld.to_numpy()),
+        "forvaltning": pd.Categorical(forv.to_numpy(), categories=register.forvaltningar),
+        "kon": pd.Categorical(kon, categories=["K", "M"]),
+        "fodelsear": fodelsear.astype(np.int16),
+        "ordinarie_tid_h": ordt,
+        "sjuk_h": sjuk,
+        "sjuk_h_langtid": lang,
+        "sjukdagar": dagar.astype(np.int16),
+        "sjuk_h_kort": kort,
+    })
+    return frame
+
+
+# --- population -------------------------------------------------------------------------
+
+_OMRADE = {"inom_lanet": "inom_lanet", "inom länet": "inom_lanet", "inomlanet": "inom_lanet",
+           "lanet": "inom_lanet",
+           "annat_lan": "annat_lan", "annat län": "annat_lan", "övriga sverige": "annat_lan",
+           "utlandet": "utlandet", "utland": "utlandet", "annat land": "utlandet"}
+_RIKTNING = {"in": "in", "inflyttning": "in", "inflyttade": "in",
+             "ut": "ut", "utflyttning": "ut", "utflyttade": "ut"}
+
+
+def _alder(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
+    raw = _text(table, column)
+    # SCB writes the open group as '100+' and ages as '23 år'
+    cleaned = raw.str.replace(r"\s*(år|\+)\s*$", "", regex=True).str.strip()
+    table.data[column] = cleaned
+    values = _numbers(table, column, problems, integer=True, minimum=0, maximum=130)
+    table.data[column] = raw
+    return np.minimum(values, 100).astype(np.int16)
+
+
+def _population_common(table: RawTable, problems: list[Problem]) -> dict[str, np.ndarray]:
+    cols: dict[str, np.ndarray] = {"ar": _year(table, "ar", problems)}
+    if "manad" in table.data:
+        m = _month(table, "manad", problems, allow_empty=True)
+        cols["manad"] = pd.Series(m).astype("Int64").array
+    else:
+        cols["manad"] = pd.array([pd.NA] * len(table.data), dtype="Int64")
+    return cols
+
+
+def parse_folkmangd(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    cols = _population_common(table, problems)
+    kon, p = _enum(table, "kon", _KON, "K eller M")
+    problems += p
+    alder = _alder(table, "alder", problems)
+    antal = _numbers(table, "antal", problems, minimum=0)
+    _check(problems)
+    frame = pd.DataFrame({**cols, "kon": kon, "alder": alder, "antal": antal})
+    frame["manad"] = frame["manad"].fillna(12).astype(np.int8)  # no month = 31 December
+    return frame
+
+
+def parse_fodda(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    cols = _population_common(table, problems)
+    mor = _alder(table, "moderns_alder", problems)
+    kon, p = _enum(table, "kon", _KON, "K eller M")
+    problems += p
+    antal = _numbers(table, "antal", problems, minimum=0)
+    _check(problems)
+    return pd.DataFrame({**cols, "moderns_alder": mor, "kon": kon, "antal": antal})
+
+
+def parse_doda(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    cols = _population_common(table, problems)
+    kon, p = _enum(table, "kon", _KON, "K eller M")
+    problems += p
+    alder = _alder(table, "alder", problems)
+    antal = _numbers(table, "antal", problems, minimum=0)
+    _check(problems)
+    return pd.DataFrame({**cols, "kon": kon, "alder": alder, "antal": antal})
+
+
+def parse_flyttningar(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    cols = _population_common(table, problems)
+    kon, p = _enum(table, "kon", _KON, "K eller M")
+    problems += p
+    alder = _alder(table, "alder", problems)
+    riktning, p = _enum(table, "riktning", _RIKTNING, "in eller ut")
+    problems += p
+    omrade, p = _enum(table, "omrade", _OMRADE, "inom_lanet, annat_lan eller utlandet")
+    problems += p
+    antal = _numbers(table, "antal", problems, minimum=0)
+    _check(problems)
+    return pd.DataFrame({**cols, "kon": kon, "alder": alder, "riktning": riktning,
+                         "omrade": omrade, "antal": antal})
+
+
+# --- goals ------------------------------------------------------------------------------
+
+_STATUS = {"gron": "gron", "grön": "gron", "gul": "gul", "rod": "rod", "röd": "rod"}
+_BATTRE = {"hogre": "hogre", "högre": "hogre", "lagre": "lagre", "lägre": "lagre"}
+
+
+def parse_matetal(table: RawTable, register: Register) -> pd.DataFrame:
+    problems: list[Problem] = []
+    ar = _year(table, "ar", problems)
+    namnd = _units(table, register, "namnd", problems)
+    riktning, p = _enum(table, "riktning", _BATTRE, "hogre eller lagre")
+    problems += p
+    status, p = _enum(table, "status", {**_STATUS, "": ""}, "gron, gul eller rod", default="")
+    problems += p
+    _check(problems)
+    frame = pd.DataFrame({"ar": ar, "namnd": namnd.to_numpy(dtype=object)})
+    for col in ("mal", "matetal", "enhet"):
+        frame[col] = _text(table, col).to_numpy()
+    frame["riktning"] = riktning
+    for col in ("malvarde", "utfall"):
+        text = _text(table, col)
+        frame[f"{col}_text"] = text.to_numpy()
+        frame[col] = _lenient_numbers(text)
+    frame["status"] = status
+    frame["kommentar"] = _text(table, "kommentar").to_numpy() if "kommentar" in table.data else ""
+    return _extras(table, frame, ("ar", "namnd", "mal", "matetal", "enhet", "riktning",
+                                  "malvarde", "utfall", "status", "kommentar"))
+
+
+def _lenient_numbers(text: pd.Series) -> np.ndarray:
+    """Numbers where a cell is one ('73 %', '2,20%', '140 468 kg'); NaN for text cells."""
+    cleaned = (text.str.replace("\u2212", "-", regex=False)
+               .str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+               .str.replace(r"(%|kg|st|tkr|mkr|kr)$", "", regex=True)
+               .str.replace(",", ".", regex=False))
+    return pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[-+]?\d+(\.\d+)?"), None),
+                         errors="coerce").to_numpy(dtype=float)
+
+
+# --- the registry of kinds ----------------------------------------------------------------
+
+KINDS: dict[str, FileKind] = {k.name: k for k in (
+    FileKind("utfall", "ekonomi", True, ("period", "namnd", "konto", "belopp"),
+             ("verksamhet", "ansvar", "projekt"), "period", parse_utfall),
+    FileKind("budget", "ekonomi", True, ("ar", "namnd", "konto", "belopp"),
+             ("verksamhet", "projekt", "typ"), "ar", parse_budget),
+    FileKind("prognos", "ekonomi", True, ("ar", "prognosmanad", "namnd", "belopp"), ("typ",),
+             "ar", parse_prognos),
+    FileKind("periodisering", "ekonomi", False, ("ar", "namnd", "manad", "andel"), ("typ",),
+             "ar", parse_periodisering),
+    FileKind("investeringar", "ekonomi", False, ("period", "namnd", "projekt", "belopp"), (),
+             "period", parse_investeringar),
+    FileKind("kontoplan", "ekonomi", False, ("konto_fran", "konto_till", "grupp"), ("intern",),
+             None, parse_kontoplan),
+    FileKind("sjukfranvaro", "personal", True,
+             ("period", "anstalld", "forvaltning", "kon", "fodelsear", "ordinarie_tid_h",
+              "sjuk_h", "sjuk_h_langtid", "sjukdagar"), ("sjuk_h_kort",), "period",
+             parse_sjukfranvaro),
+    FileKind("folkmangd", "befolkning", True, ("ar", "kon", "alder", "antal"), ("manad",),
+             "ar", parse_folkmangd),
+    FileKind("fodda", "befolkning", True, ("ar", "moderns_alder", "kon", "antal"), ("manad",),
+             "ar", parse_fodda),
+    FileKind("doda", "befolkning", True, ("ar", "kon", "alder", "antal"), ("manad",),
+             "ar", parse_doda),
+    FileKind("flyttningar", "befolkning", True,
+             ("ar", "kon", "alder", "riktning", "omrade", "antal"), ("manad",), "ar",
+             parse_flyttningar),
+    FileKind("matetal", "mal", False,
+             ("ar", "namnd", "mal", "matetal", "enhet", "riktning", "malvarde", "utfall"),
+             ("status", "kommentar"), "ar", parse_matetal),
+)}
+
+
+def display_name(path: Path, raw_dir: Path) -> str:
+    try:
+        return path.relative_to(raw_dir).as_posix()
+    except ValueError:
+        return path.name
+
+
+def load_kind(kind: FileKind, files: list[Path], raw_dir: Path, register: Register
+              ) -> pd.DataFrame | None:
+    """Read, validate and concatenate every file of one kind; ``None`` if there are none."""
+    if not files:
+        return None
+    frames: list[pd.DataFrame] = []
+    problems: list[Problem] = []
+    keys_by_file: list[tuple[str, set]] = []
+    for path in files:
+        name = display_name(path, raw_dir)
+        try:
+            table = read_table(path, name, expected_columns=kind.columns + kind.optional)
+            require_columns(table, list(kind.columns))
+            frame = kind.parser(table, register)
+        except InputError as e:
+            problems += e.problems
+            continue
+        if kind.split_key and len(frame):
+            keys_by_file.append((name, set(np.unique(frame[kind.split_key]).tolist())))
+        frames.append(frame)
+    for i, (name_a, keys_a) in enumerate(keys_by_file):
+        for name_b, keys_b in keys_by_file[i + 1:]:
+            common = sorted(keys_a & keys_b)
+            if common:
+                shown = ", ".join(_format_key(kind.split_key, k) for k in common[:6])
+                more = f" (och {len(common) - 6} till)" if len(common) > 6 else ""
+                problems.append(Problem(
+                    name_b, f"{_key_word(kind.split_key)} {shown}{more} finns också i {name_a}. "
+                    f"Filer av samma slag som delas upp per år får inte överlappa; ta bort "
+                    "dubbletten eller slå ihop filerna.", column=kind.split_key))
+    if problems:
+        raise InputError(problems)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _key_word(key: str | None) -> str:
+    return {"period": "Perioden", "ar": "Året"}.get(key or "", "Värdet")
+
+
+def _format_key(key: str | None, value: object) -> str:
+    if key == "period":
+        v = int(value)  # type: ignore[arg-type]
+        return f"{v // 100}-{v % 100:02d}"
+    return str(value)

@@ -1,0 +1,205 @@
+"""The organisation register (``organisation.csv``) and name resolution.
+
+Every file may name a unit by the register's ``id``, ``namn`` or any ``alias``;
+matching ignores case and whitespace. Personnel data names förvaltningar, which the
+register maps to the units they serve (several nämnder may share one förvaltning).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+
+UNIT_TYPES = ("namnd", "finans", "ovrig")
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def name_key(name: object) -> str:
+    """The matching key of a name: case-folded with all whitespace removed.
+
+    >>> name_key(" KS/ Kommunstaben ") == name_key("ks/kommunstaben")
+    True
+    """
+    return re.sub(r"\s+", "", str(name)).casefold()
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    namn: str
+    typ: str
+    forvaltning: str
+    alias: tuple[str, ...]
+
+
+class Register:
+    """The kommun's units, in the register's order.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Columns ``id``, ``namn``, ``typ``, ``forvaltning``, ``alias`` (``|``-separated).
+    file : str
+        Name used in error messages.
+    """
+
+    def __init__(self, units: pd.DataFrame, file: str = "organisation.csv",
+                 lines: Iterable[int] | None = None) -> None:
+        units = units.copy()
+        for col in ("forvaltning", "alias"):
+            if col not in units.columns:
+                units[col] = ""
+        units = units.fillna("")
+        line_numbers = list(lines) if lines is not None else list(range(2, len(units) + 2))
+        problems: list[Problem] = []
+        self._by_key: dict[str, str] = {}
+        unit_list: list[Unit] = []
+        for line, row in zip(line_numbers, units.itertuples(index=False)):
+            uid = str(row.id).strip()
+            namn = str(row.namn).strip()
+            typ = str(row.typ).strip().casefold()
+            if not _SLUG_RE.match(uid):
+                problems.append(Problem(file, f"'{uid}' är inget giltigt id; förväntade små "
+                                        "bokstäver a–z, siffror, '-' eller '_' (t.ex. 'bun', 'ks-stab').",
+                                        line, "id"))
+                continue
+            if not namn:
+                problems.append(Problem(file, "namn saknas.", line, "namn"))
+            if typ not in UNIT_TYPES:
+                problems.append(Problem(file, f"okänd typ '{row.typ}'; förväntade en av "
+                                        f"{', '.join(UNIT_TYPES)}.", line, "typ"))
+            aliases = tuple(a.strip() for a in str(row.alias).split("|") if a.strip())
+            for name in (uid, namn, *aliases):
+                key = name_key(name)
+                other = self._by_key.get(key)
+                if other is not None and other != uid:
+                    problems.append(Problem(file, f"namnet '{name}' används av både '{other}' och "
+                                            f"'{uid}'; varje namn och alias måste vara unikt.",
+                                            line, "alias"))
+                self._by_key[key] = uid
+            unit_list.append(Unit(uid, namn or uid, typ, str(row.forvaltning).strip(), aliases))
+        ids = [u.id for u in unit_list]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            problems.append(Problem(file, f"id förekommer flera gånger: {', '.join(dupes)}.",
+                                    column="id"))
+        if not unit_list and not problems:
+            problems.append(Problem(file, "registret innehåller inga enheter."))
+        if problems:
+            raise InputError(problems)
+        self.file = file
+        self.units: dict[str, Unit] = {u.id: u for u in unit_list}
+        self._forvaltning_by_key = {name_key(u.forvaltning): u.forvaltning
+                                    for u in unit_list if u.forvaltning}
+
+    # --- construction ---------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path, file: str = "organisation.csv") -> Register:
+        from .readers import read_table, require_columns
+
+        table = read_table(path, file, expected_columns=("id", "namn", "typ", "forvaltning", "alias"))
+        require_columns(table, ["id", "namn", "typ"])
+        return cls(table.data, file=file, lines=table.lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [(u.id, u.namn, u.typ, u.forvaltning, "|".join(u.alias)) for u in self.units.values()],
+            columns=["id", "namn", "typ", "forvaltning", "alias"],
+        )
+
+    # --- lookups --------------------------------------------------------------------
+    @property
+    def ids(self) -> list[str]:
+        return list(self.units)
+
+    def of_type(self, typ: str) -> list[str]:
+        return [u.id for u in self.units.values() if u.typ == typ]
+
+    @property
+    def namnder(self) -> list[str]:
+        """Reporting units (``typ`` = ``namnd``) in register order."""
+        return self.of_type("namnd")
+
+    @property
+    def finans(self) -> list[str]:
+        return self.of_type("finans")
+
+    @property
+    def forvaltningar(self) -> list[str]:
+        """The distinct förvaltningar, in register order."""
+        seen: dict[str, None] = {}
+        for u in self.units.values():
+            if u.forvaltning:
+                seen.setdefault(u.forvaltning, None)
+        return list(seen)
+
+    def namn(self, uid: str) -> str:
+        return self.units[uid].namn
+
+    def forvaltning_of(self, uid: str) -> str:
+        return self.units[uid].forvaltning
+
+    def units_of_forvaltning(self, forvaltning: str) -> list[str]:
+        key = name_key(forvaltning)
+        return [u.id for u in self.units.values() if u.forvaltning and name_key(u.forvaltning) == key]
+
+    def resolve(self, name: str) -> str:
+        """The id of the unit called ``name`` (id, namn or alias)."""
+        uid = self._by_key.get(name_key(name))
+        if uid is None:
+            raise KeyError(name)
+        return uid
+
+    def resolve_column(self, values: pd.Series, *, file: str, column: str,
+                       lines: np.ndarray) -> pd.Series:
+        """Map a column of names to register ids, or raise one error listing unknown values.
+
+        Only the distinct values are looked up, so this is fast on millions of rows.
+        """
+        codes, uniques = pd.factorize(values, sort=False)
+        mapped = [self._by_key.get(name_key(v)) for v in uniques]
+        unknown = [i for i, m in enumerate(mapped) if m is None]
+        if unknown:
+            problems = []
+            for i in unknown:
+                first = int(np.flatnonzero(codes == i)[0])
+                problems.append(Problem(
+                    file,
+                    f"okänd enhet '{uniques[i]}'. Kända enheter (id: namn): "
+                    + "; ".join(f"{u.id}: {u.namn}" for u in self.units.values())
+                    + ". Lägg till namnet som alias i organisation.csv om det är samma enhet.",
+                    int(lines[first]), column))
+            raise InputError(problems)
+        return pd.Series(np.asarray(mapped, dtype=object)[codes], index=values.index)
+
+    def resolve_forvaltning_column(self, values: pd.Series, *, file: str, column: str,
+                                   lines: np.ndarray) -> pd.Series:
+        """Map förvaltning names (case- and whitespace-insensitive) to the register's spelling."""
+        codes, uniques = pd.factorize(values, sort=False)
+        mapped = []
+        for v in uniques:
+            canonical = self._forvaltning_by_key.get(name_key(v))
+            if canonical is None:  # a unit's name or alias also identifies its förvaltning
+                uid = self._by_key.get(name_key(v))
+                if uid is not None and self.units[uid].forvaltning:
+                    canonical = self.units[uid].forvaltning
+            mapped.append(canonical)
+        unknown = [i for i, m in enumerate(mapped) if m is None]
+        if unknown:
+            known = ", ".join(self.forvaltningar) or "(registret anger inga förvaltningar)"
+            problems = []
+            for i in unknown:
+                first = int(np.flatnonzero(codes == i)[0])
+                problems.append(Problem(
+                    file, f"okänd förvaltning '{uniques[i]}'. Kända förvaltningar: {known}. "
+                    "Förvaltningarna anges i kolumnen forvaltning i organisation.csv.",
+                    int(lines[first]), column))
+            raise InputError(problems)
+        return pd.Series(np.asarray(mapped, dtype=object)[codes], index=values.index)
