@@ -19,6 +19,8 @@ from .targets import (KS_STAB_HELAR, NAMND_IDS, NAMNDER_MARS_AVVIKELSE, UNITS,
                       solve_driftsredovisning, solve_investeringar)
 
 YEARS = (2019, 2020, 2021, 2022, 2023)
+#: The register row naming the kommun (for report covers); it has no data of its own.
+KOMMUN = ("kommun", "Exempelkommunen", "ovrig", "", "")
 MONTHS = np.arange(1, 13)
 
 #: The sample kontoplan (Kommun-Bas based). ``intern`` marks transactions between the
@@ -524,7 +526,8 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
     investeringar["belopp"] = investeringar.pop("ore") / 100
     investeringar["period"] = investeringar["period"].map(lambda c: f"{c // 100}-{c % 100:02d}")
 
-    organisation = pd.DataFrame(UNITS, columns=["id", "namn", "typ", "forvaltning", "alias"])
+    organisation = pd.DataFrame(UNITS + [KOMMUN], columns=["id", "namn", "typ", "forvaltning",
+                                                          "alias"])
     kontoplan = pd.DataFrame(KONTOPLAN, columns=["konto_fran", "konto_till", "grupp", "intern"])
     kontoplan["semesterloneskuld"] = np.where(kontoplan["konto_fran"] == 5820, "ja", "")
     return Economy(

@@ -1,0 +1,130 @@
+"""The run matrix: which report notebook runs for which unit and period.
+
+Declared in one place, ``notebooks/rapporter.yml``::
+
+    rapporter:
+      - notebook: namnd.ipynb      # a notebook in notebooks/
+        per: namnd                 # one report per nämnd (typ namnd) …
+        titel: Delårsrapport
+      - notebook: befolkning.ipynb
+        per: kommun                # … or one for the whole kommun
+        titel: Befolkningsutveckling
+
+Everything is checked before the first kernel starts: unknown notebooks, unknown
+nämnder, a period without data, and parameters a notebook does not declare (Papermill
+only warns about those; we refuse).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigurationError
+from .period import Period
+
+SCOPES = ("namnd", "kommun")
+MATRIX_FILE = "rapporter.yml"
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    notebook: str
+    per: str
+    titel: str
+
+
+@dataclass(frozen=True)
+class Task:
+    """One report to produce."""
+
+    spec: ReportSpec
+    period: Period
+    namnd: str | None          # register id, or None for kommun-wide reports
+    namnd_namn: str | None
+
+    @property
+    def stem(self) -> str:
+        base = Path(self.spec.notebook).stem
+        return f"{base}-{self.namnd}" if self.namnd else base
+
+    @property
+    def parameters(self) -> dict:
+        params = {"period": str(self.period)}
+        if self.namnd:
+            params["namnd"] = self.namnd
+        return params
+
+
+def read_matrix(notebooks_dir: Path) -> list[ReportSpec]:
+    path = notebooks_dir / MATRIX_FILE
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigurationError(f"{path} saknas: den anger vilka rapporter som körs.") from None
+    except yaml.YAMLError as e:
+        raise ConfigurationError(f"{path} är ingen giltig YAML-fil: {e}") from None
+    entries = (doc or {}).get("rapporter")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigurationError(f"{path}: förväntade en lista 'rapporter:' med minst en rapport.")
+    specs = []
+    for i, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or "notebook" not in entry:
+            raise ConfigurationError(f"{path}, rapport {i}: ange minst 'notebook' och 'per'.")
+        per = str(entry.get("per", "namnd"))
+        if per not in SCOPES:
+            raise ConfigurationError(f"{path}, rapport {i}: per: '{per}' är okänt; förväntade "
+                                     f"{' eller '.join(SCOPES)}.")
+        specs.append(ReportSpec(str(entry["notebook"]), per, str(entry.get("titel", ""))))
+    return specs
+
+
+def declared_parameters(notebook: Path) -> set[str]:
+    """The names in the notebook's ``parameters`` cell."""
+    import papermill
+
+    return set(papermill.inspect_notebook(str(notebook)).keys())
+
+
+def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: Period,
+                namnder: list[str] | None = None, extra_parameters: tuple[str, ...] = ("data_dir",)
+                ) -> list[Task]:
+    """Expand the matrix for one period, validating everything first."""
+    problems = []
+    wanted: list[str] = register.namnder
+    if namnder:
+        resolved = []
+        for name in namnder:
+            try:
+                uid = register.resolve(name)
+            except KeyError:
+                problems.append(f"okänd nämnd '{name}'. Kända nämnder: "
+                                + ", ".join(f"{u} ({register.namn(u)})" for u in register.namnder))
+                continue
+            if uid not in register.namnder:
+                problems.append(f"'{name}' är inte en nämnd med egen rapport (typ namnd).")
+                continue
+            resolved.append(uid)
+        wanted = resolved
+    for spec in specs:
+        path = notebooks_dir / spec.notebook
+        if not path.exists():
+            problems.append(f"notebooken {spec.notebook} finns inte i {notebooks_dir}.")
+            continue
+        declared = declared_parameters(path)
+        needed = {"period", *extra_parameters} | ({"namnd"} if spec.per == "namnd" else set())
+        missing = sorted(needed - declared)
+        if missing:
+            problems.append(f"{spec.notebook} deklarerar inte parametrarna {', '.join(missing)} "
+                            "i sin parameters-cell.")
+    if problems:
+        raise ConfigurationError("Körningen kan inte starta:\n" + "\n".join(f"  - {p}" for p in problems))
+    tasks = []
+    for spec in specs:
+        if spec.per == "namnd":
+            tasks += [Task(spec, period, uid, register.namn(uid)) for uid in wanted]
+        elif not namnder:
+            tasks.append(Task(spec, period, None, None))
+    return tasks

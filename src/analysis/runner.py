@@ -1,0 +1,266 @@
+"""``analysis run``: every report of a period, in parallel, as HTML, PDF and Excel.
+
+The parent process validates the data (building the Parquet cache once), expands the
+run matrix and checks it, then hands one task per report to a process pool. A worker
+executes the notebook with the Papermill Python API (one kernel per report, a retry
+when a kernel fails to start, a timeout per cell) and exports it in-process. A failing
+report is recorded with its failing cell and error; every other report is still
+produced, and the command exits non-zero at the end. Executed notebooks are kept under
+``reports/<period>/_notebooks/`` for audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .dataset import Dataset, atomic_write_bytes, load_data
+from .errors import ConfigurationError
+from .matrix import Task, build_tasks, read_matrix
+from .period import Period, latest_delar
+
+FORMATS = ("html", "pdf", "xlsx")
+KERNEL_START_RETRIES = 2
+
+
+def project_root() -> Path:
+    """The checkout holding notebooks/ (the package is installed in editable mode)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "notebooks").is_dir() and (parent / "pyproject.toml").exists():
+            return parent
+    return Path.cwd()
+
+
+@dataclass
+class Result:
+    stem: str
+    notebook: str
+    namnd: str | None
+    namnd_namn: str | None
+    titel: str
+    status: str = "ok"                     # ok | fel
+    files: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    failing_cell: int | None = None
+    started: str = ""
+    finished: str = ""
+    seconds: float = 0.0
+    attempts: int = 1
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _is_kernel_start_failure(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}".lower()
+    return any(s in text for s in ("kernel died", "kernel didn't respond", "kernel not responding",
+                                   "timed out waiting for kernel", "failed to start the kernel",
+                                   "kernel_info", "zmq"))
+
+
+def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, formats: list[str],
+                 timeout: int, kommun: str) -> Result:
+    """Execute and export one report (runs in a worker process)."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .publish import export_all, swedish_date
+
+    started = time.monotonic()
+    result = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn, task.spec.titel,
+                    started=_now())
+    out = Path(out_dir)
+    audit = out / "_notebooks" / f"{task.stem}.ipynb"
+    audit.parent.mkdir(parents=True, exist_ok=True)
+    params = {**task.parameters, "data_dir": data_dir}
+    tmp = audit.with_name(f".{audit.name}.{os.getpid()}.tmp.ipynb")
+    try:
+        for attempt in range(1, KERNEL_START_RETRIES + 2):
+            result.attempts = attempt
+            try:
+                papermill.execute_notebook(
+                    str(Path(notebooks_dir) / task.spec.notebook), str(tmp), parameters=params,
+                    kernel_name="python3", progress_bar=False, log_output=False,
+                    request_save_on_cell_execute=False, execution_timeout=timeout,
+                    cwd=notebooks_dir)
+                break
+            except PapermillExecutionError:
+                raise
+            except Exception as exc:  # kernel failed to start: try again
+                if attempt > KERNEL_START_RETRIES or not _is_kernel_start_failure(exc):
+                    raise
+        os.replace(tmp, audit)
+        nb = nbformat.read(audit, as_version=4)
+        meta = {"kommun": kommun, "titel": task.spec.titel,
+                "namnd": task.namnd_namn or kommun, "period": task.period.label,
+                "datum": swedish_date(dt.date.today())}
+        files = export_all(nb, out, task.stem, meta, set(formats))
+        result.files = {k: str(Path(v).relative_to(out)) for k, v in files.items()}
+    except PapermillExecutionError as exc:
+        result.status = "fel"
+        result.failing_cell = exc.exec_count
+        result.error = f"{exc.ename}: {exc.evalue}"
+        if tmp.exists():
+            os.replace(tmp, audit)
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
+        result.status = "fel"
+        result.error = f"{type(exc).__name__}: {exc}"
+        result.failing_cell = None
+        tmp.unlink(missing_ok=True)
+        traceback.print_exc(file=sys.stderr)
+    result.finished = _now()
+    result.seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def git_commit(root: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=10)
+        return out.stdout.strip() or None if out.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def kommun_name(data: Dataset) -> str:
+    """The kommun's name: the register's optional ``kommun`` row, else the data folder."""
+    units = data.register.units
+    for uid in ("kommun", "kf"):
+        if uid in units:
+            return units[uid].namn
+    return os.environ.get("ANALYSIS_KOMMUN", "Exempelkommunen")
+
+
+def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: Path,
+                reports_dir: Path, formats: str | list[str] = FORMATS, workers: int | None = None,
+                timeout: int = 600, notebooks_dir: Path | None = None, progress: bool = True
+                ) -> int:
+    """Produce every report of ``period``; returns the exit code (0 all ok, 1 any failed)."""
+    fmt = [f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats)
+           if f.strip()]
+    unknown = sorted(set(fmt) - set(FORMATS))
+    if unknown or not fmt:
+        raise ConfigurationError(f"okänt format {', '.join(unknown) or '(inget)'}; välj bland "
+                                 f"{', '.join(FORMATS)}.")
+    root = project_root()
+    notebooks_dir = Path(notebooks_dir or root / "notebooks").resolve()
+    data_dir = Path(data_dir).resolve()
+    data = load_data(data_dir)                      # validates and builds the cache once
+    period = period or latest_delar(data.last_period)
+    months = set(data.utfall["period"].unique().tolist())
+    if not months & set(period.month_codes):
+        raise ConfigurationError(
+            f"Det finns inget utfall för {period.label} ({period}); utfall finns för "
+            f"{Period.from_code(min(months))}–{Period.from_code(max(months))}.")
+    specs = read_matrix(notebooks_dir)
+    tasks = build_tasks(specs, notebooks_dir, data.register, period, namnder)
+    out = (Path(reports_dir) / str(period)).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    kommun = kommun_name(data)
+    workers = max(1, workers or os.cpu_count() or 1)
+
+    started, t0 = _now(), time.monotonic()
+    results: list[Result] = []
+    bar = _progress(len(tasks), progress)
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        futures = {pool.submit(execute_task, t, str(notebooks_dir), str(out), str(data_dir), fmt,
+                               timeout, kommun): t for t in tasks}
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                res = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker fails one report
+                res = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn,
+                             task.spec.titel, status="fel", error=f"{type(exc).__name__}: {exc}")
+            results.append(res)
+            bar.report(res)
+    bar.close()
+    order = {t.stem: i for i, t in enumerate(tasks)}
+    results.sort(key=lambda r: order[r.stem])
+
+    manifest = {
+        "period": str(period), "period_label": period.label, "kommun": kommun,
+        "parameters": {"namnd": namnder, "formats": fmt, "workers": workers, "timeout": timeout,
+                       "data_dir": str(data_dir)},
+        "package_version": __version__, "git_commit": git_commit(root),
+        "inputs": data.input_hashes(),
+        "started": started, "finished": _now(), "seconds": round(time.monotonic() - t0, 3),
+        "reports": [asdict(r) for r in results],
+    }
+    atomic_write_bytes(out / "manifest.json",
+                       json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+    atomic_write_bytes(out / "index.html", render_index(manifest).encode("utf-8"))
+    failed = [r for r in results if r.status != "ok"]
+    print(f"{len(results) - len(failed)} av {len(results)} rapporter klara för {period.label} "
+          f"på {manifest['seconds']:.1f} s: {out / 'index.html'}")
+    for r in failed:
+        print(f"  FEL {r.stem}: {r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+class _progress:
+    def __init__(self, total: int, enabled: bool) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit="rapport", desc="Rapporter", disable=not enabled,
+                        file=sys.stderr)
+
+    def report(self, res: Result) -> None:
+        mark = "klar" if res.status == "ok" else f"FEL ({res.error})"
+        self.bar.write(f"  {res.stem}: {mark} ({res.seconds:.1f} s)", file=sys.stderr)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def render_index(manifest: dict) -> str:
+    """A self-contained index page (no scripts, no external links)."""
+    esc = html.escape
+    rows = []
+    for r in manifest["reports"]:
+        links = " ".join(f'<a href="{esc(path)}">{esc(kind.upper())}</a>'
+                         for kind, path in sorted(r["files"].items()))
+        audit = f'<a href="_notebooks/{esc(r["stem"])}.ipynb">notebook</a>'
+        if r["status"] == "ok":
+            status = '<span class="status-ok">Klar</span>'
+        else:
+            cell = f" (cell {r['failing_cell']})" if r.get("failing_cell") is not None else ""
+            status = f'<span class="status-fel">Fel{esc(cell)}: {esc(r["error"] or "")}</span>'
+        rows.append(f"<tr><td>{esc(r['titel'])}</td><td>{esc(r['namnd_namn'] or 'Hela kommunen')}"
+                    f"</td><td>{status}</td><td>{links} {audit}</td>"
+                    f"<td class='num'>{r['seconds']:.1f}</td></tr>")
+    ok = sum(r["status"] == "ok" for r in manifest["reports"])
+    return f"""<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8">
+<title>{esc(manifest['kommun'])} – {esc(manifest['period_label'])}</title>
+<style>
+body {{ font-family: "DejaVu Sans", Arial, sans-serif; margin: 2rem; color: #222; }}
+table {{ border-collapse: collapse; }} th, td {{ padding: .35rem .8rem; border-bottom: 1px solid #ccc;
+text-align: left; }} td.num {{ text-align: right; }}
+.status-ok {{ color: #1b5e20; font-weight: bold; }} .status-fel {{ color: #b00020; font-weight: bold; }}
+</style></head><body>
+<h1>{esc(manifest['kommun'])}: {esc(manifest['period_label'])}</h1>
+<p>{ok} av {len(manifest['reports'])} rapporter klara. Skapad {esc(manifest['finished'])} med
+version {esc(manifest['package_version'])}{(' (' + esc(manifest['git_commit'][:10]) + ')') if manifest.get('git_commit') else ''}.</p>
+<table><thead><tr><th>Rapport</th><th>Nämnd</th><th>Status</th><th>Filer</th><th>Sekunder</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<p>Körningens parametrar, indatafilernas kontrollsummor och tider finns i
+<a href="manifest.json">manifest.json</a>.</p>
+</body></html>
+"""
