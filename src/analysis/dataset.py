@@ -106,9 +106,10 @@ class _AtomicPath:
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
+        try:
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+        finally:
             self.tmp.unlink(missing_ok=True)
 
 

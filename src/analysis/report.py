@@ -106,15 +106,14 @@ def frisknarvaro_table(data: Dataset, forvaltningar: list[str], years: list[int]
 
 
 def key_figures(data: Dataset, namnd: str, period: Period | str) -> pd.DataFrame:
-    """The summary box of a nämnd's report (mkr)."""
+    """The summary box of a nämnd's report (mkr): the period and the full year."""
     period = Period.parse(period)
     d = compute_driftsredovisning(data, period).set_index("namnd").loc[namnd] / 1000
-    rows = [
-        ("Utfall " + period.short_label, d["utfall_period"]),
-        ("Avvikelse mot periodiserad budget", d["avvikelse_period"]),
-        ("Helårsprognos", d["prognos_helar"]),
-        ("Budget helår", d["budget_helar"]),
-        ("Prognostiserad avvikelse helår", d["avvikelse_helar"]),
-        ("Förändring mot föregående prognos", d["prognos_forandring"]),
-    ]
-    return pd.DataFrame(rows, columns=["Nyckeltal", "mkr"])
+    return pd.DataFrame([
+        {"": f"Perioden {period.short_label}", "Utfall/prognos": d["utfall_period"],
+         "Budget": d["budget_period"], "Avvikelse": d["avvikelse_period"]},
+        {"": f"Helår {period.year} (prognos)", "Utfall/prognos": d["prognos_helar"],
+         "Budget": d["budget_helar"], "Avvikelse": d["avvikelse_helar"]},
+        {"": "Förändring mot föregående prognos", "Utfall/prognos": np.nan, "Budget": np.nan,
+         "Avvikelse": d["prognos_forandring"]},
+    ])
