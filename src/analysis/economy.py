@@ -71,27 +71,18 @@ def prognoses_kr(data: Dataset, year: int, month: int, typ: str = "drift") -> pd
                                            "foregaende_manad"])
 
 
-def compute_driftsredovisning(data: Dataset, period: Period | str) -> pd.DataFrame:
-    """The driftsredovisning of every nämnd and finans unit, plus ``Totalt`` (tkr).
-
-    Exactly the export sheet ``driftsredovisning`` of the data contract: one row per
-    unit of ``typ`` ``namnd`` (register order), then the ``finans`` units, then
-    ``Totalt``, whose ``prognos_helar`` counts a unit without a forecast at its budget.
-    """
-    period = Period.parse(period)
-    register = data.register
-    units = register.namnder + register.finans
-    u = utfall_kr(data, period.month_codes).reindex(units, fill_value=0.0)
-    annual = annual_budget_kr(data, period.year).reindex(units, fill_value=0.0)
-    weights = periodisation_weights(data, period.year, units)
+def _deviation_table(data: Dataset, period: Period, units: list[str], utfall: pd.Series,
+                     typ: str) -> pd.DataFrame:
+    """The six deviation columns plus the previous forecast for ``units`` (tkr)."""
+    u = utfall.reindex(units, fill_value=0.0)
+    annual = annual_budget_kr(data, period.year, typ).reindex(units, fill_value=0.0)
+    weights = periodisation_weights(data, period.year, units, typ)
     share = weights.loc[:, 1:period.month].sum(axis=1)
-    budget_period = annual * share
-    prog = prognoses_kr(data, period.year, period.month).reindex(units)
-
+    prog = prognoses_kr(data, period.year, period.month, typ).reindex(units)
     frame = pd.DataFrame({
         "namnd": units,
         "utfall_period": u.to_numpy() / 1000,
-        "budget_period": budget_period.to_numpy() / 1000,
+        "budget_period": (annual * share).to_numpy() / 1000,
         "prognos_helar": prog["senaste"].to_numpy() / 1000,
         "budget_helar": annual.to_numpy() / 1000,
         "prognos_foregaende": prog["foregaende"].to_numpy() / 1000,
@@ -99,11 +90,15 @@ def compute_driftsredovisning(data: Dataset, period: Period | str) -> pd.DataFra
     frame["avvikelse_period"] = frame["utfall_period"] - frame["budget_period"]
     frame["avvikelse_helar"] = frame["prognos_helar"] - frame["budget_helar"]
     frame["prognos_forandring"] = frame["prognos_helar"] - frame["prognos_foregaende"]
+    return frame
 
+
+def _with_total(frame: pd.DataFrame) -> pd.DataFrame:
     total = {
         "namnd": "Totalt",
         "utfall_period": frame["utfall_period"].sum(),
         "budget_period": frame["budget_period"].sum(),
+        # a unit without a forecast counts at its budget
         "prognos_helar": frame["prognos_helar"].fillna(frame["budget_helar"]).sum(),
         "budget_helar": frame["budget_helar"].sum(),
         "prognos_foregaende": np.nan,
@@ -113,3 +108,40 @@ def compute_driftsredovisning(data: Dataset, period: Period | str) -> pd.DataFra
     total["avvikelse_helar"] = total["prognos_helar"] - total["budget_helar"]
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     return frame[DRIFTSREDOVISNING_COLUMNS]
+
+
+def compute_driftsredovisning(data: Dataset, period: Period | str) -> pd.DataFrame:
+    """The driftsredovisning of every nämnd and finans unit, plus ``Totalt`` (tkr).
+
+    Exactly the export sheet ``driftsredovisning`` of the data contract: one row per
+    unit of ``typ`` ``namnd`` (register order), then the ``finans`` units, then
+    ``Totalt``, whose ``prognos_helar`` counts a unit without a forecast at its budget.
+    """
+    period = Period.parse(period)
+    units = data.register.namnder + data.register.finans
+    frame = _deviation_table(data, period, units, utfall_kr(data, period.month_codes), "drift")
+    return _with_total(frame)
+
+
+def compute_investeringsredovisning(data: Dataset, period: Period | str) -> pd.DataFrame:
+    """Net investments per nämnd against the investment budget and forecast (tkr).
+
+    Spending is negative (report sign), so a positive avvikelse means less was spent
+    than budgeted. Rows: every nämnd with an investment budget, spending or forecast in
+    the year, then ``Totalt``. Investments never enter the driftsredovisning.
+    """
+    period = Period.parse(period)
+    inv = data.frames.get("investeringar")
+    if inv is not None and len(inv):
+        spent = inv[inv["period"].isin(period.month_codes)].groupby("namnd", sort=False)[
+            "belopp_kr"].sum()
+    else:
+        spent = pd.Series(dtype=float)
+    b = data.budget
+    p = data.prognos
+    active = set(spent.index)
+    active |= set(b.loc[(b["ar"] == period.year) & (b["typ"] == "investering"), "namnd"])
+    active |= set(p.loc[(p["ar"] == period.year) & (p["typ"] == "investering"), "namnd"])
+    units = [u for u in data.register.ids if u in active]
+    frame = _deviation_table(data, period, units, spent, "investering")
+    return _with_total(frame)

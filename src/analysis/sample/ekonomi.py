@@ -103,8 +103,8 @@ FINANS_ACCOUNTS = {
     "avskrivningar": (K_AVSKR, "Avskrivningar"),
     "skatteintakter": (K_SKATT, "Kommunalskatt"),
     "statsbidrag": (K_UTJAMNING, "Generella statsbidrag och utjämning"),
-    "fin-intakter": (K_RANTA_IN, "Finansiella intäkter"),
-    "fin-kostnader": (K_RANTA_UT, "Finansiella kostnader"),
+    "finansiella-intakter": (K_RANTA_IN, "Finansiella intäkter"),
+    "finansiella-kostnader": (K_RANTA_UT, "Finansiella kostnader"),
 }
 
 SEASONS = {
@@ -279,11 +279,11 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
                 period_rows.append((year, uid, int(m), float(w[m - 1])))
     periodisering = pd.DataFrame(period_rows, columns=["ar", "namnd", "manad", "andel"])
     # write rounded weights that still sum to exactly 1
-    periodisering["andel"] = periodisering["andel"].round(6)
+    periodisering["andel"] = periodisering["andel"].round(10)
     for (year, uid), grp in periodisering.groupby(["ar", "namnd"]):
         fix = 1.0 - grp["andel"].sum()
         periodisering.loc[grp.index[-1], "andel"] = round(
-            periodisering.loc[grp.index[-1], "andel"] + fix, 6)
+            periodisering.loc[grp.index[-1], "andel"] + fix, 10)
 
     # --- monthly net per unit (öre, report sign) --------------------------------------------
     net: dict[tuple[int, str], np.ndarray] = {}

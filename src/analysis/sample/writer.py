@@ -32,7 +32,7 @@ def _csv_bytes(frame: pd.DataFrame, *, style: str) -> bytes:
         return ("\ufeff" + buf.getvalue()).encode("utf-8")
     if style == "weights":       # ';' and decimal comma, six decimals
         frame.to_csv(buf, sep=";", decimal=",", index=False, lineterminator="\n",
-                     float_format="%.6f")
+                     float_format="%.10f")
         return buf.getvalue().encode("utf-8")
     frame.to_csv(buf, sep=",", index=False, lineterminator="\n", float_format="%.2f")
     return buf.getvalue().encode("utf-8")
