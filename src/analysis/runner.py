@@ -63,6 +63,15 @@ def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _worker_init(log_path: str) -> None:
+    """Send the worker's (and its kernels') stderr to a log file: kernels chatter about
+    transport encryption and interrupts, which is noise next to the progress bar.
+    Failures still reach the user through the manifest, the index and the summary."""
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
 def _is_kernel_start_failure(exc: BaseException) -> bool:
     text = f"{type(exc).__name__}: {exc}".lower()
     return any(s in text for s in ("kernel died", "kernel didn't respond", "kernel not responding",
@@ -175,7 +184,10 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     started, t0 = _now(), time.monotonic()
     results: list[Result] = []
     bar = _progress(len(tasks), progress)
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+    log = out / "_notebooks" / "kernels.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), initializer=_worker_init,
+                             initargs=(str(log),)) as pool:
         futures = {pool.submit(execute_task, t, str(notebooks_dir), str(out), str(data_dir), fmt,
                                timeout, kommun): t for t in tasks}
         for fut in as_completed(futures):

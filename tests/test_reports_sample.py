@@ -1,0 +1,70 @@
+"""The real report notebooks on the sample kommun, as `analysis run` makes them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from analysis.cli import main
+
+
+@pytest.fixture(scope="module")
+def reports(sample_data, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    code = main(["run", "--period", "2023-04", "--data-dir", str(sample_data.data_dir),
+                 "--reports-dir", str(out), "--workers", "2"])
+    assert code == 0
+    return out / "2023-04"
+
+
+def pdf_text(path):
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_every_namnd_and_the_population_report(reports, sample_data):
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    stems = {r["stem"] for r in manifest["reports"]}
+    assert stems == {f"namnd-{u}" for u in sample_data.register.namnder} | {"befolkning"}
+    assert all(r["status"] == "ok" for r in manifest["reports"])
+
+
+def test_namnd_pdf_shows_name_period_and_key_figures(reports):
+    text = pdf_text(reports / "namnd-bun.pdf")
+    assert "Barn- och utbildningsnämnden" in text
+    assert "Delår 1, januari–april 2023" in text
+    # utfall −675, budget −677 (−676,6), prognos −2 053,9 against budget −2 034,4 (mkr)
+    for figure in ("675,0", "676,6", "2\u00a0053,9", "2\u00a0034,4"):
+        assert figure in text.replace(" ", "\u00a0") or figure.replace("\u00a0", " ") in text
+    text = pdf_text(reports / "namnd-ofn.pdf")
+    assert "Överförmyndarnämnden" in text
+
+
+def test_html_is_self_contained_without_code(reports):
+    for path in reports.glob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "<script" not in html, path.name
+        assert "http://" not in html and "https://" not in html, path.name
+        assert "import " not in html and "show_table(" not in html, path.name
+
+
+def test_excel_tables_hold_numbers(reports):
+    wb = openpyxl.load_workbook(reports / "namnd-sbn.xlsx")
+    assert len(wb.sheetnames) >= 3
+    numbers = [c.value for ws in wb.worksheets[1:] for row in ws.iter_rows(min_row=2)
+               for c in row if isinstance(c.value, int | float)]
+    assert len(numbers) > 10
+
+
+def test_no_employee_id_in_any_generated_file(reports, sample_data):
+    ids = set(sample_data.sjukfranvaro["anstalld"].astype(str).unique())
+    pattern = re.compile(r"A\d{6}")
+    for path in reports.rglob("*"):
+        if path.suffix in (".html", ".ipynb", ".json", ".log"):
+            found = set(pattern.findall(path.read_text(encoding="utf-8", errors="replace")))
+            assert not (found & ids), path.name
+        elif path.suffix == ".pdf":
+            assert not (set(pattern.findall(pdf_text(path))) & ids), path.name

@@ -1,0 +1,108 @@
+"""`analysis run`: real Papermill execution, export, failure isolation, validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from analysis.errors import ConfigurationError
+from analysis.period import Period
+from analysis.runner import run_reports
+
+
+def _notebook(path: Path, body: str, params: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    p = nbformat.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("## Rapport för nämnden"), p,
+                nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, path)
+
+
+GOOD = """
+from analysis.dataset import load_data
+from analysis.economy import compute_driftsredovisning
+from analysis.tables import show_table
+d = load_data(data_dir)
+show_table(compute_driftsredovisning(d, period).query("namnd == @namnd"), "Drift " + d.register.namn(namnd), name="drift", decimals=1)
+"""
+BROKEN = """
+if namnd == "sn":
+    raise ValueError("avsiktligt fel för " + namnd)
+print("inget fel för", namnd)
+"""
+
+
+@pytest.fixture
+def notebooks(tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    params = 'namnd = "bun"\nperiod = "2023-04"\ndata_dir = "../data"'
+    _notebook(folder / "good.ipynb", GOOD, params)
+    _notebook(folder / "broken.ipynb", BROKEN, params)
+    (folder / "rapporter.yml").write_text(
+        "rapporter:\n  - notebook: good.ipynb\n    per: namnd\n    titel: Ekonomi\n"
+        "  - notebook: broken.ipynb\n    per: namnd\n    titel: Trasig\n", encoding="utf-8")
+    return folder
+
+
+def test_a_broken_report_leaves_the_others_complete(tiny, notebooks, tmp_path):
+    reports = tmp_path / "reports"
+    code = run_reports(period=Period(2023, 4), namnder=None, data_dir=tiny, reports_dir=reports,
+                       workers=2, notebooks_dir=notebooks, progress=False)
+    assert code == 1
+    out = reports / "2023-04"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    status = {r["stem"]: r for r in manifest["reports"]}
+    assert set(status) == {"good-bun", "good-sn", "broken-bun", "broken-sn"}
+    assert status["broken-sn"]["status"] == "fel"
+    assert "avsiktligt fel för sn" in status["broken-sn"]["error"]
+    assert status["broken-sn"]["failing_cell"] is not None
+    for stem in ("good-bun", "good-sn", "broken-bun"):
+        assert status[stem]["status"] == "ok"
+        for kind in ("html", "pdf", "xlsx"):
+            assert (out / f"{stem}.{kind}").exists()
+    assert not (out / "broken-sn.pdf").exists()
+    assert (out / "_notebooks" / "broken-sn.ipynb").exists()      # kept for audit
+    assert manifest["inputs"] and all(len(h) == 64 for h in manifest["inputs"].values())
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "avsiktligt fel för sn" in index and "<script" not in index
+    assert 'href="good-bun.pdf"' in index
+    text = "".join(page.extract_text() for page in PdfReader(out / "good-sn.pdf").pages)
+    assert "Socialnämnden" in text and "Sida 1 av" in text
+    # the injected parameters and the code never reach the report
+    html = (out / "good-bun.html").read_text(encoding="utf-8")
+    assert "compute_driftsredovisning" not in html and "data_dir" not in html
+
+
+def test_rerun_is_idempotent(tiny, notebooks, tmp_path):
+    reports = tmp_path / "reports"
+    kwargs = dict(period=Period(2023, 4), namnder=["bun"], data_dir=tiny, reports_dir=reports,
+                  workers=1, notebooks_dir=notebooks, progress=False, formats="html")
+    assert run_reports(**kwargs) == 0
+    first = sorted(p.name for p in (reports / "2023-04").iterdir())
+    assert run_reports(**kwargs) == 0
+    assert sorted(p.name for p in (reports / "2023-04").iterdir()) == first
+    assert not list((reports / "2023-04").glob(".*tmp*"))
+
+
+def test_validation_happens_before_any_kernel_starts(tiny, notebooks, tmp_path):
+    reports = tmp_path / "reports"
+    common = dict(data_dir=tiny, reports_dir=reports, notebooks_dir=notebooks, progress=False)
+    with pytest.raises(ConfigurationError, match="okänd nämnd 'tekniska'.*bun"):
+        run_reports(period=Period(2023, 4), namnder=["tekniska"], **common)
+    with pytest.raises(ConfigurationError, match="inget utfall"):
+        run_reports(period=Period(2021, 4), namnder=None, **common)
+    nb = nbformat.read(notebooks / "good.ipynb", as_version=4)
+    nb.cells[1].source = 'namnd = "bun"\nperiod = "2023-04"'          # no data_dir
+    nbformat.write(nb, notebooks / "good.ipynb")
+    with pytest.raises(ConfigurationError, match="good.ipynb deklarerar inte parametrarna data_dir"):
+        run_reports(period=Period(2023, 4), namnder=None, **common)
+    with pytest.raises(ConfigurationError, match="okänt format"):
+        run_reports(period=Period(2023, 4), namnder=None, formats="docx", **common)
+    assert not (reports / "2023-04" / "manifest.json").exists()
