@@ -16,10 +16,14 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from . import __version__
 from .errors import InputError, Problem
@@ -28,8 +32,60 @@ from .period import Period
 from .register import Register
 
 #: Bumped whenever the processed format changes, so old caches are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 4
 MANIFEST = "manifest.json"
+#: Rows per Parquet row group: small enough that reading one period skips most of a
+#: large ledger (processed data is sorted by period), large enough to compress well.
+ROW_GROUP = 500_000
+
+
+class LazyFrames(Mapping):
+    """Frames by kind; cached ones are read from Parquet on first use, so a report that
+    needs only the ledger never reads the personnel data."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, pd.DataFrame | Path | None] = {}
+
+    def __setitem__(self, key: str, value: pd.DataFrame | Path | None) -> None:
+        self._items[key] = value
+
+    def __getitem__(self, key: str) -> pd.DataFrame | None:
+        value = self._items[key]
+        if isinstance(value, Path):
+            value = pd.read_parquet(value)
+            self._items[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def is_loaded(self, key: str) -> bool:
+        return not isinstance(self._items.get(key), Path)
+
+    def sum_by_period(self, key: str, by: str, value: str, months: list[int]) -> pd.Series:
+        """Σ ``value`` per ``by`` over the period codes ``months`` — read straight from the
+        Parquet cache (only three columns, and only the row groups of those months, since
+        processed data is sorted by period) unless the frame is already in memory."""
+        months = sorted(int(m) for m in months)
+        item = self._items[key]
+        if item is None or not months:
+            return pd.Series(dtype=float)
+        if isinstance(item, Path):
+            table = pq.read_table(item, columns=["period", by, value],
+                                  filters=[("period", ">=", months[0]),
+                                           ("period", "<=", months[-1])])
+            if months[-1] - months[0] + 1 != len(months) and months[-1] // 100 == months[0] // 100:
+                table = table.filter(pc.is_in(table["period"], pa.array(months, pa.int32())))
+            agg = table.group_by(by).aggregate([(value, "sum")])
+            keys = agg[by]
+            if pa.types.is_dictionary(keys.type):
+                keys = keys.cast(pa.string())
+            return pd.Series(agg[f"{value}_sum"].to_numpy(), index=keys.to_pylist(), name=value)
+        rows = item.loc[item["period"].isin(months), [by, value]]
+        return rows.groupby(by, sort=False, observed=True)[value].sum()
 
 
 @dataclass
@@ -38,7 +94,7 @@ class Dataset:
 
     data_dir: Path
     register: Register
-    frames: dict[str, pd.DataFrame | None]
+    frames: Mapping[str, pd.DataFrame | None]
     sources: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> {file: sha256}
     rebuilt: list[str] = field(default_factory=list)                   # kinds parsed this time
 
@@ -113,6 +169,22 @@ class _AtomicPath:
             self.tmp.unlink(missing_ok=True)
 
 
+def file_hashes(files: list[Path], raw: Path, known: dict[str, dict]) -> dict[str, dict]:
+    """SHA-256, size and mtime of each file. A file whose size and modification time (in
+    nanoseconds) equal the manifest's keeps its recorded hash without being read again;
+    any other file is hashed in full."""
+    out = {}
+    for path in files:
+        name = display_name(path, raw)
+        st = path.stat()
+        prev = known.get(name)
+        if prev and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
+            out[name] = prev
+        else:
+            out[name] = {"sha256": sha256(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return out
+
+
 def _read_manifest(processed: Path) -> dict:
     try:
         return json.loads((processed / MANIFEST).read_text(encoding="utf-8"))
@@ -156,14 +228,20 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
                 and manifest.get("register") == register_hash)
     cached_kinds = manifest.get("kinds", {}) if cache_ok else {}
 
-    frames: dict[str, pd.DataFrame | None] = {}
+    frames = LazyFrames()
     sources: dict[str, dict[str, str]] = {}
     rebuilt: list[str] = []
+    fresh: dict[str, pd.DataFrame] = {}
+    rows: dict[str, int] = {}
+    stat_by_kind: dict[str, dict] = {}
     problems: list[Problem] = []
     for kind in KINDS.values():
         files = kind.files(raw)
-        hashes = {display_name(p, raw): sha256(p) for p in files}
+        entry = cached_kinds.get(kind.name) or {}
+        stats = file_hashes(files, raw, entry.get("stat", {}))
+        hashes = {name: st["sha256"] for name, st in stats.items()}
         sources[kind.name] = hashes
+        stat_by_kind[kind.name] = stats
         if not files:
             if kind.required:
                 problems.append(Problem(
@@ -173,41 +251,48 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
                     f"{', '.join(kind.columns)})."))
             frames[kind.name] = None
             continue
-        entry = cached_kinds.get(kind.name)
         parquet = processed / f"{kind.name}.parquet"
-        if entry and entry.get("files") == hashes and parquet.exists():
-            try:
-                frames[kind.name] = pd.read_parquet(parquet)
-                continue
-            except Exception:  # a damaged cache is rebuilt, never trusted
-                pass
+        if entry and entry.get("files") == hashes and _parquet_ok(parquet, entry.get("rows")):
+            frames[kind.name] = parquet            # read on first use
+            rows[kind.name] = entry["rows"]
+            continue
         try:
-            frames[kind.name] = load_kind(kind, files, raw, register)
-            rebuilt.append(kind.name)
+            frame = load_kind(kind, files, raw, register)
         except InputError as e:
             problems += e.problems
+            continue
+        frames[kind.name] = fresh[kind.name] = frame
+        rows[kind.name] = len(frame)
+        rebuilt.append(kind.name)
     if problems:
         raise InputError(problems)
 
-    if rebuilt or not cache_ok or manifest.get("version") != __version__:
-        _write_cache(processed, frames, sources, register_hash, rebuilt)
+    stat_changed = any(cached_kinds.get(k, {}).get("stat") != v for k, v in stat_by_kind.items()
+                       if k in rows)
+    if rebuilt or stat_changed or not cache_ok or manifest.get("version") != __version__:
+        _write_cache(processed, fresh, sources, rows, register_hash, stat_by_kind)
     return Dataset(data_dir=data_dir, register=register, frames=frames, sources=sources,
                    rebuilt=rebuilt)
 
 
-def _write_cache(processed: Path, frames: dict[str, pd.DataFrame | None],
-                 sources: dict[str, dict[str, str]], register_hash: str,
-                 rebuilt: list[str]) -> None:
+def _parquet_ok(path: Path, rows: int | None) -> bool:
+    """A cache file is trusted only if its footer reads and its row count matches."""
+    try:
+        return pq.ParquetFile(path).metadata.num_rows == rows
+    except Exception:  # missing or damaged: rebuild, never trust
+        return False
+
+
+def _write_cache(processed: Path, fresh: dict[str, pd.DataFrame],
+                 sources: dict[str, dict[str, str]], rows: dict[str, int],
+                 register_hash: str, stats: dict[str, dict]) -> None:
+    """Write the newly parsed kinds, then the manifest that vouches for all of them."""
     processed.mkdir(parents=True, exist_ok=True)
-    kinds = {}
-    for name, frame in frames.items():
-        if frame is None:
-            continue
-        path = processed / f"{name}.parquet"
-        if name in rebuilt or not path.exists():
-            with atomic_path(path) as tmp:
-                frame.to_parquet(tmp, index=False)
-        kinds[name] = {"files": sources[name], "rows": int(len(frame))}
+    for name, frame in fresh.items():
+        with atomic_path(processed / f"{name}.parquet") as tmp:
+            frame.to_parquet(tmp, index=False, row_group_size=ROW_GROUP)
+    kinds = {name: {"files": sources[name], "rows": int(n), "stat": stats.get(name, {})}
+             for name, n in rows.items()}
     manifest = {"schema": SCHEMA_VERSION, "version": __version__, "register": register_hash,
                 "kinds": kinds}
     atomic_write_bytes(processed / MANIFEST,

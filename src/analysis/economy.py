@@ -38,14 +38,17 @@ def annual_budget_kr(data: Dataset, year: int, typ: str = "drift") -> pd.Series:
     """Annual budget per unit in kronor, report sign."""
     b = data.frames["budget"]
     rows = b[(b["ar"] == year) & (b["typ"] == typ)]
-    return rows.groupby("namnd", sort=False)["belopp_kr"].sum()
+    return rows.groupby("namnd", sort=False, observed=True)["belopp_kr"].sum()
 
 
 def utfall_kr(data: Dataset, months: list[int]) -> pd.Series:
     """Σ utfall per unit over the given period codes (yyyymm), kronor, report sign."""
-    u = data.frames["utfall"]
-    sel = u["period"].isin(months)
-    return u.loc[sel].groupby("namnd", sort=False)["belopp_kr"].sum()
+    frames = data.frames
+    if hasattr(frames, "sum_by_period"):
+        return frames.sum_by_period("utfall", "namnd", "belopp_kr", list(months))
+    u = frames["utfall"]
+    return u.loc[u["period"].isin(months)].groupby("namnd", sort=False, observed=True)[
+        "belopp_kr"].sum()
 
 
 def prognoses_kr(data: Dataset, year: int, month: int, typ: str = "drift") -> pd.DataFrame:
@@ -57,10 +60,10 @@ def prognoses_kr(data: Dataset, year: int, month: int, typ: str = "drift") -> pd
     """
     p = data.frames["prognos"]
     rows = p[(p["ar"] == year) & (p["typ"] == typ) & (p["prognosmanad"] <= month)]
-    per_month = rows.groupby(["namnd", "prognosmanad"], sort=True)["belopp_kr"].sum().reset_index()
+    per_month = rows.groupby(["namnd", "prognosmanad"], sort=True, observed=True)["belopp_kr"].sum().reset_index()
     per_month = per_month.sort_values(["namnd", "prognosmanad"])
     out = {}
-    for unit, grp in per_month.groupby("namnd", sort=False):
+    for unit, grp in per_month.groupby("namnd", sort=False, observed=True):
         vals = grp["belopp_kr"].to_numpy()
         months = grp["prognosmanad"].to_numpy()
         out[unit] = (vals[-1], months[-1],
@@ -133,7 +136,7 @@ def compute_investeringsredovisning(data: Dataset, period: Period | str) -> pd.D
     period = Period.parse(period)
     inv = data.frames.get("investeringar")
     if inv is not None and len(inv):
-        spent = inv[inv["period"].isin(period.month_codes)].groupby("namnd", sort=False)[
+        spent = inv[inv["period"].isin(period.month_codes)].groupby("namnd", sort=False, observed=True)[
             "belopp_kr"].sum()
     else:
         spent = pd.Series(dtype=float)

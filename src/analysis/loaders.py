@@ -21,7 +21,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
-from .readers import RawTable, parse_numbers, parse_periods, read_table, require_columns
+import pyarrow.compute as pc
+
+from .readers import (RawTable, arrow_column, categorical_column, parse_numbers, parse_periods,
+                      read_table, require_columns)
 from .register import Register, name_key
 
 #: File endings read as input (CSV, gzip-compressed CSV, Excel).
@@ -68,6 +71,8 @@ def _text(table: RawTable, column: str) -> pd.Series:
 def _problem_rows(table: RawTable, mask: np.ndarray, column: str, message: str | Callable[[str], str]
                   ) -> list[Problem]:
     idx = np.flatnonzero(mask)
+    if not len(idx):
+        return []
     values = table.data[column].to_numpy() if column in table.data else None
     out = []
     for i in idx[:50]:
@@ -103,12 +108,13 @@ def _enum(table: RawTable, column: str, mapping: dict[str, str], expected: str,
 
 
 def _konto(table: RawTable, column: str = "konto") -> tuple[np.ndarray, list[Problem]]:
-    raw = _text(table, column)
-    ok = raw.str.fullmatch(r"\d{3,5}").to_numpy()
+    arr = arrow_column(table, column)
+    ok = pc.match_substring_regex(arr, r"^\d{3,5}$").to_numpy(zero_copy_only=False)
     problems = _problem_rows(table, ~ok, column, lambda v: f"'{v}' är inget konto; förväntade ett "
                              "Kommun-Bas-konto med 3–5 siffror, t.ex. 4010.")
-    values = pd.to_numeric(raw.where(ok, "0")).to_numpy(dtype=np.int32)
-    return values, problems
+    if problems:
+        return np.zeros(len(ok), dtype=np.int32), problems
+    return pc.cast(arr, "int32").to_numpy(zero_copy_only=False), []
 
 
 def konto_key(konto: np.ndarray | pd.Series) -> np.ndarray:
@@ -169,20 +175,26 @@ _TYP = {"drift": "drift", "investering": "investering", "inv": "investering"}
 def parse_utfall(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
     period = _periods(table, "period", problems)
-    namnd = _units(table, register, "namnd", problems)
+    try:
+        namnd = register.resolve_categorical(
+            categorical_column(table, "namnd"), file=table.file,
+            column=table.original.get("namnd", "namnd"), lines=table.lines)
+    except InputError as e:
+        problems += e.problems
+        namnd = None
     konto, p = _konto(table)
     problems += p
     belopp = _numbers(table, "belopp", problems)
     _check(problems)
     frame = pd.DataFrame({
         "period": period.astype(np.int32),
-        "namnd": namnd.to_numpy(dtype=object),
+        "namnd": namnd,
         "konto": konto,
         "belopp_kr": -belopp,
     })
-    for col in ("verksamhet", "ansvar", "projekt"):
+    for col in ("verksamhet", "ansvar", "projekt"):   # few distinct values: categorical
         if col in table.data:
-            frame[col] = table.data[col].astype(str).to_numpy()
+            frame[col] = categorical_column(table, col)
     return _extras(table, frame, ("period", "namnd", "konto", "belopp"))
 
 
@@ -570,7 +582,36 @@ def load_kind(kind: FileKind, files: list[Path], raw_dir: Path, register: Regist
                     "dubbletten eller slå ihop filerna.", column=kind.split_key))
     if problems:
         raise InputError(problems)
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return _sorted(_concat(frames), kind.split_key)
+
+
+def _sorted(frame: pd.DataFrame, key: str | None) -> pd.DataFrame:
+    """Processed data is kept in ``period`` order (stable), so a period's rows are together."""
+    if key != "period" or not len(frame):
+        return frame
+    values = frame[key].to_numpy()
+    if (values[1:] >= values[:-1]).all():
+        return frame
+    return frame.take(np.argsort(values, kind="stable")).reset_index(drop=True)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if len(frames) == 1:
+        return frames[0]
+    columns = dict.fromkeys(c for f in frames for c in f.columns)
+    categorical = [c for c in columns
+                   if all(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames if c in f)]
+    out = pd.concat(frames, ignore_index=True)
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            continue                        # same categories in every file (e.g. namnd)
+        if col in categorical or (out[col].dtype == object and out[col].isna().any()):
+            # differing categories concatenate as object, and a column missing from one
+            # file leaves NaN there: make it text ("" where absent) again
+            out[col] = out[col].astype(object).fillna("").astype("str")
+            if col in categorical:
+                out[col] = out[col].astype("category")
+    return out
 
 
 def _key_word(key: str | None) -> str:

@@ -65,6 +65,8 @@ __all__ = [
     "require_columns",
     "parse_numbers",
     "parse_periods",
+    "arrow_column",
+    "categorical_column",
     "SUPPORTED_FORMATS",
 ]
 
@@ -758,6 +760,19 @@ def _column_strings(table: RawTable, column: str) -> tuple[str, pa.Array]:
     if arr.offset or arr.null_count:
         arr = pa.concat_arrays([arr])  # a fresh, unsliced array for the byte-level helpers
     return name, arr
+
+
+def arrow_column(table: RawTable, column: str) -> pa.Array:
+    """A column as one contiguous pyarrow string array (for vectorised checks)."""
+    return _column_strings(table, column)[1]
+
+
+def categorical_column(table: RawTable, column: str) -> pd.Categorical:
+    """A text column as a pandas Categorical, encoded by pyarrow (fast on millions of rows)."""
+    encoded = pc.dictionary_encode(arrow_column(table, column))
+    return pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
+                                     categories=pd.Index(encoded.dictionary.to_pylist(),
+                                                         dtype="str"))
 
 
 def _problems(table: RawTable, column: str, indices: np.ndarray, values: pa.Array,

@@ -179,6 +179,33 @@ class Register:
             raise InputError(problems)
         return pd.Series(np.asarray(mapped, dtype=object)[codes], index=values.index)
 
+    def resolve_categorical(self, values: pd.Categorical, *, file: str, column: str,
+                            lines: np.ndarray) -> pd.Categorical:
+        """Like :meth:`resolve_column` for an already encoded column; returns a Categorical
+        whose categories are the register's ids (fast: only the distinct names are looked up)."""
+        ids = self.ids
+        position = {uid: i for i, uid in enumerate(ids)}
+        mapped = np.array([position.get(self._by_key.get(name_key(v)), -1)
+                           for v in values.categories], dtype=np.int64)
+        codes = values.codes
+        unknown = np.flatnonzero(mapped < 0)
+        if len(unknown):
+            problems = []
+            for i in unknown:
+                first = int(np.flatnonzero(codes == i)[0]) if (codes == i).any() else None
+                if first is None:
+                    continue
+                problems.append(Problem(
+                    file,
+                    f"okänd enhet '{values.categories[i]}'. Kända enheter (id: namn): "
+                    + "; ".join(f"{u.id}: {u.namn}" for u in self.units.values())
+                    + ". Lägg till namnet som alias i organisation.csv om det är samma enhet.",
+                    int(lines[first]), column))
+            if problems:
+                raise InputError(problems)
+        new_codes = np.where(codes >= 0, mapped[np.maximum(codes, 0)], -1)
+        return pd.Categorical.from_codes(new_codes, categories=ids)
+
     def resolve_forvaltning_column(self, values: pd.Series, *, file: str, column: str,
                                    lines: np.ndarray) -> pd.Series:
         """Map förvaltning names (case- and whitespace-insensitive) to the register's spelling."""
