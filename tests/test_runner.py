@@ -106,3 +106,45 @@ def test_validation_happens_before_any_kernel_starts(tiny, notebooks, tmp_path):
     with pytest.raises(ConfigurationError, match="okänt format"):
         run_reports(period=Period(2023, 4), namnder=None, formats="docx", **common)
     assert not (reports / "2023-04" / "manifest.json").exists()
+
+
+def test_same_matrix_runs_on_a_dask_localcluster(tiny, notebooks, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    reports = tmp_path / "reports"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        code = run_reports(period=Period(2023, 4), namnder=["bun", "sn"], data_dir=tiny,
+                           reports_dir=reports, notebooks_dir=notebooks, progress=False,
+                           formats="html,xlsx", scheduler=cluster.scheduler_address)
+    assert code == 1                                   # broken-sn fails, on the cluster too
+    manifest = json.loads((reports / "2023-04" / "manifest.json").read_text(encoding="utf-8"))
+    status = {r["stem"]: r["status"] for r in manifest["reports"]}
+    assert status == {"good-bun": "ok", "good-sn": "ok", "broken-bun": "ok", "broken-sn": "fel"}
+    assert manifest["parameters"]["scheduler"].startswith("tcp://")
+    assert (reports / "2023-04" / "good-sn.xlsx").exists()
+
+
+def test_a_kernel_that_fails_to_start_is_retried(tiny, notebooks, tmp_path, monkeypatch):
+    import papermill
+
+    from analysis.matrix import build_tasks, read_matrix
+    from analysis.dataset import load_data
+    from analysis.runner import execute_task
+
+    data = load_data(tiny)
+    task = build_tasks(read_matrix(notebooks), notebooks, data.register, Period(2023, 4),
+                       ["bun"])[0]
+    real = papermill.execute_notebook
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    res = execute_task(task, str(notebooks), str(tmp_path / "out"), str(tiny), ["html"], 60,
+                       "Testkommun")
+    assert res.status == "ok" and res.attempts == 2 and len(calls) == 2
+    assert (tmp_path / "out" / f"{task.stem}.html").exists()

@@ -51,7 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="kommaseparerad lista av html, pdf, xlsx (standard: alla)")
     run.add_argument("--workers", type=int, default=None,
                      help="antal parallella processer (standard: antal kärnor)")
-    run.add_argument("--timeout", type=int, default=600, help="sekunder per notebook")
+    run.add_argument("--timeout", type=int, default=600,
+                     help="längsta körtid i sekunder för en cell i en notebook (standard: 600)")
+    run.add_argument("--scheduler", metavar="ADRESS",
+                     help="kör på ett Dask-kluster, t.ex. tcp://10.0.0.5:8786 (kräver extra dask)")
 
     export = sub.add_parser("export", help="nyckeltabellerna som Excel, utan notebooks")
     export.add_argument("--period", type=_period_arg,
@@ -120,7 +123,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_reports(
         period=args.period, namnder=args.namnd, data_dir=args.data_dir,
         reports_dir=args.reports_dir, formats=args.format, workers=args.workers,
-        timeout=args.timeout)
+        timeout=args.timeout, scheduler=args.scheduler)
 
 
 COMMANDS = {"run": cmd_run, "export": cmd_export, "check": cmd_check, "sample": cmd_sample}

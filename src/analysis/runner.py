@@ -155,8 +155,8 @@ def kommun_name(data: Dataset) -> str:
 
 def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: Path,
                 reports_dir: Path, formats: str | list[str] = FORMATS, workers: int | None = None,
-                timeout: int = 600, notebooks_dir: Path | None = None, progress: bool = True
-                ) -> int:
+                timeout: int = 600, notebooks_dir: Path | None = None, progress: bool = True,
+                scheduler: str | None = None) -> int:
     """Produce every report of ``period``; returns the exit code (0 all ok, 1 any failed)."""
     fmt = [f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats)
            if f.strip()]
@@ -182,23 +182,19 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     workers = max(1, workers or os.cpu_count() or 1)
 
     started, t0 = _now(), time.monotonic()
-    results: list[Result] = []
-    bar = _progress(len(tasks), progress)
     log = out / "_notebooks" / "kernels.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), initializer=_worker_init,
-                             initargs=(str(log),)) as pool:
-        futures = {pool.submit(execute_task, t, str(notebooks_dir), str(out), str(data_dir), fmt,
-                               timeout, kommun): t for t in tasks}
-        for fut in as_completed(futures):
-            task = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a crashed worker fails one report
-                res = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn,
-                             task.spec.titel, status="fel", error=f"{type(exc).__name__}: {exc}")
-            results.append(res)
-            bar.report(res)
+    args = (str(notebooks_dir), str(out), str(data_dir), fmt, timeout, kommun)
+    executor = DaskExecutor(scheduler) if scheduler else LocalExecutor(workers, log)
+    results: list[Result] = []
+    bar = _progress(len(tasks), progress)
+    for task, outcome in executor.run(tasks, args):
+        if isinstance(outcome, BaseException):   # a crashed worker fails one report
+            outcome = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn,
+                             task.spec.titel, status="fel",
+                             error=f"{type(outcome).__name__}: {outcome}")
+        results.append(outcome)
+        bar.report(outcome)
     bar.close()
     order = {t.stem: i for i, t in enumerate(tasks)}
     results.sort(key=lambda r: order[r.stem])
@@ -206,7 +202,7 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     manifest = {
         "period": str(period), "period_label": period.label, "kommun": kommun,
         "parameters": {"namnd": namnder, "formats": fmt, "workers": workers, "timeout": timeout,
-                       "data_dir": str(data_dir)},
+                       "data_dir": str(data_dir), "scheduler": scheduler},
         "package_version": __version__, "git_commit": git_commit(root),
         "inputs": data.input_hashes(),
         "started": started, "finished": _now(), "seconds": round(time.monotonic() - t0, 3),
@@ -221,6 +217,49 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     for r in failed:
         print(f"  FEL {r.stem}: {r.error}", file=sys.stderr)
     return 1 if failed else 0
+
+
+class LocalExecutor:
+    """Reports in a process pool on this machine (one kernel per worker at a time)."""
+
+    def __init__(self, workers: int, log: Path) -> None:
+        self.workers, self.log = workers, log
+
+    def run(self, tasks: list[Task], args: tuple):
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
+                                 initializer=_worker_init, initargs=(str(self.log),)) as pool:
+            futures = {pool.submit(execute_task, t, *args): t for t in tasks}
+            for fut in as_completed(futures):
+                try:
+                    yield futures[fut], fut.result()
+                except Exception as exc:  # noqa: BLE001
+                    yield futures[fut], exc
+
+
+class DaskExecutor:
+    """Reports on a Dask distributed cluster (``--scheduler tcp://host:8786``).
+
+    Every worker needs this package installed and the same paths to the data, the
+    notebooks and the reports folder (a shared file system)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def run(self, tasks: list[Task], args: tuple):
+        try:
+            from distributed import Client, as_completed as dask_completed
+        except ImportError:
+            raise ConfigurationError(
+                "--scheduler kräver Dask: installera med pip install 'kommun-analysis[dask]'."
+            ) from None
+        with Client(self.address) as client:
+            futures = {client.submit(execute_task, t, *args, pure=False, key=f"rapport-{t.stem}"): t
+                       for t in tasks}
+            for fut in dask_completed(list(futures)):
+                try:
+                    yield futures[fut], fut.result()
+                except Exception as exc:  # noqa: BLE001
+                    yield futures[fut], exc
 
 
 class _progress:
