@@ -32,7 +32,7 @@ export: setup
 	$(PY) -m analysis export --out reports/export.xlsx $(ARGS)
 
 lab: setup
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. $(ARGS)
+	$(PY) -m analysis lab $(ARGS)
 
 sample: setup
 	$(PY) -m analysis sample --force

@@ -7,6 +7,7 @@
     analysis export --period YYYY-MM --out FILE.xlsx [--data-dir DIR]
     analysis check  [--data-dir DIR]            validate data/raw and refresh data/processed
     analysis sample [--data-dir DIR] [--force]  write the sample kommun to DIR/raw
+    analysis lab    [JUPYTER ARGS]              JupyterLab on the project
 
 Without ``--period``, ``run`` and ``export`` use the latest delår (April, August or
 December) that the ledger covers.
@@ -67,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validera data/raw och uppdatera data/processed")
     data_dir(check)
 
+    lab = sub.add_parser("lab", help="starta JupyterLab på projektet (rapportnotebooks i notebooks/)")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                     help="fler flaggor till jupyter lab, t.ex. --no-browser --port 8899")
+
     sample = sub.add_parser("sample", help="skriv exempelkommunen till DATA_DIR/raw")
     data_dir(sample)
     sample.add_argument("--force", action="store_true",
@@ -117,6 +122,30 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def lab_command(root: Path, extra: list[str] | None = None) -> list[str]:
+    """The ``jupyter lab`` command line for the project: rooted at ``root``, with the news
+    feed, update checks and the extension manager's network access turned off."""
+    import os
+
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+           "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--LabApp.extension_manager=readonly"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    return cmd + list(extra or [])
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .runner import project_root
+
+    root = project_root()
+    print(f"Startar JupyterLab i {root}; öppna notebooks/ och kör en rapport cell för cell.")
+    return subprocess.call(lab_command(root, args.jupyter_args))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run_reports
 
@@ -126,7 +155,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         timeout=args.timeout, scheduler=args.scheduler)
 
 
-COMMANDS = {"run": cmd_run, "export": cmd_export, "check": cmd_check, "sample": cmd_sample}
+COMMANDS = {"run": cmd_run, "export": cmd_export, "check": cmd_check, "sample": cmd_sample,
+            "lab": cmd_lab}
 
 
 def main(argv: list[str] | None = None) -> int:
