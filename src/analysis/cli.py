@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="antal parallella processer (standard: antal kärnor)")
     run.add_argument("--timeout", type=int, default=600,
                      help="längsta körtid i sekunder för en cell i en notebook (standard: 600)")
+    run.add_argument("--fresh-kernels", action="store_true",
+                     help="starta en ny kärna för varje rapport (långsammare; standard är en "
+                          "återanvänd kärna per process som töms mellan rapporterna)")
     run.add_argument("--scheduler", metavar="ADRESS",
                      help="kör på ett Dask-kluster, t.ex. tcp://10.0.0.5:8786 (kräver extra dask)")
 
@@ -152,7 +155,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_reports(
         period=args.period, namnder=args.namnd, data_dir=args.data_dir,
         reports_dir=args.reports_dir, formats=args.format, workers=args.workers,
-        timeout=args.timeout, scheduler=args.scheduler)
+        timeout=args.timeout, scheduler=args.scheduler, reuse_kernels=not args.fresh_kernels)
 
 
 COMMANDS = {"run": cmd_run, "export": cmd_export, "check": cmd_check, "sample": cmd_sample,

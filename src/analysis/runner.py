@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -79,8 +80,58 @@ def _is_kernel_start_failure(exc: BaseException) -> bool:
                                    "kernel_info", "zmq"))
 
 
+#: Run first in a reused kernel: an empty namespace and no figures left from the last
+#: report, while the imported modules stay warm.
+RESET_SOURCE = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+#: Imported once when a worker's kernel starts, so reports do not pay for it.
+WARM_IMPORTS = "import analysis.report, analysis.charts, analysis.tables, analysis.befolkning"
+
+
+class WarmKernel:
+    """One kernel per worker process, reused from report to report.
+
+    Starting a kernel and importing pandas, matplotlib and the package costs about three
+    seconds, far more than most reports take to run. Each report starts from an empty
+    namespace (``%reset -f``); after a failed or timed-out report the kernel is replaced,
+    so a broken report can never leave state behind for the next one.
+    """
+
+    def __init__(self) -> None:
+        self.km = None
+        self.cwd: str | None = None
+
+    def get(self, cwd: str):
+        from jupyter_client.manager import KernelManager
+
+        if self.km is not None and (self.cwd != cwd or not self.km.is_alive()):
+            self.discard()
+        if self.km is None:
+            km = KernelManager(kernel_name="python3")
+            km.start_kernel(cwd=cwd)
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=60)
+                kc.execute_interactive(WARM_IMPORTS, timeout=120, output_hook=lambda m: None)
+            finally:
+                kc.stop_channels()
+            self.km, self.cwd = km, cwd
+        return self.km
+
+    def discard(self) -> None:
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - it is being thrown away anyway
+                pass
+        self.km = None
+
+
+_WARM = WarmKernel()
+
+
 def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, formats: list[str],
-                 timeout: int, kommun: str) -> Result:
+                 timeout: int, kommun: str, reuse_kernel: bool = True) -> Result:
     """Execute and export one report (runs in a worker process)."""
     import nbformat
     import papermill
@@ -96,19 +147,28 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
     audit.parent.mkdir(parents=True, exist_ok=True)
     params = {**task.parameters, "data_dir": data_dir}
     tmp = audit.with_name(f".{audit.name}.{os.getpid()}.tmp.ipynb")
+    source = nbformat.read(Path(notebooks_dir) / task.spec.notebook, as_version=4)
     try:
         for attempt in range(1, KERNEL_START_RETRIES + 2):
             result.attempts = attempt
             try:
+                extra = {}
+                nb = source
+                if reuse_kernel:
+                    extra["km"] = _WARM.get(notebooks_dir)
+                    nb = nbformat.from_dict(source)
+                    reset = nbformat.v4.new_code_cell(RESET_SOURCE)
+                    reset.metadata["tags"] = ["remove-cell"]
+                    nb.cells.insert(0, reset)
                 papermill.execute_notebook(
-                    str(Path(notebooks_dir) / task.spec.notebook), str(tmp), parameters=params,
-                    kernel_name="python3", progress_bar=False, log_output=False,
-                    request_save_on_cell_execute=False, execution_timeout=timeout,
-                    cwd=notebooks_dir)
+                    nb, str(tmp), parameters=params, kernel_name="python3",
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    execution_timeout=timeout, cwd=notebooks_dir, **extra)
                 break
             except PapermillExecutionError:
                 raise
-            except Exception as exc:  # kernel failed to start: try again
+            except Exception as exc:  # kernel failed to start: try again with a new one
+                _WARM.discard()
                 if attempt > KERNEL_START_RETRIES or not _is_kernel_start_failure(exc):
                     raise
         os.replace(tmp, audit)
@@ -119,12 +179,14 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
         files = export_all(nb, out, task.stem, meta, set(formats))
         result.files = {k: str(Path(v).relative_to(out)) for k, v in files.items()}
     except PapermillExecutionError as exc:
+        _WARM.discard()
         result.status = "fel"
-        result.failing_cell = exc.exec_count
+        result.failing_cell = exc.cell_index
         result.error = f"{exc.ename}: {exc.evalue}"
         if tmp.exists():
             os.replace(tmp, audit)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
+        _WARM.discard()
         result.status = "fel"
         result.error = f"{type(exc).__name__}: {exc}"
         result.failing_cell = None
@@ -156,7 +218,7 @@ def kommun_name(data: Dataset) -> str:
 def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: Path,
                 reports_dir: Path, formats: str | list[str] = FORMATS, workers: int | None = None,
                 timeout: int = 600, notebooks_dir: Path | None = None, progress: bool = True,
-                scheduler: str | None = None) -> int:
+                scheduler: str | None = None, reuse_kernels: bool = True) -> int:
     """Produce every report of ``period``; returns the exit code (0 all ok, 1 any failed)."""
     fmt = [f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats)
            if f.strip()]
@@ -184,7 +246,7 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     started, t0 = _now(), time.monotonic()
     log = out / "_notebooks" / "kernels.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    args = (str(notebooks_dir), str(out), str(data_dir), fmt, timeout, kommun)
+    args = (str(notebooks_dir), str(out), str(data_dir), fmt, timeout, kommun, reuse_kernels)
     executor = DaskExecutor(scheduler) if scheduler else LocalExecutor(workers, log)
     results: list[Result] = []
     bar = _progress(len(tasks), progress)
@@ -202,7 +264,8 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     manifest = {
         "period": str(period), "period_label": period.label, "kommun": kommun,
         "parameters": {"namnd": namnder, "formats": fmt, "workers": workers, "timeout": timeout,
-                       "data_dir": str(data_dir), "scheduler": scheduler},
+                       "data_dir": str(data_dir), "scheduler": scheduler,
+                       "reuse_kernels": reuse_kernels},
         "package_version": __version__, "git_commit": git_commit(root),
         "inputs": data.input_hashes(),
         "started": started, "finished": _now(), "seconds": round(time.monotonic() - t0, 3),
@@ -226,7 +289,10 @@ class LocalExecutor:
         self.workers, self.log = workers, log
 
     def run(self, tasks: list[Task], args: tuple):
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
+        # forkserver: workers start from a clean process, never from a copy of a parent
+        # whose threads (event loops, kernel clients) would not survive the fork
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=context,
                                  initializer=_worker_init, initargs=(str(self.log),)) as pool:
             futures = {pool.submit(execute_task, t, *args): t for t in tasks}
             for fut in as_completed(futures):
@@ -278,6 +344,13 @@ class _progress:
         self.bar.close()
 
 
+def _swedish_time(iso: str) -> str:
+    from .publish import swedish_date
+
+    when = dt.datetime.fromisoformat(iso)
+    return f"{swedish_date(when.date())} kl. {when:%H.%M}"
+
+
 def render_index(manifest: dict) -> str:
     """A self-contained index page (no scripts, no external links)."""
     esc = html.escape
@@ -291,9 +364,10 @@ def render_index(manifest: dict) -> str:
         else:
             cell = f" (cell {r['failing_cell']})" if r.get("failing_cell") is not None else ""
             status = f'<span class="status-fel">Fel{esc(cell)}: {esc(r["error"] or "")}</span>'
+        seconds = f"{r['seconds']:.1f}".replace(".", ",")
         rows.append(f"<tr><td>{esc(r['titel'])}</td><td>{esc(r['namnd_namn'] or 'Hela kommunen')}"
                     f"</td><td>{status}</td><td>{links} {audit}</td>"
-                    f"<td class='num'>{r['seconds']:.1f}</td></tr>")
+                    f"<td class='num'>{seconds}</td></tr>")
     ok = sum(r["status"] == "ok" for r in manifest["reports"])
     return f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8">
@@ -305,7 +379,7 @@ text-align: left; }} td.num {{ text-align: right; }}
 .status-ok {{ color: #1b5e20; font-weight: bold; }} .status-fel {{ color: #b00020; font-weight: bold; }}
 </style></head><body>
 <h1>{esc(manifest['kommun'])}: {esc(manifest['period_label'])}</h1>
-<p>{ok} av {len(manifest['reports'])} rapporter klara. Skapad {esc(manifest['finished'])} med
+<p>{ok} av {len(manifest['reports'])} rapporter klara. Skapad {esc(_swedish_time(manifest['finished']))} med
 version {esc(manifest['package_version'])}{(' (' + esc(manifest['git_commit'][:10]) + ')') if manifest.get('git_commit') else ''}.</p>
 <table><thead><tr><th>Rapport</th><th>Nämnd</th><th>Status</th><th>Filer</th><th>Sekunder</th></tr></thead>
 <tbody>
