@@ -144,7 +144,46 @@ def test_a_kernel_that_fails_to_start_is_retried(tiny, notebooks, tmp_path, monk
         return real(*args, **kwargs)
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
-    res = execute_task(task, str(notebooks), str(tmp_path / "out"), str(tiny), ["html"], 60,
-                       "Testkommun")
+    try:
+        res = execute_task(task, str(notebooks), str(tmp_path / "out"), str(tiny), ["html"], 60,
+                           "Testkommun")
+    finally:
+        from analysis.runner import _WARM
+        _WARM.discard()                       # the kernel this process started
     assert res.status == "ok" and res.attempts == 2 and len(calls) == 2
     assert (tmp_path / "out" / f"{task.stem}.html").exists()
+
+
+def test_a_report_over_its_time_limit_is_stopped_and_the_others_finish(tiny, tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    params = 'namnd = "bun"\nperiod = "2023-04"\ndata_dir = "../data"'
+    _notebook(folder / "slow.ipynb", 'import time\nif namnd == "bun":\n    time.sleep(600)\n'
+              'print("klar")', params)
+    (folder / "rapporter.yml").write_text(
+        "rapporter:\n  - notebook: slow.ipynb\n    per: namnd\n    titel: Långsam\n",
+        encoding="utf-8")
+    reports = tmp_path / "reports"
+    code = run_reports(period=Period(2023, 4), namnder=None, data_dir=tiny, reports_dir=reports,
+                       workers=1, notebooks_dir=folder, progress=False, formats="html",
+                       timeout=8)
+    assert code == 1
+    manifest = json.loads((reports / "2023-04" / "manifest.json").read_text(encoding="utf-8"))
+    status = {r["stem"]: r for r in manifest["reports"]}
+    assert status["slow-bun"]["status"] == "fel"
+    assert "8 s" in status["slow-bun"]["error"]
+    assert status["slow-sn"]["status"] == "ok"              # the next report, same worker
+
+
+def test_names_from_the_register_are_escaped_end_to_end(tiny, notebooks, tmp_path):
+    org = tiny / "raw" / "organisation.csv"
+    org.write_text(org.read_text(encoding="utf-8").replace(
+        "Socialnämnden", "<script>alert(1)</script>"), encoding="utf-8")
+    reports = tmp_path / "reports"
+    run_reports(period=Period(2023, 4), namnder=["sn"], data_dir=tiny, reports_dir=reports,
+                workers=1, notebooks_dir=notebooks, progress=False, formats="html")
+    for page in (reports / "2023-04").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html, page.name
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (
+        reports / "2023-04" / "good-sn.html").read_text(encoding="utf-8")

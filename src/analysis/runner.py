@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -130,6 +131,14 @@ class WarmKernel:
 _WARM = WarmKernel()
 
 
+def _interrupt(km, flag: threading.Event) -> None:
+    flag.set()
+    try:
+        km.interrupt_kernel()
+    except Exception:  # noqa: BLE001 - the kernel may already be gone
+        pass
+
+
 def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, formats: list[str],
                  timeout: int, kommun: str, reuse_kernel: bool = True) -> Result:
     """Execute and export one report (runs in a worker process)."""
@@ -148,28 +157,39 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
     params = {**task.parameters, "data_dir": data_dir}
     tmp = audit.with_name(f".{audit.name}.{os.getpid()}.tmp.ipynb")
     source = nbformat.read(Path(notebooks_dir) / task.spec.notebook, as_version=4)
+    timed_out = threading.Event()
     try:
         for attempt in range(1, KERNEL_START_RETRIES + 2):
             result.attempts = attempt
             try:
-                extra = {}
-                nb = source
-                if reuse_kernel:
-                    extra["km"] = _WARM.get(notebooks_dir)
-                    nb = nbformat.from_dict(source)
-                    reset = nbformat.v4.new_code_cell(RESET_SOURCE)
-                    reset.metadata["tags"] = ["remove-cell"]
-                    nb.cells.insert(0, reset)
-                papermill.execute_notebook(
-                    nb, str(tmp), parameters=params, kernel_name="python3",
-                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                    execution_timeout=timeout, cwd=notebooks_dir, **extra)
+                if not reuse_kernel:
+                    _WARM.discard()                       # a new kernel for this report
+                km = _WARM.get(notebooks_dir)
+                nb = nbformat.from_dict(source)
+                reset = nbformat.v4.new_code_cell(RESET_SOURCE)
+                reset.metadata["tags"] = ["remove-cell"]
+                nb.cells.insert(0, reset)
+                # the whole report has `timeout` seconds: past that its kernel is interrupted
+                # (the running cell fails) and the kernel is replaced afterwards
+                watchdog = threading.Timer(timeout, _interrupt, (km, timed_out))
+                watchdog.daemon = True
+                watchdog.start()
+                try:
+                    papermill.execute_notebook(
+                        nb, str(tmp), parameters=params, kernel_name="python3", km=km,
+                        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                        execution_timeout=timeout, cwd=notebooks_dir)
+                finally:
+                    watchdog.cancel()
+                if not reuse_kernel:
+                    _WARM.discard()
                 break
             except PapermillExecutionError:
                 raise
             except Exception as exc:  # kernel failed to start: try again with a new one
                 _WARM.discard()
-                if attempt > KERNEL_START_RETRIES or not _is_kernel_start_failure(exc):
+                if (timed_out.is_set() or attempt > KERNEL_START_RETRIES
+                        or not _is_kernel_start_failure(exc)):
                     raise
         os.replace(tmp, audit)
         nb = nbformat.read(audit, as_version=4)
@@ -182,13 +202,15 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
         _WARM.discard()
         result.status = "fel"
         result.failing_cell = exc.cell_index
-        result.error = f"{exc.ename}: {exc.evalue}"
+        result.error = (f"Rapporten tog längre än {timeout} s och avbröts (cell {exc.cell_index})."
+                        if timed_out.is_set() else f"{exc.ename}: {exc.evalue}")
         if tmp.exists():
             os.replace(tmp, audit)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
         _WARM.discard()
         result.status = "fel"
-        result.error = f"{type(exc).__name__}: {exc}"
+        result.error = (f"Rapporten tog längre än {timeout} s och avbröts." if timed_out.is_set()
+                        else f"{type(exc).__name__}: {exc}")
         result.failing_cell = None
         tmp.unlink(missing_ok=True)
         traceback.print_exc(file=sys.stderr)
