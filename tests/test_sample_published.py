@@ -148,3 +148,25 @@ def test_every_row_of_t03_investeringsredovisning(sample_data):
         got = inv.loc[uid, COLUMNS] / 1000
         for col, value in zip(COLUMNS, row.iloc[1:7]):
             assert printed_round(got[col], 1) == value, f"{row['Rad']} {col}: {got[col]:.4f}"
+
+
+def test_n01_population_january_april_2023_from_the_raw_files(sample_data):
+    """§4: births 225, deaths 288, net migration +40 / −45 / +28, change −2 (−61 the year
+    before) — read back from data/raw through the loaders."""
+    from analysis.befolkning import BefolkningData, period_components
+
+    bd = BefolkningData(sample_data.folkmangd, sample_data.fodda, sample_data.doda,
+                        sample_data.flyttningar)
+    got = period_components(bd, 2023, 4).set_index("komponent")["antal"]
+    n01 = pd.read_csv(DOMAIN / "n01_befolkning_jan_apr_2023.csv").set_index("Komponent")
+    expected = {
+        "forandring": "Befolkningsförändring totalt sedan årsskiftet",
+        "forandring_foregaende_ar": "Befolkningsförändring samma period föregående år",
+        "fodda": "Antal födda", "doda": "Antal döda", "fodelsenetto": "Födelsenetto",
+        "flyttnetto": "Flyttnetto totalt", "flyttnetto_inom_lanet": "Flyttnetto inom länet",
+        "flyttnetto_annat_lan": "Flyttnetto annat län", "flyttnetto_utlandet": "Flyttnetto från annat land",
+    }
+    for key, label in expected.items():
+        assert got[key] == n01.loc[label, "Antal personer"], key
+    # the published components do not add up: the residual is shown, not hidden
+    assert got["justering"] == -2 - (-63 + 23)

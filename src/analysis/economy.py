@@ -22,16 +22,24 @@ DRIFTSREDOVISNING_COLUMNS = [
 def periodisation_weights(data: Dataset, year: int, units: list[str], typ: str = "drift"
                           ) -> pd.DataFrame:
     """Monthly budget weights (units × months 1–12); twelfths where the file has no rows."""
-    weights = pd.DataFrame(1.0 / 12, index=pd.Index(units, name="namnd"),
-                           columns=pd.RangeIndex(1, 13, name="manad"))
+    values = np.full((len(units), 12), 1.0 / 12)
     per = data.frames.get("periodisering")
     if per is not None and len(per):
-        rows = per[(per["ar"] == year) & (per["typ"] == typ) & per["namnd"].isin(units)]
+        rows = per[(per["ar"] == year) & (per["typ"] == typ)]
         if len(rows):
-            given = rows.pivot_table(index="namnd", columns="manad", values="andel",
-                                     aggfunc="sum").reindex(columns=range(1, 13), fill_value=0.0)
-            weights.loc[given.index] = given.fillna(0.0).to_numpy()
-    return weights
+            position = {u: i for i, u in enumerate(units)}
+            given = rows.groupby(["namnd", "manad"], observed=True)["andel"].sum()
+            seen: set[int] = set()
+            for (unit, month), share in given.items():
+                i = position.get(unit)
+                if i is None:
+                    continue
+                if i not in seen:                      # a unit with rows: only its rows count
+                    values[i] = 0.0
+                    seen.add(i)
+                values[i, int(month) - 1] = share
+    return pd.DataFrame(values, index=pd.Index(units, name="namnd"),
+                        columns=pd.RangeIndex(1, 13, name="manad"))
 
 
 def annual_budget_kr(data: Dataset, year: int, typ: str = "drift") -> pd.Series:
@@ -60,18 +68,21 @@ def prognoses_kr(data: Dataset, year: int, month: int, typ: str = "drift") -> pd
     """
     p = data.frames["prognos"]
     rows = p[(p["ar"] == year) & (p["typ"] == typ) & (p["prognosmanad"] <= month)]
-    per_month = rows.groupby(["namnd", "prognosmanad"], sort=True, observed=True)["belopp_kr"].sum().reset_index()
-    per_month = per_month.sort_values(["namnd", "prognosmanad"])
-    out = {}
-    for unit, grp in per_month.groupby("namnd", sort=False, observed=True):
-        vals = grp["belopp_kr"].to_numpy()
-        months = grp["prognosmanad"].to_numpy()
-        out[unit] = (vals[-1], months[-1],
-                     vals[-2] if len(vals) > 1 else np.nan,
-                     months[-2] if len(vals) > 1 else np.nan)
-    return pd.DataFrame.from_dict(out, orient="index",
-                                  columns=["senaste", "senaste_manad", "foregaende",
-                                           "foregaende_manad"])
+    per_month = (rows.groupby(["namnd", "prognosmanad"], sort=True, observed=True)["belopp_kr"]
+                 .sum().reset_index())
+    columns = ["senaste", "senaste_manad", "foregaende", "foregaende_manad"]
+    if per_month.empty:
+        return pd.DataFrame(columns=columns, dtype=float)
+    rank = per_month.groupby("namnd", observed=True).cumcount(ascending=False)
+    latest = per_month[rank == 0].set_index("namnd")
+    previous = per_month[rank == 1].set_index("namnd")
+    out = pd.DataFrame({
+        "senaste": latest["belopp_kr"], "senaste_manad": latest["prognosmanad"],
+        "foregaende": previous["belopp_kr"].reindex(latest.index),
+        "foregaende_manad": previous["prognosmanad"].reindex(latest.index),
+    })
+    out.index = out.index.astype(object)
+    return out[columns]
 
 
 def _deviation_table(data: Dataset, period: Period, units: list[str], utfall: pd.Series,
