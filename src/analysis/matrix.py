@@ -6,6 +6,7 @@ Declared in one place, ``notebooks/rapporter.yml``::
       - notebook: namnd.ipynb      # a notebook in notebooks/
         per: namnd                 # one report per nämnd (typ namnd) …
         titel: Delårsrapport
+        titel_helar: Verksamhetsberättelse   # optional: the title in December
       - notebook: befolkning.ipynb
         per: kommun                # … or one for the whole kommun
         titel: Befolkningsutveckling
@@ -34,6 +35,10 @@ class ReportSpec:
     notebook: str
     per: str
     titel: str
+    titel_helar: str = ""          # the title at the full year (December), if different
+
+    def title_for(self, period: Period) -> str:
+        return self.titel_helar if (period.is_full_year and self.titel_helar) else self.titel
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,8 @@ def read_matrix(notebooks_dir: Path) -> list[ReportSpec]:
         if per not in SCOPES:
             raise ConfigurationError(f"{path}, rapport {i}: per: '{per}' är okänt; förväntade "
                                      f"{' eller '.join(SCOPES)}.")
-        specs.append(ReportSpec(str(entry["notebook"]), per, str(entry.get("titel", ""))))
+        specs.append(ReportSpec(str(entry["notebook"]), per, str(entry.get("titel", "")),
+                                str(entry.get("titel_helar", ""))))
     return specs
 
 

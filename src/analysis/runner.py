@@ -149,7 +149,7 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
     from .publish import export_all, swedish_date
 
     started = time.monotonic()
-    result = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn, task.spec.titel,
+    result = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn, task.spec.title_for(task.period),
                     started=_now())
     out = Path(out_dir)
     audit = out / "_notebooks" / f"{task.stem}.ipynb"
@@ -193,7 +193,7 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
                     raise
         os.replace(tmp, audit)
         nb = nbformat.read(audit, as_version=4)
-        meta = {"kommun": kommun, "titel": task.spec.titel,
+        meta = {"kommun": kommun, "titel": task.spec.title_for(task.period),
                 "namnd": task.namnd_namn or kommun, "period": task.period.label,
                 "datum": swedish_date(dt.date.today())}
         files = export_all(nb, out, task.stem, meta, set(formats))
@@ -275,7 +275,7 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     for task, outcome in executor.run(tasks, args):
         if isinstance(outcome, BaseException):   # a crashed worker fails one report
             outcome = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn,
-                             task.spec.titel, status="fel",
+                             task.spec.title_for(task.period), status="fel",
                              error=f"{type(outcome).__name__}: {outcome}")
         results.append(outcome)
         bar.report(outcome)
