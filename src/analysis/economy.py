@@ -113,7 +113,8 @@ def _with_total(frame: pd.DataFrame) -> pd.DataFrame:
         "utfall_period": frame["utfall_period"].sum(),
         "budget_period": frame["budget_period"].sum(),
         # a unit without a forecast counts at its budget
-        "prognos_helar": frame["prognos_helar"].fillna(frame["budget_helar"]).sum(),
+        "prognos_helar": float(np.where(frame["prognos_helar"].isna(), frame["budget_helar"],
+                                        frame["prognos_helar"]).astype(float).sum()),
         "budget_helar": frame["budget_helar"].sum(),
         "prognos_foregaende": np.nan,
         "prognos_forandring": np.nan,
