@@ -187,3 +187,24 @@ def test_names_from_the_register_are_escaped_end_to_end(tiny, notebooks, tmp_pat
         assert "<script" not in html, page.name
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (
         reports / "2023-04" / "good-sn.html").read_text(encoding="utf-8")
+
+
+def test_fixed_parameters_from_the_matrix_reach_the_notebook(tiny, tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    _notebook(folder / "mal.ipynb", 'print(f"MÅL {mal_ar}: {mal_folkmangd}")',
+              'period = "2023-04"\ndata_dir = "../data"\nmal_ar = None\nmal_folkmangd = None')
+    (folder / "rapporter.yml").write_text(
+        "rapporter:\n  - notebook: mal.ipynb\n    per: kommun\n    titel: Mål\n"
+        "    parametrar:\n      mal_ar: 2040\n      mal_folkmangd: 100000\n", encoding="utf-8")
+    reports = tmp_path / "reports"
+    assert run_reports(period=Period(2023, 4), namnder=None, data_dir=tiny, reports_dir=reports,
+                       workers=1, notebooks_dir=folder, progress=False, formats="html") == 0
+    html = (reports / "2023-04" / "mal.html").read_text(encoding="utf-8")
+    assert "MÅL 2040: 100000" in html
+    (folder / "rapporter.yml").write_text(
+        "rapporter:\n  - notebook: mal.ipynb\n    per: kommun\n    titel: Mål\n"
+        "    parametrar:\n      mal_ar: 2040\n      maal: 1\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="maal"):
+        run_reports(period=Period(2023, 4), namnder=None, data_dir=tiny, reports_dir=reports,
+                    workers=1, notebooks_dir=folder, progress=False)

@@ -249,3 +249,14 @@ def test_show_table_displays_one_raw_bundle(monkeypatch):
 def test_doctests():
     failures, _ = doctest.testmod(tables)
     assert failures == 0
+
+
+def test_year_columns_are_not_grouped():
+    import pandas as pd
+
+    from analysis.tables import render_html, table_payload
+
+    html = render_html(table_payload(pd.DataFrame({"År": [2024, 2040], "Folkmängd": [79832, 100000]}),
+                                     "Prognos"))
+    assert ">2024<" in html and ">2040<" in html
+    assert "100\u00a0000" in html

@@ -10,6 +10,9 @@ Declared in one place, ``notebooks/rapporter.yml``::
       - notebook: befolkning.ipynb
         per: kommun                # … or one for the whole kommun
         titel: Befolkningsutveckling
+        parametrar:                # fixed parameters for this kommun (optional)
+          mal_folkmangd: 100000
+          mal_ar: 2040
 
 Everything is checked before the first kernel starts: unknown notebooks, unknown
 nämnder, a period without data, and parameters a notebook does not declare (Papermill
@@ -36,6 +39,7 @@ class ReportSpec:
     per: str
     titel: str
     titel_helar: str = ""          # the title at the full year (December), if different
+    parametrar: tuple = ()         # fixed notebook parameters, e.g. (("mal_ar", 2040),)
 
     def title_for(self, period: Period) -> str:
         return self.titel_helar if (period.is_full_year and self.titel_helar) else self.titel
@@ -57,7 +61,7 @@ class Task:
 
     @property
     def parameters(self) -> dict:
-        params = {"period": str(self.period)}
+        params = {**dict(self.spec.parametrar), "period": str(self.period)}
         if self.namnd:
             params["namnd"] = self.namnd
         return params
@@ -82,8 +86,11 @@ def read_matrix(notebooks_dir: Path) -> list[ReportSpec]:
         if per not in SCOPES:
             raise ConfigurationError(f"{path}, rapport {i}: per: '{per}' är okänt; förväntade "
                                      f"{' eller '.join(SCOPES)}.")
+        params = entry.get("parametrar") or {}
+        if not isinstance(params, dict):
+            raise ConfigurationError(f"{path}, rapport {i}: parametrar ska vara namn: värde.")
         specs.append(ReportSpec(str(entry["notebook"]), per, str(entry.get("titel", "")),
-                                str(entry.get("titel_helar", ""))))
+                                str(entry.get("titel_helar", "")), tuple(params.items())))
     return specs
 
 
@@ -120,7 +127,8 @@ def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: 
             problems.append(f"notebooken {spec.notebook} finns inte i {notebooks_dir}.")
             continue
         declared = declared_parameters(path)
-        needed = {"period", *extra_parameters} | ({"namnd"} if spec.per == "namnd" else set())
+        needed = ({"period", *extra_parameters, *dict(spec.parametrar)}
+                  | ({"namnd"} if spec.per == "namnd" else set()))
         missing = sorted(needed - declared)
         if missing:
             problems.append(f"{spec.notebook} deklarerar inte parametrarna {', '.join(missing)} "

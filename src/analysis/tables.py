@@ -188,6 +188,10 @@ def table_payload(df: pd.DataFrame, title: str, *, name: str | None = None,
 
 
 # --- the HTML part -------------------------------------------------------------------
+#: Columns holding years, shown without thousands grouping.
+YEAR_COLUMNS = {"år", "ar", "year"}
+
+
 def render_html(payload: Mapping[str, Any]) -> str:
     """The ``<table class="rapport-tabell">`` for a table's data part.
 
@@ -217,7 +221,10 @@ def render_html(payload: Mapping[str, Any]) -> str:
         row = list(row)[:len(columns)] + [None] * (len(columns) - len(row))
         cells = []
         for j, (col, value) in enumerate(zip(columns, row)):
-            if _is_number(value) or (col in numeric and _is_missing(value)):
+            if col.strip().casefold() in YEAR_COLUMNS and _is_number(value) \
+                    and float(value).is_integer():
+                cells.append(f'<td class="tal">{int(value)}</td>')   # 2024, not 2 024
+            elif _is_number(value) or (col in numeric and _is_missing(value)):
                 d = dec_of(col)
                 text = format_number(value, d, percent=col in percent, sign=col in deviation)
                 classes = ["tal"]
