@@ -25,10 +25,13 @@ def pdf_text(path):
     return "".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_every_namnd_and_the_population_report(reports, sample_data):
+def test_every_report_of_the_matrix(reports, sample_data):
     manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     stems = {r["stem"] for r in manifest["reports"]}
-    assert stems == {f"namnd-{u}" for u in sample_data.register.namnder} | {"befolkning"}
+    namnder = sample_data.register.namnder
+    expected = ({f"namnd-{u}" for u in namnder} | {f"ekonomi-{u}" for u in namnder}
+                | {"befolkning", "personal"})
+    assert stems == expected
     assert all(r["status"] == "ok" for r in manifest["reports"])
 
 
