@@ -8,7 +8,7 @@ Declared in one place, ``notebooks/rapporter.yml``::
         titel: Delårsrapport
         titel_helar: Verksamhetsberättelse   # optional: the title in December
       - notebook: befolkning.ipynb
-        per: kommun                # … or one for the whole kommun
+        per: kommun                # … or one for the whole kommun (or per: forvaltning)
         titel: Befolkningsutveckling
         parametrar:                # fixed parameters for this kommun (optional)
           mal_folkmangd: 100000
@@ -29,7 +29,7 @@ import yaml
 from .errors import ConfigurationError
 from .period import Period
 
-SCOPES = ("namnd", "kommun")
+SCOPES = ("namnd", "forvaltning", "kommun")
 MATRIX_FILE = "rapporter.yml"
 
 
@@ -51,20 +51,36 @@ class Task:
 
     spec: ReportSpec
     period: Period
-    namnd: str | None          # register id, or None for kommun-wide reports
-    namnd_namn: str | None
+    namnd: str | None          # register id (per: namnd), or None
+    namnd_namn: str | None     # the name on the cover: nämnd, förvaltning, or None (kommun)
+    forvaltning: str | None = None
 
     @property
     def stem(self) -> str:
         base = Path(self.spec.notebook).stem
-        return f"{base}-{self.namnd}" if self.namnd else base
+        if self.namnd:
+            return f"{base}-{self.namnd}"
+        if self.forvaltning:
+            return f"{base}-{slug(self.forvaltning)}"
+        return base
 
     @property
     def parameters(self) -> dict:
         params = {**dict(self.spec.parametrar), "period": str(self.period)}
         if self.namnd:
             params["namnd"] = self.namnd
+        if self.forvaltning:
+            params["forvaltning"] = self.forvaltning
         return params
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a name: 'KS/Kommunstab' → 'ks-kommunstab'."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.casefold()).strip("-") or "x"
 
 
 def read_matrix(notebooks_dir: Path) -> list[ReportSpec]:
@@ -128,7 +144,8 @@ def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: 
             continue
         declared = declared_parameters(path)
         needed = ({"period", *extra_parameters, *dict(spec.parametrar)}
-                  | ({"namnd"} if spec.per == "namnd" else set()))
+                  | ({"namnd"} if spec.per == "namnd" else set())
+                  | ({"forvaltning"} if spec.per == "forvaltning" else set()))
         missing = sorted(needed - declared)
         if missing:
             problems.append(f"{spec.notebook} deklarerar inte parametrarna {', '.join(missing)} "
@@ -139,6 +156,12 @@ def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: 
     for spec in specs:
         if spec.per == "namnd":
             tasks += [Task(spec, period, uid, register.namn(uid)) for uid in wanted]
+        elif spec.per == "forvaltning":
+            # with --namnd: the förvaltningar serving those nämnder
+            forv = (register.forvaltningar if not namnder else
+                    list(dict.fromkeys(register.forvaltning_of(u) for u in wanted
+                                       if register.forvaltning_of(u))))
+            tasks += [Task(spec, period, None, f, forvaltning=f) for f in forv]
         elif not namnder:
             tasks.append(Task(spec, period, None, None))
     return tasks

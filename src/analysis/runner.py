@@ -403,7 +403,7 @@ text-align: left; }} td.num {{ text-align: right; }}
 <h1>{esc(manifest['kommun'])}: {esc(manifest['period_label'])}</h1>
 <p>{ok} av {len(manifest['reports'])} rapporter klara. Skapad {esc(_swedish_time(manifest['finished']))} med
 version {esc(manifest['package_version'])}{(' (' + esc(manifest['git_commit'][:10]) + ')') if manifest.get('git_commit') else ''}.</p>
-<table><thead><tr><th>Rapport</th><th>Nämnd</th><th>Status</th><th>Filer</th><th>Sekunder</th></tr></thead>
+<table><thead><tr><th>Rapport</th><th>Nämnd eller förvaltning</th><th>Status</th><th>Filer</th><th>Sekunder</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
