@@ -167,17 +167,20 @@ class Register:
         mapped = [self._by_key.get(name_key(v)) for v in uniques]
         unknown = [i for i, m in enumerate(mapped) if m is None]
         if unknown:
-            problems = []
-            for i in unknown:
-                first = int(np.flatnonzero(codes == i)[0])
-                problems.append(Problem(
-                    file,
-                    f"okänd enhet '{uniques[i]}'. Kända enheter (id: namn): "
-                    + "; ".join(f"{u.id}: {u.namn}" for u in self.units.values())
-                    + ". Lägg till namnet som alias i organisation.csv om det är samma enhet.",
-                    int(lines[first]), column))
-            raise InputError(problems)
+            raise InputError([self._unknown_unit(uniques[i], codes, i, file, column, lines)
+                              for i in unknown])
         return pd.Series(np.asarray(mapped, dtype=object)[codes], index=values.index)
+
+    def _unknown_unit(self, name: object, codes: np.ndarray, code: int, file: str, column: str,
+                      lines: np.ndarray) -> Problem:
+        """The problem for an unknown unit name, at the first line it occurs on."""
+        first = int(np.flatnonzero(codes == code)[0])
+        return Problem(
+            file,
+            f"okänd enhet '{name}'. Kända enheter (id: namn): "
+            + "; ".join(f"{u.id}: {u.namn}" for u in self.units.values())
+            + ". Lägg till namnet som alias i organisation.csv om det är samma enhet.",
+            int(lines[first]), column)
 
     def resolve_categorical(self, values: pd.Categorical, *, file: str, column: str,
                             lines: np.ndarray) -> pd.Categorical:
@@ -189,20 +192,10 @@ class Register:
                            for v in values.categories], dtype=np.int64)
         codes = values.codes
         unknown = np.flatnonzero(mapped < 0)
-        if len(unknown):
-            problems = []
-            for i in unknown:
-                first = int(np.flatnonzero(codes == i)[0]) if (codes == i).any() else None
-                if first is None:
-                    continue
-                problems.append(Problem(
-                    file,
-                    f"okänd enhet '{values.categories[i]}'. Kända enheter (id: namn): "
-                    + "; ".join(f"{u.id}: {u.namn}" for u in self.units.values())
-                    + ". Lägg till namnet som alias i organisation.csv om det är samma enhet.",
-                    int(lines[first]), column))
-            if problems:
-                raise InputError(problems)
+        used = [i for i in unknown if (codes == i).any()]       # unused categories are no error
+        if used:
+            raise InputError([self._unknown_unit(values.categories[i], codes, i, file, column,
+                                                 lines) for i in used])
         new_codes = np.where(codes >= 0, mapped[np.maximum(codes, 0)], -1)
         return pd.Categorical.from_codes(new_codes, categories=ids)
 
