@@ -32,6 +32,7 @@ from matplotlib.ticker import FuncFormatter
 from scipy.optimize import brentq
 from scipy.stats import norm
 
+from .charts import style_axes, swedish_number
 from .befolkning import (
     AGES,
     MAX_AGE,
@@ -570,17 +571,11 @@ _SCENARIO_STYLE = {"bas": (_GREEN, "--"), "lag": (_GREY, ":"), "hog": (_GREY, "-
                    "mal": (_ORANGE, "--")}
 
 
-def _swedish(x: float, _pos: object = None) -> str:
-    return f"{x:,.0f}".replace(",", "\u00a0").replace("-", "\u2212")
+_swedish = swedish_number
 
 
 def _finish(ax, title: str, ylabel: str) -> None:
-    ax.set_title(title, loc="left", fontsize=11)
-    ax.set_ylabel(ylabel)
-    ax.yaxis.set_major_formatter(FuncFormatter(_swedish))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=8)
+    style_axes(ax, title, ylabel, legend_size=8)
 
 
 def pyramid_chart(now: pd.DataFrame, later: pd.DataFrame | None, title: str,

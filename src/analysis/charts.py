@@ -14,18 +14,30 @@ from matplotlib.ticker import FuncFormatter
 COLOURS = {"utfall": "#1f4e79", "fg": "#8fa9c4", "budget": "#c55a11", "prognos": "#2e7d32"}
 
 
-def _swedish(x: float, _pos=None) -> str:
+def swedish_number(x: float, _pos=None) -> str:
+    """Axis tick in Swedish format: 1 234, −5."""
     text = f"{x:,.0f}".replace(",", "\u00a0")
     return text.replace("-", "\u2212")
 
 
-def _style(ax, title: str, ylabel: str) -> None:
+def swedish_decimal(x: float, _pos=None) -> str:
+    """Axis tick with one decimal and a decimal comma: 7,1."""
+    return f"{x:.1f}".replace(".", ",").replace("-", "\u2212")
+
+
+# kept for callers of the earlier private name
+_swedish = swedish_number
+
+
+def style_axes(ax, title: str, ylabel: str, *, formatter=swedish_number,
+               legend_size: int = 9) -> None:
+    """The house style of every report chart: left title, Swedish ticks, light grid."""
     ax.set_title(title, loc="left", fontsize=11)
     ax.set_ylabel(ylabel)
-    ax.yaxis.set_major_formatter(FuncFormatter(_swedish))
+    ax.yaxis.set_major_formatter(FuncFormatter(formatter))
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=9)
+    ax.legend(frameon=False, fontsize=legend_size)
 
 
 def cumulative(df: pd.DataFrame, title: str) -> Figure:
@@ -44,7 +56,7 @@ def cumulative(df: pd.DataFrame, title: str) -> Figure:
     ax.plot(x, sign * df["Periodiserad budget"] / 1000, ":", color=COLOURS["budget"],
             label="Periodiserad budget")
     ax.set_xticks(x, df["Månad"])
-    _style(ax, title, "mkr (nettokostnad)" if sign < 0 else "mkr")
+    style_axes(ax, title, "mkr (nettokostnad)" if sign < 0 else "mkr")
     fig.tight_layout()
     return fig
 
@@ -63,6 +75,6 @@ def population(sheet: pd.DataFrame, title: str, goal: tuple[int, float] | None =
         ax.plot(joined["ar"], joined["folkmangd"], "--", color=COLOURS["prognos"], label="Prognos")
     if goal:
         ax.axhline(goal[1], color=COLOURS["budget"], linestyle=":", label=f"Mål {goal[0]}")
-    _style(ax, title, "invånare")
+    style_axes(ax, title, "invånare")
     fig.tight_layout()
     return fig

@@ -34,6 +34,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from .charts import style_axes, swedish_decimal
 from .period import MONTH_ABBREVIATIONS, MONTH_NAMES, Period
 from .register import name_key
 from .sickleave import MIN_GROUP, compute_frisknarvaro, compute_nyckeltal
@@ -559,17 +560,11 @@ def kommentar(personal: pd.DataFrame, period: Period | str, forvaltning: str | N
 _BLUE, _GREY, _ORANGE, _GREEN = "#1f4e79", "#9aa9b8", "#c55a11", "#2e7d32"
 
 
-def _procent(x: float, _pos=None) -> str:
-    return f"{x:.1f}".replace(".", ",").replace("-", "\u2212")
+_procent = swedish_decimal
 
 
 def _style(ax, title: str, ylabel: str = "procent") -> None:
-    ax.set_title(title, loc="left", fontsize=11)
-    ax.set_ylabel(ylabel)
-    ax.yaxis.set_major_formatter(FuncFormatter(_procent))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=8)
+    style_axes(ax, title, ylabel, formatter=swedish_decimal, legend_size=8)
 
 
 def _x(codes: np.ndarray) -> np.ndarray:
