@@ -1,0 +1,198 @@
+"""Resultaträkning for the whole kommun, reconciled with the driftsredovisning.
+
+Lines follow the kommunal resultaträkning (Kommun-Bas account classes):
+
+==========================================  =========================================
+line                                        accounts (first digits)
+==========================================  =========================================
+Verksamhetens intäkter                      3
+Verksamhetens kostnader                     4, 5, 6, 7 except 78
+Avskrivningar                               78 (avskrivningar och nedskrivningar)
+Skatteintäkter                              80, 81
+Generella statsbidrag och utjämning         82, 83
+Finansiella intäkter                        84
+Finansiella kostnader                       85
+Extraordinära poster                        86–89
+==========================================  =========================================
+
+Accounts marked ``intern`` in the kontoplan (transactions between the kommun's own units)
+are eliminated. What they net to across the kommun is reported as a check: it is zero
+when both sides of every internal transaction are booked, and then ``Årets resultat``
+equals the driftsredovisning's ``Totalt`` exactly, column by column.
+
+The period budget of a line is each unit's annual budget on that line times the unit's
+periodisation share (the same weights as the driftsredovisning). A unit's forecast is a
+net amount; its deviation from budget is placed on the unit's dominant line (largest
+absolute annual budget; for a unit without budget, largest absolute utfall), so revenue
+forecasts stay at budget for the nämnder — as the published reports show them — and a
+unit without a forecast counts at its budget. Verksamhetens intäkter are forecast at
+budget: a deviation of a unit whose dominant line is revenue is shown among the costs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .economy import (annual_budget_kr, compute_driftsredovisning, periodisation_weights,
+                      prognoses_kr)
+from .loaders import konto_key
+from .period import Period
+
+LINES = [
+    ("intakter", "Verksamhetens intäkter"),
+    ("kostnader", "Verksamhetens kostnader"),
+    ("avskrivningar", "Avskrivningar"),
+    ("vnk", "Verksamhetens nettokostnader"),
+    ("skatt", "Skatteintäkter"),
+    ("statsbidrag", "Generella statsbidrag och utjämning"),
+    ("verksamhetens_resultat", "Verksamhetens resultat"),
+    ("fin_intakter", "Finansiella intäkter"),
+    ("fin_kostnader", "Finansiella kostnader"),
+    ("resultat_finansiella", "Resultat efter finansiella poster"),
+    ("extraordinara", "Extraordinära poster"),
+    ("arets_resultat", "Årets resultat"),
+]
+BASE_LINES = ["intakter", "kostnader", "avskrivningar", "skatt", "statsbidrag", "fin_intakter",
+              "fin_kostnader", "extraordinara"]
+SUBTOTALS = {
+    "vnk": ["intakter", "kostnader", "avskrivningar"],
+    "verksamhetens_resultat": ["vnk", "skatt", "statsbidrag"],
+    "resultat_finansiella": ["verksamhetens_resultat", "fin_intakter", "fin_kostnader"],
+    "arets_resultat": ["resultat_finansiella", "extraordinara"],
+}
+COLUMNS = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
+           "budget_helar", "avvikelse_helar"]
+
+
+def rr_line(konto: np.ndarray | pd.Series) -> np.ndarray:
+    """The resultaträkning line of each account (Kommun-Bas classes); '' for balance
+    accounts (classes 1–2), which do not belong in the resultaträkning."""
+    two = konto_key(np.asarray(konto)) // 1000          # first two digits
+    return np.select(
+        [two < 30, two < 40, two == 78, two < 80, two < 82, two < 84, two == 84, two == 85],
+        ["", "intakter", "avskrivningar", "kostnader", "skatt", "statsbidrag", "fin_intakter",
+         "fin_kostnader"], "extraordinara")
+
+
+def _flagged(data: Dataset, konto: np.ndarray, column: str) -> np.ndarray:
+    """Accounts whose kontoplan range has ``column`` set (intern / semesterloneskuld)."""
+    kp = data.frames.get("kontoplan")
+    out = np.zeros(len(konto), dtype=bool)
+    if kp is None or column not in kp:
+        return out
+    values = kp[column]
+    flags = values if values.dtype == bool else values.astype(str).str.strip().str.casefold().isin(
+        ["ja", "j", "x", "1", "true", "sant"])
+    key = konto_key(np.asarray(konto))
+    for lo, hi in kp.loc[flags.to_numpy(), ["_lo", "_hi"]].itertuples(index=False):
+        out |= (key >= lo) & (key <= hi)
+    return out
+
+
+def _by_unit_line(frame: pd.DataFrame, data: Dataset) -> tuple[pd.DataFrame, float, float]:
+    """Σ belopp_kr by (unit, line) without internal accounts; also the internal net and
+    the semesterlöneskuld amount."""
+    konto = frame["konto"].to_numpy()
+    intern = _flagged(data, konto, "intern")
+    sem = _flagged(data, konto, "semesterloneskuld")
+    lines = rr_line(konto)
+    amounts = frame["belopp_kr"].to_numpy(dtype=float)
+    keep = ~intern & (lines != "")
+    table = (pd.DataFrame({"namnd": frame["namnd"].astype(str).to_numpy()[keep],
+                           "rad": lines[keep], "kr": amounts[keep]})
+             .groupby(["namnd", "rad"])["kr"].sum().unstack(fill_value=0.0))
+    table = table.reindex(columns=BASE_LINES, fill_value=0.0)
+    return table, float(amounts[intern].sum()), float(amounts[sem].sum())
+
+
+def _internal_by_unit(frame: pd.DataFrame, data: Dataset, units: list[str]) -> pd.Series:
+    intern = _flagged(data, frame["konto"].to_numpy(), "intern")
+    rows = frame.loc[intern]
+    return (rows.groupby(rows["namnd"].astype(str))["belopp_kr"].sum()
+            .reindex(units, fill_value=0.0))
+
+
+def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame:
+    """The resultaträkning (tkr, report sign) with the same six columns as the
+    driftsredovisning, plus a row for the result excluding the semesterlöneskuld change
+    when the kontoplan marks that account.
+
+    ``attrs['kontroller']`` lists the reconciliation checks (name, difference in tkr, ok).
+    """
+    period = Period.parse(period)
+    units = data.register.namnder + data.register.finans
+    u = data.utfall
+    u = u[u["period"].isin(period.month_codes) & u["namnd"].isin(units)]
+    utfall, intern_utfall, sem_utfall = _by_unit_line(u, data)
+
+    b = data.budget
+    b = b[(b["ar"] == period.year) & (b["typ"] == "drift") & b["namnd"].isin(units)]
+    budget, intern_budget, _ = _by_unit_line(b, data)
+    weights = periodisation_weights(data, period.year, units)
+    share = weights.loc[:, 1:period.month].sum(axis=1)
+
+    budget = budget.reindex(units, fill_value=0.0)
+    utfall = utfall.reindex(units, fill_value=0.0)
+    budget_period = budget.mul(share, axis=0)
+    # Internal transactions are eliminated; what is left of them — nothing in the year
+    # when both sides are booked, but the two sides of an internal charge may be
+    # periodised with different keys — stays in the costs so that the resultaträkning
+    # reconciles exactly, and is reported as a check.
+    intern_period = _internal_by_unit(b, data, units).mul(share).sum()
+    utfall.loc[units[0], "kostnader"] += intern_utfall
+    budget_period.loc[units[0], "kostnader"] += intern_period
+
+    # forecasts: the deviation on the unit's dominant line; no forecast = budget
+    prog = prognoses_kr(data, period.year, period.month).reindex(units)["senaste"]
+    annual = annual_budget_kr(data, period.year).reindex(units, fill_value=0.0)
+    prognos = budget.copy()
+    for unit in units:
+        if pd.isna(prog.get(unit)):
+            continue
+        deviation = float(prog[unit]) - float(annual[unit])
+        row = budget.loc[unit].abs()
+        if row.max() == 0:
+            row = utfall.loc[unit].abs()
+        line = row.idxmax() if row.max() > 0 else "kostnader"
+        if line == "intakter":        # verksamhetens intäkter are forecast at budget
+            line = "kostnader"
+        prognos.loc[unit, line] += deviation
+
+    columns = {
+        "utfall_period": utfall.sum(),
+        "budget_period": budget_period.sum(),
+        "prognos_helar": prognos.sum(),
+        "budget_helar": budget.sum(),
+    }
+    rr = pd.DataFrame(columns).reindex(BASE_LINES) / 1000
+    for total, parts in SUBTOTALS.items():
+        rr.loc[total] = rr.loc[parts].sum()
+    rr = rr.reindex([key for key, _ in LINES])
+    rr["avvikelse_period"] = rr["utfall_period"] - rr["budget_period"]
+    rr["avvikelse_helar"] = rr["prognos_helar"] - rr["budget_helar"]
+    rr.insert(0, "rad", [text for _, text in LINES])
+    kp = data.frames.get("kontoplan")
+    if kp is not None and "semesterloneskuld" in kp:
+        # as the published reports: the period's result without the change of the
+        # holiday-pay liability (utfall only)
+        rr.loc["exkl_semesterloneskuld"] = {
+            "rad": "Resultat exklusive semesterlöneskuldens förändring",
+            "utfall_period": rr.loc["arets_resultat", "utfall_period"] - sem_utfall / 1000}
+    rr = rr[["rad", *COLUMNS]]
+
+    drift = compute_driftsredovisning(data, period).set_index("namnd").loc["Totalt"]
+    checks = []
+    for col in COLUMNS:
+        diff = float(rr.loc["arets_resultat", col] - drift[col])
+        checks.append((f"Årets resultat = driftsredovisningens totalt ({col})", diff,
+                       abs(diff) < 1e-6))
+    checks.append(("Interna poster netto (utfall, perioden)", intern_utfall / 1000,
+                   abs(intern_utfall) < 0.5))
+    checks.append(("Interna poster netto (periodiserad budget; olika periodisering av de två "
+                   "sidorna, redovisas bland kostnaderna)", intern_period / 1000, True))
+    checks.append(("Interna poster netto (budget, året)", intern_budget / 1000,
+                   abs(intern_budget) < 0.5))
+    rr.attrs["kontroller"] = pd.DataFrame(checks, columns=["kontroll", "differens_tkr", "ok"])
+    return rr.reset_index(names="id")
