@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
-from .population import project_cohort_component
+from .population import _require_frame, project_cohort_component
 
 __all__ = [
     "Assumptions",
@@ -141,16 +141,7 @@ class BefolkningData:
 
     def __post_init__(self) -> None:
         for name, columns in _REQUIRED.items():
-            df = getattr(self, name)
-            if not isinstance(df, pd.DataFrame):
-                raise InputError(Problem(file=name, message=(
-                    f"förväntade en tabell (pandas.DataFrame), fick {type(df).__name__}.")))
-            missing = [c for c in columns if c not in df.columns]
-            if missing:
-                raise InputError(Problem(file=name, message=(
-                    f"kolumn saknas: {', '.join(missing)} (tabellen har: "
-                    f"{', '.join(map(str, df.columns))}).")))
-            df = df.copy()
+            df = _require_frame(getattr(self, name), name, list(columns)).copy()
             df["ar"] = _integer_column(df, name, "ar", 1800, 2300).astype(np.int64)
             if "manad" not in df.columns:
                 df["manad"] = pd.array([pd.NA] * len(df), dtype="Int64")

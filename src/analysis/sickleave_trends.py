@@ -361,6 +361,16 @@ def _secondary_suppression(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _forvaltning_kon_groups(rows: pd.DataFrame, forvaltningar: Iterable[str]):
+    """(förvaltning label, kön label, rows) for the kommun and each förvaltning, each
+    as a whole and per kön."""
+    for forv in [None, *forvaltningar]:
+        sel = rows if forv is None else rows[rows["forvaltning"] == forv]
+        label = "Hela kommunen" if forv is None else forv
+        for kon, text in [(None, "Totalt"), *KON_TEXT.items()]:
+            yield label, text, (sel if kon is None else sel[sel["kon"] == kon])
+
+
 def frisknarvaro_per_kon(personal: pd.DataFrame, months: Iterable[int],
                          forvaltningar: Sequence[str], max_dagar: int = 8) -> pd.DataFrame:
     """Frisknärvaro (% of employees with fewer than ``max_dagar`` sick days over
@@ -379,15 +389,11 @@ def frisknarvaro_per_kon(personal: pd.DataFrame, months: Iterable[int],
     months = list(months)
     rows = personal[personal["period"].isin(months)]
     out = []
-    for forv in [None, *forvaltningar]:
-        sel = rows if forv is None else rows[rows["forvaltning"] == forv]
-        label = "Hela kommunen" if forv is None else forv
-        for kon, text in [(None, "Totalt"), *KON_TEXT.items()]:
-            part = sel if kon is None else sel[sel["kon"] == kon]
-            fr = compute_frisknarvaro(part, months, None, max_dagar)
-            out.append({"forvaltning": label, "kon": text, "procent": fr["procent"],
-                        "antal_anstallda": fr["antal_anstallda"],
-                        "undertryckt": fr["antal_anstallda"] <= MIN_GROUP})
+    for label, text, part in _forvaltning_kon_groups(rows, forvaltningar):
+        fr = compute_frisknarvaro(part, months, None, max_dagar)
+        out.append({"forvaltning": label, "kon": text, "procent": fr["procent"],
+                    "antal_anstallda": fr["antal_anstallda"],
+                    "undertryckt": fr["antal_anstallda"] <= MIN_GROUP})
     return _secondary_suppression(pd.DataFrame(out))
 
 
@@ -414,17 +420,13 @@ def korttid_per_kon(personal: pd.DataFrame, months: Iterable[int],
         return None
     rows = personal[personal["period"].isin(months) & (personal["ordinarie_tid_h"] > 0)]
     out = []
-    for forv in [None, *forvaltningar]:
-        sel = rows if forv is None else rows[rows["forvaltning"] == forv]
-        label = "Hela kommunen" if forv is None else forv
-        for kon, text in [(None, "Totalt"), *KON_TEXT.items()]:
-            part = sel if kon is None else sel[sel["kon"] == kon]
-            n = int(part["anstalld"].nunique())
-            den = float(part["ordinarie_tid_h"].sum())
-            supp = n <= MIN_GROUP
-            pct = np.nan if supp or den <= 0 else 100.0 * float(part["sjuk_h_kort"].sum()) / den
-            out.append({"forvaltning": label, "kon": text, "procent": pct,
-                        "antal_anstallda": n, "undertryckt": supp})
+    for label, text, part in _forvaltning_kon_groups(rows, forvaltningar):
+        n = int(part["anstalld"].nunique())
+        den = float(part["ordinarie_tid_h"].sum())
+        supp = n <= MIN_GROUP
+        pct = np.nan if supp or den <= 0 else 100.0 * float(part["sjuk_h_kort"].sum()) / den
+        out.append({"forvaltning": label, "kon": text, "procent": pct,
+                    "antal_anstallda": n, "undertryckt": supp})
     return _secondary_suppression(pd.DataFrame(out))
 
 
