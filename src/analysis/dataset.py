@@ -32,7 +32,7 @@ from .period import Period
 from .register import Register
 
 #: Bumped whenever the processed format changes, so old caches are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MANIFEST = "manifest.json"
 #: Rows per Parquet row group: small enough that reading one period skips most of a
 #: large ledger (processed data is sorted by period), large enough to compress well.

@@ -484,6 +484,7 @@ def parse_matetal(table: RawTable, register: Register) -> pd.DataFrame:
     problems += p
     status, p = _enum(table, "status", {**_STATUS, "": ""}, "gron, gul eller rod", default="")
     problems += p
+    period = _optional_period(table, "period", ar, problems)
     _check(problems)
     frame = pd.DataFrame({"ar": ar, "namnd": namnd.to_numpy(dtype=object)})
     for col in ("mal", "matetal", "enhet"):
@@ -495,8 +496,34 @@ def parse_matetal(table: RawTable, register: Register) -> pd.DataFrame:
         frame[col] = _lenient_numbers(text)
     frame["status"] = status
     frame["kommentar"] = _text(table, "kommentar").to_numpy() if "kommentar" in table.data else ""
+    frame["period"] = period
     return _extras(table, frame, ("ar", "namnd", "mal", "matetal", "enhet", "riktning",
-                                  "malvarde", "utfall", "status", "kommentar"))
+                                  "malvarde", "utfall", "status", "kommentar", "period"))
+
+
+_PERIOD_TEXT = re.compile(r"^\s*(\d{4})-?(\d{1,2})\s*$")
+
+
+def _optional_period(table: RawTable, column: str, ar: np.ndarray, problems: list[Problem]
+                     ) -> np.ndarray:
+    """An optional ``YYYY-MM`` column (the month a value was measured): yyyymm, 0 = empty.
+    The year must be the row's ``ar``."""
+    n = len(table.data)
+    if column not in table.data:
+        return np.zeros(n, dtype=np.int64)
+    text = _text(table, column).str.strip()
+    parts = text.str.extract(_PERIOD_TEXT)
+    year = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+    month = pd.to_numeric(parts[1], errors="coerce").to_numpy()
+    empty = (text == "").to_numpy()
+    bad = ~empty & (np.isnan(year) | np.isnan(month) | (month < 1) | (month > 12))
+    problems += _problem_rows(table, bad, column, lambda v: (
+        f"'{v}' är ingen period; ange år och månad som ÅÅÅÅ-MM (t.ex. 2023-04) eller lämna tomt."))
+    other_year = ~empty & ~bad & (year != ar)
+    problems += _problem_rows(table, other_year, column, lambda v: (
+        f"perioden '{v}' hör inte till radens år (kolumnen ar)."))
+    codes = np.where(empty | bad, 0, np.nan_to_num(year) * 100 + np.nan_to_num(month))
+    return codes.astype(np.int64)
 
 
 def _lenient_numbers(text: pd.Series) -> np.ndarray:
@@ -539,7 +566,7 @@ KINDS: dict[str, FileKind] = {k.name: k for k in (
              parse_flyttningar),
     FileKind("matetal", "mal", False,
              ("ar", "namnd", "mal", "matetal", "enhet", "riktning", "malvarde", "utfall"),
-             ("status", "kommentar"), "ar", parse_matetal),
+             ("status", "kommentar", "period"), "ar", parse_matetal),
 )}
 
 

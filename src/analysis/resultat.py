@@ -196,3 +196,37 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
                    abs(intern_budget) < 0.5))
     rr.attrs["kontroller"] = pd.DataFrame(checks, columns=["kontroll", "differens_tkr", "ok"])
     return rr.reset_index(names="id")
+
+
+#: The block of the kommun's driftsredovisning a finans unit belongs to, by its dominant
+#: resultaträkning line.
+_BLOCK_OF_LINE = {"skatt": "summa_skatt", "statsbidrag": "summa_skatt",
+                  "fin_intakter": "summa_finansiellt", "fin_kostnader": "summa_finansiellt",
+                  "avskrivningar": "avskrivningar"}
+
+
+def unit_blocks(data: Dataset, year: int) -> dict[str, str]:
+    """Which block of the kommun's driftsredovisning each unit belongs to.
+
+    Nämnder are ``summa_namnder``. A finans unit goes by the resultaträkning line that
+    dominates its annual budget (its utfall in the year when it has no budget):
+    taxes and general grants ``summa_skatt``, financial items ``summa_finansiellt``,
+    depreciation ``avskrivningar``, anything else the finansförvaltning
+    ``summa_finans`` (pensions, internal items, gains and losses). Nothing depends on
+    the units' names, so any kommun's register works.
+    """
+    reg = data.register
+    out = {u: "summa_namnder" for u in reg.namnder}
+    b = data.budget
+    b = b[(b["ar"] == year) & (b["typ"] == "drift") & b["namnd"].isin(reg.finans)]
+    budget, _, _ = _by_unit_line(b, data)
+    u = data.utfall
+    u = u[(u["period"] // 100 == year) & u["namnd"].isin(reg.finans)]
+    utfall, _, _ = _by_unit_line(u, data)
+    for unit in reg.finans:
+        row = budget.loc[unit].abs() if unit in budget.index else None
+        if row is None or row.max() == 0:
+            row = utfall.loc[unit].abs() if unit in utfall.index else None
+        line = row.idxmax() if row is not None and row.max() > 0 else ""
+        out[unit] = _BLOCK_OF_LINE.get(line, "summa_finans")
+    return out

@@ -47,6 +47,19 @@ MAX_DECIMALS = 10
 #: Row labels that mark a sum row (shown in bold with a rule above).
 _SUM_LABELS = re.compile(r"^\s*(totalt|summa)\b", re.IGNORECASE)
 
+#: Status words (the first word of a status cell) and their CSS class. The word itself is
+#: always shown: colour is never the only carrier of a status.
+STATUS_CLASSES = {"grön": "status-gron", "gul": "status-gul", "röd": "status-rod",
+                  "ej": "status-ingen", "stämmer": "status-gron", "avviker": "status-rod"}
+
+
+def status_class(text: Any) -> str | None:
+    """The CSS class of a status cell ('Grön', 'Röd – nås inte', 'Ej bedömd'), or None."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    word = text.strip().split()[0].strip(".,:;–-").casefold()
+    return STATUS_CLASSES.get(word)
+
 
 class TableError(AnalysisError, ValueError):
     """A table cannot be shown as asked (unknown columns, bad decimals)."""
@@ -159,13 +172,16 @@ def _unknown(names: Iterable[str], columns: Sequence[str], what: str) -> None:
 
 def table_payload(df: pd.DataFrame, title: str, *, name: str | None = None,
                   decimals: Mapping[str, int] | int = 0, percent: Iterable[str] = (),
-                  deviation: Iterable[str] = (), note: str | None = None) -> dict:
+                  deviation: Iterable[str] = (), note: str | None = None,
+                  status: Iterable[str] = (), sum_rows: Iterable[int] = ()) -> dict:
     """The data part of a table output (JSON-able, values unrounded)."""
     df = _columns_of(df)
     columns = list(df.columns)
     percent, deviation = [str(c) for c in percent], [str(c) for c in deviation]
+    status = [str(c) for c in status]
     _unknown(percent, columns, "percent")
     _unknown(deviation, columns, "deviation")
+    _unknown(status, columns, "status")
     numeric = [c for c in columns if pd.api.types.is_numeric_dtype(df[c])
                and not pd.api.types.is_bool_dtype(df[c])]
     if isinstance(decimals, Mapping):
@@ -184,6 +200,8 @@ def table_payload(df: pd.DataFrame, title: str, *, name: str | None = None,
         "percent": percent,
         "deviation": deviation,
         "note": None if note is None else str(note),
+        "status": status,
+        "sum_rows": sorted({int(i) for i in sum_rows}),
     }
 
 
@@ -203,6 +221,11 @@ def render_html(payload: Mapping[str, Any]) -> str:
     decimals = payload.get("decimals") or {}
     percent = {str(c) for c in payload.get("percent") or []}
     deviation = {str(c) for c in payload.get("deviation") or []}
+    status = {str(c) for c in payload.get("status") or []}
+    sum_rows = set()
+    for i in payload.get("sum_rows") or []:
+        if isinstance(i, int) and not isinstance(i, bool):
+            sum_rows.add(i)
     rows = payload.get("rows") or []
     numeric = {c for c in columns if c in decimals}
 
@@ -217,7 +240,7 @@ def render_html(payload: Mapping[str, Any]) -> str:
         f'<th scope="col" class="{"tal" if c in numeric else "text"}">{esc(c)}</th>'
         for c in columns)
     body = []
-    for row in rows:
+    for index, row in enumerate(rows):
         row = list(row)[:len(columns)] + [None] * (len(columns) - len(row))
         cells = []
         for j, (col, value) in enumerate(zip(columns, row)):
@@ -237,11 +260,15 @@ def render_html(payload: Mapping[str, Any]) -> str:
                 cells.append(f'<td class="{" ".join(classes)}">{esc(text)}</td>')
             else:
                 text = MISSING if _is_missing(value) else str(value)
-                if j == label_col:
+                css = status_class(text) if col in status else None
+                if css:
+                    cells.append(f'<td class="text"><span class="{css}">{esc(text)}</span></td>')
+                elif j == label_col:
                     cells.append(f'<th scope="row" class="text">{esc(text)}</th>')
                 else:
                     cells.append(f'<td class="text">{esc(text)}</td>')
-        is_sum = label_col is not None and isinstance(row[0], str) and _SUM_LABELS.match(row[0])
+        is_sum = index in sum_rows or (label_col is not None and isinstance(row[0], str)
+                                       and _SUM_LABELS.match(row[0]))
         body.append(f'<tr class="summa">{"".join(cells)}</tr>' if is_sum
                     else f'<tr>{"".join(cells)}</tr>')
     # a layout hint for the stylesheet: narrow tables stay compact, wide ones get smaller type
@@ -263,16 +290,18 @@ def render_html(payload: Mapping[str, Any]) -> str:
 
 def table_bundle(df: pd.DataFrame, title: str, *, name: str | None = None,
                  decimals: Mapping[str, int] | int = 0, percent: Iterable[str] = (),
-                 deviation: Iterable[str] = (), note: str | None = None) -> dict[str, Any]:
+                 deviation: Iterable[str] = (), note: str | None = None,
+                 status: Iterable[str] = (), sum_rows: Iterable[int] = ()) -> dict[str, Any]:
     """The mimebundle :func:`show_table` displays: ``text/html`` and the data part."""
     payload = table_payload(df, title, name=name, decimals=decimals, percent=percent,
-                            deviation=deviation, note=note)
+                            deviation=deviation, note=note, status=status, sum_rows=sum_rows)
     return {"text/html": render_html(payload), TABLE_MIMETYPE: payload}
 
 
 def show_table(df: pd.DataFrame, title: str, *, name: str | None = None,
                decimals: Mapping[str, int] | int = 0, percent: Iterable[str] = (),
-               deviation: Iterable[str] = (), note: str | None = None) -> None:
+               deviation: Iterable[str] = (), note: str | None = None,
+               status: Iterable[str] = (), sum_rows: Iterable[int] = ()) -> None:
     """Show ``df`` as a report table in a notebook (one output, two mimetypes).
 
     Parameters
@@ -293,8 +322,15 @@ def show_table(df: pd.DataFrame, title: str, *, name: str | None = None,
         positive ``positiv`` (green, with ``+``).
     note : str, optional
         A note shown under the table.
+    status : list of str
+        Status columns ('Grön', 'Gul', 'Röd', 'Ej bedömd', 'Stämmer', 'Avviker'): the
+        text is shown in a coloured label (:func:`status_class`).
+    sum_rows : list of int
+        Positions of further sum rows (bold, rule above) besides those labelled
+        ``Totalt``/``Summa``.
     """
     from IPython.display import display
 
     display(table_bundle(df, title, name=name, decimals=decimals, percent=percent,
-                         deviation=deviation, note=note), raw=True)
+                         deviation=deviation, note=note, status=status, sum_rows=sum_rows),
+            raw=True)

@@ -48,6 +48,7 @@ def _gzip(data: bytes) -> bytes:
 def sample_files(seed: int = SEED) -> dict[str, bytes]:
     """Every sample file, relative path → bytes."""
     from .befolkning import generate_befolkning
+    from .mal import generate_mal
     from .personal import generate_personal
 
     files: dict[str, bytes] = {}
@@ -72,6 +73,7 @@ def sample_files(seed: int = SEED) -> dict[str, bytes]:
     bef = generate_befolkning(seed)
     for name, frame in bef.items():
         files[f"befolkning/{name}.csv"] = _csv_bytes(frame, style="plain")
+    files["mal/matetal.csv"] = _csv_bytes(generate_mal(), style="utf8-bom-sv")
     return files
 
 

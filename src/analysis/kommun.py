@@ -1,0 +1,432 @@
+"""The kommun-wide delårsrapport: tables and generated text for the whole kommun.
+
+Mirrors the published delårsrapport (resultaträkning, driftsredovisning with the
+finansförvaltning, investeringsredovisning, befolkning, personal, goal follow-up) and
+writes the commentary in the same style: amounts as "miljoner kronor", a minus kept
+beside a negative word, the largest contributors named in descending order, comparisons
+against the period budget, the annual budget and the previous forecast.
+
+Every function takes the :class:`~analysis.dataset.Dataset` and a period and returns a
+frame (tkr, report sign: revenue +, cost −, avvikelse + = better than budget) or text.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .economy import compute_driftsredovisning, compute_investeringsredovisning, prognoses_kr
+from .period import MONTH_NAMES, Period
+from .resultat import compute_resultatrakning, unit_blocks
+
+#: Deviations smaller than this (tkr) are not named in the text.
+NAMN_TROSKEL_TKR = 500.0
+#: The block rows of the kommun's driftsredovisning: (id, label, blocks summed).
+BLOCK_SUMS = [
+    ("summa_namnder", "Summa nämnder", ["summa_namnder"]),
+    ("summa_finans", "Summa finansförvaltning", ["summa_finans"]),
+    ("vnk", "Verksamhetens nettokostnad", ["summa_namnder", "summa_finans", "avskrivningar"]),
+    ("summa_skatt", "Summa skatter och utjämning", ["summa_skatt"]),
+    ("summa_finansiellt", "Summa finansiella poster", ["summa_finansiellt"]),
+    ("resultat", "Resultat efter finansiella poster",
+     ["summa_namnder", "summa_finans", "avskrivningar", "summa_skatt", "summa_finansiellt"]),
+]
+NUMERIC = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
+           "budget_helar", "avvikelse_helar", "prognos_foregaende", "prognos_forandring"]
+LABELS = {
+    "utfall_period": "Utfall perioden", "budget_period": "Budget perioden",
+    "avvikelse_period": "Avvikelse perioden", "prognos_helar": "Prognos helår",
+    "budget_helar": "Budget helår", "avvikelse_helar": "Avvikelse helår",
+    "prognos_foregaende": "Föregående prognos",
+    "prognos_forandring": "Förändring mot föregående prognos",
+}
+
+
+# --- numbers in text ------------------------------------------------------------------
+def mkr(tkr: float, tecken: bool = True) -> str:
+    """'-18 miljoner kronor' (whole mkr from 10 mkr, else one decimal)."""
+    return f"{_tal(tkr, tecken)} miljoner kronor"
+
+
+def mkr_kort(tkr: float, tecken: bool = True) -> str:
+    return f"{_tal(tkr, tecken)} mkr"
+
+
+def _tal(tkr: float, tecken: bool) -> str:
+    if tkr is None or not math.isfinite(tkr):
+        return "–"
+    v = tkr / 1000
+    decimals = 0 if abs(v) >= 9.95 else 1
+    v = round(v, decimals)
+    if v == 0:
+        v = 0.0
+    text = f"{abs(v):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    if v < 0:
+        return "-" + text
+    return ("+" + text) if tecken and v > 0 else text
+
+
+def _lista(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " samt " + items[-1]
+
+
+def _i_text(name: str) -> str:
+    """'Socialnämnden' → 'socialnämnden'; 'KS/Räddningstjänsten' is kept."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _battre(tkr: float) -> str:
+    if abs(tkr) < 50:
+        return "i nivå med"
+    return "bättre än" if tkr > 0 else "sämre än"
+
+
+def _period_ord(period: Period) -> str:
+    return "för året" if period.month == 12 else f"per {MONTH_NAMES[period.month - 1]}"
+
+
+# --- the driftsredovisning in blocks --------------------------------------------------
+def drift_block(data: Dataset, period: Period | str) -> pd.DataFrame:
+    """The kommun's driftsredovisning in the published layout (tkr).
+
+    Rows: the nämnder, *Summa nämnder*; the finansförvaltning's units, *Summa
+    finansförvaltning*; avskrivningar; *Verksamhetens nettokostnad*; taxes and general
+    grants, *Summa skatter och utjämning*; financial items, *Summa financiella poster*;
+    *Resultat efter finansiella poster* (= the driftsredovisning's ``Totalt``). Which
+    block a finans unit belongs to follows its accounts (:func:`resultat.unit_blocks`).
+
+    Columns ``id``, ``typ`` (``rad``/``summa``), ``block``, ``rad`` (label) and the eight
+    amounts. In sum rows a unit without a forecast counts at its budget, and one
+    without a previous forecast at its latest forecast (it adds no change).
+    """
+    period = Period.parse(period)
+    drift = compute_driftsredovisning(data, period)
+    rows = drift[drift["namnd"] != "Totalt"].copy()
+    blocks = unit_blocks(data, period.year)
+    rows["block"] = rows["namnd"].map(blocks)
+    rows["typ"] = "rad"
+    rows["id"] = rows["namnd"]
+    reg = data.register
+    rows["rad"] = [("– " if blocks[u] == "summa_finans" else "") + reg.namn(u)
+                   for u in rows["namnd"]]
+    prognos = rows["prognos_helar"].where(rows["prognos_helar"].notna(), rows["budget_helar"])
+    foreg = rows["prognos_foregaende"].where(rows["prognos_foregaende"].notna(), prognos)
+
+    def summa(key: str, label: str, parts: list[str]) -> dict:
+        sel = rows["block"].isin(parts)
+        out = {"id": key, "typ": "summa", "block": key, "rad": label}
+        for col in ("utfall_period", "budget_period", "budget_helar"):
+            out[col] = float(rows.loc[sel, col].sum())
+        out["prognos_helar"] = float(prognos[sel].sum())
+        out["prognos_foregaende"] = float(foreg[sel].sum())
+        out["avvikelse_period"] = out["utfall_period"] - out["budget_period"]
+        out["avvikelse_helar"] = out["prognos_helar"] - out["budget_helar"]
+        out["prognos_forandring"] = out["prognos_helar"] - out["prognos_foregaende"]
+        return out
+
+    order = ["summa_namnder", "summa_finans", "avskrivningar", "summa_skatt", "summa_finansiellt"]
+    sums = {key: summa(key, label, parts) for key, label, parts in BLOCK_SUMS}
+    pieces: list[pd.DataFrame] = []
+    for block in order:
+        part = rows[rows["block"] == block]
+        if block == "summa_finans" and len(part):
+            pieces.append(pd.DataFrame([{"id": "rubrik_finans", "typ": "rubrik",
+                                         "block": block, "rad": "Finansförvaltning"}]))
+        pieces.append(part)
+        if block in sums and (len(part) or block == "summa_namnder"):
+            pieces.append(pd.DataFrame([sums[block]]))
+        if block == "avskrivningar":
+            pieces.append(pd.DataFrame([sums["vnk"]]))
+    pieces.append(pd.DataFrame([sums["resultat"]]))
+    out = pd.concat([p for p in pieces if len(p)], ignore_index=True)
+    return out[["id", "typ", "block", "rad", *NUMERIC]]
+
+
+def block_tabell(block: pd.DataFrame) -> pd.DataFrame:
+    """The block table for the report (mkr, Swedish column labels)."""
+    cols = [c for c in NUMERIC if c != "prognos_foregaende"]
+    out = block[["rad", *cols]].rename(columns={"rad": "", **LABELS}).copy()
+    out[[LABELS[c] for c in cols]] = out[[LABELS[c] for c in cols]] / 1000
+    return out.reset_index(drop=True)
+
+
+def summarader(frame: pd.DataFrame) -> list[int]:
+    """Positions of the sum rows of :func:`drift_block` or a resultaträkning (bold)."""
+    if "typ" in frame:
+        return [i for i, t in enumerate(frame["typ"]) if t in ("summa", "rubrik")]
+    from .resultat import SUBTOTALS
+    return [i for i, key in enumerate(frame["id"]) if key in SUBTOTALS]
+
+
+def _previous_month(data: Dataset, period: Period, units: list[str]) -> int | None:
+    prog = prognoses_kr(data, period.year, period.month).reindex(units)
+    months = prog["foregaende_manad"].dropna()
+    return int(months.mode().iloc[0]) if len(months) else None
+
+
+def _storsta(frame: pd.DataFrame, col: str, sign: float, n: int = 3) -> list[tuple[str, float]]:
+    """The rows with the largest deviations in the direction ``sign`` (descending)."""
+    s = frame.set_index("rad")[col].dropna()
+    s = s[(s * sign) >= NAMN_TROSKEL_TKR]
+    s = s.reindex(s.abs().sort_values(ascending=False).index).head(n)
+    return [(str(k).lstrip("– "), float(v)) for k, v in s.items()]
+
+
+def drift_text(data: Dataset, block: pd.DataFrame, period: Period | str) -> str:
+    """The commentary on the driftsredovisning (seed001 §3.2 style), markdown."""
+    period = Period.parse(period)
+    b = block.set_index("id")
+    rows = block[block["typ"] == "rad"]
+    namnder = rows[rows["block"] == "summa_namnder"]
+    n = b.loc["summa_namnder"]
+    parts = []
+
+    dev = float(n["avvikelse_period"])
+    text = (f"Nämndernas utfall för perioden är {mkr(dev)} {_battre(dev)} budget")
+    big = _storsta(namnder, "avvikelse_period", -1 if dev < 0 else 1)
+    if big and abs(dev) >= 50:
+        ord_ = "negativa" if dev < 0 else "positiva"
+        text += (f", det beror till stor del på {ord_} avvikelser för "
+                 + _lista([f"{_i_text(k)} {mkr(v)}" for k, v in big]))
+    parts.append(text + ".")
+
+    if "summa_finans" in b.index:
+        f = float(b.loc["summa_finans", "avvikelse_period"])
+        text = f"Finansförvaltningen avviker med {mkr(f)} mot budget för perioden"
+        sem = semesterloneskuld_avvikelse(data, period)
+        if sem is not None and abs(sem) >= 50:
+            text += (f", varav semesterlöneskuldens förändring {mkr(sem)}; exklusive "
+                     f"semesterlöneskulden är avvikelsen {mkr(f - sem)}")
+        parts.append(text + ".")
+
+    if period.month < 12:
+        y = float(n["avvikelse_helar"])
+        word = "ett underskott" if y < 0 else "ett överskott"
+        text = (f"Prognosen för helåret visar på {word} med {mkr(y)} för nämnderna jämfört med "
+                "budget")
+        big = _storsta(namnder, "avvikelse_helar", -1 if y < 0 else 1)
+        if big and abs(y) >= 50:
+            text += ", de stora avvikelserna finns inom " + _lista(
+                [f"{_i_text(k)} ({mkr_kort(v)})" for k, v in big])
+        parts.append(text + ".")
+
+        prev_month = _previous_month(data, period, data.register.namnder)
+        change = float(n["prognos_forandring"])
+        if prev_month is not None and math.isfinite(change):
+            prev_dev = y - change
+            how = ("ser något sämre ut" if change < -50 else "ser något bättre ut"
+                   if change > 50 else "är i stort sett oförändrad")
+            text = (f"Prognosen för nämnderna {mkr(y)} {how}, {mkr(change)}, jämfört med den "
+                    f"prognos som gjordes i {MONTH_NAMES[prev_month - 1]} {period.year} på "
+                    f"{mkr(prev_dev)}")
+            moved = _storsta(namnder, "prognos_forandring", -1 if change < 0 else 1)
+            if moved and abs(change) >= 50:
+                text += "; förändringarna finns främst hos " + _lista(
+                    [f"{_i_text(k)} ({mkr_kort(v)})" for k, v in moved])
+            parts.append(text + ".")
+    return "\n\n".join(parts)
+
+
+def semesterloneskuld_avvikelse(data: Dataset, period: Period | str) -> float | None:
+    """The semesterlöneskuld accounts' period deviation (utfall − periodised budget, tkr),
+    or ``None`` when the kontoplan marks no such account."""
+    from .resultat import _flagged
+
+    period = Period.parse(period)
+    kp = data.frames.get("kontoplan")
+    if kp is None or "semesterloneskuld" not in kp:
+        return None
+    from .economy import periodisation_weights
+
+    units = data.register.namnder + data.register.finans
+    u = data.utfall
+    u = u[u["period"].isin(period.month_codes)]
+    utfall = float(u.loc[_flagged(data, u["konto"].to_numpy(), "semesterloneskuld"),
+                         "belopp_kr"].sum())
+    b = data.budget
+    b = b[(b["ar"] == period.year) & (b["typ"] == "drift") & b["namnd"].isin(units)]
+    b = b[_flagged(data, b["konto"].to_numpy(), "semesterloneskuld")]
+    budget = 0.0
+    if len(b):
+        per_unit = b.groupby(b["namnd"].astype(str))["belopp_kr"].sum()
+        share = periodisation_weights(data, period.year, list(per_unit.index)).loc[
+            :, 1:period.month].sum(axis=1)
+        budget = float((per_unit * share).sum())
+    return (utfall - budget) / 1000
+
+
+# --- resultaträkning ------------------------------------------------------------------
+def rr_tabell(rr: pd.DataFrame) -> pd.DataFrame:
+    """The resultaträkning for the report (mkr)."""
+    cols = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
+            "budget_helar", "avvikelse_helar"]
+    out = rr[["rad", *cols]].rename(columns={"rad": "", **LABELS}).copy()
+    out[[LABELS[c] for c in cols]] = out[[LABELS[c] for c in cols]] / 1000
+    return out.reset_index(drop=True)
+
+
+def rr_text(rr: pd.DataFrame, period: Period | str) -> str:
+    """The commentary on the resultaträkning (seed001 §3.1 style)."""
+    period = Period.parse(period)
+    r = rr.set_index("id")
+    res = float(r.loc["arets_resultat", "utfall_period"])
+    dev = float(r.loc["arets_resultat", "avvikelse_period"])
+    sign = "positivt" if res >= 0 else "negativt"
+    if period.month == 12:
+        parts = [f"Kommunen redovisar ett {sign} resultat för {period.year} på {mkr(res)}, "
+                 f"vilket är {mkr(abs(dev), False)} {_battre(dev)} budgeterat resultat."]
+    else:
+        parts = [f"Kommunen redovisar ett {sign} periodresultat {_period_ord(period)} på "
+                 f"{mkr(res)}, vilket är {mkr(abs(dev), False)} {_battre(dev)} budgeterat "
+                 "resultat för samma period."]
+    if "exkl_semesterloneskuld" in r.index:
+        parts.append("Om semesterlöneskuldens resultatpåverkan exkluderas är resultatet "
+                     f"{mkr(float(r.loc['exkl_semesterloneskuld', 'utfall_period']))}.")
+    if period.month < 12:
+        p = float(r.loc["arets_resultat", "prognos_helar"])
+        d = float(r.loc["arets_resultat", "avvikelse_helar"])
+        word = "ett överskott" if p >= 0 else "ett underskott"
+        parts.append(f"Prognosen för helåret visar på {word} med {mkr(p, p < 0)} vilket är "
+                     f"{mkr(abs(d), False)} {_battre(d)} budgeterat resultat för året.")
+        lines = {
+            "verksamhetens nettokostnader": float(r.loc["vnk", "avvikelse_helar"]),
+            "skatteintäkter och generella statsbidrag": float(
+                r.loc["skatt", "avvikelse_helar"] + r.loc["statsbidrag", "avvikelse_helar"]),
+            "finansnettot": float(r.loc["fin_intakter", "avvikelse_helar"]
+                                  + r.loc["fin_kostnader", "avvikelse_helar"]),
+        }
+        same = {k: v for k, v in lines.items() if v * d > 0 and abs(v) >= NAMN_TROSKEL_TKR}
+        if same:
+            k, v = max(same.items(), key=lambda kv: abs(kv[1]))
+            parts.append(f"Den främsta förklaringen är avvikelsen för {k}, {mkr(v)}.")
+    return " ".join(parts)
+
+
+# --- investeringar --------------------------------------------------------------------
+def invest_tabell(data: Dataset, period: Period | str) -> pd.DataFrame:
+    """The investeringsredovisning for the report (mkr; spending negative)."""
+    inv = compute_investeringsredovisning(data, period)
+    cols = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
+            "budget_helar", "avvikelse_helar"]
+    out = inv[["namnd", *cols]].copy()
+    out["namnd"] = [("Summa" if u == "Totalt" else data.register.namn(u)) for u in out["namnd"]]
+    out = out.rename(columns={"namnd": "", **LABELS})
+    out[[LABELS[c] for c in cols]] = out[[LABELS[c] for c in cols]] / 1000
+    return out
+
+
+def invest_text(data: Dataset, period: Period | str, kommun: str) -> str:
+    """'Under perioden har … investerat för 146 miljoner kronor. …'"""
+    period = Period.parse(period)
+    inv = compute_investeringsredovisning(data, period)
+    tot = inv.set_index("namnd").loc["Totalt"]
+    spent = -float(tot["utfall_period"])
+    when = f"Under {period.year}" if period.month == 12 else "Under perioden"
+    parts = [f"{when} har {kommun} investerat för {mkr(spent, False)}."]
+    if period.month < 12:
+        p, d = -float(tot["prognos_helar"]), float(tot["avvikelse_helar"])
+        word = "lägre än" if d > 50 else "högre än" if d < -50 else "i nivå med"
+        amount = f"{mkr(abs(d), False)} " if word != "i nivå med" else ""
+        parts.append(f"Helårsprognosen visar på {mkr(p, False)} vilket är {amount}{word} "
+                     "budget.")
+        col = "avvikelse_helar"
+    else:
+        col = "avvikelse_period"
+    rows = inv[inv["namnd"] != "Totalt"].assign(
+        rad=[data.register.namn(u) for u in inv.loc[inv["namnd"] != "Totalt", "namnd"]])
+    big = _storsta(rows, col, -1) + _storsta(rows, col, 1)
+    big = sorted(big, key=lambda kv: -abs(kv[1]))[:3]
+    if big:
+        parts.append("Avvikelserna mot budget finns i huvudsak inom " + _lista(
+            [f"{_i_text(k)} ({mkr_kort(v)})" for k, v in big]) + ".")
+    return " ".join(parts)
+
+
+# --- befolkning -----------------------------------------------------------------------
+def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> str:
+    """'… befolkning har totalt minskat med -2 personer sedan årsskiftet, …'"""
+    period = Period.parse(period)
+    c = komp.set_index("komponent")["antal"]
+
+    def n(v: float, sign: bool = True) -> str:
+        v = int(round(float(v)))
+        text = f"{abs(v):,}".replace(",", "\u00a0")
+        return ("-" if v < 0 else "+" if sign and v > 0 else "") + text
+
+    change = float(c["forandring"])
+    verb = "ökat" if change > 0 else "minskat" if change < 0 else "varit oförändrad"
+    since = "under året" if period.month == 12 else "sedan årsskiftet"
+    text = (f"{kommun}s befolkning har totalt {verb} med {n(change)} personer {since}"
+            if change else f"{kommun}s befolkning har varit oförändrad {since}")
+    prev = c.get("forandring_foregaende_ar")
+    if prev is not None and math.isfinite(float(prev)):
+        better = "en förbättring" if change > prev else "en försämring" if change < prev else \
+            "samma utveckling"
+        text += (f", vilket är {better} jämfört med samma period föregående år då förändringen "
+                 f"var {n(prev)} invånare")
+    text += (f". Födelsenettot är {n(c['fodelsenetto'])} ({n(c['fodda'], False)} födda och "
+             f"{n(c['doda'], False)} döda) och flyttnettot {n(c['flyttnetto'])}")
+    delar = [("inom länet", "flyttnetto_inom_lanet"), ("från andra län", "flyttnetto_annat_lan"),
+             ("från utlandet", "flyttnetto_utlandet")]
+    known = [(t, c.get(k)) for t, k in delar if c.get(k) is not None and math.isfinite(float(c[k]))]
+    if known:
+        text += " (" + ", ".join(f"{t} {n(v)}" for t, v in known) + ")"
+    text += "."
+    adj = float(c.get("justering", 0.0))
+    if abs(adj) >= 0.5:
+        text += (f" Övriga förändringar, som rättelser i folkbokföringen, är {n(adj)} personer; "
+                 "de förklarar skillnaden mellan komponenterna och den totala förändringen.")
+    return text
+
+
+# --- summary --------------------------------------------------------------------------
+def nyckeltal(data: Dataset, period: Period | str, rr: pd.DataFrame | None = None,
+              block: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The report's key figures (mkr), each taken from the table it is printed in."""
+    period = Period.parse(period)
+    rr = compute_resultatrakning(data, period) if rr is None else rr
+    block = drift_block(data, period) if block is None else block
+    r, b = rr.set_index("id"), block.set_index("id")
+    inv = compute_investeringsredovisning(data, period).set_index("namnd").loc["Totalt"]
+    rows = [
+        ("Resultat för perioden", r.loc["arets_resultat", "utfall_period"],
+         r.loc["arets_resultat", "budget_period"], r.loc["arets_resultat", "avvikelse_period"]),
+    ]
+    if "exkl_semesterloneskuld" in r.index:
+        rows.append(("Resultat exklusive semesterlöneskuldens förändring",
+                     r.loc["exkl_semesterloneskuld", "utfall_period"], np.nan, np.nan))
+    rows += [
+        ("Årets resultat, prognos", r.loc["arets_resultat", "prognos_helar"],
+         r.loc["arets_resultat", "budget_helar"], r.loc["arets_resultat", "avvikelse_helar"]),
+        ("Nämndernas nettokostnad, prognos", b.loc["summa_namnder", "prognos_helar"],
+         b.loc["summa_namnder", "budget_helar"], b.loc["summa_namnder", "avvikelse_helar"]),
+        ("Nettoinvesteringar, prognos", inv["prognos_helar"], inv["budget_helar"],
+         inv["avvikelse_helar"]),
+    ]
+    out = pd.DataFrame(rows, columns=["", "Utfall/prognos", "Budget", "Avvikelse"])
+    out[["Utfall/prognos", "Budget", "Avvikelse"]] = out[
+        ["Utfall/prognos", "Budget", "Avvikelse"]].astype(float) / 1000
+    return out
+
+
+def nettokostnad_per_100kr(block: pd.DataFrame, data: Dataset) -> pd.DataFrame:
+    """What 100 kronor of the nämnder's net cost go to (the period's utfall), largest
+    first; nämnder under 1 krona are put together as *Övriga*."""
+    n = block[(block["typ"] == "rad") & (block["block"] == "summa_namnder")]
+    cost = (-n.set_index("rad")["utfall_period"]).clip(lower=0)
+    total = cost.sum()
+    if total <= 0:
+        return pd.DataFrame(columns=["Verksamhet", "Kronor"])
+    kr = (100 * cost / total).sort_values(ascending=False)
+    small = kr[kr < 1]
+    kr = kr[kr >= 1]
+    if len(small):
+        kr = pd.concat([kr, pd.Series({"Övriga": small.sum()})])
+    return pd.DataFrame({"Verksamhet": kr.index, "Kronor": kr.to_numpy()})
