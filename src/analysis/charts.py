@@ -61,10 +61,10 @@ def cumulative(df: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
-def population(sheet: pd.DataFrame, title: str, goal: tuple[int, float] | None = None
-               ) -> Figure:
+def population(sheet: pd.DataFrame, title: str, goal: tuple[int, float] | None = None,
+               figsize: tuple[float, float] = (7.5, 3.6)) -> Figure:
     """Population on 31 December: history and forecast, with an optional goal."""
-    fig = Figure(figsize=(7.5, 3.6))
+    fig = Figure(figsize=figsize)
     ax = fig.subplots()
     hist = sheet[sheet["typ"] == "utfall"]
     prog = sheet[sheet["typ"] == "prognos"]

@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fresh-kernels", action="store_true",
                      help="starta en ny kärna för varje rapport (långsammare; standard är en "
                           "återanvänd kärna per process som töms mellan rapporterna)")
+    run.add_argument("--strikt", action="store_true",
+                     help="avsluta med felkod 2 om någon rapports kontroller avviker (annars "
+                          "visas avvikelserna i rapporten, index.html och manifest.json)")
     run.add_argument("--scheduler", metavar="ADRESS",
                      help="kör på ett Dask-kluster, t.ex. tcp://10.0.0.5:8786 (kräver extra dask)")
 
@@ -155,7 +158,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_reports(
         period=args.period, namnder=args.namnd, data_dir=args.data_dir,
         reports_dir=args.reports_dir, formats=args.format, workers=args.workers,
-        timeout=args.timeout, scheduler=args.scheduler, reuse_kernels=not args.fresh_kernels)
+        timeout=args.timeout, scheduler=args.scheduler, reuse_kernels=not args.fresh_kernels,
+        strict=args.strikt)
 
 
 COMMANDS = {"run": cmd_run, "export": cmd_export, "check": cmd_check, "sample": cmd_sample,

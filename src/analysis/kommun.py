@@ -72,7 +72,7 @@ def _tal(tkr: float, tecken: bool) -> str:
 def _lista(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " samt " + items[-1]
+    return ", ".join(items[:-1]) + (" samt " if len(items) > 2 else " och ") + items[-1]
 
 
 def _i_text(name: str) -> str:
@@ -314,7 +314,7 @@ def invest_tabell(data: Dataset, period: Period | str) -> pd.DataFrame:
     """The investeringsredovisning for the report (mkr; spending negative)."""
     inv = compute_investeringsredovisning(data, period)
     cols = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
-            "budget_helar", "avvikelse_helar"]
+            "budget_helar", "avvikelse_helar", "prognos_forandring"]
     out = inv[["namnd", *cols]].copy()
     out["namnd"] = [("Summa" if u == "Totalt" else data.register.namn(u)) for u in out["namnd"]]
     out = out.rename(columns={"namnd": "", **LABELS})
@@ -430,3 +430,106 @@ def nettokostnad_per_100kr(block: pd.DataFrame, data: Dataset) -> pd.DataFrame:
     if len(small):
         kr = pd.concat([kr, pd.Series({"Övriga": small.sum()})])
     return pd.DataFrame({"Verksamhet": kr.index, "Kronor": kr.to_numpy()})
+
+
+# --- personal ---------------------------------------------------------------------------
+def personal_per_forvaltning(personal: pd.DataFrame, period: Period | str,
+                             max_dagar: int = 8) -> pd.DataFrame:
+    """Per förvaltning and for the whole kommun: sick leave year to date, the same months
+    last year, the change (procentenheter) and frisknärvaro (fewer than ``max_dagar``
+    sick days) over the period. Groups of 10 or fewer employees are NaN (suppressed)."""
+    from .sickleave import compute_frisknarvaro
+    from .sickleave_trends import forandring_per_forvaltning, hittills_i_ar
+
+    period = Period.parse(period)
+    present = set(np.unique(personal["period"]).tolist())
+    months = [m for m in period.month_codes if m in present]
+    forvaltningar = [str(f) for f in personal["forvaltning"].cat.categories] \
+        if hasattr(personal["forvaltning"], "cat") else sorted(personal["forvaltning"].unique())
+    per = forandring_per_forvaltning(personal, period, forvaltningar)
+    hela = hittills_i_ar(personal, period)
+    rows = [{"forvaltning": "Hela kommunen", "procent": hela["procent"],
+             "procent_foregaende": hela["procent_foregaende"], "skillnad": hela["skillnad"]}]
+    table = pd.concat([pd.DataFrame(rows), per], ignore_index=True)
+    table["frisknarvaro"] = [
+        compute_frisknarvaro(personal, months, None if f == "Hela kommunen" else f,
+                             max_dagar)["procent"] for f in table["forvaltning"]]
+    return table.rename(columns={
+        "forvaltning": "Förvaltning", "procent": f"Sjukfrånvaro {period.year}",
+        "procent_foregaende": f"Sjukfrånvaro {period.year - 1}",
+        "skillnad": "Förändring, procentenheter", "frisknarvaro": "Frisknärvaro"})
+
+
+# --- the short version for citizens -------------------------------------------------------
+def diagram_100kr(df: pd.DataFrame, titel: str):
+    """'Så används 100 kronor': horizontal bars with the amount written at each bar."""
+    from matplotlib.figure import Figure
+
+    d = df.iloc[::-1]
+    fig = Figure(figsize=(7.0, 0.32 * len(d) + 0.9))
+    ax = fig.subplots()
+    bars = ax.barh(d["Verksamhet"], d["Kronor"], color="#1f4e79")
+    for bar, v in zip(bars, d["Kronor"]):
+        ax.text(bar.get_width() + 0.5, bar.get_y() + bar.get_height() / 2,
+                f"{v:.0f} kr".replace(".", ","), va="center", fontsize=8)
+    ax.set_title(titel, loc="left", fontsize=11)
+    ax.set_xticks([])
+    ax.spines[["top", "right", "bottom"]].set_visible(False)
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
+             block: pd.DataFrame, inv: pd.DataFrame, befolkning: pd.DataFrame | None,
+             sjuk: dict | None, mal_text: str | None) -> str:
+    """The key figures in plain Swedish (markdown bullets), for the summary and the short
+    version: result, the nämnder against budget, investments (the two largest),
+    inhabitants, sick leave and goals — each from the table it is printed in."""
+    period = Period.parse(period)
+    r, b = rr.set_index("id"), block.set_index("id")
+    months = "hela året" if period.month == 12 else f"januari–{MONTH_NAMES[period.month - 1]}"
+    res = float(r.loc["arets_resultat", "utfall_period"])
+    dev = float(r.loc["arets_resultat", "avvikelse_period"])
+    plus = "ett överskott" if res >= 0 else "ett underskott"
+    text = [f"- **Ekonomin:** {kommun} fick {plus} på {mkr(abs(res), False)} under {months}. "
+            f"Det är {mkr(abs(dev), False)} {_battre(dev)} vad kommunen hade planerat."]
+    if period.month < 12:
+        p = float(r.loc["arets_resultat", "prognos_helar"])
+        word = "ett överskott" if p >= 0 else "ett underskott"
+        text[-1] += f" För hela året räknar kommunen med {word} på {mkr(abs(p), False)}."
+    n = b.loc["summa_namnder"]
+    col = "avvikelse_period" if period.month == 12 else "avvikelse_helar"
+    d = float(n[col])
+    if abs(d) >= 50:
+        more = "mer" if d < 0 else "mindre"
+        when = "under året" if period.month == 12 else "under året, enligt prognosen"
+        text.append(f"- **Verksamheterna:** nämnderna använder {mkr(abs(d), False)} {more} än "
+                    f"budgeten {when}.")
+    tot = inv.set_index("namnd").loc["Totalt"]
+    line = (f"- **Investeringar:** {mkr(-float(tot['utfall_period']), False)} "
+            f"{'under året' if period.month == 12 else 'hittills i år'}")
+    spent = (-inv[inv["namnd"] != "Totalt"].set_index("namnd")["utfall_period"]).sort_values(
+        ascending=False)
+    spent = spent[spent >= NAMN_TROSKEL_TKR].head(2)
+    if len(spent):
+        line += ", mest inom " + _lista([_i_text(data.register.namn(u)) for u in spent.index])
+    text.append(line + ".")
+    if befolkning is not None:
+        c = befolkning.set_index("komponent")["antal"]
+        change = int(round(float(c["forandring"])))
+        since = "under året" if period.month == 12 else "sedan årsskiftet"
+        verb = "fler" if change >= 0 else "färre"
+        folk = f"{int(round(float(c['folkmangd']))):,}".replace(",", "\u00a0")
+        text.append(f"- **Invånare:** {folk} personer, {abs(change)} {verb} {since}.")
+    if sjuk and math.isfinite(sjuk.get("procent", math.nan)):
+        pct = f"{sjuk['procent']:.1f}".replace(".", ",")
+        line = f"- **Sjukfrånvaro:** {pct} procent av arbetstiden bland kommunens anställda"
+        if math.isfinite(sjuk.get("procent_foregaende", math.nan)):
+            prev = f"{sjuk['procent_foregaende']:.1f}".replace(".", ",")
+            jmf = "lägre" if sjuk["procent"] < sjuk["procent_foregaende"] else "högre"
+            line += f", {jmf} än samma period förra året ({prev} procent)"
+        text.append(line + ".")
+    if mal_text:
+        text.append(f"- **Mål:** {mal_text}")
+    return "\n".join(text)

@@ -166,6 +166,8 @@ def kontrollera_totalrad(k: Kontroller, tabell: str, frame: pd.DataFrame,
         return
     tot = tot.iloc[0]
     for col in DRIFT_COLUMNS:
+        if col == "prognos_helar" and pd.isna(tot[col]) and rows[col].isna().all():
+            continue                      # no forecast anywhere: nothing to sum
         parts = _prognos_or_budget(rows) if col == "prognos_helar" else rows[col]
         k.summa(grupp, COLUMN_TEXT[col], parts, tot[col])
 
@@ -237,6 +239,37 @@ def kontrollera_block(k: Kontroller, block: pd.DataFrame, drift: pd.DataFrame,
                    f"({COLUMN_TEXT[col]})", vnk[col], r.loc["vnk", col])
 
 
+def kontrollera_nyckeltal(k: Kontroller, nyckeltal: pd.DataFrame, rr: pd.DataFrame,
+                          block: pd.DataFrame, inv: pd.DataFrame) -> None:
+    """The key figures (:func:`analysis.kommun.nyckeltal`, mkr) are the same numbers as
+    in the resultaträkning, the driftsredovisning and the investeringsredovisning."""
+    r, b = rr.set_index("id"), block.set_index("id")
+    i = inv.set_index("namnd").loc["Totalt"]
+    source = {
+        "Resultat för perioden": ("resultaträkningen", r.loc["arets_resultat"],
+                                  ("utfall_period", "budget_period", "avvikelse_period")),
+        "Årets resultat, prognos": ("resultaträkningen", r.loc["arets_resultat"],
+                                    ("prognos_helar", "budget_helar", "avvikelse_helar")),
+        "Nämndernas nettokostnad, prognos": ("driftsredovisningen", b.loc["summa_namnder"],
+                                             ("prognos_helar", "budget_helar",
+                                              "avvikelse_helar")),
+        "Nettoinvesteringar, prognos": ("investeringsredovisningen", i,
+                                        ("prognos_helar", "budget_helar", "avvikelse_helar")),
+    }
+    if "exkl_semesterloneskuld" in r.index:
+        source["Resultat exklusive semesterlöneskuldens förändring"] = (
+            "resultaträkningen", r.loc["exkl_semesterloneskuld"], ("utfall_period",))
+    grupp = "Samma tal i två tabeller"
+    rows = nyckeltal.set_index(nyckeltal.columns[0])
+    for label, (table, src, cols) in source.items():
+        if label not in rows.index:
+            k.villkor(grupp, f"nyckeltalet '{label}' finns", False)
+            continue
+        for shown, col in zip(("Utfall/prognos", "Budget", "Avvikelse"), cols):
+            k.lika(grupp, f"{label} ({shown.lower()}) i nyckeltalen och {table}",
+                   rows.loc[label, shown] * 1000, src[col])
+
+
 # --- people, population, goals --------------------------------------------------------
 def kontrollera_andelar(k: Kontroller, grupp: str, values: Mapping[str, float]) -> None:
     """Percentages lie within 0–100 (missing = suppressed, not checked)."""
@@ -285,15 +318,91 @@ def kontrollera_mal(k: Kontroller, mt: pd.DataFrame, oversikt: pd.DataFrame) -> 
                   r.status == bedom_status(r.utfall, r.malvarde, r.riktning))
 
 
+def kontrollera_befolkning_ar(k: Kontroller, sheet: pd.DataFrame) -> None:
+    """Year by year (history and forecast): folkmängd = last year's + födda − döda +
+    inflyttade − utflyttade + justering, and flyttnetto = inflyttade − utflyttade."""
+    s = sheet.sort_values("ar").reset_index(drop=True)
+    grupp = "Befolkning per år: balansräkning"
+    for i in range(1, len(s)):
+        r, prev = s.iloc[i], s.iloc[i - 1]
+        if int(r["ar"]) != int(prev["ar"]) + 1:
+            continue
+        k.lika(grupp, f"folkmängd {int(r['ar'])} = {int(prev['ar'])} + komponenterna",
+               r["folkmangd"], prev["folkmangd"] + r["fodda"] - r["doda"] + r["inflyttade"]
+               - r["utflyttade"] + r["justering"], 1e-6)
+        k.lika(grupp, f"flyttnetto {int(r['ar'])}", r["flyttnetto"],
+               r["inflyttade"] - r["utflyttade"], 1e-6)
+
+
+def kontrollera_namnd(k: Kontroller, data, namnd: str, period,
+                      tabeller: Mapping[str, pd.DataFrame] | None = None,
+                      investeringar: pd.DataFrame | None = None,
+                      samma_periodisering: bool = True) -> None:
+    """A nämnd's report: its key figures and every detail table's total are the nämnd's
+    row of the driftsredovisning (the same figure in two tables); each detail table's
+    rows sum to its total and every avvikelse is utfall minus budget.
+
+    ``tabeller``: title → a table whose first column labels the rows and ends with
+    ``Totalt`` (tkr). ``samma_periodisering=False`` when the tables use another
+    periodisation key than the driftsredovisning (the period budget then differs by
+    design and is not compared). ``investeringar``: the project table, compared with the
+    nämnd's row of the investeringsredovisning.
+    """
+    from .economy import compute_driftsredovisning, compute_investeringsredovisning
+    from .report import key_figures
+
+    drift = compute_driftsredovisning(data, period)
+    row = drift[drift["namnd"] == namnd]
+    kontrollera_avvikelser(k, "Driftsredovisning", row)
+    d = row.iloc[0]
+    kf = key_figures(data, namnd, period)
+    grupp = "Samma tal i två tabeller"
+    for i, cols in ((0, ("utfall_period", "budget_period", "avvikelse_period")),
+                    (1, ("prognos_helar", "budget_helar", "avvikelse_helar"))):
+        for shown, col in zip(("Utfall/prognos", "Budget", "Avvikelse"), cols):
+            k.lika(grupp, f"nyckeltal {kf.iloc[i, 0]} ({shown.lower()}) = driftsredovisningen",
+                   kf.iloc[i][shown] * 1000, d[col])
+    k.lika(grupp, "nyckeltal förändring mot föregående prognos = driftsredovisningen",
+           kf.iloc[2]["Avvikelse"] * 1000, d["prognos_forandring"])
+    compared = ["utfall_period", "prognos_helar", "budget_helar"]
+    if samma_periodisering:
+        compared.insert(1, "budget_period")
+    for title, table in (tabeller or {}).items():
+        label = table.columns[0]
+        kontrollera_totalrad(k, title, table, label=label)
+        kontrollera_avvikelser(k, title, table, label=label)
+        tot = table[table[label] == "Totalt"]
+        if len(tot):
+            for col in compared:
+                k.lika(grupp, f"{title}: totalt {COLUMN_TEXT[col]} = driftsredovisningen",
+                       tot.iloc[0][col], d[col])
+    if investeringar is not None and len(investeringar) > 1:     # projects and a total
+        label = investeringar.columns[0]
+        kontrollera_totalrad(k, "Investeringar per projekt", investeringar, label=label)
+        kontrollera_avvikelser(k, "Investeringar per projekt", investeringar, label=label)
+        inv = compute_investeringsredovisning(data, period)
+        irow = inv[inv["namnd"] == namnd]
+        tot = investeringar[investeringar[label] == "Totalt"]
+        if len(irow) and len(tot):
+            for col in ("utfall_period", "budget_period", "budget_helar"):
+                k.lika(grupp, f"investeringar per projekt: totalt {COLUMN_TEXT[col]} = "
+                       "investeringsredovisningen", tot.iloc[0][col], irow.iloc[0][col])
+
+
 # --- showing and collecting ------------------------------------------------------------
-def visa(k: Kontroller, detaljer: bool = False) -> None:
+def visa(k: Kontroller, detaljer: bool = False, kompakt: bool = False) -> None:
     """Show the checks at the end of a report: a warning listing every failed check (or
-    one sentence when all hold), a summary per group, and the data part for the batch."""
+    one sentence when all hold), a summary per group (not when ``kompakt`` and all
+    hold), and the data part for the batch."""
     from IPython.display import Markdown, display
 
     from .tables import table_bundle
 
     n, fel = len(k), k.fel
+    if kompakt and not fel:
+        display({"text/markdown": f"*Alla {n} kontroller av siffrorna stämmer.*",
+                 KONTROLL_MIMETYPE: k.payload()}, raw=True)
+        return
     if fel:
         rader = "\n".join(f"- {f.grupp}: {f.kontroll} (värde {_tal(f.varde)}, förväntat "
                           f"{_tal(f.forvantat)})" for f in fel[:20])

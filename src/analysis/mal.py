@@ -274,7 +274,7 @@ def status_text(mt: pd.DataFrame) -> str:
     return text
 
 
-def diagram_oversikt(table: pd.DataFrame, titel: str):
+def diagram_oversikt(table: pd.DataFrame, titel: str, radhojd: float = 0.42):
     """Horizontal stacked bars of the status counts per nämnd: colour, hatch *and* the
     count written in each bar, plus a legend with the words — never colour alone."""
     from matplotlib.figure import Figure
@@ -282,7 +282,7 @@ def diagram_oversikt(table: pd.DataFrame, titel: str):
     from matplotlib.ticker import MaxNLocator
 
     t = table[table["Nämnd"] != "Totalt"].iloc[::-1]
-    fig = Figure(figsize=(7.2, 0.42 * len(t) + 1.4))
+    fig = Figure(figsize=(7.2, radhojd * len(t) + 1.4))
     ax = fig.subplots()
     left = np.zeros(len(t))
     styles = {"Grön": ("#4caf50", ""), "Gul": ("#ffc107", "//"), "Röd": ("#e53935", "xx"),
@@ -307,3 +307,42 @@ def diagram_oversikt(table: pd.DataFrame, titel: str):
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def visa_bilaga(mt: pd.DataFrame, data: Dataset, period: Period | str,
+                rubrikniva: int | None = 3) -> None:
+    """Show every nämnd's goals in a notebook: a heading per nämnd (none when
+    ``rubrikniva`` is None), each goal as a mätetal table (status as a coloured label with
+    its text) followed by the nämnd's comments."""
+    from IPython.display import Markdown, display
+
+    from .tables import show_table
+
+    period = Period.parse(period)
+    if mt.empty:
+        display(Markdown("Det finns inga mål och mätetal för perioden."))
+        return
+    current = None
+    for unit, goal, rows in mal_per_namnd(mt):
+        if unit != current and rubrikniva:
+            current = unit
+            display(Markdown(f"{'#' * rubrikniva} {data.register.namn(unit)}"))
+        comments = [f"*{r.matetal}:* {r.kommentar}" for r in rows.itertuples() if r.kommentar]
+        show_table(matetal_tabell(rows, period), f"Mål: {goal}",
+                   name=f"mal-{unit}", status=["Status"])
+        if comments:
+            display(Markdown("\n\n".join(comments)))
+
+
+def status_kort(mt: pd.DataFrame) -> str | None:
+    """The goal status in plain Swedish for the short version, or None without goals.
+
+    'Av 38 mätetal når 18 sitt målvärde, 10 når det nästan och 3 når det inte; 7 kan inte
+    bedömas än.'"""
+    if mt.empty:
+        return None
+    c = mt["status"].value_counts()
+    text = (f"Av {len(mt)} mätetal når {int(c.get('gron', 0))} sitt målvärde, "
+            f"{int(c.get('gul', 0))} når det nästan och {int(c.get('rod', 0))} når det inte")
+    ej = int(c.get("", 0))
+    return text + (f"; {ej} kan inte bedömas än." if ej else ".")

@@ -59,6 +59,8 @@ class Result:
     finished: str = ""
     seconds: float = 0.0
     attempts: int = 1
+    #: the report's consistency checks: {"antal", "avvikande", "fel": [...]}, or None
+    kontroller: dict | None = None
 
 
 def _now() -> str:
@@ -146,6 +148,7 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .kontroller import fran_notebook
     from .publish import export_all, swedish_date
 
     started = time.monotonic()
@@ -193,6 +196,7 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
                     raise
         os.replace(tmp, audit)
         nb = nbformat.read(audit, as_version=4)
+        result.kontroller = fran_notebook(nb)
         meta = {"kommun": kommun, "titel": task.spec.title_for(task.period),
                 "namnd": task.namnd_namn or kommun, "period": task.period.label,
                 "datum": swedish_date(dt.date.today())}
@@ -240,8 +244,10 @@ def kommun_name(data: Dataset) -> str:
 def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: Path,
                 reports_dir: Path, formats: str | list[str] = FORMATS, workers: int | None = None,
                 timeout: int = 600, notebooks_dir: Path | None = None, progress: bool = True,
-                scheduler: str | None = None, reuse_kernels: bool = True) -> int:
-    """Produce every report of ``period``; returns the exit code (0 all ok, 1 any failed)."""
+                scheduler: str | None = None, reuse_kernels: bool = True,
+                strict: bool = False) -> int:
+    """Produce every report of ``period``; returns the exit code: 0 all ok, 1 any report
+    failed, 2 (only with ``strict``) every report ran but a consistency check failed."""
     fmt = [f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats)
            if f.strip()]
     unknown = sorted(set(fmt) - set(FORMATS))
@@ -301,7 +307,15 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
           f"på {manifest['seconds']:.1f} s: {out / 'index.html'}")
     for r in failed:
         print(f"  FEL {r.stem}: {r.error}", file=sys.stderr)
-    return 1 if failed else 0
+    flagged = [r for r in results if r.kontroller and r.kontroller["avvikande"]]
+    for r in flagged:
+        first = r.kontroller["fel"][0] if r.kontroller["fel"] else {}
+        print(f"  VARNING {r.stem}: {r.kontroller['avvikande']} av {r.kontroller['antal']} "
+              f"kontroller avviker (t.ex. {first.get('grupp', '')}: {first.get('kontroll', '')})",
+              file=sys.stderr)
+    if failed:
+        return 1
+    return 2 if strict and flagged else 0
 
 
 class LocalExecutor:
@@ -381,8 +395,14 @@ def render_index(manifest: dict) -> str:
         links = " ".join(f'<a href="{esc(path)}">{esc(kind.upper())}</a>'
                          for kind, path in sorted(r["files"].items()))
         audit = f'<a href="_notebooks/{esc(r["stem"])}.ipynb">notebook</a>'
-        if r["status"] == "ok":
+        checks = r.get("kontroller")
+        if r["status"] == "ok" and checks and checks.get("avvikande"):
+            status = (f'<span class="status-varning">Klar, men {checks["avvikande"]} av '
+                      f'{checks["antal"]} kontroller avviker</span>')
+        elif r["status"] == "ok":
             status = '<span class="status-ok">Klar</span>'
+            if checks:
+                status += f' <span class="kontroller">({checks["antal"]} kontroller stämmer)</span>'
         else:
             cell = f" (cell {r['failing_cell']})" if r.get("failing_cell") is not None else ""
             status = f'<span class="status-fel">Fel{esc(cell)}: {esc(r["error"] or "")}</span>'
@@ -399,6 +419,7 @@ body {{ font-family: "DejaVu Sans", Arial, sans-serif; margin: 2rem; color: #222
 table {{ border-collapse: collapse; }} th, td {{ padding: .35rem .8rem; border-bottom: 1px solid #ccc;
 text-align: left; }} td.num {{ text-align: right; }}
 .status-ok {{ color: #1b5e20; font-weight: bold; }} .status-fel {{ color: #b00020; font-weight: bold; }}
+.status-varning {{ color: #7a4f00; font-weight: bold; }} .kontroller {{ color: #555; font-size: .9em; }}
 </style></head><body>
 <h1>{esc(manifest['kommun'])}: {esc(manifest['period_label'])}</h1>
 <p>{ok} av {len(manifest['reports'])} rapporter klara. Skapad {esc(_swedish_time(manifest['finished']))} med
