@@ -208,3 +208,50 @@ def test_fixed_parameters_from_the_matrix_reach_the_notebook(tiny, tmp_path):
     with pytest.raises(ConfigurationError, match="maal"):
         run_reports(period=Period(2023, 4), namnder=None, data_dir=tiny, reports_dir=reports,
                     workers=1, notebooks_dir=folder, progress=False)
+
+
+CHECKED = """
+from analysis import kontroller
+from analysis.dataset import load_data
+from analysis.economy import compute_driftsredovisning
+d = load_data(data_dir)
+drift = compute_driftsredovisning(d, period)
+if namnd == "sn":      # a deliberate error: one cell 1 tkr off
+    drift.loc[drift["namnd"] == "sn", "utfall_period"] += 1.0
+k = kontroller.Kontroller()
+kontroller.kontrollera_drift(k, drift)
+kontroller.visa(k)
+"""
+
+
+def test_failed_checks_reach_report_manifest_and_index(tiny, tmp_path, capsys):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    _notebook(folder / "kontroll.ipynb", CHECKED,
+              'namnd = "bun"\nperiod = "2023-04"\ndata_dir = "../data"')
+    (folder / "rapporter.yml").write_text(
+        "rapporter:\n  - notebook: kontroll.ipynb\n    per: namnd\n    titel: Kontroll\n",
+        encoding="utf-8")
+    reports = tmp_path / "reports"
+    common = dict(period=Period(2023, 4), namnder=["bun", "sn"], data_dir=tiny,
+                  reports_dir=reports, workers=1, notebooks_dir=folder, progress=False,
+                  formats="html")
+    assert run_reports(**common) == 0                 # the reports are made …
+    err = capsys.readouterr().err
+    assert "VARNING kontroll-sn" in err and "VARNING kontroll-bun" not in err
+    out = reports / "2023-04"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    checks = {r["stem"]: r["kontroller"] for r in manifest["reports"]}
+    assert checks["kontroll-bun"]["avvikande"] == 0 and checks["kontroll-bun"]["antal"] > 0
+    sn = checks["kontroll-sn"]
+    # the sn row's avvikelse and the total no longer match its utfall: exactly two checks
+    assert sn["avvikande"] == 2 and sn["antal"] == checks["kontroll-bun"]["antal"]
+    failed = {f["kontroll"] for f in sn["fel"]}
+    assert failed == {"sn, perioden", "utfall perioden"}
+    assert all(abs(abs(f["differens"]) - 1.0) < 1e-9 for f in sn["fel"])
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Klar, men 2 av" in index and "kontroller stämmer" in index
+    html = (out / "kontroll-sn.html").read_text(encoding="utf-8")
+    assert "Varning: 2 av" in html and "status-rod" in html and "Avviker" in html
+    assert "Varning" not in (out / "kontroll-bun.html").read_text(encoding="utf-8")
+    assert run_reports(**common, strict=True) == 2    # … and --strikt makes it an error
