@@ -225,6 +225,17 @@ def kontrollera_block(k: Kontroller, block: pd.DataFrame, drift: pd.DataFrame,
         for col in DRIFT_COLUMNS:
             part = _prognos_or_budget(parts) if col == "prognos_helar" else parts[col]
             k.summa(grupp, f"Summa {text} ({COLUMN_TEXT[col]})", part, tot.iloc[0][col])
+    kontrollera_avvikelser(k, "Driftsredovisning i block", block[block["typ"] != "rubrik"],
+                           label="rad")
+    sums = block.set_index("id")
+    if "vnk" in sums.index:
+        parts = [key for key in ("summa_namnder", "summa_finans") if key in sums.index]
+        depreciation = rows[rows["block"] == "avskrivningar"]
+        for col in DRIFT_COLUMNS:
+            k.summa(grupp, f"Verksamhetens nettokostnad ({COLUMN_TEXT[col]})",
+                    [*sums.loc[parts, col], *(_prognos_or_budget(depreciation)
+                                              if col == "prognos_helar" else depreciation[col])],
+                    sums.loc["vnk", col])
     total = block[block["id"] == "resultat"].iloc[0]
     d = drift.set_index("namnd").loc["Totalt"]
     for col in DRIFT_COLUMNS + ["avvikelse_period", "avvikelse_helar"]:

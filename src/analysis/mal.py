@@ -25,9 +25,12 @@ Numbers are read from the text cells the way people write them: ``140 468 kg``,
 Which row a report uses
 -----------------------
 The optional ``period`` column (``YYYY-MM``) dates a value. A report for a period uses,
-per mätetal, this year's row with the latest ``period`` up to the report's month, or the
-undated row; the previous year's value is that year's latest row (undated counts as the
-year end). Without the column every row is the year's value.
+per mätetal, this year's row with the latest ``period`` up to the report's month; the
+previous year's value is that year's latest row. A dated row always wins over an undated
+one, which is used when a mätetal has no dated row — so a year shows the same value in
+its own full-year report and as the previous year in the next year's reports. Without
+the column every row is the year's value. A mätetal whose only rows this year are dated
+after the report month is not shown (it has not been measured yet).
 """
 
 from __future__ import annotations
@@ -164,8 +167,8 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
         wanted = {namnd} if isinstance(namnd, str) else set(namnd)
         f = f[f["namnd"].isin(wanted)]
     now = f[(f["ar"] == period.year) & ((f["period"] == 0) | (f["period"] <= period.code))]
-    now = _latest(now, undated_rank=0)      # dated rows win over undated ones
-    prev = _latest(f[f["ar"] == period.year - 1], undated_rank=(period.year - 1) * 100 + 12)
+    now = _latest(now, undated_rank=0)      # a dated row wins over an undated one
+    prev = _latest(f[f["ar"] == period.year - 1], undated_rank=0)
     order = f[f["ar"] == period.year].drop_duplicates(["k_namnd", "k_mal", "k_matetal"])[["k_namnd", "k_mal", "k_matetal"]]
     now = order.merge(now, on=["k_namnd", "k_mal", "k_matetal"], how="inner")
 
