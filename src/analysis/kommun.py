@@ -189,7 +189,8 @@ def drift_text(data: Dataset, block: pd.DataFrame, period: Period | str) -> str:
     parts = []
 
     dev = float(n["avvikelse_period"])
-    text = (f"Nämndernas utfall för perioden är {mkr(dev)} {_battre(dev)} budget")
+    when = "året" if period.month == 12 else "perioden"
+    text = (f"Nämndernas utfall för {when} är {mkr(dev)} {_battre(dev)} budget")
     big = _storsta(namnder, "avvikelse_period", -1 if dev < 0 else 1)
     if big and abs(dev) >= 50:
         ord_ = "negativa" if dev < 0 else "positiva"
@@ -199,7 +200,7 @@ def drift_text(data: Dataset, block: pd.DataFrame, period: Period | str) -> str:
 
     if "summa_finans" in b.index:
         f = float(b.loc["summa_finans", "avvikelse_period"])
-        text = f"Finansförvaltningen avviker med {mkr(f)} mot budget för perioden"
+        text = f"Finansförvaltningen avviker med {mkr(f)} mot budget för {when}"
         sem = semesterloneskuld_avvikelse(data, period)
         if sem is not None and abs(sem) >= 50:
             text += (f", varav semesterlöneskuldens förändring {mkr(sem)}; exklusive "
@@ -339,6 +340,10 @@ def invest_text(data: Dataset, period: Period | str, kommun: str) -> str:
         col = "avvikelse_helar"
     else:
         col = "avvikelse_period"
+        d = float(tot["avvikelse_period"])
+        if abs(d) >= 50:
+            word = "lägre än" if d > 0 else "högre än"
+            parts[-1] = parts[-1][:-1] + f", vilket är {mkr(abs(d), False)} {word} budget."
     rows = inv[inv["namnd"] != "Totalt"].assign(
         rad=[data.register.namn(u) for u in inv.loc[inv["namnd"] != "Totalt", "namnd"]])
     big = _storsta(rows, col, -1) + _storsta(rows, col, 1)
