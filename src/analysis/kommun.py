@@ -17,6 +17,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from .commentary import _jamfort as _battre
+from .commentary import _namn_i_text as _i_text
 from .dataset import Dataset
 from .economy import compute_driftsredovisning, compute_investeringsredovisning, prognoses_kr
 from .period import MONTH_NAMES, Period
@@ -73,19 +75,6 @@ def _lista(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + (" samt " if len(items) > 2 else " och ") + items[-1]
-
-
-def _i_text(name: str) -> str:
-    """'Socialnämnden' → 'socialnämnden'; 'KS/Räddningstjänsten' is kept."""
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name
-
-
-def _battre(tkr: float) -> str:
-    if abs(tkr) < 50:
-        return "i nivå med"
-    return "bättre än" if tkr > 0 else "sämre än"
 
 
 def _period_ord(period: Period) -> str:
