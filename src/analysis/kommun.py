@@ -390,20 +390,29 @@ def nyckeltal(data: Dataset, period: Period | str, rr: pd.DataFrame | None = Non
     r, b = rr.set_index("id"), block.set_index("id")
     inv = compute_investeringsredovisning(data, period).set_index("namnd").loc["Totalt"]
     rows = [
-        ("Resultat för perioden", r.loc["arets_resultat", "utfall_period"],
+        ("Årets resultat" if period.month == 12 else "Resultat för perioden",
+         r.loc["arets_resultat", "utfall_period"],
          r.loc["arets_resultat", "budget_period"], r.loc["arets_resultat", "avvikelse_period"]),
     ]
     if "exkl_semesterloneskuld" in r.index:
         rows.append(("Resultat exklusive semesterlöneskuldens förändring",
                      r.loc["exkl_semesterloneskuld", "utfall_period"], np.nan, np.nan))
-    rows += [
-        ("Årets resultat, prognos", r.loc["arets_resultat", "prognos_helar"],
-         r.loc["arets_resultat", "budget_helar"], r.loc["arets_resultat", "avvikelse_helar"]),
-        ("Nämndernas nettokostnad, prognos", b.loc["summa_namnder", "prognos_helar"],
-         b.loc["summa_namnder", "budget_helar"], b.loc["summa_namnder", "avvikelse_helar"]),
-        ("Nettoinvesteringar, prognos", inv["prognos_helar"], inv["budget_helar"],
-         inv["avvikelse_helar"]),
-    ]
+    if period.month == 12:            # the year is over: outcomes, no forecasts
+        rows += [
+            ("Nämndernas nettokostnad", b.loc["summa_namnder", "utfall_period"],
+             b.loc["summa_namnder", "budget_period"], b.loc["summa_namnder", "avvikelse_period"]),
+            ("Nettoinvesteringar", inv["utfall_period"], inv["budget_period"],
+             inv["avvikelse_period"]),
+        ]
+    else:
+        rows += [
+            ("Årets resultat, prognos", r.loc["arets_resultat", "prognos_helar"],
+             r.loc["arets_resultat", "budget_helar"], r.loc["arets_resultat", "avvikelse_helar"]),
+            ("Nämndernas nettokostnad, prognos", b.loc["summa_namnder", "prognos_helar"],
+             b.loc["summa_namnder", "budget_helar"], b.loc["summa_namnder", "avvikelse_helar"]),
+            ("Nettoinvesteringar, prognos", inv["prognos_helar"], inv["budget_helar"],
+             inv["avvikelse_helar"]),
+        ]
     out = pd.DataFrame(rows, columns=["", "Utfall/prognos", "Budget", "Avvikelse"])
     out[["Utfall/prognos", "Budget", "Avvikelse"]] = out[
         ["Utfall/prognos", "Budget", "Avvikelse"]].astype(float) / 1000

@@ -256,9 +256,12 @@ def kontrollera_nyckeltal(k: Kontroller, nyckeltal: pd.DataFrame, rr: pd.DataFra
     in the resultaträkning, the driftsredovisning and the investeringsredovisning."""
     r, b = rr.set_index("id"), block.set_index("id")
     i = inv.set_index("namnd").loc["Totalt"]
+    period_cols = ("utfall_period", "budget_period", "avvikelse_period")
     source = {
-        "Resultat för perioden": ("resultaträkningen", r.loc["arets_resultat"],
-                                  ("utfall_period", "budget_period", "avvikelse_period")),
+        "Resultat för perioden": ("resultaträkningen", r.loc["arets_resultat"], period_cols),
+        "Årets resultat": ("resultaträkningen", r.loc["arets_resultat"], period_cols),
+        "Nämndernas nettokostnad": ("driftsredovisningen", b.loc["summa_namnder"], period_cols),
+        "Nettoinvesteringar": ("investeringsredovisningen", i, period_cols),
         "Årets resultat, prognos": ("resultaträkningen", r.loc["arets_resultat"],
                                     ("prognos_helar", "budget_helar", "avvikelse_helar")),
         "Nämndernas nettokostnad, prognos": ("driftsredovisningen", b.loc["summa_namnder"],
@@ -272,9 +275,10 @@ def kontrollera_nyckeltal(k: Kontroller, nyckeltal: pd.DataFrame, rr: pd.DataFra
             "resultaträkningen", r.loc["exkl_semesterloneskuld"], ("utfall_period",))
     grupp = "Samma tal i två tabeller"
     rows = nyckeltal.set_index(nyckeltal.columns[0])
+    if not set(rows.index) <= set(source):
+        k.villkor(grupp, "varje nyckeltal har en källtabell", False)
     for label, (table, src, cols) in source.items():
         if label not in rows.index:
-            k.villkor(grupp, f"nyckeltalet '{label}' finns", False)
             continue
         for shown, col in zip(("Utfall/prognos", "Budget", "Avvikelse"), cols):
             k.lika(grupp, f"{label} ({shown.lower()}) i nyckeltalen och {table}",
