@@ -147,8 +147,8 @@ def run(builder: str, f: dict) -> Kontroller:
 
 
 @pytest.mark.parametrize("period", PERIODS)
-@pytest.mark.parametrize("builder,minimum", [("drift", 70), ("rr", 60), ("block", 26),
-                                             ("befolkning", 4), ("mal", 29)])
+@pytest.mark.parametrize("builder,minimum", [("drift", 70), ("rr", 14), ("block", 11),
+                                             ("befolkning", 1), ("mal", 2)])
 def test_every_check_holds_on_the_sample(frames, period, builder, minimum):
     k = run(builder, frames[period])
     assert len(k) >= minimum                       # the checks really ran
@@ -197,32 +197,19 @@ BROKEN = [
      {(DRIFT_GRUPP, "budget helår"), (DRIFT_AVV, "Totalt, helår")}),
     ("drift", "drift", "namnd", "sbn", "prognos_forandring",
      {(DRIFT_AVV, "sbn, förändring mot föregående prognos")}),
-    ("rr", "rr", "id", "skatt", "utfall_period",
-     {(RR_SUB, "Verksamhetens resultat (utfall perioden)"), (RR_AVV, "Skatteintäkter, perioden")}),
+    # the resultaträkning is compared with the driftsredovisning (another path): a wrong
+    # result on either side fails; its subtotals are sums by construction, not checked
     ("rr", "rr", "id", "arets_resultat", "utfall_period",
-     {(RR_SUB, "Årets resultat (utfall perioden)"), (RR_AVV, "Årets resultat, perioden"),
-      (RR_DR, "Årets resultat, utfall perioden")}),
-    ("rr", "rr", "id", "kostnader", "avvikelse_helar",
-     {(RR_AVV, "Verksamhetens kostnader, helår")}),
+     {(RR_DR, "Årets resultat, utfall perioden")}),
     ("rr", "drift", "namnd", "Totalt", "prognos_helar", {(RR_DR, "Årets resultat, prognos helår")}),
-    ("block", "block", "id", "bun", "utfall_period",
-     {(BLOCK_SUM, "Summa nämnder (utfall perioden)"),
-      (BLOCK_AVV, "Barn- och utbildningsnämnden, perioden")}),
-    ("block", "block", "id", "summa_skatt", "prognos_helar",
-     {(BLOCK_SUM, "Summa skatter och utjämning (prognos helår)"),
-      (BLOCK_AVV, "Summa skatter och utjämning, helår"),
-      (BLOCK_AVV, "Summa skatter och utjämning, förändring mot föregående prognos")}),
-    ("block", "block", "id", "fin-pension", "budget_helar",
-     {(BLOCK_SUM, "Summa finansförvaltning (budget helår)"),
-      (BLOCK_AVV, "– Pensioner, löneskuld, arbetsgivaravgifter, helår")}),
+    ("rr", "drift", "namnd", "Totalt", "budget_period", {(RR_DR, "Årets resultat, budget perioden")}),
     ("block", "block", "id", "resultat", "avvikelse_helar",
-     {(BLOCK_DR, "resultat (avvikelse helår)"),
-      (BLOCK_AVV, "Resultat efter finansiella poster, helår")}),
+     {(BLOCK_DR, "resultat (avvikelse helår)")}),
+    ("block", "block", "id", "resultat", "utfall_period",
+     {(BLOCK_DR, "resultat (utfall perioden)")}),
     ("block", "block", "id", "vnk", "budget_period",
      {(SAME, "verksamhetens nettokostnad i resultaträkning och driftsredovisning "
-             "(budget perioden)"),
-      (BLOCK_SUM, "Verksamhetens nettokostnad (budget perioden)"),
-      (BLOCK_AVV, "Verksamhetens nettokostnad, perioden")}),
+             "(budget perioden)")}),
 ]
 
 
@@ -261,12 +248,12 @@ def test_rr_signs_and_internal_items(frames):
     f = dict(frames["2023-04"])
     rr = f["rr"].copy()
     checks = rr.attrs["kontroller"].copy()
-    checks.loc[6, "ok"] = False
+    checks.loc[0, "ok"] = False
     rr.attrs["kontroller"] = checks
     f["rr"] = rr
     (only,) = run("rr", f).fel
     assert only.grupp == "Resultaträkning: interna poster"
-    assert only.kontroll == checks.loc[6, "kontroll"]
+    assert only.kontroll == checks.loc[0, "kontroll"]
 
 
 def test_block_without_resultatrakning(frames):
@@ -275,63 +262,48 @@ def test_block_without_resultatrakning(frames):
     kontrollera_block(k, f["block"], f["drift"])
     assert k.fel == []
     groups = [c.grupp for c in k.rader]
-    # 4 block sums and Verksamhetens nettokostnad × 4 columns; the result × 6 columns;
-    # an avvikelse check per printed row; nothing compared with a resultaträkning
-    assert groups.count(BLOCK_SUM) == 5 * 4 and groups.count(BLOCK_DR) == 6
-    assert groups.count(BLOCK_AVV) >= 2 * (len(f["block"]) - 1) and SAME not in groups
+    # every unit in one block, and the result × 6 columns; nothing compared with a
+    # resultaträkning
+    assert groups.count(BLOCK_DR) == 1 + 6 and SAME not in groups
     k = Kontroller()
     kontrollera_block(k, changed(f["block"], "id", "resultat", "utfall_period", 1.0), f["drift"])
-    assert failed(k) == {(BLOCK_DR, "resultat (utfall perioden)"),
-                         (BLOCK_AVV, "Resultat efter finansiella poster, perioden")}
+    assert failed(k) == {(BLOCK_DR, "resultat (utfall perioden)")}
 
 
-# The block table is printed with its avvikelse and förändring columns and its
-# Verksamhetens nettokostnad row: a wrong printed figure there must fail a check.
-@pytest.mark.parametrize("key,col", [("summa_namnder", "avvikelse_period"),
-                                     ("bun", "avvikelse_helar"),
-                                     ("summa_finans", "prognos_forandring")])
-def test_block_avvikelse_cells_are_checked(frames, key, col):
-    f = dict(frames["2023-04"])
-    f["block"] = changed(f["block"], "id", key, col, 1.0)
-    assert run("block", f).fel
-
-
-def test_block_vnk_is_checked_without_resultatrakning(frames):
+def test_block_misses_a_unit(frames):
     f = frames["2023-04"]
+    block = f["block"][f["block"]["id"] != "valn"]
     k = Kontroller()
-    kontrollera_block(k, changed(f["block"], "id", "vnk", "utfall_period", 1.0), f["drift"])
-    assert k.fel
+    kontrollera_block(k, block, f["drift"])
+    assert any("precis ett block" in c.kontroll for c in k.fel)
 
 
 # population
-POP = "Befolkning: balansräkning"
+POP = "Befolkning: komponenterna mot folkmängden"
 
 
-@pytest.mark.parametrize("komponent,expected", [
-    ("fodelsenetto", {(POP, "födelsenetto = födda − döda"),
-                      (POP, "förändring = födelsenetto + flyttnetto + justering")}),
-    ("fodda", {(POP, "födelsenetto = födda − döda")}),
-    ("utflyttade", {(POP, "flyttnetto = inflyttade − utflyttade")}),
-    ("flyttnetto_utlandet", {(POP, "flyttnettots delar = flyttnetto")}),
-    ("flyttnetto", {(POP, "flyttnetto = inflyttade − utflyttade"),
-                    (POP, "flyttnettots delar = flyttnetto"),
-                    (POP, "förändring = födelsenetto + flyttnetto + justering")}),
-    ("justering", {(POP, "förändring = födelsenetto + flyttnetto + justering")}),
-    ("forandring", {(POP, "förändring = födelsenetto + flyttnetto + justering")}),
-])
 @pytest.mark.parametrize("period", PERIODS)
-def test_befolkning_one_person_off(frames, period, komponent, expected):
-    f = dict(frames[period])
-    f["komp"] = changed(f["komp"], "komponent", komponent, "antal", 1)
-    assert failed(run("befolkning", f)) == expected
-
-
-def test_befolkning_without_the_parts_of_the_flyttnetto(frames):
-    komp = frames["2023-04"]["komp"]
-    komp = komp[komp["komponent"] != "flyttnetto_utlandet"]
+def test_befolkning_rest_within_limit_holds_beyond_fails(frames, period):
+    komp = frames[period]["komp"]
     k = Kontroller()
     kontrollera_befolkning(k, komp)
-    assert len(k) == 3 and k.fel == []
+    assert len(k) == 1 and k.fel == []
+    folk = float(komp.set_index("komponent").loc["folkmangd", "antal"])
+    limit = max(10, 0.001 * folk)                   # 0,1 % of the folkmängd, at least 10
+    for rest, ok in ((limit - 0.5, True), (limit + 0.5, False), (-(limit + 0.5), False)):
+        broken = komp.copy()
+        broken.loc[broken["komponent"] == "justering", "antal"] = rest
+        k = Kontroller()
+        kontrollera_befolkning(k, broken)
+        assert (k.fel == []) is ok, rest
+
+
+def test_befolkning_missing_stock_fails(frames):
+    komp = frames["2023-04"]["komp"].copy()
+    komp.loc[komp["komponent"] == "justering", "antal"] = math.nan
+    k = Kontroller()
+    kontrollera_befolkning(k, komp)
+    assert len(k.fel) == 1
 
 
 def test_sample_population_reproduces_the_published_components(frames):
@@ -340,28 +312,16 @@ def test_sample_population_reproduces_the_published_components(frames):
     assert c["forandring"] == n01["Befolkningsförändring totalt sedan årsskiftet"] == -2
     assert c["fodelsenetto"] == n01["Födelsenetto"] == -63
     assert c["flyttnetto"] == n01["Flyttnetto totalt"] == 23
-    # the 38 persons the published report does not explain are the justering
+    # the 38 persons the published report does not explain are the justering; within
+    # 0,1 % of the folkmängd, so the check holds on the published figures
     assert c["justering"] == 38
+    k = Kontroller()
+    kontrollera_befolkning(k, frames["2023-04"]["komp"])
+    assert k.fel == []
 
 
 # goals
 MAL = "Måluppföljning"
-
-
-def test_mal_detects_a_wrong_computed_status(frames):
-    f = dict(frames["2023-12"])
-    mt = f["mt"].copy()
-    i = mt.index[(mt["status_kalla"] == "beräknad") & (mt["status"] == "gul")][0]
-    mt.loc[i, "status"] = "gron"
-    f["mt"] = mt
-    text = f"beräknad status enligt regeln: {mt.loc[i, 'matetal'][:60]}"
-    assert failed(run("mal", f)) == {(MAL, text)}
-    # a given status is the nämnd's own: never checked against the rule
-    mt = frames["2023-12"]["mt"].copy()
-    j = mt.index[mt["status_kalla"] == "angiven"][0]
-    mt.loc[j, "status"] = "rod" if mt.loc[j, "status"] != "rod" else "gron"
-    f["mt"] = mt
-    assert run("mal", f).fel == []
 
 
 def test_mal_detects_a_wrong_overview(frames):

@@ -38,10 +38,61 @@ def test_reconciles_exactly_with_the_driftsredovisning(rr):
     # subtotals are sums of their parts
     for col in COLUMNS:
         assert rr.loc["vnk", col] == pytest.approx(
-            rr.loc[["intakter", "kostnader", "avskrivningar"], col].sum())
+            rr.loc[["intakter", "kostnader", "intern_differens", "avskrivningar"], col].sum())
         assert rr.loc["arets_resultat", col] == pytest.approx(
             rr.loc[["vnk", "skatt", "statsbidrag", "fin_intakter", "fin_kostnader",
                     "extraordinara"], col].sum())
+
+
+def test_internal_residual_is_its_own_line_not_hidden_in_the_costs(rr, sample_data):
+    # The two sides of the internal charges are periodised with different keys (each
+    # nämnd's own, the finansförvaltning's twelfths): 39,1 mkr of the period budget do not
+    # cancel. They are shown as their own line, not added to anyone's costs.
+    line = rr.loc["intern_differens"]
+    assert line["budget_period"] == pytest.approx(39_129.1, abs=0.1)
+    assert line["utfall_period"] == pytest.approx(0.0, abs=1e-6)
+    assert line["budget_helar"] == pytest.approx(0.0, abs=1e-6)
+    # the costs line holds only the external costs: by hand from the ledger
+    from analysis.economy import periodisation_weights
+    from analysis.resultat import _flagged
+    b = sample_data.budget
+    b = b[(b["ar"] == 2023) & (b["typ"] == "drift")]
+    units = sample_data.register.namnder + sample_data.register.finans
+    b = b[b["namnd"].isin(units)]
+    ext = ~_flagged(sample_data, b["konto"].to_numpy(), "intern")
+    cost = (rr_line(b["konto"]) == "kostnader") & ext
+    share = periodisation_weights(sample_data, 2023, units).loc[:, 1:4].sum(axis=1)
+    by_hand = (b[cost].groupby("namnd")["belopp_kr"].sum() * share).sum() / 1000
+    assert rr.loc["kostnader", "budget_period"] == pytest.approx(by_hand, abs=0.001)
+    from analysis.resultat import rr_not
+    assert "olika nycklar" in rr_not(rr.reset_index())
+
+
+def test_no_residual_line_when_internal_items_cancel(sample_data):
+    rr = compute_resultatrakning(sample_data, "2023-12").set_index("id")
+    assert "intern_differens" not in rr.index      # the whole year: both sides cancel
+    from analysis.resultat import rr_not
+    assert rr_not(rr.reset_index()) is None
+
+
+def test_internal_checks_are_data_not_constants(rr):
+    # every reconciliation entry is computed from the data (no literal True): break the
+    # internal booking of one side and the check must fail
+    checks = rr.attrs["kontroller"]
+    assert len(checks) == 2 and checks["differens_tkr"].abs().max() < 0.0005
+
+
+def test_one_sided_internal_booking_fails_the_check(sample_data, monkeypatch):
+    import analysis.resultat as res
+    real = res._by_unit_line
+
+    def one_sided(frame, data):
+        table, intern, sem = real(frame, data)
+        return table, intern + 1000.0, sem       # 1 tkr booked by one party only
+    monkeypatch.setattr(res, "_by_unit_line", one_sided)
+    rr = compute_resultatrakning(sample_data, "2023-04")
+    checks = rr.attrs["kontroller"].set_index("kontroll")
+    assert not checks.loc["Interna poster netto (utfall, perioden)", "ok"]
 
 
 def test_internal_transactions_are_eliminated(rr, sample_data):

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -88,6 +89,84 @@ class LazyFrames(Mapping):
         return rows.groupby(by, sort=False, observed=True)[value].sum()
 
 
+def dated_mask(kind: str, frame: pd.DataFrame, cutoff: Period) -> np.ndarray:
+    """Which rows of a frame of ``kind`` were known at the end of ``cutoff``.
+
+    The date of a row, by kind of file:
+
+    * ``utfall``, ``investeringar``, ``sjukfranvaro`` (and any file with ``period``):
+      the month ``period``;
+    * ``budget``, ``periodisering``: the start of the year ``ar`` (a budget is adopted
+      before its year begins, and a later year's budget is not yet known);
+    * ``prognos``: the month-end ``prognosmanad`` of the year ``ar``;
+    * ``folkmangd``: the end of month ``manad`` of ``ar`` (31 December without ``manad``);
+      ``fodda``, ``doda``, ``flyttningar``: the end of ``manad``, or 31 December of ``ar``
+      for yearly rows (a yearly total is known only when the year is over);
+    * ``matetal``: the month ``period`` of a dated row; an undated row holds the year's
+      goal and is known from the start of its year ``ar``;
+    * ``kontoplan`` and files without dates: always known.
+    """
+    code = cutoff.code
+    if frame is None or not len(frame):
+        return np.ones(0 if frame is None else len(frame), dtype=bool)
+    cols = frame.columns
+    ar = frame["ar"].to_numpy(dtype=np.int64) if "ar" in cols else None
+    if kind == "matetal":
+        per = frame["period"].fillna(0).to_numpy(dtype=np.int64)
+        return np.where(per > 0, per <= code, ar <= cutoff.year)
+    if kind == "prognos":
+        return ar * 100 + frame["prognosmanad"].to_numpy(dtype=np.int64) <= code
+    if kind in ("folkmangd", "fodda", "doda", "flyttningar"):
+        manad = (frame["manad"].astype("Float64").fillna(12).to_numpy(dtype=np.int64)
+                 if "manad" in cols else np.full(len(frame), 12, dtype=np.int64))
+        return ar * 100 + manad <= code
+    if "period" in cols:
+        return frame["period"].to_numpy(dtype=np.int64) <= code
+    if ar is not None:
+        return ar <= cutoff.year
+    return np.ones(len(frame), dtype=bool)
+
+
+class AsOfFrames(Mapping):
+    """The frames of a dataset as known at the end of a period: each frame is filtered
+    with :func:`dated_mask` on first use (so unused kinds are never read)."""
+
+    def __init__(self, base: Mapping[str, pd.DataFrame | None], cutoff: Period) -> None:
+        self._base = base
+        self.cutoff = cutoff
+        self._cache: dict[str, pd.DataFrame | None] = {}
+
+    def __getitem__(self, key: str) -> pd.DataFrame | None:
+        if key not in self._cache:
+            frame = self._base[key]
+            if frame is not None:
+                mask = dated_mask(key, frame, self.cutoff)
+                if not mask.all():
+                    frame = frame.loc[mask].reset_index(drop=True)
+            self._cache[key] = frame
+        return self._cache[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+    def is_loaded(self, key: str) -> bool:
+        return key in self._cache
+
+    def sum_by_period(self, key: str, by: str, value: str, months: list[int]) -> pd.Series:
+        """As :meth:`LazyFrames.sum_by_period`, over the months known at the cutoff."""
+        known = [int(m) for m in months if int(m) <= self.cutoff.code]
+        if key in self._cache or not hasattr(self._base, "sum_by_period"):
+            item = self[key]
+            if item is None or not known:
+                return pd.Series(dtype=float)
+            rows = item.loc[item["period"].isin(known), [by, value]]
+            return rows.groupby(by, sort=False, observed=True)[value].sum()
+        return self._base.sum_by_period(key, by, value, known)
+
+
 @dataclass
 class Dataset:
     """Everything loaded for one kommun. Frames of absent optional files are ``None``."""
@@ -112,6 +191,25 @@ class Dataset:
     def last_period(self) -> Period:
         """The last month with utfall."""
         return Period.from_code(int(self.frames["utfall"]["period"].max()))
+
+    @property
+    def cutoff(self) -> Period | None:
+        """The period this dataset is restricted to (:meth:`as_of`), or ``None``."""
+        return getattr(self.frames, "cutoff", None)
+
+    def as_of(self, period: Period | str) -> Dataset:
+        """The data as known at the end of ``period``: every row dated after its last day
+        is left out (see :func:`dated_mask`), so a report for the period cannot use
+        figures that did not exist then. Frames are filtered lazily, on first use."""
+        period = Period.parse(period)
+        base = self.frames
+        if isinstance(base, AsOfFrames):
+            if base.cutoff.code <= period.code:
+                return self
+            base = base._base
+        return Dataset(data_dir=self.data_dir, register=self.register,
+                       frames=AsOfFrames(base, period), sources=self.sources,
+                       rebuilt=self.rebuilt)
 
     def input_hashes(self) -> dict[str, str]:
         """Every raw file read, with its SHA-256 (for run manifests)."""

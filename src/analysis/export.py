@@ -25,10 +25,12 @@ FORMAT_ANTAL = "#,##0"
 
 def export_tables(data: Dataset, period: Period | str, *, horizon: int = 10
                   ) -> dict[str, pd.DataFrame]:
-    """The three export sheets as frames (sheet name → frame)."""
+    """The three export sheets as frames (sheet name → frame), computed from the data
+    as known at the end of ``period`` (:meth:`Dataset.as_of`)."""
     from .befolkning import BefolkningData, befolkning_sheet
 
     period = Period.parse(period)
+    data = data.as_of(period)
     drift = compute_driftsredovisning(data, period)
     sjuk = compute_sjukfranvaro_sheet(data.frames["sjukfranvaro"], data.register.forvaltningar,
                                       period.month_codes)

@@ -1,16 +1,37 @@
 """Consistency checks that run on every report.
 
-A report collects its checks in a :class:`Kontroller` while it computes its tables —
-parts sum to totals, every avvikelse is utfall minus budget, signs are as expected, the
-same figure printed in two tables is the same number — and shows them at the end with
-:func:`visa`. A failed check is never passed over: the report shows a warning with the
-failing checks, and :func:`visa` also emits them as data
+A report collects its checks in a :class:`Kontroller` while it computes its tables and
+shows them with :func:`visa`. A failed check is never passed over: the report shows a
+warning with the failing checks, and :func:`visa` also emits them as data
 (:data:`KONTROLL_MIMETYPE`), which the batch collects into ``manifest.json`` and the
 index page (:func:`fran_notebook`).
+
+Every check compares two figures reached by **independent paths**, or tests a condition
+on the data that can be false; a check that compares a function with itself proves
+nothing and is not made. The paths:
+
+* the driftsredovisning by unit against the ledger recomputed straight from the input
+  frames (:func:`huvudbok_drift`, plain pandas, not :mod:`analysis.economy`);
+* the resultaträkning by account class against the driftsredovisning by unit;
+* the kommun's block table against the resultaträkning (verksamhetens nettokostnad) and
+  the driftsredovisning (the result);
+* a nämnd's tables by kontogrupp and verksamhet (:mod:`analysis.budget`) against its row
+  of the driftsredovisning;
+* the rounded figures printed in the text against the table (:func:`kontrollera_text`);
+* the population components (births, deaths, migration files) against the stocks
+  (folkmängd file): the unexplained rest must be small (:func:`kontrollera_befolkning`);
+  in forecast years it must be zero, since the forecast's deaths come from the mortality
+  assumption and not from the balance;
+* weighted means between their parts, shares within 0–100 %, scenario order.
 
 Checks compare unrounded values (tkr) to within half a krona, :data:`TOLERANS_TKR`.
 Printed figures are rounded one by one, so a printed total may differ from the sum of
 the printed parts by the last digit; the tables say so in a note (:data:`AVRUNDNING`).
+
+The functions :func:`kontrollera_avvikelser` and :func:`kontrollera_totalrad` check
+tables made by people (a published report, a file): on the package's own tables, where
+the avvikelse is computed as utfall − budget and the total as the sum of the rows, they
+cannot fail, so the reports do not use them there.
 """
 
 from __future__ import annotations
@@ -21,13 +42,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import re
+
 import numpy as np
 import pandas as pd
+
+from .period import Period
 
 #: The mimetype of the data part of a checks output.
 KONTROLL_MIMETYPE = "application/vnd.kommun-analysis.checks+json"
 #: Half a krona, in tkr.
 TOLERANS_TKR = 0.0005
+#: The population's unexplained rest (justering) allowed in a period of outcomes, as a
+#: share of the folkmängd: SCB's own corrections are a few persons a year; a missing
+#: month of events or a wrong stock is far more.
+JUSTERING_ANDEL = 0.001
+#: ... and at least this many persons.
+JUSTERING_MIN = 10.0
+#: The rest allowed in a forecast year (the engine's deaths, births and migrants must
+#: add up to its stocks).
+JUSTERING_PROGNOS = 0.5
 AVRUNDNING = ("Beloppen är avrundade var för sig; summor är beräknade på de oavrundade "
               "beloppen, så den sista siffran kan skilja mot summan av de avrundade raderna.")
 
@@ -172,25 +206,93 @@ def kontrollera_totalrad(k: Kontroller, tabell: str, frame: pd.DataFrame,
         k.summa(grupp, COLUMN_TEXT[col], parts, tot[col])
 
 
+def huvudbok_drift(data, period: Period | str) -> pd.DataFrame:
+    """The driftsredovisning's base columns per unit, recomputed straight from the input
+    frames with plain pandas — the second, independent path that the reports' tables
+    are checked against. It shares no code with :mod:`analysis.economy`.
+
+    Returns a frame indexed by unit id (register order: nämnder, finans units) plus
+    ``Totalt`` with ``utfall_period``, ``budget_period``, ``prognos_helar`` (NaN without
+    a forecast; ``Totalt`` counts such a unit at its budget) and ``budget_helar``, tkr in
+    the report sign (the frames' ``belopp_kr`` already is).
+    """
+    period = Period.parse(period)
+    reg = data.register
+    units = list(reg.namnder) + list(reg.finans)
+    months = set(period.month_codes)
+
+    u = data.frames["utfall"]
+    u = u[u["period"].isin(months)]
+    utfall = u.groupby(u["namnd"].astype(str))["belopp_kr"].sum()
+
+    b = data.frames["budget"]
+    typ = b["typ"].astype(str) if "typ" in b else pd.Series("drift", index=b.index)
+    b = b[(b["ar"] == period.year) & (typ == "drift")]
+    annual = b.groupby(b["namnd"].astype(str))["belopp_kr"].sum()
+
+    share = pd.Series(period.month / 12.0, index=units)
+    w = data.frames.get("periodisering")
+    if w is not None and len(w):
+        wtyp = w["typ"].astype(str) if "typ" in w else pd.Series("drift", index=w.index)
+        w = w[(w["ar"] == period.year) & (wtyp == "drift")]
+        given = w.groupby(w["namnd"].astype(str))
+        for unit, rows in given:
+            if unit in share.index:
+                share[unit] = float(rows.loc[rows["manad"] <= period.month, "andel"].sum())
+
+    pr = data.frames["prognos"]
+    ptyp = pr["typ"].astype(str) if "typ" in pr else pd.Series("drift", index=pr.index)
+    pr = pr[(pr["ar"] == period.year) & (ptyp == "drift") & (pr["prognosmanad"] <= period.month)]
+    prognos = {}
+    for unit, rows in pr.groupby(pr["namnd"].astype(str)):
+        last = rows["prognosmanad"].max()
+        prognos[unit] = float(rows.loc[rows["prognosmanad"] == last, "belopp_kr"].sum())
+
+    out = pd.DataFrame(index=pd.Index(units, name="namnd"))
+    out["utfall_period"] = [utfall.get(x, 0.0) / 1000 for x in units]
+    out["budget_helar"] = [annual.get(x, 0.0) / 1000 for x in units]
+    out["budget_period"] = out["budget_helar"] * share.reindex(units).to_numpy()
+    out["prognos_helar"] = [prognos[x] / 1000 if x in prognos else math.nan for x in units]
+    total = out.sum()
+    total["prognos_helar"] = out["prognos_helar"].fillna(out["budget_helar"]).sum()
+    out.loc["Totalt"] = total
+    return out[DRIFT_COLUMNS]
+
+
+def kontrollera_huvudbok(k: Kontroller, tabell: str, frame: pd.DataFrame, data,
+                         period: Period | str, units: Iterable[str] | None = None,
+                         label: str = "namnd", ids: Mapping[str, str] | None = None) -> None:
+    """Each unit's row (and ``Totalt``) of a driftsredovisning-shaped table equals the
+    ledger recomputed straight from the input (:func:`huvudbok_drift`).
+
+    ``ids`` maps a row label to the unit id when the table shows names."""
+    ledger = huvudbok_drift(data, period)
+    grupp = f"{tabell} = huvudboken"
+    wanted = None if units is None else set(units) | {"Totalt"}
+    seen = 0
+    for _, r in frame.iterrows():
+        unit = (ids or {}).get(r[label], r[label])
+        if unit not in ledger.index or (wanted is not None and unit not in wanted):
+            continue
+        seen += 1
+        for col in DRIFT_COLUMNS:
+            if col not in frame:
+                continue
+            k.lika(grupp, f"{r[label]}, {COLUMN_TEXT[col]}", r[col], ledger.loc[unit, col])
+    k.villkor(grupp, "tabellen har rader för enheterna i huvudboken", seen > 0, seen)
+
+
 def kontrollera_drift(k: Kontroller, drift: pd.DataFrame, tabell: str = "Driftsredovisning"
                       ) -> None:
+    """A table made by people: its total row and its avvikelser (see the module doc)."""
     kontrollera_totalrad(k, tabell, drift)
     kontrollera_avvikelser(k, tabell, drift)
 
 
 def kontrollera_rr(k: Kontroller, rr: pd.DataFrame, drift: pd.DataFrame) -> None:
-    """The resultaträkning: subtotals, signs, the internal eliminations, and the result
-    against the driftsredovisning (the same figure in two tables)."""
-    from .resultat import COLUMNS, SUBTOTALS
-
+    """The resultaträkning: signs of the lines, the internal eliminations (from the data),
+    and the result by account class against the driftsredovisning by unit."""
     r = rr.set_index("id")
-    grupp = "Resultaträkning: delsummor"
-    for total, parts in SUBTOTALS.items():
-        for col in ["utfall_period", "budget_period", "prognos_helar", "budget_helar"]:
-            k.summa(grupp, f"{r.loc[total, 'rad']} ({COLUMN_TEXT[col]})",
-                    r.loc[parts, col], r.loc[total, col])
-    kontrollera_avvikelser(k, "Resultaträkning", rr.drop(
-        index=rr.index[rr["id"] == "exkl_semesterloneskuld"]), label="rad")
     grupp = "Resultaträkning: tecken"
     for line, sign in (("intakter", 1), ("skatt", 1), ("kostnader", -1), ("avskrivningar", -1)):
         for col in ("utfall_period", "budget_helar"):
@@ -199,7 +301,7 @@ def kontrollera_rr(k: Kontroller, rr: pd.DataFrame, drift: pd.DataFrame) -> None
                       f"{'≥' if sign > 0 else '≤'} 0", v * sign >= -TOLERANS_TKR, v)
     d = drift.set_index("namnd").loc["Totalt"]
     grupp = "Resultaträkning = driftsredovisning"
-    for col in COLUMNS:
+    for col in ("utfall_period", "budget_period", "prognos_helar", "budget_helar"):
         k.lika(grupp, f"Årets resultat, {COLUMN_TEXT[col]}", r.loc["arets_resultat", col], d[col])
     checks = rr.attrs.get("kontroller")
     if checks is not None:
@@ -211,37 +313,22 @@ def kontrollera_rr(k: Kontroller, rr: pd.DataFrame, drift: pd.DataFrame) -> None
 def kontrollera_block(k: Kontroller, block: pd.DataFrame, drift: pd.DataFrame,
                       rr: pd.DataFrame | None = None) -> None:
     """The kommun's driftsredovisning in blocks (:func:`analysis.kommun.drift_block`):
-    each block's sum, the result equal to the driftsredovisning's total, and
-    verksamhetens nettokostnad and the result equal to the resultaträkning's."""
-    grupp = "Driftsredovisning i block: summor"
+    every unit of the driftsredovisning in exactly one block, the result equal to the
+    driftsredovisning's total, and verksamhetens nettokostnad equal to the
+    resultaträkning's (reached by account class, not by unit)."""
+    grupp = "Driftsredovisning i block = driftsredovisning"
     rows = block[block["typ"] == "rad"]
-    for key, text in (("summa_namnder", "nämnder"), ("summa_finans", "finansförvaltning"),
-                      ("summa_skatt", "skatter och utjämning"),
-                      ("summa_finansiellt", "finansiella poster")):
-        tot = block[block["id"] == key]
-        if tot.empty:
-            continue
-        parts = rows[rows["block"] == key]
-        for col in DRIFT_COLUMNS:
-            part = _prognos_or_budget(parts) if col == "prognos_helar" else parts[col]
-            k.summa(grupp, f"Summa {text} ({COLUMN_TEXT[col]})", part, tot.iloc[0][col])
-    kontrollera_avvikelser(k, "Driftsredovisning i block", block[block["typ"] != "rubrik"],
-                           label="rad")
-    sums = block.set_index("id")
-    if "vnk" in sums.index:
-        parts = [key for key in ("summa_namnder", "summa_finans") if key in sums.index]
-        depreciation = rows[rows["block"] == "avskrivningar"]
-        for col in DRIFT_COLUMNS:
-            k.summa(grupp, f"Verksamhetens nettokostnad ({COLUMN_TEXT[col]})",
-                    [*sums.loc[parts, col], *(_prognos_or_budget(depreciation)
-                                              if col == "prognos_helar" else depreciation[col])],
-                    sums.loc["vnk", col])
+    units = [u for u in drift["namnd"] if u != "Totalt"]
+    counts = rows["id"].value_counts()
+    missing = [u for u in units if counts.get(u, 0) != 1]
+    k.villkor(grupp, "varje enhet i driftsredovisningen står i precis ett block"
+              + (f" (avviker: {', '.join(missing[:5])})" if missing else ""), not missing,
+              len(missing))
     total = block[block["id"] == "resultat"].iloc[0]
     d = drift.set_index("namnd").loc["Totalt"]
     for col in DRIFT_COLUMNS + ["avvikelse_period", "avvikelse_helar"]:
-        k.lika("Driftsredovisning i block = driftsredovisning", f"resultat ({COLUMN_TEXT[col]})",
-               total[col], d[col])
-    if rr is not None:
+        k.lika(grupp, f"resultat ({COLUMN_TEXT[col]})", total[col], d[col])
+    if rr is not None and "vnk" in set(block["id"]):
         r = rr.set_index("id")
         vnk = block[block["id"] == "vnk"].iloc[0]
         for col in DRIFT_COLUMNS:
@@ -285,6 +372,69 @@ def kontrollera_nyckeltal(k: Kontroller, nyckeltal: pd.DataFrame, rr: pd.DataFra
                    rows.loc[label, shown] * 1000, src[col])
 
 
+# --- the figures printed in the text ---------------------------------------------------
+_TAL = r"([+\-−]?\d{1,3}(?:[\u00a0 ]\d{3})*(?:,\d+)?)"
+
+
+def _las_tal(text: str) -> tuple[float, int]:
+    """A Swedish number as printed ('−1 234,5') and its number of decimals."""
+    t = text.replace("\u00a0", "").replace(" ", "").replace("−", "-")
+    decimals = len(t.split(",")[1]) if "," in t else 0
+    return float(t.replace(",", ".")), decimals
+
+
+def kontrollera_text(k: Kontroller, grupp: str, text: str,
+                     forvantat: Iterable[tuple[str, str, float, bool]]) -> None:
+    """The figures a text prints are the table's figures, rounded as printed.
+
+    ``forvantat``: (description, pattern, value in the text's unit, absolute) where the
+    pattern is a regular expression whose ``{tal}`` marks the printed number; with
+    ``absolute`` the text prints the magnitude (the sign is in a word such as *sämre*).
+    The printed number must lie within half a unit of its last printed digit of the
+    value. A pattern the text does not contain is reported as a failed check too: the
+    text no longer says what it is checked for."""
+    for what, pattern, value, absolute in forvantat:
+        m = re.search(pattern.replace("{tal}", _TAL), text)
+        if m is None:
+            k.villkor(grupp, f"{what}: texten nämner talet", False)
+            continue
+        shown, decimals = _las_tal(m.group(1))
+        v = abs(float(value)) if absolute else float(value)
+        k.lika(grupp, f"{what} i texten = tabellen", shown, v, 0.5 * 10 ** -decimals + 1e-9)
+
+
+def kommun_textkontroller(rr: pd.DataFrame, block: pd.DataFrame,
+                          period: Period | str) -> list[tuple[str, str, float, bool]]:
+    """What the kommun report's texts on the resultaträkning (:func:`analysis.kommun.rr_text`)
+    and the driftsredovisning (:func:`analysis.kommun.drift_text`) must print, in mkr,
+    taken from the tables."""
+    period = Period.parse(period)
+    r, b = rr.set_index("id"), block.set_index("id")
+    res = r.loc["arets_resultat"]
+    out = [
+        ("Resultat för perioden",
+         r"redovisar ett \w+ (?:periodresultat [^,]*?|resultat för \d{4}) på {tal} miljoner",
+         res["utfall_period"] / 1000, False),
+        ("Resultatets avvikelse mot budget",
+         r"på [^,]*?miljoner kronor, vilket är {tal} miljoner kronor (?:bättre|sämre)",
+         res["avvikelse_period"] / 1000, True),
+    ]
+    if "exkl_semesterloneskuld" in r.index:
+        out.append(("Resultat exklusive semesterlöneskulden",
+                    r"exkluderas är resultatet {tal} miljoner",
+                    r.loc["exkl_semesterloneskuld", "utfall_period"] / 1000, False))
+    if period.month < 12:
+        out.append(("Årets resultat, prognos",
+                    r"Prognosen för helåret visar på ett \w+ med {tal} miljoner",
+                    res["prognos_helar"] / 1000, True))
+    if "summa_namnder" in b.index:
+        col = "avvikelse_period"
+        out.append(("Nämndernas avvikelse för perioden",
+                    r"Nämndernas (?:utfall för perioden|resultat för året) är {tal} miljoner",
+                    b.loc["summa_namnder", col] / 1000, False))
+    return out
+
+
 # --- people, population, goals --------------------------------------------------------
 def kontrollera_andelar(k: Kontroller, grupp: str, values: Mapping[str, float]) -> None:
     """Percentages lie within 0–100 (missing = suppressed, not checked)."""
@@ -304,118 +454,150 @@ def kontrollera_vagt_medel(k: Kontroller, grupp: str, helhet: float,
               min(d) - 1e-9 <= helhet <= max(d) + 1e-9, helhet)
 
 
+def _justering_ok(justering: float, folkmangd: float) -> tuple[bool, float]:
+    limit = max(JUSTERING_MIN, JUSTERING_ANDEL * abs(folkmangd))
+    return abs(justering) <= limit, limit
+
+
 def kontrollera_befolkning(k: Kontroller, komp: pd.DataFrame) -> None:
-    """The demographic balancing equation of the period's components."""
+    """The period's components from the event files (births, deaths, migration) against
+    the change of the stocks (the folkmängd file): the rest (justering) must be small —
+    within :data:`JUSTERING_ANDEL` of the folkmängd, at least :data:`JUSTERING_MIN`
+    persons (SCB's own corrections are a few persons a year)."""
     c = komp.set_index("komponent")["antal"]
-    grupp = "Befolkning: balansräkning"
-    k.lika(grupp, "födelsenetto = födda − döda", c["fodelsenetto"], c["fodda"] - c["doda"], 1e-9)
-    k.lika(grupp, "flyttnetto = inflyttade − utflyttade", c["flyttnetto"],
-           c["inflyttade"] - c["utflyttade"], 1e-9)
-    parts = [c.get(x) for x in ("flyttnetto_inom_lanet", "flyttnetto_annat_lan",
-                                "flyttnetto_utlandet")]
-    if all(p is not None and math.isfinite(float(p)) for p in parts):
-        k.summa(grupp, "flyttnettots delar = flyttnetto", parts, c["flyttnetto"], 1e-9)
-    k.summa(grupp, "förändring = födelsenetto + flyttnetto + justering",
-            [c["fodelsenetto"], c["flyttnetto"], c["justering"]], c["forandring"], 1e-9)
+    grupp = "Befolkning: komponenterna mot folkmängden"
+    if not math.isfinite(_f(c.get("justering"))):
+        k.villkor(grupp, "folkmängd vid periodens början och slut finns", False)
+        return
+    ok, limit = _justering_ok(float(c["justering"]), float(c["folkmangd"]))
+    k.villkor(grupp, f"förändringen av folkmängden förklaras av födda, döda och flyttningar "
+              f"(rest högst {limit:.0f} personer)", ok, float(c["justering"]))
 
 
 def kontrollera_mal(k: Kontroller, mt: pd.DataFrame, oversikt: pd.DataFrame) -> None:
-    """The overview counts every mätetal once; computed statuses follow the rule."""
-    from .mal import STATUS_TEXT, bedom_status
+    """The overview (by nämnd) counts every mätetal of the list exactly once, and its
+    status columns account for every mätetal."""
+    from .mal import STATUS_TEXT
 
     grupp = "Måluppföljning"
     tot = oversikt[oversikt["Nämnd"] == "Totalt"].iloc[0]
     k.lika(grupp, "översiktens mätetal = antal mätetal", float(tot["Mätetal"]), float(len(mt)), 0)
+    statuses = [c for c in STATUS_TEXT.values() if c in oversikt.columns]
     k.summa(grupp, "statusar summerar till antal mätetal",
-            [tot[STATUS_TEXT[s]] for s in ("gron", "gul", "rod", "")], float(tot["Mätetal"]), 0)
-    for r in mt[mt["status_kalla"] == "beräknad"].itertuples(index=False):
-        k.villkor(grupp, f"beräknad status enligt regeln: {r.matetal[:60]}",
-                  r.status == bedom_status(r.utfall, r.malvarde, r.riktning))
+            [tot[c] for c in dict.fromkeys(statuses)], float(tot["Mätetal"]), 0)
 
 
 def kontrollera_befolkning_ar(k: Kontroller, sheet: pd.DataFrame) -> None:
-    """Year by year (history and forecast): folkmängd = last year's + födda − döda +
-    inflyttade − utflyttade + justering, and flyttnetto = inflyttade − utflyttade."""
+    """Year by year: the components against the stocks. In years of outcomes the rest
+    (justering) must be small (:func:`kontrollera_befolkning`); in forecast years it must
+    be zero within :data:`JUSTERING_PROGNOS` persons — the forecast's deaths come from the
+    mortality assumption, so an engine that loses people fails here."""
     s = sheet.sort_values("ar").reset_index(drop=True)
-    grupp = "Befolkning per år: balansräkning"
+    grupp = "Befolkning per år: komponenterna mot folkmängden"
     for i in range(1, len(s)):
         r, prev = s.iloc[i], s.iloc[i - 1]
         if int(r["ar"]) != int(prev["ar"]) + 1:
             continue
-        k.lika(grupp, f"folkmängd {int(r['ar'])} = {int(prev['ar'])} + komponenterna",
-               r["folkmangd"], prev["folkmangd"] + r["fodda"] - r["doda"] + r["inflyttade"]
-               - r["utflyttade"] + r["justering"], 1e-6)
-        k.lika(grupp, f"flyttnetto {int(r['ar'])}", r["flyttnetto"],
-               r["inflyttade"] - r["utflyttade"], 1e-6)
+        rest = float(r["folkmangd"] - prev["folkmangd"] - (r["fodda"] - r["doda"]
+                                                             + r["inflyttade"] - r["utflyttade"]))
+        if r["typ"] == "prognos":
+            k.villkor(grupp, f"prognos {int(r['ar'])}: folkmängden = föregående år + födda − "
+                      "döda + flyttnetto", abs(rest) <= JUSTERING_PROGNOS, rest)
+        else:
+            ok, limit = _justering_ok(rest, float(r["folkmangd"]))
+            k.villkor(grupp, f"{int(r['ar'])}: förändringen förklaras av komponenterna (rest "
+                      f"högst {limit:.0f} personer)", ok, rest)
 
 
 def kontrollera_namnd(k: Kontroller, data, namnd: str, period,
                       tabeller: Mapping[str, pd.DataFrame] | None = None,
                       investeringar: pd.DataFrame | None = None,
-                      samma_periodisering: bool = True) -> None:
-    """A nämnd's report: its key figures and every detail table's total are the nämnd's
-    row of the driftsredovisning (the same figure in two tables); each detail table's
-    rows sum to its total and every avvikelse is utfall minus budget.
+                      samma_periodisering: bool = True,
+                      nyckeltal: pd.DataFrame | None = None) -> None:
+    """A nämnd's report: its row of the driftsredovisning and its key figures against the
+    ledger recomputed straight from the input (:func:`huvudbok_drift`), and every detail
+    table's total (built by :mod:`analysis.budget` from the ledger's rows) against the
+    nämnd's row of the driftsredovisning.
 
     ``tabeller``: title → a table whose first column labels the rows and ends with
     ``Totalt`` (tkr). ``samma_periodisering=False`` when the tables use another
     periodisation key than the driftsredovisning (the period budget then differs by
-    design and is not compared). ``investeringar``: the project table, compared with the
-    nämnd's row of the investeringsredovisning.
+    design and is not compared). ``nyckeltal``: the key figures as shown (mkr, rows
+    period / year / change, :func:`analysis.report.key_figures`). ``investeringar``: the
+    project table, compared with the nämnd's row of the investeringsredovisning.
     """
     from .economy import compute_driftsredovisning, compute_investeringsredovisning
-    from .report import key_figures
 
     drift = compute_driftsredovisning(data, period)
     row = drift[drift["namnd"] == namnd]
-    kontrollera_avvikelser(k, "Driftsredovisning", row)
+    kontrollera_huvudbok(k, "Driftsredovisning", row, data, period, units=[namnd])
     d = row.iloc[0]
-    kf = key_figures(data, namnd, period)
+    ledger = huvudbok_drift(data, period).loc[namnd]
     grupp = "Samma tal i två tabeller"
-    for i, cols in ((0, ("utfall_period", "budget_period", "avvikelse_period")),
-                    (1, ("prognos_helar", "budget_helar", "avvikelse_helar"))):
-        for shown, col in zip(("Utfall/prognos", "Budget", "Avvikelse"), cols):
-            k.lika(grupp, f"nyckeltal {kf.iloc[i, 0]} ({shown.lower()}) = driftsredovisningen",
-                   kf.iloc[i][shown] * 1000, d[col])
-    k.lika(grupp, "nyckeltal förändring mot föregående prognos = driftsredovisningen",
-           kf.iloc[2]["Avvikelse"] * 1000, d["prognos_forandring"])
-    compared = ["utfall_period", "prognos_helar", "budget_helar"]
+    if nyckeltal is not None:
+        for i, cols in ((0, ("utfall_period", "budget_period")),
+                        (1, ("prognos_helar", "budget_helar"))):
+            for shown, col in zip(("Utfall/prognos", "Budget"), cols):
+                if col == "prognos_helar" and pd.isna(ledger[col]):
+                    continue
+                k.lika(grupp, f"nyckeltal {nyckeltal.iloc[i, 0]} ({shown.lower()}) = huvudboken",
+                       nyckeltal.iloc[i][shown] * 1000, ledger[col])
+    compared = ["utfall_period", "budget_helar"]
     if samma_periodisering:
         compared.insert(1, "budget_period")
     for title, table in (tabeller or {}).items():
         label = table.columns[0]
-        kontrollera_totalrad(k, title, table, label=label)
-        kontrollera_avvikelser(k, title, table, label=label)
         tot = table[table[label] == "Totalt"]
+        k.villkor(grupp, f"{title}: tabellen har en totalrad", len(tot) == 1)
         if len(tot):
-            for col in compared:
+            for col in compared + (["prognos_helar"] if "prognos_helar" in table
+                                   and pd.notna(tot.iloc[0].get("prognos_helar")) else []):
                 k.lika(grupp, f"{title}: totalt {COLUMN_TEXT[col]} = driftsredovisningen",
                        tot.iloc[0][col], d[col])
+            parts = table[table[label] != "Totalt"]
+            k.summa(grupp, f"{title}: raderna summerar till driftsredovisningens utfall",
+                    parts["utfall_period"], d["utfall_period"])
     if investeringar is not None and len(investeringar) > 1:     # projects and a total
         label = investeringar.columns[0]
-        kontrollera_totalrad(k, "Investeringar per projekt", investeringar, label=label)
-        kontrollera_avvikelser(k, "Investeringar per projekt", investeringar, label=label)
         inv = compute_investeringsredovisning(data, period)
         irow = inv[inv["namnd"] == namnd]
         tot = investeringar[investeringar[label] == "Totalt"]
+        parts = investeringar[investeringar[label] != "Totalt"]
         if len(irow) and len(tot):
             for col in ("utfall_period", "budget_period", "budget_helar"):
                 k.lika(grupp, f"investeringar per projekt: totalt {COLUMN_TEXT[col]} = "
                        "investeringsredovisningen", tot.iloc[0][col], irow.iloc[0][col])
+            k.summa(grupp, "investeringar per projekt: projekten summerar till "
+                    "investeringsredovisningens utfall", parts["utfall_period"],
+                    irow.iloc[0]["utfall_period"])
 
 
 # --- showing and collecting ------------------------------------------------------------
+def rad(k: Kontroller) -> str:
+    """The checks in one line: 'Alla 212 kontroller av siffrorna stämmer.' or what
+    deviates."""
+    n, fel = len(k), k.fel
+    if not fel:
+        return f"Alla {n} kontroller av siffrorna stämmer (se bilagan Kontroller)."
+    vad = "; ".join(f"{f.grupp}: {f.kontroll}" for f in fel[:5])
+    more = f" och {len(fel) - 5} till" if len(fel) > 5 else ""
+    return (f"Varning: {len(fel)} av {n} kontroller avviker ({vad}{more}). Siffrorna som "
+            "berörs ska utredas innan rapporten används.")
+
+
 def visa(k: Kontroller, detaljer: bool = False, kompakt: bool = False) -> None:
-    """Show the checks at the end of a report: a warning listing every failed check (or
-    one sentence when all hold), a summary per group (not when ``kompakt`` and all
-    hold), and the data part for the batch."""
+    """Show the checks: a warning listing every failed check (or one sentence when all
+    hold), a summary per group, and the data part for the batch. With ``kompakt`` only
+    one line (:func:`rad`) — for reports to fullmäktige and citizens, whose table is in an
+    appendix (:func:`visa_bilaga`); the data part is emitted either way, exactly once."""
     from IPython.display import Markdown, display
 
     from .tables import table_bundle
 
     n, fel = len(k), k.fel
-    if kompakt and not fel:
-        display({"text/markdown": f"*Alla {n} kontroller av siffrorna stämmer.*",
+    if kompakt:
+        text = rad(k)
+        display({"text/markdown": f"**{text}**" if fel else f"*{text}*",
                  KONTROLL_MIMETYPE: k.payload()}, raw=True)
         return
     if fel:
@@ -425,15 +607,26 @@ def visa(k: Kontroller, detaljer: bool = False, kompakt: bool = False) -> None:
         display(Markdown(f"**Varning: {len(fel)} av {n} kontroller avviker.** Siffrorna som "
                          f"berörs ska utredas innan rapporten används.\n\n{rader}{more}"))
     else:
-        display(Markdown(f"Alla {n} kontroller stämmer: delarna summerar till totalerna, "
-                         "avvikelserna är utfall minus budget, tecknen är de väntade och samma "
-                         "tal är lika i alla tabeller där det förekommer."))
+        display(Markdown(f"Alla {n} kontroller stämmer: varje tal är jämfört med samma tal "
+                         "framräknat på ett annat sätt (huvudboken, resultaträkningen, "
+                         "tabellerna, texten, folkmängden)."))
     bundle = table_bundle(k.tabell() if detaljer else k.sammanfattning(),
                           "Kontroller", name="kontroller",
                           decimals={"Största differens": 4} if not detaljer else 4,
                           status=["Resultat"])
     bundle[KONTROLL_MIMETYPE] = k.payload()
     display(bundle, raw=True)
+
+
+def visa_bilaga(k: Kontroller) -> None:
+    """The checks' summary table for an appendix (no data part: :func:`visa` with
+    ``kompakt`` has emitted it)."""
+    from IPython.display import display
+
+    from .tables import table_bundle
+
+    display(table_bundle(k.sammanfattning(), "Kontroller", name="kontroller",
+                         decimals={"Största differens": 4}, status=["Resultat"]), raw=True)
 
 
 def _tal(v: float) -> str:

@@ -26,9 +26,16 @@ DRIFT_LABELS = {
 }
 
 
-def open_data(data_dir: str = "../data") -> Dataset:
-    """Load the kommun's data (from the processed cache when it is up to date)."""
-    return load_data(data_dir)
+def open_data(data_dir: str = "../data", period: Period | str | None = None) -> Dataset:
+    """Load the kommun's data (from the processed cache when it is up to date).
+
+    With ``period``, the data as known at the end of the period (:meth:`Dataset.as_of`):
+    a report for the period sees no row dated after its last day.
+    """
+    data = load_data(data_dir)
+    if period is None:
+        return data
+    return data.as_of(period)
 
 
 def drift_table(data: Dataset, period: Period | str, units: list[str] | None = None,

@@ -16,9 +16,16 @@ Extraordinära poster                        86–89
 ==========================================  =========================================
 
 Accounts marked ``intern`` in the kontoplan (transactions between the kommun's own units)
-are eliminated. What they net to across the kommun is reported as a check: it is zero
-when both sides of every internal transaction are booked, and then ``Årets resultat``
-equals the driftsredovisning's ``Totalt`` exactly, column by column.
+are eliminated. What they net to across the kommun is zero when both sides of every
+internal transaction are booked and periodised with the same key. When they do not —
+one side not yet booked, or the two sides of an internal charge periodised with
+different keys (PO-pålägg at each nämnd's key, the finansförvaltning's side in twelfths)
+— the rest is never hidden among the costs: it is shown as its own line, *Interna poster
+som inte tar ut varandra*, inside verksamhetens nettokostnader, with a note
+(:func:`rr_not`). The driftsredovisning keeps the internal items on both sides, so with
+that line ``Årets resultat`` equals its ``Totalt`` column by column; the check compares
+the two, reached by independent paths (account classes straight from the ledger against
+the units' sums).
 
 The period budget of a line is each unit's annual budget on that line times the unit's
 periodisation share (the same weights as the driftsredovisning). A unit's forecast is a
@@ -35,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .economy import (annual_budget_kr, compute_driftsredovisning, periodisation_weights,
+from .economy import (annual_budget_kr, periodisation_weights,
                       prognoses_kr)
 from .loaders import konto_key
 from .period import Period
@@ -43,6 +50,7 @@ from .period import Period
 LINES = [
     ("intakter", "Verksamhetens intäkter"),
     ("kostnader", "Verksamhetens kostnader"),
+    ("intern_differens", "Interna poster som inte tar ut varandra"),
     ("avskrivningar", "Avskrivningar"),
     ("vnk", "Verksamhetens nettokostnader"),
     ("skatt", "Skatteintäkter"),
@@ -57,7 +65,7 @@ LINES = [
 BASE_LINES = ["intakter", "kostnader", "avskrivningar", "skatt", "statsbidrag", "fin_intakter",
               "fin_kostnader", "extraordinara"]
 SUBTOTALS = {
-    "vnk": ["intakter", "kostnader", "avskrivningar"],
+    "vnk": ["intakter", "kostnader", "intern_differens", "avskrivningar"],
     "verksamhetens_resultat": ["vnk", "skatt", "statsbidrag"],
     "resultat_finansiella": ["verksamhetens_resultat", "fin_intakter", "fin_kostnader"],
     "arets_resultat": ["resultat_finansiella", "extraordinara"],
@@ -136,13 +144,9 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
     budget = budget.reindex(units, fill_value=0.0)
     utfall = utfall.reindex(units, fill_value=0.0)
     budget_period = budget.mul(share, axis=0)
-    # Internal transactions are eliminated; what is left of them — nothing in the year
-    # when both sides are booked, but the two sides of an internal charge may be
-    # periodised with different keys — stays in the costs so that the resultaträkning
-    # reconciles exactly, and is reported as a check.
-    intern_period = _internal_by_unit(b, data, units).mul(share).sum()
-    utfall.loc[units[0], "kostnader"] += intern_utfall
-    budget_period.loc[units[0], "kostnader"] += intern_period
+    # Internal transactions are eliminated; what is left of them (a side not booked, or
+    # the two sides periodised with different keys) is its own line, never hidden.
+    intern_period = float(_internal_by_unit(b, data, units).mul(share).sum())
 
     # forecasts: the deviation on the unit's dominant line; no forecast = budget
     prog = prognoses_kr(data, period.year, period.month).reindex(units)["senaste"]
@@ -167,12 +171,19 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
         "budget_helar": budget.sum(),
     }
     rr = pd.DataFrame(columns).reindex(BASE_LINES) / 1000
+    rr.loc["intern_differens"] = {"utfall_period": intern_utfall / 1000,
+                                  "budget_period": intern_period / 1000,
+                                  "prognos_helar": intern_budget / 1000,
+                                  "budget_helar": intern_budget / 1000}
     for total, parts in SUBTOTALS.items():
         rr.loc[total] = rr.loc[parts].sum()
-    rr = rr.reindex([key for key, _ in LINES])
+    keys = [key for key, _ in LINES]
+    if (rr.loc["intern_differens"].abs() < 0.0005).all():
+        keys.remove("intern_differens")           # nothing left: no line
+    rr = rr.reindex(keys)
     rr["avvikelse_period"] = rr["utfall_period"] - rr["budget_period"]
     rr["avvikelse_helar"] = rr["prognos_helar"] - rr["budget_helar"]
-    rr.insert(0, "rad", [text for _, text in LINES])
+    rr.insert(0, "rad", [dict(LINES)[key] for key in keys])
     kp = data.frames.get("kontoplan")
     if kp is not None and "semesterloneskuld" in kp:
         # as the published reports: the period's result without the change of the
@@ -182,20 +193,38 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
             "utfall_period": rr.loc["arets_resultat", "utfall_period"] - sem_utfall / 1000}
     rr = rr[["rad", *COLUMNS]]
 
-    drift = compute_driftsredovisning(data, period).set_index("namnd").loc["Totalt"]
-    checks = []
-    for col in COLUMNS:
-        diff = float(rr.loc["arets_resultat", col] - drift[col])
-        checks.append((f"Årets resultat = driftsredovisningens totalt ({col})", diff,
-                       abs(diff) < 1e-6))
-    checks.append(("Interna poster netto (utfall, perioden)", intern_utfall / 1000,
-                   abs(intern_utfall) < 0.5))
-    checks.append(("Interna poster netto (periodiserad budget; olika periodisering av de två "
-                   "sidorna, redovisas bland kostnaderna)", intern_period / 1000, True))
-    checks.append(("Interna poster netto (budget, året)", intern_budget / 1000,
-                   abs(intern_budget) < 0.5))
+    checks = [
+        ("Interna poster netto (utfall, perioden)", intern_utfall / 1000,
+         abs(intern_utfall) < 0.5),
+        ("Interna poster netto (budget, året)", intern_budget / 1000, abs(intern_budget) < 0.5),
+    ]
     rr.attrs["kontroller"] = pd.DataFrame(checks, columns=["kontroll", "differens_tkr", "ok"])
     return rr.reset_index(names="id")
+
+
+def rr_not(rr: pd.DataFrame) -> str | None:
+    """The note under the resultaträkning when internal items do not cancel out: what
+    the line *Interna poster som inte tar ut varandra* is, per column where it is not
+    zero; ``None`` when there is no such line."""
+    r = rr.set_index("id")
+    if "intern_differens" not in r.index:
+        return None
+    line = r.loc["intern_differens"]
+    parts = []
+    if abs(float(line["utfall_period"])) >= 0.0005:
+        parts.append("i utfallet för perioden är interna poster bokförda hos bara den ena "
+                     "parten")
+    if abs(float(line["budget_period"]) - float(line["budget_helar"])) >= 0.0005:
+        parts.append("i den periodiserade budgeten är de två sidorna av interna poster "
+                     "periodiserade med olika nycklar (varje nämnds egen periodisering)")
+    if abs(float(line["budget_helar"])) >= 0.0005:
+        parts.append("i årsbudgeten tar de interna posterna inte ut varandra")
+    if not parts:
+        return None
+    return ("Interna poster mellan kommunens enheter elimineras i resultaträkningen. Raden "
+            "”Interna poster som inte tar ut varandra” visar det som blir kvar: "
+            + "; ".join(parts) + ". Den redovisas öppet i stället för att läggas bland "
+            "kostnaderna, så att resultaträkningen stämmer med driftsredovisningen.")
 
 
 #: The block of the kommun's driftsredovisning a finans unit belongs to, by its dominant
