@@ -428,10 +428,17 @@ def kommun_textkontroller(rr: pd.DataFrame, block: pd.DataFrame,
                     r"Prognosen för helåret visar på ett \w+ med {tal} miljoner",
                     res["prognos_helar"] / 1000, True))
     if "summa_namnder" in b.index:
-        col = "avvikelse_period"
         out.append(("Nämndernas avvikelse för perioden",
-                    r"Nämndernas (?:utfall för perioden|resultat för året) är {tal} miljoner",
-                    b.loc["summa_namnder", col] / 1000, False))
+                    r"Nämndernas utfall för (?:perioden|året) är {tal} miljoner",
+                    b.loc["summa_namnder", "avvikelse_period"] / 1000, False))
+        if period.month < 12:
+            out.append(("Nämndernas avvikelse mot budget, prognos",
+                        r"visar på ett \w+ med {tal} miljoner kronor för nämnderna",
+                        b.loc["summa_namnder", "avvikelse_helar"] / 1000, False))
+    if "summa_finans" in b.index:
+        out.append(("Finansförvaltningens avvikelse",
+                    r"Finansförvaltningen avviker med {tal} miljoner",
+                    b.loc["summa_finans", "avvikelse_period"] / 1000, False))
     return out
 
 
