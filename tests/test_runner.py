@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from analysis.errors import ConfigurationError
+from analysis.errors import ConfigurationError, InputError
 from analysis.period import Period
 from analysis.runner import run_reports
 
@@ -96,8 +96,10 @@ def test_validation_happens_before_any_kernel_starts(tiny, notebooks, tmp_path):
     common = dict(data_dir=tiny, reports_dir=reports, notebooks_dir=notebooks, progress=False)
     with pytest.raises(ConfigurationError, match="okänd nämnd 'tekniska'.*bun"):
         run_reports(period=Period(2023, 4), namnder=["tekniska"], **common)
-    with pytest.raises(ConfigurationError, match="inget utfall"):
+    with pytest.raises(InputError, match="inget utfall för april 2021"):
         run_reports(period=Period(2021, 4), namnder=None, **common)
+    with pytest.raises(InputError, match="inget utfall för juni 2023.*maj 2023"):
+        run_reports(period=Period(2023, 6), namnder=None, **common)     # May has, June not
     nb = nbformat.read(notebooks / "good.ipynb", as_version=4)
     nb.cells[1].source = 'namnd = "bun"\nperiod = "2023-04"'          # no data_dir
     nbformat.write(nb, notebooks / "good.ipynb")

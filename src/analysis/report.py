@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset, load_data
-from .economy import annual_budget_kr, compute_driftsredovisning, periodisation_weights
+from .economy import (annual_budget_kr, compute_driftsredovisning, kontrollera_period,
+                      periodisation_weights)
 from .period import MONTH_ABBREVIATIONS, Period
 from .sickleave import NYCKELTAL_TEXT, compute_frisknarvaro, compute_nyckeltal
 
@@ -30,12 +31,34 @@ def open_data(data_dir: str = "../data", period: Period | str | None = None) -> 
     """Load the kommun's data (from the processed cache when it is up to date).
 
     With ``period``, the data as known at the end of the period (:meth:`Dataset.as_of`):
-    a report for the period sees no row dated after its last day.
+    a report for the period sees no row dated after its last day. A period without
+    utfall is refused with a clear message (:func:`analysis.economy.kontrollera_period`);
+    a period with utfall but without budget or forecast is shown with a warning.
     """
     data = load_data(data_dir)
     if period is None:
         return data
-    return data.as_of(period)
+    period = Period.parse(period)
+    warnings = kontrollera_period(data, period)      # refuses a period without utfall
+    data = data.as_of(period)
+    if warnings:
+        _show_warnings(warnings)
+    return data
+
+
+def _show_warnings(warnings: list[str]) -> None:
+    """Show the period's warnings at the top of a report (in a notebook), else on stderr."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:                                   # pragma: no cover
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(Markdown("**Observera:**\n\n" + "\n".join(f"- {w}" for w in warnings)))
+    else:
+        import sys
+        for w in warnings:
+            print(f"VARNING: {w}", file=sys.stderr)
 
 
 def drift_table(data: Dataset, period: Period | str, units: list[str] | None = None,

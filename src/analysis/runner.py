@@ -27,6 +27,7 @@ from pathlib import Path
 
 from . import __version__
 from .dataset import Dataset, atomic_write_bytes, load_data
+from .economy import kontrollera_period
 from .errors import ConfigurationError
 from .matrix import Task, build_tasks, read_matrix
 from .period import Period, latest_delar
@@ -259,11 +260,8 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     data_dir = Path(data_dir).resolve()
     data = load_data(data_dir)                      # validates and builds the cache once
     period = period or latest_delar(data.last_period)
-    months = set(data.utfall["period"].unique().tolist())
-    if not months & set(period.month_codes):
-        raise ConfigurationError(
-            f"Det finns inget utfall för {period.label} ({period}); utfall finns för "
-            f"{Period.from_code(min(months))}–{Period.from_code(max(months))}.")
+    for text in kontrollera_period(data, period):   # refuses a period without utfall
+        print(f"VARNING: {text}", file=sys.stderr)
     specs = read_matrix(notebooks_dir)
     tasks = build_tasks(specs, notebooks_dir, data.register, period, namnder)
     out = (Path(reports_dir) / str(period)).resolve()
