@@ -63,3 +63,11 @@ def test_utfall_without_budget_or_forecast_is_warned(sample_dir, tmp_path, capsy
     err = capsys.readouterr().err
     assert "VARNING" in err and "driftbudget för 2023" in err
     assert "prognos" in err
+
+
+def test_export_refuses_a_period_without_utfall(sample_dir, tmp_path, capsys):
+    out = tmp_path / "export.xlsx"
+    code = main(["export", "--period", "2024-04", "--data-dir", str(sample_dir),
+                 "--out", str(out)])
+    assert code == 2 and not out.exists()
+    assert "Det finns inget utfall för april 2024" in capsys.readouterr().err

@@ -93,8 +93,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .dataset import load_data
     from .export import export_workbook
 
+    from .economy import kontrollera_period
+
     data = load_data(args.data_dir)
     period = args.period or _default_period(data)
+    for text in kontrollera_period(data, period):      # refuses a period without utfall
+        print(f"VARNING: {text}", file=sys.stderr)
     out = export_workbook(data, period, args.out, horizon=args.horizon)
     print(f"Skrev {out} ({period.label}).")
     return 0
