@@ -6,6 +6,8 @@ Preston, Heuveline and Guillot (2001), ch. 6.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -67,13 +69,14 @@ def test_hand_computed_female_dominant_width5_with_migrants():
     start = [1000 + 10, 800 - 5, 600 + 20]           # 1010, 795, 620
     q5 = start[0] * 0.9 + (-10) / 2                  # 909 - 5 = 904
     q10 = (start[1] + start[2]) * 0.8 + 40 / 2       # 1132 + 20 = 1152
-    # women at the end include the end-of-step migrants; at the start they do not
-    b5 = 5 * 0.1 * (800 + q5) / 2                    # 426
-    b10 = 5 * 0.05 * (600 + q10) / 2                 # 219
-    q0 = (b5 + b10) / 2 * 0.96 + 20 / 2              # 309.6 + 10 = 319.6
+    # "even" timing: the women at the start include the start half of the migrants,
+    # the women at the end include both halves
+    b5 = 5 * 0.1 * (795 + q5) / 2                    # 424.75
+    b10 = 5 * 0.05 * (620 + q10) / 2                 # 221.5
+    q0 = (b5 + b10) / 2 * 0.96 + 20 / 2              # 310.2 + 10 = 320.2
     assert values(res) == pytest.approx([q0, q5, q10], rel=1e-12)
-    assert values(res) == pytest.approx([319.6, 904.0, 1152.0])
-    assert res.attrs["fodda"]["antal"].tolist() == pytest.approx([0.0, 426.0, 219.0])
+    assert values(res) == pytest.approx([320.2, 904.0, 1152.0])
+    assert res.attrs["fodda"]["antal"].tolist() == pytest.approx([0.0, 424.75, 221.5])
 
 
 def test_hand_computed_two_sexes_width5_srb():
@@ -104,13 +107,14 @@ def test_hand_computed_width1_two_sexes_with_migrants():
     k2 = (200 + 3 + 300 - 1) * 0.8 - 1          # 400.6
     m1 = (110 + 1) * 0.9 + 0                    # 99.9
     m2 = (190 + 0 + 280 + 4) * 0.8 + 4          # 383.2
-    births = 1 * 0.2 * (200 + k1) / 2 + 1 * 0.1 * (300 + k2) / 2   # 29.48 + 35.03
+    # women at the start incl. the start half of the migrants: 200 + 3, 300 − 1
+    births = 1 * 0.2 * (203 + k1) / 2 + 1 * 0.1 * (299 + k2) / 2   # 29.78 + 34.98
     k0 = births / 2.05 * 96_000 / (1 * RADIX) + 2
     m0 = births * 1.05 / 2.05 * 0.96 + 1
     assert values(res, "K") == pytest.approx([k0, k1, k2], rel=1e-12)
     assert values(res, "M") == pytest.approx([m0, m1, m2], rel=1e-12)
-    assert births == pytest.approx(64.51)
-    assert res.attrs["fodda"]["antal"].tolist() == pytest.approx([29.48, 35.03])
+    assert births == pytest.approx(64.76)
+    assert res.attrs["fodda"]["antal"].tolist() == pytest.approx([29.78, 34.98])
 
 
 def test_open_age_group_only():
@@ -119,6 +123,62 @@ def test_open_age_group_only():
     res = project_cohort_component(pop, LT_K5, ASFR5.assign(asfr=0.0), width=5, steps=3)
     assert values(res, steg=3) == pytest.approx([0.0, 0.0, 1000 * 0.8 ** 3])
     assert res["steg"].unique().tolist() == [1, 2, 3]
+
+
+# --------------------------------------------------------------------------------------
+# The published case with net migrants: Sweden 1993 -> 1998 (PHG 2001, Box 6.2), as
+# stored in the UN Population Division's ccmppWPP test data ``sweden_1993`` ("even"
+# migration timing). Provenance and licence: tests/data/population/sweden_1993/README.txt
+# --------------------------------------------------------------------------------------
+SWEDEN = Path(__file__).parent / "data" / "population" / "sweden_1993"
+_KON = {"female": "K", "male": "M"}
+
+
+def _sweden(name: str, column: str, out: str = "antal") -> pd.DataFrame:
+    df = pd.read_csv(SWEDEN / name)
+    df = df.rename(columns={"age_start": "alder", column: out})
+    if "sex" in df.columns:
+        df["kon"] = df["sex"].map(_KON)
+    return df
+
+
+def _sweden_projection() -> pd.DataFrame:
+    scalars = pd.read_csv(SWEDEN / "input_scalars.csv").set_index("name")["value"]
+    assert scalars["mig_assumption"] == "even"
+    return project_cohort_component(
+        _sweden("input_population_1993.csv", "population")[["kon", "alder", "antal"]],
+        _sweden("input_nLx_1993_1998.csv", "nLx", "nLx")[["kon", "alder", "nLx"]],
+        _sweden("input_asfr_1993_1998.csv", "asfr", "asfr")[["alder", "asfr"]],
+        _sweden("input_net_migrants_1993_1998.csv", "net_migrants")[["kon", "alder", "antal"]],
+        width=int(scalars["age_width_and_step_years"]), steps=1,
+        srb=float(scalars["srb"]), radix=float(scalars["life_table_radix_l0_implied"]))
+
+
+def test_sweden_1993_published_end_population_with_migrants():
+    res = _sweden_projection()
+    expected = _sweden("expected_population_1998.csv", "population")
+    got = res.merge(expected, on=["kon", "alder"], suffixes=("", "_publicerad"),
+                    validate="one_to_one")
+    assert len(got) == 36
+    # every published figure (whole persons) within one person
+    diff = (got["antal"] - got["antal_publicerad"]).abs()
+    assert diff.max() <= 1.0, got.loc[diff > 1.0]
+    # and the rounding agrees exactly, as in the package's own test
+    assert (got["antal"].round() == got["antal_publicerad"]).all()
+    # the 0-4 group, where the old convention (start women without migrants) was short
+    girls = got[(got["kon"] == "K") & (got["alder"] == 0)].iloc[0]
+    boys = got[(got["kon"] == "M") & (got["alder"] == 0)].iloc[0]
+    assert girls["antal"] + boys["antal"] == pytest.approx(302_392 + 317_340, abs=1.0)
+
+
+def test_sweden_1993_published_births_by_mothers_age():
+    fodda = _sweden_projection().attrs["fodda"]
+    expected = _sweden("expected_births_by_mother_age_1993_1998.csv", "births", "births")
+    got = expected.merge(fodda, on="alder", how="left").fillna({"antal": 0.0})
+    assert (got["births"] > 0).sum() == 7            # 15-19 ... 45-49
+    diff = (got["antal"] - got["births"]).abs()
+    assert diff.max() <= 1.0, got.loc[diff > 1.0]
+    assert got["antal"].sum() == pytest.approx(expected["births"].sum(), abs=3.5)
 
 
 # --------------------------------------------------------------------------------------

@@ -6,11 +6,15 @@ contract. From it this module computes
 * :func:`yearly_components` — folkmängd on 31 December and the year's components of
   change (födda, döda, in- och utflyttade) with the unexplained rest (``justering``);
 * :func:`period_components` — the development from New Year up to a month, as in the
-  delårsrapport ("Befolkningen har minskat med 2 personer sedan årsskiftet …");
+  delårsrapport ("Befolkningen har minskat med 2 personer sedan årsskiftet …"), or the
+  last complete year when the period's monthly data are missing (``attrs`` say which);
+* :func:`base_year` — the forecast's jump-off year for a report period: the last
+  31 December at or before the period's end;
 * :func:`estimate_assumptions` — fertility, mortality (a life table), migration and the
   sex ratio at birth estimated from the last years;
 * :func:`forecast` — the base projection, one year at a time with the cohort-component
-  engine :func:`analysis.population.project_cohort_component`;
+  engine :func:`analysis.population.project_cohort_component`; its deaths come from the
+  mortality assumption and ``justering`` is the residual (≈ 0), not a balancing item;
 * :func:`befolkning_sheet` — the ``befolkning`` sheet of the export workbook.
 
 Conventions
@@ -25,6 +29,7 @@ the half-year difference between the two age definitions is not corrected for.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -38,6 +43,7 @@ __all__ = [
     "Assumptions",
     "BefolkningData",
     "Forecast",
+    "base_year",
     "befolkning_sheet",
     "estimate_assumptions",
     "forecast",
@@ -299,7 +305,8 @@ def yearly_components(data: BefolkningData) -> pd.DataFrame:
     return out
 
 
-def period_components(data: BefolkningData, year: int, month: int) -> pd.DataFrame:
+def period_components(data: BefolkningData, year: int, month: int, *,
+                      fallback: bool = True) -> pd.DataFrame:
     """The population development from New Year up to and including a month.
 
     Parameters
@@ -307,6 +314,11 @@ def period_components(data: BefolkningData, year: int, month: int) -> pd.DataFra
     data : BefolkningData
     year, month : int
         The period: January–``month`` of ``year``.
+    fallback : bool
+        When the data do not cover the period (no folkmängd at its end, flows missing for
+        some month, or only annual totals before December), show the last complete year
+        before ``year`` instead and say so in ``attrs`` (see Returns). With
+        ``fallback=False`` such a period is an error.
 
     Returns
     -------
@@ -321,41 +333,95 @@ def period_components(data: BefolkningData, year: int, month: int) -> pd.DataFra
         ``justering`` = forandring − fodelsenetto − flyttnetto (changes the flows do not
         explain, e.g. register corrections).
 
+        ``attrs`` says what the table covers:
+
+        * ``attrs['grund']``: ``'manad'`` when the table covers the period asked for
+          (January–``month`` of ``year``, from the monthly stock and flows; for December
+          also from annual totals), ``'ar'`` when the data do not cover it and the table
+          shows instead the last complete year Y before ``year`` (31 December Y−1 to
+          31 December Y);
+        * ``attrs['ar']``: the year shown (``year``, or Y);
+        * ``attrs['manad']``: the last month shown (``month``, or 12);
+        * ``attrs['beskrivning']``: one Swedish sentence for the report saying which.
+
+        Only rows dated at or before the end of the period are used (the stocks at its
+        end, on 31 December before it and the same two dates a year earlier; the flows of
+        its months), so later rows in ``data`` cannot change the result.
+
     Raises
     ------
     analysis.errors.InputError
-        If the folkmängd at the end of the period or on 31 December of the previous year
-        is missing, or the flows do not cover every month of the period.
+        If ``month`` is not 1–12, or the data do not cover the period and (with
+        ``fallback``) there is no complete year before it either.
     """
     if not (isinstance(month, (int, np.integer)) and 1 <= month <= 12):
         raise InputError(Problem(file="period", message=(
             f"månaden måste vara ett heltal 1–12, fick {month!r}.")))
-    end = data.stock_total(year, month)
-    start = data.stock_total(year - 1, 12)
-    for value, (y, m) in ((end, (year, month)), (start, (year - 1, 12))):
-        if value is None:
-            raise InputError(Problem(file="folkmangd", message=(
-                f"folkmängd saknas för {y}-{m:02d}; den behövs för perioden "
-                f"januari–{_MONTHS[month - 1]} {year}.")))
+    year, month = int(year), int(month)
+    problem = _period_gap(data, year, month)
+    if problem is None:
+        out = _period_table(data, year, month)
+        out.attrs.update(grund="manad", ar=year, manad=month,
+                         beskrivning=_period_description(year, month))
+        return out
+    usable = [y for y in _complete_years(data) if y < year
+              and data.stock_total(y - 1, 12) is not None]
+    if not fallback or not usable:
+        raise InputError(problem)
+    shown = usable[-1]
+    out = _period_table(data, shown, 12)
+    what = (f"helåret {year}" if month == 12
+            else f"januari–{_MONTHS[month - 1]} {year}")
+    out.attrs.update(grund="ar", ar=shown, manad=12, beskrivning=(
+        f"Befolkningsuppgifter per månad saknas för {what}; tabellen visar helåret "
+        f"{shown} (folkmängd 31 december {shown})."))
+    return out
 
+
+def _period_description(year: int, month: int) -> str:
+    if month == 12:
+        return f"Tabellen visar helåret {year} (folkmängd 31 december {year})."
+    day = calendar.monthrange(year, month)[1]
+    return (f"Tabellen visar januari–{_MONTHS[month - 1]} {year} (folkmängd "
+            f"{day} {_MONTHS[month - 1]} {year}) från befolkningsuppgifter per månad.")
+
+
+def _period_gap(data: BefolkningData, year: int, month: int) -> Problem | None:
+    """Why the data do not cover January–``month`` of ``year``, or None if they do."""
+    for y, m in ((year, month), (year - 1, 12)):
+        if data.stock_total(y, m) is None:
+            return Problem(file="folkmangd", message=(
+                f"folkmängd saknas för {y}-{m:02d}; den behövs för perioden "
+                f"januari–{_MONTHS[month - 1]} {year}."))
     covered: set[int] = set()
     all_annual = True
     for name, df in _flow_frames(data).items():
         rows = df[df["ar"] == year]
-        if rows.empty:
-            raise InputError(Problem(file=name, message=f"uppgifter saknas för år {year}."))
-        has_annual = rows["manad"].isna().any()
-        all_annual &= bool(has_annual)
-        if has_annual and month < 12:
-            raise InputError(Problem(file=name, column="manad", message=(
-                f"år {year} finns bara som helårssiffror; perioden januari–"
-                f"{_MONTHS[month - 1]} kräver månadsuppgifter.")))
-        covered |= set(rows["manad"].dropna().astype(int))
+        has_annual = bool(rows["manad"].isna().any())
+        if month == 12 and has_annual:
+            continue                      # the year's totals, dated 31 December
+        all_annual = False
+        # only the months of the period: later rows (and a later annual total) are
+        # not looked at, so they cannot change the outcome
+        monthly = rows[rows["manad"].notna() & (rows["manad"] <= month)]
+        if monthly.empty:
+            if has_annual:
+                return Problem(file=name, column="manad", message=(
+                    f"år {year} finns bara som helårssiffror; perioden januari–"
+                    f"{_MONTHS[month - 1]} kräver månadsuppgifter."))
+            return Problem(file=name, message=f"uppgifter saknas för år {year}.")
+        covered |= set(monthly["manad"].astype(int))
     if not all_annual and not set(range(1, month + 1)) <= covered:
         missing = sorted(set(range(1, month + 1)) - covered)
-        raise InputError(Problem(file="befolkning", column="manad", message=(
-            f"månadsuppgifter saknas för {year}: månad {', '.join(map(str, missing))}.")))
+        return Problem(file="befolkning", column="manad", message=(
+            f"månadsuppgifter saknas för {year}: månad {', '.join(map(str, missing))}."))
+    return None
 
+
+def _period_table(data: BefolkningData, year: int, month: int) -> pd.DataFrame:
+    """The components of January–``month`` of ``year`` (the data must cover it)."""
+    end = data.stock_total(year, month)
+    start = data.stock_total(year - 1, 12)
     fodda = _period_rows(data.fodda, year, month)["antal"].sum()
     doda = _period_rows(data.doda, year, month)["antal"].sum()
     fl = _period_rows(data.flyttningar, year, month)
@@ -388,6 +454,28 @@ def period_components(data: BefolkningData, year: int, month: int) -> pd.DataFra
     return pd.DataFrame({"komponent": list(PERIOD_COMPONENTS),
                          "text": list(PERIOD_COMPONENTS.values()),
                          "antal": [float(values[k]) for k in PERIOD_COMPONENTS]})
+
+
+def base_year(data: BefolkningData, year: int, month: int = 12) -> int:
+    """The forecast's jump-off year for a report on January–``month`` of ``year``: the
+    last complete year (:func:`yearly_components`) whose 31 December is at or before
+    the period's end — ``year`` itself only for December, else at most ``year − 1``.
+
+    Rows dated after the period cannot change it (for an April 2023 report it is 2022
+    whether or not the data already hold 31 December 2023).
+
+    Raises
+    ------
+    analysis.errors.InputError
+        If no complete year ends at or before the period's end.
+    """
+    last = int(year) if int(month) == 12 else int(year) - 1
+    complete = [y for y in _complete_years(data) if y <= last]
+    if not complete:
+        raise InputError(Problem(file="befolkning", message=(
+            f"inget fullständigt år med befolkningsdata till och med {last} att utgå från "
+            f"för perioden januari–{_MONTHS[int(month) - 1]} {year}.")))
+    return complete[-1]
 
 
 _MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
@@ -502,6 +590,10 @@ class Assumptions:
         Sex ratio at birth, boys per girl.
     radix : float
         l0 of the life table.
+    anmarkningar : list of str
+        Notes for the report (Swedish) on estimation steps that failed and what was used
+        instead, e.g. a Gompertz fit that did not converge; empty when all went as
+        described in :func:`estimate_assumptions`.
     """
 
     base_year: int
@@ -514,6 +606,7 @@ class Assumptions:
     inflyttningsprofil: pd.DataFrame
     srb: float = 1.05
     radix: float = RADIX
+    anmarkningar: list[str] = field(default_factory=list)
 
     @property
     def tfr(self) -> float:
@@ -539,13 +632,18 @@ def _kernel_ratio(num: np.ndarray, den: np.ndarray, kernel: np.ndarray,
 
 
 def _gompertz(deaths: np.ndarray, exposure: np.ndarray, ages: np.ndarray
-              ) -> tuple[float, float] | None:
-    """Poisson maximum-likelihood Gompertz fit log m = α + β(x − 70); None if it fails."""
+              ) -> tuple[tuple[float, float] | None, str | None]:
+    """Poisson maximum-likelihood Gompertz fit log m = α + β(x − 70).
+
+    Returns ``((α, β), None)``, or ``(None, reason)`` with a Swedish reason when the fit
+    cannot be made or does not converge (the caller falls back on the kernel smoother
+    and reports the reason)."""
     ok = exposure > 0
     D, E, x = deaths[ok], exposure[ok], ages[ok] - 70.0
     if D.sum() < 20 or len(D) < 5:
-        return None
+        return None, "för få dödsfall i åldrarna 40–99 (under 20)"
     alpha, beta = np.log(D.sum() / E.sum()), 0.09
+    converged = False
     for _ in range(100):
         mu = E * np.exp(alpha + beta * x)
         g = np.array([(D - mu).sum(), (x * (D - mu)).sum()])
@@ -553,26 +651,32 @@ def _gompertz(deaths: np.ndarray, exposure: np.ndarray, ages: np.ndarray
         try:
             step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError:
-            return None
+            return None, "ekvationssystemet gick inte att lösa (singulär matris)"
         alpha, beta = alpha + step[0], beta + step[1]
-        if np.abs(step).max() < 1e-10:
+        if not np.all(np.isfinite(step)):
             break
-    if not (np.isfinite(alpha) and np.isfinite(beta)) or beta <= 0:
-        return None
-    return float(alpha), float(beta)
+        if np.abs(step).max() < 1e-10:
+            converged = True
+            break
+    if not converged or not (np.isfinite(alpha) and np.isfinite(beta)):
+        return None, "skattningen konvergerade inte på 100 iterationer"
+    if beta <= 0:
+        return None, "dödligheten ökade inte med åldern (lutning ≤ 0)"
+    return (float(alpha), float(beta)), None
 
 
-def _smooth_mortality(D: np.ndarray, E: np.ndarray) -> np.ndarray:
+def _smooth_mortality(D: np.ndarray, E: np.ndarray) -> tuple[np.ndarray, str | None]:
     """Death rates 0–100 for one sex: observed at age 0, a kernel smoother (weights
     1-2-3-2-1) at 1–49, a Gompertz fit to ages 40–99 from age 50 (blended linearly with the
     kernel over 40–50), and for 100+ the observed rate when there are at least 10 deaths,
-    else the Gompertz rate at 101."""
+    else the Gompertz rate at 101. Returns the rates and, when the Gompertz fit failed
+    (the kernel is then used at all ages 1–99), the reason."""
     m = np.zeros(MAX_AGE + 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         observed = np.where(E > 0, D / E, 0.0)
     m[0] = observed[0]
     kernel = _kernel_ratio(D, E, np.array([1.0, 2, 3, 2, 1]), 1, MAX_AGE - 1)
-    fit = _gompertz(D[40:MAX_AGE], E[40:MAX_AGE], AGES[40:MAX_AGE].astype(float))
+    fit, reason = _gompertz(D[40:MAX_AGE], E[40:MAX_AGE], AGES[40:MAX_AGE].astype(float))
     if fit is None:
         m[1:MAX_AGE] = kernel[1:MAX_AGE]
         gomp_open = None
@@ -586,7 +690,7 @@ def _smooth_mortality(D: np.ndarray, E: np.ndarray) -> np.ndarray:
         m[MAX_AGE] = observed[MAX_AGE]
     else:
         m[MAX_AGE] = gomp_open
-    return m
+    return m, reason
 
 
 def _flows_by_age(data: BefolkningData, years: list[int]) -> dict[str, np.ndarray]:
@@ -654,7 +758,9 @@ def estimate_assumptions(data: BefolkningData, base_year: int, years: int = 5,
     * Mortality, by sex: age 0 observed; ages 1–49 a 1-2-3-2-1 kernel; a Gompertz curve
       fitted by Poisson maximum likelihood to ages 40–99, used from 50 and blended
       linearly with the kernel over 40–50; 100+ observed if it has at least 10 deaths,
-      else the Gompertz rate at 101. The rates give a life table (:func:`life_table`,
+      else the Gompertz rate at 101. If the Gompertz fit cannot be made or does not
+      converge, the kernel is used at 1–99 and ``Assumptions.anmarkningar`` says why.
+      The rates give a life table (:func:`life_table`,
       a0 by Andreev–Kingkade, 0.5 at other ages) with radix 100 000: nLx for 0–99 and
       T(100).
     * Out-migration: out-migrants over the exposure by sex and age, smoothed 1-2-1.
@@ -686,15 +792,26 @@ def estimate_assumptions(data: BefolkningData, base_year: int, years: int = 5,
 
     # mortality and life table
     m = np.zeros((2, MAX_AGE + 1))
+    notes: list[str] = []
+    sex_text = {"K": "kvinnor", "M": "män"}
     for s in range(2):
         if smooth:
-            m[s] = _smooth_mortality(flows["doda"][s], exposure[s])
+            m[s], reason = _smooth_mortality(flows["doda"][s], exposure[s])
+            if reason is not None:
+                notes.append(
+                    f"Dödligheten för {sex_text[SEXES[s]]} kunde inte anpassas till en "
+                    f"Gompertzkurva ({reason}); dödstalen 1–99 år är i stället utjämnade "
+                    "med ett glidande medelvärde.")
         else:
             with np.errstate(invalid="ignore", divide="ignore"):
                 m[s] = np.where(exposure[s] > 0, flows["doda"][s] / exposure[s], 0.0)
         if m[s, MAX_AGE] <= 0:
             # no deaths in 100+ (a small kommun): fall back on the highest rate 90–99
             m[s, MAX_AGE] = max(m[s, 90:MAX_AGE].max(), 0.5)
+            notes.append(
+                f"Inga dödsfall bland {sex_text[SEXES[s]]} 100 år och äldre under "
+                f"{window[0]}–{window[-1]}; dödstalet där är satt till det högsta i "
+                f"åldrarna 90–99 år (minst 0,5).")
     L = np.vstack([life_table(m[s], SEXES[s], RADIX)["Lx"].to_numpy() for s in range(2)])
 
     # migration
@@ -725,6 +842,7 @@ def estimate_assumptions(data: BefolkningData, base_year: int, years: int = 5,
         inflyttningsprofil=_by_sex_age(profile, "andel"),
         srb=srb,
         radix=RADIX,
+        anmarkningar=notes,
     )
 
 
@@ -742,7 +860,10 @@ class Forecast:
         projected year.
     components : pandas.DataFrame
         The columns of the ``befolkning`` sheet, one row per projected year, ``typ`` =
-        'prognos' and ``justering`` 0.
+        'prognos'. ``doda`` are the deaths the mortality assumption gives (see
+        :func:`forecast`) and ``justering`` the residual folkmangd − the previous
+        folkmangd − fodda + doda − flyttnetto, which is 0 (± rounding) when the
+        projection is consistent with its own assumptions.
     assumptions : Assumptions
     """
 
@@ -787,8 +908,19 @@ def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 
     in-migrants = inflyttade × inflyttningsprofil; their difference is the net migration
     by sex and age passed to :func:`analysis.population.project_cohort_component`
     (``width=1``, ``steps=1``), which gives the folkmängd at the end of the year and the
-    births. The deaths are the balancing item, so that folkmangd = previous folkmangd +
-    fodda − doda + flyttnetto exactly.
+    births.
+
+    The deaths are *not* a balancing item. They are computed here, independently of the
+    engine's projection, from the mortality assumption and the population at risk:
+    with the survival ratios S(x) = L(x+1)/L(x) of ``assumptions.nLx`` (the open group
+    T(100)/(L(99) + T(100))) and the start population plus the first half of the year's
+    net migrants (the engine's "even" timing),
+    ``doda = Σ (P(x) + I(x)/2)·(1 − S(x)) + Σ_kön fodda·andel·(1 − L(0)/l0)``.
+    ``justering`` is then the residual ``P(t) − P(t−1) − fodda + doda − flyttnetto``
+    (rounded to 10⁻⁶ persons, which removes floating-point noise only):
+    0 (well within ± 0,5) when the engine projects what the assumptions say; a
+    projection that loses or invents people shows up there (the report's checks flag
+    it).
     """
     if int(horizon) != horizon or horizon < 1:
         raise InputError(Problem(file="horizon", message=(
@@ -814,6 +946,13 @@ def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 
     kon = np.repeat(np.array(SEXES, dtype=object), MAX_AGE + 1)
     alder = np.tile(AGES, 2)
 
+    # the mortality assumption as survival ratios, for the deaths (independent of the engine)
+    L = _array(assumptions.nLx, "nLx")
+    surv = L[:, 1:-1] / L[:, :-2]
+    surv_open = L[:, -1] / (L[:, -2] + L[:, -1])
+    infant_death = (np.array([1.0, assumptions.srb]) / (1.0 + assumptions.srb)
+                    * (1.0 - L[:, 0] / assumptions.radix)).sum()
+
     population = start
     pop_rows, comp_rows = [], []
     for year in range(base_year + 1, base_year + int(horizon) + 1):
@@ -828,11 +967,18 @@ def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 
         new = _array(result, "antal")
         inflyttade, utflyttade = float(in_migrants.sum()), float(out_migrants.sum())
         flyttnetto = inflyttade - utflyttade
-        doda = population.sum() + fodda + flyttnetto - new.sum()
-        comp_rows.append({"ar": year, "folkmangd": float(new.sum()), "fodda": fodda,
+        at_risk = population + net / 2.0
+        doda = ((at_risk[:, :-2] * (1.0 - surv)).sum()
+                + ((at_risk[:, -2] + at_risk[:, -1]) * (1.0 - surv_open)).sum()
+                + fodda * infant_death)
+        folkmangd = float(new.sum())
+        # the residual, to a millionth of a person (floating-point noise of ~1e-11 is
+        # not shown; a projection that loses or invents people is still seen in full)
+        justering = round(folkmangd - float(population.sum()) - fodda + doda - flyttnetto, 6)
+        comp_rows.append({"ar": year, "folkmangd": folkmangd, "fodda": fodda,
                           "doda": float(doda), "inflyttade": inflyttade,
                           "utflyttade": utflyttade, "flyttnetto": flyttnetto,
-                          "justering": 0.0, "typ": "prognos"})
+                          "justering": float(justering), "typ": "prognos"})
         pop_rows.append(pd.DataFrame({"ar": year, "kon": kon, "alder": alder,
                                       "antal": new.reshape(-1)}))
         population = new
@@ -843,25 +989,32 @@ def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 
     return Forecast(population=pop, components=components, assumptions=assumptions)
 
 
-def befolkning_sheet(data: BefolkningData, horizon: int = 10) -> pd.DataFrame:
+def befolkning_sheet(data: BefolkningData, horizon: int = 10,
+                     base_year: int | None = None) -> pd.DataFrame:
     """The ``befolkning`` sheet of the export workbook.
 
     Parameters
     ----------
     data : BefolkningData
     horizon : int
-        Years of the base projection after the last complete year.
+        Years of the base projection after the jump-off year.
+    base_year : int, optional
+        The jump-off year (e.g. :func:`base_year` of the report's period): the history
+        stops and the forecast starts there. By default the last complete year.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``ar``, ``folkmangd``, ``fodda``, ``doda``, ``inflyttade``, ``utflyttade``,
         ``flyttnetto``, ``justering``, ``typ``: the history (:func:`yearly_components`,
-        ``typ`` = 'utfall') followed by the base forecast (``typ`` = 'prognos',
-        ``justering`` 0). Unrounded.
+        ``typ`` = 'utfall', up to the jump-off year) followed by the base forecast
+        (``typ`` = 'prognos'; its ``justering`` is the residual of :func:`forecast`,
+        ≈ 0). Unrounded.
     """
     history = yearly_components(data)
-    projection = forecast(data, horizon=horizon).components
+    if base_year is not None:
+        history = history[history["ar"] <= int(base_year)]
+    projection = forecast(data, base_year=base_year, horizon=horizon).components
     sheet = pd.concat([history, projection], ignore_index=True)[SHEET_COLUMNS]
     sheet["ar"] = sheet["ar"].astype(np.int64)
     return sheet

@@ -17,7 +17,14 @@ Built on :mod:`analysis.befolkning` (the base forecast with the cohort-component
 * :func:`demand_indicators` — the age groups the ekonomer plan for (1–5, 6–15, 16–18,
   65–79, 80+) per year of history and forecast;
 * :func:`pyramid_chart`, :func:`scenario_chart`, :func:`backtest_chart` — figures made
-  without pyplot.
+  without pyplot;
+* :func:`report_years`, :func:`scenario_table`, :func:`fan_table` and the sentences of
+  the befolkning report (:func:`period_title`, :func:`scenario_text`, :func:`fan_text`,
+  :func:`demand_text`, :func:`backtest_text`), so that the notebook stays thin.
+
+The uncertainty fan holds only the *random* variation of net migration and births around
+the base forecast; the uncertainty of the assumptions themselves is not in it. Its texts
+say so and never present the bands as probabilities for the future.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from scipy.optimize import brentq
 from scipy.stats import norm
 
 from .charts import style_axes, swedish_number
+from .tables import format_number as _fmt
 from .befolkning import (
     AGES,
     MAX_AGE,
@@ -54,12 +62,20 @@ __all__ = [
     "age_groups",
     "backtest",
     "backtest_chart",
+    "backtest_text",
     "demand_indicators",
+    "demand_text",
+    "fan_table",
+    "fan_text",
     "goal_seek_net_migration",
     "history_by_age",
+    "period_title",
     "pyramid_chart",
+    "report_years",
     "scenario_chart",
     "scenario_forecast",
+    "scenario_table",
+    "scenario_text",
     "scenarios",
     "truncate",
     "uncertainty_fan",
@@ -375,7 +391,8 @@ FAN_METHOD = (
     "{sd_m} personer, autokorrelation {phi}) och de föddas avvikelse från sin "
     "linjära trend (standardavvikelse {sd_b}) antas bestå i befolkningen och summeras "
     "år för år. Intervallen visar den slumpmässiga variationen kring huvudalternativet, inte "
-    "osäkerheten i själva antagandena."
+    "osäkerheten i själva antagandena, och ska inte läsas som sannolikheter för den "
+    "framtida folkmängden."
 )
 
 
@@ -413,7 +430,9 @@ def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon:
     pandas.DataFrame
         ``ar``, ``folkmangd`` (the base forecast), ``sd``, ``nedre_95``, ``nedre_80``,
         ``ovre_80``, ``ovre_95``. ``attrs['metod']`` is a Swedish description of the
-        method for the report.
+        method for the report, ``attrs['ar_historik']`` the number of years whose
+        variability is used. The bands hold only the random variation of net migration
+        and births, not the uncertainty of the assumptions (see :func:`fan_text`).
 
     Notes
     -----
@@ -463,6 +482,7 @@ def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon:
     out.attrs["metod"] = FAN_METHOD.format(n=len(hist), sd_m=_swedish(sd_m),
                                            phi=f"{phi:.2f}".replace(".", ","),
                                            sd_b=_swedish(sd_b))
+    out.attrs["ar_historik"] = len(hist)
     out.attrs["sd_flyttnetto"] = sd_m
     out.attrs["autokorrelation"] = phi
     out.attrs["sd_fodda"] = sd_b
@@ -648,8 +668,9 @@ def scenario_chart(history: pd.DataFrame, scen: pd.DataFrame, title: str,
     last = history.iloc[-1]
     if fan is not None:
         x = np.r_[last["ar"], fan["ar"]]
-        for lo, hi, alpha, text in (("nedre_95", "ovre_95", 0.15, "95 % intervall"),
-                                    ("nedre_80", "ovre_80", 0.3, "80 % intervall")):
+        for lo, hi, alpha, text in (
+                ("nedre_95", "ovre_95", 0.15, "95 % intervall, slumpmässig variation"),
+                ("nedre_80", "ovre_80", 0.3, "80 % intervall, slumpmässig variation")):
             ax.fill_between(x, np.r_[last["folkmangd"], fan[lo]],
                             np.r_[last["folkmangd"], fan[hi]], color=_GREEN, alpha=alpha,
                             linewidth=0, label=text)
@@ -684,3 +705,212 @@ def backtest_chart(bt: pd.DataFrame, title: str) -> Figure:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p=None: f"{v:.0f}".replace("-", "\u2212")))
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------------------
+# tables and sentences of the befolkning report
+# --------------------------------------------------------------------------------------
+def _value(scen: pd.DataFrame, sid: str, year: int, column: str = "folkmangd") -> float:
+    rows = scen[(scen["scenario"] == sid) & (scen["ar"] == year)]
+    if rows.empty:
+        raise InputError(Problem(file="scenarier", message=(
+            f"scenariot {SCENARIOS.get(sid, sid)!r} saknar år {year}.")))
+    return float(rows[column].iloc[0])
+
+
+def report_years(base_year: int, horizon: int, goal_year: int | None = None) -> list[int]:
+    """The years shown in the scenario and uncertainty tables: 1, 5, 10, 15 and 20 years
+    after the jump-off year (those within ``horizon``) and the goal year.
+
+    >>> report_years(2022, 20, 2035)
+    [2023, 2027, 2032, 2035, 2037, 2042]
+    """
+    years = {int(base_year) + k for k in (1, 5, 10, 15, 20) if k <= int(horizon)}
+    if goal_year is not None:
+        years.add(int(goal_year))
+    return sorted(years)
+
+
+def scenario_table(scen: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """The folkmängd per scenario (columns, Swedish labels) for ``years`` (rows, ``År``)."""
+    present = set(scen["text"])
+    return (scen[scen["ar"].isin(list(years))]
+            .pivot(index="ar", columns="text", values="folkmangd")
+            .reindex(columns=[t for t in SCENARIOS.values() if t in present])
+            .reset_index().rename(columns={"ar": "År"}))
+
+
+def fan_table(fan: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """The uncertainty bands of :func:`uncertainty_fan` for ``years``, Swedish headings."""
+    cols = {"ar": "År", "folkmangd": "Huvudalternativ", "nedre_95": "Nedre 95 %",
+            "nedre_80": "Nedre 80 %", "ovre_80": "Övre 80 %", "ovre_95": "Övre 95 %"}
+    out = fan[fan["ar"].isin(list(years))][list(cols)]
+    return out.rename(columns=cols).reset_index(drop=True)
+
+
+def period_title(komp: pd.DataFrame, label: str) -> str:
+    """The title of the period table: ``label`` (e.g. 'januari–april 2023') when the table
+    covers the period, else the year shown (``attrs['grund'] == 'ar'`` of
+    :func:`analysis.befolkning.period_components`)."""
+    if komp.attrs.get("grund") == "ar":
+        return f"Befolkningsförändring helåret {komp.attrs['ar']}"
+    return f"Befolkningsförändring {label}"
+
+
+def scenario_text(scen: pd.DataFrame, end_year: int,
+                  goal: tuple[int, float] | None = None) -> str:
+    """The scenario paragraph: the base forecast from the jump-off year to ``end_year``,
+    the low and high scenarios and, with a goal, what reaching it takes.
+
+    Parameters
+    ----------
+    scen : pandas.DataFrame
+        :func:`scenarios` (its ``attrs['base_year']`` and ``attrs['folkmangd_start']``
+        are used).
+    end_year : int
+    goal : (year, folkmängd), optional
+        The goal; ``scen`` must then hold the goal scenario ``mal``.
+
+    Returns
+    -------
+    str
+    """
+    base_year = int(scen.attrs["base_year"])
+    start = float(scen.attrs["folkmangd_start"])
+    bas, lag, hog = (_value(scen, sid, end_year) for sid in ("bas", "lag", "hog"))
+    riktning = "öka" if bas > start else "minska" if bas < start else "vara oförändrad"
+    text = (f"Enligt huvudalternativet väntas folkmängden {riktning} från {_fmt(start)} "
+            f"invånare vid utgången av {base_year} till {_fmt(bas)} år {end_year} "
+            f"({_fmt(bas - start, sign=True)} personer). Med 10 % lägre inflyttning blir "
+            f"folkmängden {_fmt(lag)} och med 10 % högre {_fmt(hog)} år {end_year}.")
+    if goal is None:
+        return text
+    mal_ar, mal_folkmangd = int(goal[0]), float(goal[1])
+    mal = scen[scen["scenario"] == "mal"]
+    if mal.empty:
+        raise InputError(Problem(file="scenarier", message=(
+            "målscenariot saknas; beräkna scenarierna med målets folkmängd och år.")))
+    extra = float(mal["extra_flyttnetto"].iloc[0])
+    bas_mal = _value(scen, "bas", mal_ar)
+    netto_mal = float(mal.loc[mal["ar"] <= mal_ar, "flyttnetto"].mean())
+    bas_rows = scen[(scen["scenario"] == "bas") & (scen["ar"] <= mal_ar)]
+    netto_bas = float(bas_rows["flyttnetto"].mean())
+    if extra > 0:
+        text += (f" Målet {_fmt(mal_folkmangd)} invånare år {mal_ar} nås inte i "
+                 f"huvudalternativet ({_fmt(bas_mal)}). Det kräver att {_fmt(extra)} fler "
+                 "personer än i huvudalternativet flyttar in varje år. Eftersom en större "
+                 "befolkning också ger fler utflyttade blir flyttnettot då i genomsnitt "
+                 f"{_fmt(netto_mal)} personer per år till och med {mal_ar}, mot "
+                 f"{_fmt(netto_bas)} i huvudalternativet.")
+    else:
+        text += (f" Målet {_fmt(mal_folkmangd)} invånare år {mal_ar} nås redan i "
+                 f"huvudalternativet ({_fmt(bas_mal)}); marginalen motsvarar "
+                 f"{_fmt(-extra)} färre inflyttade per år.")
+    return text
+
+
+def fan_text(fan: pd.DataFrame, year: int) -> str:
+    """What the uncertainty fan says about ``year`` — and what it leaves out.
+
+    The bands of :func:`uncertainty_fan` hold only the random year-to-year variation of
+    net migration and births seen in the history, around the base forecast. The
+    sentence says so, and that the uncertainty of the assumptions is not included, so
+    the bands are not probabilities for the future folkmängd.
+
+    Parameters
+    ----------
+    fan : pandas.DataFrame
+        :func:`uncertainty_fan`.
+    year : int
+        A year of ``fan``.
+
+    Returns
+    -------
+    str
+    """
+    rows = fan[fan["ar"] == int(year)]
+    if rows.empty:
+        raise InputError(Problem(file="osakerhet", message=(
+            f"osäkerhetsintervallen saknar år {year}.")))
+    r = rows.iloc[0]
+    n = fan.attrs.get("ar_historik")
+    years = f"de senaste {n} åren" if n else "de senaste åren"
+    return (f"Intervallen visar bara den slumpmässiga variation i flyttnetto och födda som "
+            f"kommunen haft {years}: med den variationen, och med antagandena i övrigt "
+            f"oförändrade, hamnar folkmängden år {int(year)} mellan {_fmt(r['nedre_80'])} "
+            f"och {_fmt(r['ovre_80'])} invånare (80 %-intervall) och mellan "
+            f"{_fmt(r['nedre_95'])} och {_fmt(r['ovre_95'])} (95 %-intervall). Osäkerheten "
+            "i själva antagandena – att inflyttningen, fruktsamheten eller dödligheten "
+            "varaktigt blir en annan – ingår inte, så den verkliga osäkerheten är större och "
+            "intervallen är inga sannolikheter för den framtida folkmängden; scenarierna "
+            "visar hur mycket antagandena betyder.")
+
+
+def demand_text(ind: pd.DataFrame, base_year: int, year: int) -> str:
+    """The change of each demand indicator from ``base_year`` to ``year`` (base forecast).
+
+    Parameters
+    ----------
+    ind : pandas.DataFrame
+        :func:`demand_indicators` with both years.
+    base_year, year : int
+
+    Returns
+    -------
+    str
+    """
+    def row(y: int) -> pd.Series:
+        rows = ind[ind["ar"] == int(y)]
+        if rows.empty:
+            raise InputError(Problem(file="behovsindikatorer", message=(
+                f"behovsindikatorerna saknar år {y}.")))
+        return rows.iloc[0]
+
+    nu, sen = row(base_year), row(year)
+    delar = []
+    for gid, label in DEMAND_LABELS.items():
+        if gid not in ind.columns:
+            continue
+        diff = float(sen[gid] - nu[gid])
+        pct = 100 * diff / float(nu[gid]) if nu[gid] else float("nan")
+        delar.append(f"{label}: {_fmt(diff, sign=True)} "
+                     f"({_fmt(pct, 1, sign=True, percent=True)})")
+    return (f"Förändring {int(base_year)}–{int(year)} enligt huvudalternativet: "
+            + "; ".join(delar) + ".")
+
+
+def _group_label(gid: str) -> str:
+    return gid.replace("-", "–") + " år"
+
+
+def backtest_text(bt: pd.DataFrame) -> str:
+    """The back-test paragraph: the range of the total error over the years and the
+    largest error of an age group.
+
+    Parameters
+    ----------
+    bt : pandas.DataFrame
+        :func:`backtest`.
+
+    Returns
+    -------
+    str
+    """
+    tot = bt[bt["grupp"] == "Totalt"]
+    parts = bt[bt["grupp"] != "Totalt"].dropna(subset=["fel_procent"])
+    if tot.empty or parts.empty:
+        raise InputError(Problem(file="efterhandsprognos", message=(
+            "efterhandsprognosen saknar totalen eller åldersgrupperna.")))
+    storst = parts.loc[parts["fel_procent"].abs().idxmax()]
+    abs_fel = tot["fel_procent"].abs()
+    first, last = int(tot["ar"].min()), int(tot["ar"].max())
+    years = f"år {first}" if first == last else f"under åren {first}–{last}"
+    range_text = (f"ett fel på {_fmt(abs_fel.iloc[0], 1, percent=True)}" if first == last
+                  else f"ett fel på mellan {_fmt(abs_fel.min(), 1, percent=True)} och "
+                       f"{_fmt(abs_fel.max(), 1, percent=True)}")
+    return (f"En prognos gjord med samma metod och enbart de uppgifter som fanns vid "
+            f"utgången av {bt.attrs['base_year']} träffade den totala folkmängden med "
+            f"{range_text} {years}. Störst var felet för åldersgruppen "
+            f"{_group_label(str(storst['grupp']))} "
+            f"({_fmt(storst['fel_procent'], 1, sign=True, percent=True)} år "
+            f"{int(storst['ar'])}). Positivt fel betyder att prognosen var för hög.")

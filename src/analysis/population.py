@@ -12,11 +12,17 @@ kommun forecast in :mod:`analysis.befolkning`. It follows Preston, Heuveline and
 * births over a step are n × Σ asfr × (women at start + women at end)/2 by the mother's
   age group; they are split by the sex ratio at birth (boys = births·srb/(1+srb)) and
   survive into the first age group with nL0/(n·l0) of the child's sex;
-* net migrants (per step, by sex and age group) arrive half at the start of the step —
-  they are added to the start population and survived with it — and half at the end,
-  where they are added to the same age group of the end population. The women at the
-  end of the step (for births) include both halves, the women at the start do not, so a
-  migrant woman contributes on average half a step of exposure.
+* net migrants (per step, by sex and age group) are spread evenly over the step, the
+  "even" timing of the UN Population Division's ccmppWPP package: half arrive at the
+  start of the step — they are added to the start population and survived with it — and
+  half at the end, where they are added to the same age group of the end population.
+  The women exposed to fertility are the mean of the women at the start *including the
+  start half* of the migrants and the women at the end *including both halves*. The
+  migrants' children are among these births (their mothers are in the exposure); the
+  first age group gets the survived births plus the end half of the migrants aged 0–n,
+  and nothing else. This reproduces the published Sweden 1993–1998 case of Preston,
+  Heuveline and Guillot (2001), Box 6.2, as stored in ccmppWPP's test data
+  ``sweden_1993`` (see ``tests/test_population_engine.py``).
 
 Without any males (``kon == 'M'``) in ``population`` the projection is *female-dominant*:
 only women are projected and returned, only the girls among the births
@@ -221,10 +227,18 @@ def project_cohort_component(
 
     Notes
     -----
-    With the survival ratios S(x) and the net migrants I(x) of one step, the end
-    population is ``K(x+n) = (K(x) + I(x)/2)·S(x) + I(x+n)/2`` (the open group takes the
-    last two groups), births are ``B = n·Σ F(x)·(K_F(x, t) + K_F(x, t+n))/2`` and the
-    first group is ``K(0) = B·share·nL0/(n·l0) + I(0)/2``.
+    With the survival ratios S(x) and the net migrants I(x) of one step ("even" timing:
+    half at the start, half at the end), the end population is
+    ``K(x+n) = (K(x) + I(x)/2)·S(x) + I(x+n)/2`` (the open group takes the last two
+    groups), births are ``B = n·Σ F(x)·((K_F(x, t) + I_F(x)/2) + K_F(x, t+n))/2`` — the
+    women at the start include the start half of the female migrants, those at the end
+    (``K_F(x, t+n)``) include both halves — and the first group is
+    ``K(0) = B·share·nL0/(n·l0) + I(0)/2``. This is the convention of
+    ``project_ccmpp_z_by_z(..., mig_assumption = "even")`` in the UN Population
+    Division's R package ccmppWPP; it reproduces the package's test case ``sweden_1993``
+    (Preston, Heuveline and Guillot 2001, Box 6.2) to the published whole persons.
+    Unlike ccmppWPP, negative end populations (large net emigration) are not replaced by
+    0,0005.
 
     pandas cannot compare ``attrs`` that hold DataFrames: remove them
     (``result.attrs.pop('fodda')``) before ``pandas.concat`` of several results.
@@ -362,7 +376,8 @@ def project_cohort_component(
         end[..., 1:-1] = start[..., :-2] * surv
         end[..., -1] = (start[..., -2] + start[..., -1]) * surv_open
         end[..., 1:] += mig_half[..., 1:]
-        by_age = width * F * (current[:, 0, :] + end[:, 0, :]) / 2.0
+        # women exposed: start incl. the start half of the migrants, end incl. both
+        by_age = width * F * (start[:, 0, :] + end[:, 0, :]) / 2.0
         by_age[:, 0] = 0.0
         total = by_age.sum(axis=1)
         end[..., 0] = total[:, None] * birth_factor + mig_half[..., 0]
