@@ -301,15 +301,35 @@ def rr_text(rr: pd.DataFrame, period: Period | str) -> str:
 
 # --- investeringar --------------------------------------------------------------------
 def invest_tabell(data: Dataset, period: Period | str) -> pd.DataFrame:
-    """The investeringsredovisning for the report (mkr; spending negative)."""
+    """The investeringsredovisning for the report (mkr; spending negative).
+
+    One row per nämnd and a *Summa* row. Besides the deviations the table shows the
+    previous forecast and the change against it (*Förändring mot föregående prognos* =
+    prognos helår − föregående prognos; in *Summa* a nämnd without a previous forecast
+    counts at its latest one, so it adds no change, and without any previous forecast the
+    change is empty), and the genomförandegrad: utfall and prognos as a share of the
+    annual budget (%; empty when the budget is 0).
+    """
     inv = compute_investeringsredovisning(data, period)
+    body = inv["namnd"] != "Totalt"
+    foreg = inv["prognos_foregaende"].copy()
+    prognos = inv["prognos_helar"].where(inv["prognos_helar"].notna(), inv["budget_helar"])
+    has_prev = foreg[body].notna()
+    if has_prev.any():
+        tot = ~body
+        foreg[tot] = float(foreg[body].where(has_prev, prognos[body]).sum())
+        inv = inv.assign(prognos_foregaende=foreg,
+                         prognos_forandring=inv["prognos_helar"].where(body, prognos) - foreg)
     cols = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
-            "budget_helar", "avvikelse_helar", "prognos_forandring"]
+            "budget_helar", "avvikelse_helar", "prognos_foregaende", "prognos_forandring"]
     out = inv[["namnd", *cols]].copy()
     out["namnd"] = [("Summa" if u == "Totalt" else data.register.namn(u)) for u in out["namnd"]]
     out = out.rename(columns={"namnd": "", **LABELS})
     out[[LABELS[c] for c in cols]] = out[[LABELS[c] for c in cols]] / 1000
-    return out
+    budget = inv["budget_helar"].where(inv["budget_helar"].abs() > 1e-9)
+    out["Genomförandegrad utfall, %"] = (100 * inv["utfall_period"] / budget).to_numpy()
+    out["Genomförandegrad prognos, %"] = (100 * inv["prognos_helar"] / budget).to_numpy()
+    return out.reset_index(drop=True)
 
 
 def invest_text(data: Dataset, period: Period | str, kommun: str) -> str:
@@ -344,29 +364,63 @@ def invest_text(data: Dataset, period: Period | str, kommun: str) -> str:
 
 
 # --- befolkning -----------------------------------------------------------------------
+def _antal(v: float, sign: bool = True) -> str:
+    v = int(round(float(v)))
+    text = f"{abs(v):,}".replace(",", "\u00a0")
+    return ("-" if v < 0 else "+" if sign and v > 0 else "") + text
+
+
+def _befolkning_grund(komp: pd.DataFrame, period: Period) -> tuple[bool, int]:
+    """``(whole year shown instead of the period, the year shown)`` from the attrs that
+    :func:`analysis.befolkning.period_components` sets (``grund``, ``ar``)."""
+    shown = int(komp.attrs.get("ar", period.year))
+    return komp.attrs.get("grund", "manad") == "ar" or shown != period.year, shown
+
+
+def _saknas(period: Period) -> str:
+    what = (f"helåret {period.year}" if period.month == 12
+            else f"januari–{MONTH_NAMES[period.month - 1]} {period.year}")
+    return f"Befolkningsuppgifter per månad för {what} finns inte än"
+
+
 def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> str:
-    """'… befolkning har totalt minskat med -2 personer sedan årsskiftet, …'"""
+    """The population paragraph (seed001 §6 style).
+
+    '… befolkning har totalt minskat med -2 personer sedan årsskiftet, …' when the
+    components cover the period (``komp.attrs['grund']`` ``'manad'`` or absent). When they
+    fall back to the last complete year (``'ar'``, the year in ``attrs['ar']``), the text
+    says so and speaks of that year: 'Befolkningsuppgifter per månad för januari–april
+    2023 finns inte än; texten avser helåret 2022. Under 2022 minskade …'.
+    """
     period = Period.parse(period)
     c = komp.set_index("komponent")["antal"]
-
-    def n(v: float, sign: bool = True) -> str:
-        v = int(round(float(v)))
-        text = f"{abs(v):,}".replace(",", "\u00a0")
-        return ("-" if v < 0 else "+" if sign and v > 0 else "") + text
-
+    n = _antal
+    helar, shown = _befolkning_grund(komp, period)
     change = float(c["forandring"])
-    verb = "ökat" if change > 0 else "minskat" if change < 0 else "varit oförändrad"
-    since = "under året" if period.month == 12 else "sedan årsskiftet"
-    text = (f"{kommun}s befolkning har totalt {verb} med {n(change)} personer {since}"
-            if change else f"{kommun}s befolkning har varit oförändrad {since}")
     prev = c.get("forandring_foregaende_ar")
-    if prev is not None and math.isfinite(float(prev)):
-        better = "en förbättring" if change > prev else "en försämring" if change < prev else \
-            "samma utveckling"
-        text += (f", vilket är {better} jämfört med samma period föregående år då förändringen "
-                 f"var {n(prev)} invånare")
-    text += (f". Födelsenettot är {n(c['fodelsenetto'])} ({n(c['fodda'], False)} födda och "
-             f"{n(c['doda'], False)} döda) och flyttnettot {n(c['flyttnetto'])}")
+    prev = float(prev) if prev is not None and math.isfinite(float(prev)) else None
+    better = None if prev is None else ("en förbättring" if change > prev else "en försämring"
+                                        if change < prev else "samma utveckling")
+    if helar:
+        verb = "ökade" if change > 0 else "minskade" if change < 0 else "var oförändrad"
+        text = (f"{_saknas(period)}; texten avser helåret {shown}. Under {shown} {verb} "
+                f"{kommun}s befolkning" + (f" med {n(change)} personer" if change else ""))
+        if better:
+            text += (f", vilket är {better} jämfört med {shown - 1} då förändringen var "
+                     f"{n(prev)} invånare")
+        verb_netto = "var"
+    else:
+        verb = "ökat" if change > 0 else "minskat" if change < 0 else "varit oförändrad"
+        since = "under året" if period.month == 12 else "sedan årsskiftet"
+        text = (f"{kommun}s befolkning har totalt {verb} med {n(change)} personer {since}"
+                if change else f"{kommun}s befolkning har varit oförändrad {since}")
+        if better:
+            same = "föregående år" if period.month == 12 else "samma period föregående år"
+            text += (f", vilket är {better} jämfört med {same} då förändringen var "
+                     f"{n(prev)} invånare")
+        verb_netto = "är"
+    text += (f". Födelsenettot {verb_netto} {n(c['fodelsenetto'])} ({n(c['fodda'], False)} "
+             f"födda och {n(c['doda'], False)} döda) och flyttnettot {n(c['flyttnetto'])}")
     delar = [("inom länet", "flyttnetto_inom_lanet"), ("från andra län", "flyttnetto_annat_lan"),
              ("från utlandet", "flyttnetto_utlandet")]
     known = [(t, c.get(k)) for t, k in delar if c.get(k) is not None and math.isfinite(float(c[k]))]
@@ -375,8 +429,9 @@ def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> st
     text += "."
     adj = float(c.get("justering", 0.0))
     if abs(adj) >= 0.5:
-        text += (f" Övriga förändringar, som rättelser i folkbokföringen, är {n(adj)} personer; "
-                 "de förklarar skillnaden mellan komponenterna och den totala förändringen.")
+        text += (f" Övriga förändringar, som rättelser i folkbokföringen, {verb_netto} "
+                 f"{n(adj)} personer; de förklarar skillnaden mellan komponenterna och den "
+                 "totala förändringen.")
     return text
 
 
@@ -483,12 +538,36 @@ def diagram_100kr(df: pd.DataFrame, titel: str):
     return fig
 
 
+def _sjuk_variation(data: Dataset, period: Period, sjuk: dict) -> str:
+    """What the test of the year-to-date change says ('en skillnad inom den normala
+    variationen mellan åren', 'en tydlig minskning', or '' when no test could be made).
+    ``sjuk['tydlig']`` (True/False/None) is used when given; otherwise the test of
+    :func:`analysis.sickleave_trends.jamforelse_test` is made on ``data``."""
+    from . import sickleave_trends as st
+
+    skillnad = float(sjuk["procent"] - sjuk["procent_foregaende"])
+    if "tydlig" in sjuk:
+        test = {"tydlig": sjuk["tydlig"]}
+    elif data.frames.get("sjukfranvaro") is None:
+        return ""
+    else:
+        test = st.jamforelse_test(data.frames["sjukfranvaro"], period)
+    return st.variation_text(test, skillnad)
+
+
 def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
              block: pd.DataFrame, inv: pd.DataFrame, befolkning: pd.DataFrame | None,
              sjuk: dict | None, mal_text: str | None) -> str:
     """The key figures in plain Swedish (markdown bullets), for the summary and the short
     version: result, the nämnder against budget, investments (the two largest),
-    inhabitants, sick leave and goals — each from the table it is printed in."""
+    inhabitants, sick leave and goals — each from the table it is printed in.
+
+    At year end (December) every line speaks of the year's outcome, never of a forecast.
+    The inhabitants line says which date the population is from when
+    ``befolkning.attrs['grund']`` is ``'ar'`` (the monthly figures of the year are
+    missing). The sick-leave line says whether the change against last year is more than
+    the normal variation between years (``sjuk['tydlig']`` when given, else the test of
+    :func:`analysis.sickleave_trends.jamforelse_test`)."""
     period = Period.parse(period)
     r, b = rr.set_index("id"), block.set_index("id")
     months = "hela året" if period.month == 12 else f"januari–{MONTH_NAMES[period.month - 1]}"
@@ -506,9 +585,12 @@ def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
     d = float(n[col])
     if abs(d) >= 50:
         more = "mer" if d < 0 else "mindre"
-        when = "under året" if period.month == 12 else "under året, enligt prognosen"
-        text.append(f"- **Verksamheterna:** nämnderna använder {mkr(abs(d), False)} {more} än "
-                    f"budgeten {when}.")
+        if period.month == 12:          # the year is over: what was used, not a forecast
+            text.append(f"- **Verksamheterna:** nämnderna använde {mkr(abs(d), False)} {more} "
+                        "än budgeten under året.")
+        else:
+            text.append(f"- **Verksamheterna:** nämnderna använder {mkr(abs(d), False)} {more} "
+                        "än budgeten under året, enligt prognosen.")
     tot = inv.set_index("namnd").loc["Totalt"]
     line = (f"- **Investeringar:** {mkr(-float(tot['utfall_period']), False)} "
             f"{'under året' if period.month == 12 else 'hittills i år'}")
@@ -521,17 +603,26 @@ def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
     if befolkning is not None:
         c = befolkning.set_index("komponent")["antal"]
         change = int(round(float(c["forandring"])))
-        since = "under året" if period.month == 12 else "sedan årsskiftet"
         verb = "fler" if change >= 0 else "färre"
         folk = f"{int(round(float(c['folkmangd']))):,}".replace(",", "\u00a0")
-        text.append(f"- **Invånare:** {folk} personer, {abs(change)} {verb} {since}.")
+        helar, shown = _befolkning_grund(befolkning, period)
+        if helar:
+            text.append(f"- **Invånare:** {folk} personer den 31 december {shown}, "
+                        f"{abs(change)} {verb} än ett år tidigare ({_saknas(period).lower()}).")
+        else:
+            since = "under året" if period.month == 12 else "sedan årsskiftet"
+            text.append(f"- **Invånare:** {folk} personer, {abs(change)} {verb} {since}.")
     if sjuk and math.isfinite(sjuk.get("procent", math.nan)):
         pct = f"{sjuk['procent']:.1f}".replace(".", ",")
         line = f"- **Sjukfrånvaro:** {pct} procent av arbetstiden bland kommunens anställda"
         if math.isfinite(sjuk.get("procent_foregaende", math.nan)):
             prev = f"{sjuk['procent_foregaende']:.1f}".replace(".", ",")
             jmf = "lägre" if sjuk["procent"] < sjuk["procent_foregaende"] else "högre"
-            line += f", {jmf} än samma period förra året ({prev} procent)"
+            same = "förra året" if period.month == 12 else "samma period förra året"
+            line += f", {jmf} än {same} ({prev} procent)"
+            variation = _sjuk_variation(data, period, sjuk)
+            if variation:
+                line += f", {variation}"
         text.append(line + ".")
     if mal_text:
         text.append(f"- **Mål:** {mal_text}")

@@ -19,6 +19,21 @@ computed from the numbers:
 * **Ej bedömd** – the utfall or the målvärde is not a number (``Nytt mätetal``, ``-``,
   ``Ja (upp till tre LCA)``). The text is shown as it is.
 
+The rule is applied only where it means something; otherwise the mätetal is *ej bedömd*
+and the reason is given (``status_kalla`` ``"ej bedömd"``, ``status_orsak``):
+
+* **The målvärde's year.** The optional column ``malar`` says which year the målvärde is
+  for (empty = the row's ``ar``). A target for a later year (``15 %`` women in 2030) is
+  not judged against this year's value; the report shows the development against the
+  previous year instead (``utveckling``: ``bättre``, ``sämre``, ``oförändrad``).
+* **Units.** A unit written in a cell (``73%``, ``140 468 kg``) must agree with the
+  other cell and with ``enhet``; ``73`` as an index and ``73%`` are never compared. The
+  previous year's value is compared only when its ``enhet`` is the same.
+
+Whether a mätetal *reaches* its målvärde (``nar_malvardet``) is always the plain
+comparison of the numbers, whoever set the status: a nämnd may call a count of 70 against
+a year target of 250 *grön* (it follows the plan), but it has not reached the target.
+
 Numbers are read from the text cells the way people write them: ``140 468 kg``,
 ``2,20%``, ``Minst 2 500``, ``högst 15 procent``, ``under 300``, ``73% (avser 2021)``.
 
@@ -48,6 +63,10 @@ from .register import name_key
 
 #: Margin of a computed *gul* status, relative to the målvärde.
 GUL_MARGINAL = 0.10
+#: Where the status comes from: the nämnd, the rule, or nowhere (the rule does not apply).
+STATUS_KALLA = ("angiven", "beräknad", "ej bedömd")
+KALLA_TEXT = {"angiven": "Nämnden", "beräknad": "Beräknad", "ej bedömd": "–"}
+UTVECKLING_TEXT = {"battre": "Bättre", "samre": "Sämre", "oforandrad": "Oförändrad", "": "–"}
 STATUSAR = ("gron", "gul", "rod", "")
 STATUS_TEXT = {"gron": "Grön", "gul": "Gul", "rod": "Röd", "": "Ej bedömd"}
 #: What the colours mean (the published definitions, seed002).
@@ -85,6 +104,62 @@ def tolka_varde(text: object) -> float:
         return math.nan
     number = re.sub(r"[\s\u00a0\u202f]", "", m.group(1)).replace("\u2212", "-")
     return float(number.replace(",", "."))
+
+
+#: Units written after a number in a cell, in their normal form (case-insensitive).
+_ENHET_ORD = {"%": "%", "procent": "%", "kg": "kg", "ton": "ton", "st": "st", "kr": "kr",
+              "tkr": "tkr", "mkr": "mkr", "index": "index", "dagar": "dagar",
+              "timmar": "timmar", "personer": "personer"}
+_EFTER_TAL = re.compile(r"\s*(%|[^\W\d_]+)")
+
+
+def normal_enhet(enhet: object) -> str:
+    """The normal form of a unit: ``'Procent'`` → ``'%'``, ``' kg '`` → ``'kg'``.
+
+    >>> normal_enhet("procent"), normal_enhet(" Index "), normal_enhet("kg CO2e/kg")
+    ('%', 'index', 'kg co2e/kg')
+    """
+    text = re.sub(r"\s+", " ", str(enhet or "")).strip().casefold()
+    return _ENHET_ORD.get(text, text)
+
+
+def enhet_i_text(text: object) -> str:
+    """The unit written right after the number of a cell (normal form), or ``""``.
+
+    >>> enhet_i_text("73%"), enhet_i_text("140 468 kg"), enhet_i_text("högst 15 procent")
+    ('%', 'kg', '%')
+    >>> enhet_i_text("75"), enhet_i_text("73% (avser 2021)"), enhet_i_text("Nytt mätetal")
+    ('', '%', '')
+    """
+    if text is None or isinstance(text, (int, float, np.integer, np.floating)):
+        return ""
+    m = _NUMBER.match(str(text))
+    if not m:
+        return ""
+    after = _EFTER_TAL.match(str(text), m.end())
+    return _ENHET_ORD.get(after.group(1).casefold(), "") if after else ""
+
+
+def enhetskonflikt(enhet: object, *texter: object) -> str:
+    """Why the cells cannot be compared (a Swedish sentence), or ``""`` when they can.
+
+    A unit written in a cell must be the same in every cell and agree with ``enhet``
+    when that is a unit of :data:`_ENHET_ORD`.
+
+    >>> enhetskonflikt("index", "73", "75"), enhetskonflikt("%", "73%", "Minst 73")
+    ('', '')
+    >>> enhetskonflikt("index", "73%", "75")
+    'värdet är angivet i % men mätetalets enhet är index'
+    >>> enhetskonflikt("", "1 080 kg", "1 %")
+    'utfall och målvärde har olika enheter (kg och %)'
+    """
+    units = list(dict.fromkeys(u for u in (enhet_i_text(t) for t in texter) if u))
+    if len(units) > 1:
+        return f"utfall och målvärde har olika enheter ({' och '.join(units)})"
+    e = normal_enhet(enhet)
+    if units and e in _ENHET_ORD.values() and units[0] != e:
+        return f"värdet är angivet i {units[0]} men mätetalets enhet är {e}"
+    return ""
 
 
 def bedom_status(utfall: float, malvarde: float, riktning: str,
@@ -134,6 +209,12 @@ def _prepared(data: Dataset) -> pd.DataFrame | None:
     if "period" not in f:
         f["period"] = 0
     f["period"] = pd.to_numeric(f["period"], errors="coerce").fillna(0).astype(np.int64)
+    ar = f["ar"].astype(np.int64)
+    if "malar" in f:
+        malar = pd.to_numeric(f["malar"].astype(str).str.strip(), errors="coerce")
+        f["malar"] = malar.fillna(ar).astype(np.int64)
+    else:
+        f["malar"] = ar
     f["k_namnd"] = f["namnd"]
     f["k_mal"] = f["mal"].map(_key)
     f["k_matetal"] = f["matetal"].map(_key)
@@ -149,17 +230,37 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
             marginal: float = GUL_MARGINAL) -> pd.DataFrame:
     """Every mätetal of the report's year with this year's and the previous year's utfall.
 
-    Returns one row per mätetal in file order with columns ``namnd``, ``mal``,
-    ``matetal``, ``enhet``, ``riktning``, ``utfall`` / ``utfall_text`` (this year),
-    ``utfall_period`` (yyyymm of the value, 0 = undated), ``foregaende`` /
-    ``foregaende_text`` (previous year), ``malvarde`` / ``malvarde_text``, ``status``
-    (``gron``/``gul``/``rod``/``""``), ``status_kalla`` (``angiven``/``beräknad``) and
-    ``kommentar``. Empty when the kommun has no goal file or no goals for the year.
+    Parameters
+    ----------
+    data : Dataset
+    period : Period or str
+        The report period; only rows dated up to its month are used.
+    namnd : str or list of str, optional
+        Only these nämnder.
+    marginal : float
+        The margin of a computed *gul* status (:data:`GUL_MARGINAL`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mätetal in file order with columns ``namnd``, ``mal``, ``matetal``,
+        ``enhet``, ``riktning``, ``utfall`` / ``utfall_text`` (this year),
+        ``utfall_period`` (yyyymm of the value, 0 = undated), ``foregaende`` /
+        ``foregaende_text`` / ``foregaende_enhet`` (previous year), ``malvarde`` /
+        ``malvarde_text``, ``malar`` (the year the målvärde is for), ``status``
+        (``gron``/``gul``/``rod``/``""``), ``status_kalla`` (``angiven``: the nämnd's;
+        ``beräknad``: the rule; ``ej bedömd``: the rule does not apply), ``status_orsak``
+        (why a mätetal is not judged, Swedish), ``nar_malvardet`` (True/False: the
+        utfall reaches the målvärde; None when they cannot be compared), ``utveckling``
+        (``battre``/``samre``/``oforandrad`` against the previous year, for a målvärde of
+        a later year; ``""`` otherwise) and ``kommentar``. Empty when the kommun has no
+        goal file or no goals for the year.
     """
     period = Period.parse(period)
     columns = ["namnd", "mal", "matetal", "enhet", "riktning", "utfall", "utfall_text",
-               "utfall_period", "foregaende", "foregaende_text", "malvarde", "malvarde_text",
-               "status", "status_kalla", "kommentar"]
+               "utfall_period", "foregaende", "foregaende_text", "foregaende_enhet",
+               "malvarde", "malvarde_text", "malar", "status", "status_kalla", "status_orsak",
+               "nar_malvardet", "utveckling", "kommentar"]
     f = _prepared(data)
     if f is None:
         return pd.DataFrame(columns=columns)
@@ -184,19 +285,52 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
             before = by_matetal[(r.k_namnd, r.k_matetal)][0]     # the goal was reworded
         utfall = _number(r.utfall, r.utfall_text)
         malvarde = _number(r.malvarde, r.malvarde_text)
+        foregaende = np.nan if before is None else _number(before.utfall, before.utfall_text)
+        fg_enhet = "" if before is None else str(before.enhet)
+        konflikt = enhetskonflikt(r.enhet, r.utfall_text, r.malvarde_text)
+        jamforbar = not konflikt and math.isfinite(utfall) and math.isfinite(malvarde)
         given = str(r.status or "")
-        status = given or bedom_status(utfall, malvarde, r.riktning, marginal)
+        malar = int(r.malar)
+        if given:
+            status, kalla, orsak = given, "angiven", ""
+        elif malar > period.year:
+            status, kalla = "", "ej bedömd"
+            orsak = f"målvärdet avser {malar}; utvecklingen mot föregående år visas i stället"
+        elif konflikt:
+            status, kalla, orsak = "", "ej bedömd", konflikt
+        else:
+            status, kalla = bedom_status(utfall, malvarde, r.riktning, marginal), "beräknad"
+            orsak = "" if status else "utfall eller målvärde saknas som tal"
+        utveckling = ""
+        if malar > period.year and before is not None:
+            utveckling = _utveckling(utfall, foregaende, r.riktning, r.enhet, fg_enhet,
+                                     r.utfall_text, before.utfall_text)
         rows.append({
             "namnd": r.namnd, "mal": r.mal, "matetal": r.matetal, "enhet": r.enhet,
             "riktning": r.riktning, "utfall": utfall, "utfall_text": _shown(r.utfall_text),
-            "utfall_period": int(r.period),
-            "foregaende": np.nan if before is None else _number(before.utfall, before.utfall_text),
+            "utfall_period": int(r.period), "foregaende": foregaende,
             "foregaende_text": "–" if before is None else _shown(before.utfall_text),
-            "malvarde": malvarde, "malvarde_text": _shown(r.malvarde_text),
-            "status": status, "status_kalla": "angiven" if given else "beräknad",
-            "kommentar": str(r.kommentar or ""),
+            "foregaende_enhet": fg_enhet,
+            "malvarde": malvarde, "malvarde_text": _shown(r.malvarde_text), "malar": malar,
+            "status": status, "status_kalla": kalla, "status_orsak": orsak,
+            "nar_malvardet": (bedom_status(utfall, malvarde, r.riktning, 0.0) == "gron")
+            if jamforbar else None,
+            "utveckling": utveckling, "kommentar": str(r.kommentar or ""),
         })
     return pd.DataFrame(rows, columns=columns)
+
+
+def _utveckling(utfall: float, foregaende: float, riktning: str, enhet: object,
+                fg_enhet: object, *texter: object) -> str:
+    """``battre``/``samre``/``oforandrad`` from the previous year's value to this year's
+    (``""`` when either is not a number or the units differ)."""
+    if not (math.isfinite(utfall) and math.isfinite(foregaende)):
+        return ""
+    if normal_enhet(enhet) != normal_enhet(fg_enhet) or enhetskonflikt(enhet, *texter):
+        return ""
+    battre = (utfall - foregaende) if riktning == "hogre" else (foregaende - utfall)
+    tol = 1e-9 * max(1.0, abs(foregaende))
+    return "battre" if battre > tol else "samre" if battre < -tol else "oforandrad"
 
 
 def _number(value: object, text: object) -> float:
@@ -218,17 +352,42 @@ def status_label(status: str) -> str:
 
 
 def matetal_tabell(mt: pd.DataFrame, period: Period | str) -> pd.DataFrame:
-    """One goal's (or nämnd's) mätetal as a report table (text as the nämnd wrote it)."""
+    """One goal's (or nämnd's) mätetal as a report table (text as the nämnd wrote it).
+
+    Columns: ``Mätetal``, ``Utfall <previous year>`` (with its unit when that differs
+    from this year's), ``Utfall <period>``, ``Mål <year>`` — or ``Målvärde`` and
+    ``Målår`` when some målvärde is for another year —, ``Enhet``, ``Bättre``,
+    ``Status`` (a word; ``Ej bedömd`` with the målår for a later target), ``Utveckling``
+    (only when some målvärde is for a later year) and ``Bedömning`` (``Nämnden`` or
+    ``Beräknad``; ``–`` when there is no status).
+    """
     period = Period.parse(period)
-    return pd.DataFrame({
+    malar = mt["malar"].astype(int).to_numpy() if "malar" in mt else np.full(len(mt), period.year)
+    foregaende = [
+        t if not e or normal_enhet(e) == normal_enhet(now) or t == "–" else f"{t} ({e})"
+        for t, e, now in zip(mt["foregaende_text"], mt.get("foregaende_enhet", [""] * len(mt)),
+                             mt["enhet"])]
+    status = [status_label(s) + (f" (mål {a})" if not s and a > period.year else "")
+              for s, a in zip(mt["status"], malar)]
+    out = {
         "Mätetal": mt["matetal"].to_numpy(),
-        f"Utfall {period.year - 1}": mt["foregaende_text"].to_numpy(),
+        f"Utfall {period.year - 1}": foregaende,
         f"Utfall {period.short_label}": mt["utfall_text"].to_numpy(),
-        f"Mål {period.year}": mt["malvarde_text"].to_numpy(),
-        "Enhet": mt["enhet"].to_numpy(),
-        "Bättre": [RIKTNING_TEXT[r].split()[0] for r in mt["riktning"]],
-        "Status": [status_label(s) for s in mt["status"]],
-    })
+    }
+    other_year = bool((malar != period.year).any())
+    if other_year:
+        out["Målvärde"] = mt["malvarde_text"].to_numpy()
+        out["Målår"] = [str(a) for a in malar]          # a year, not an amount
+    else:
+        out[f"Mål {period.year}"] = mt["malvarde_text"].to_numpy()
+    out["Enhet"] = mt["enhet"].to_numpy()
+    out["Bättre"] = [RIKTNING_TEXT[r].split()[0] for r in mt["riktning"]]
+    out["Status"] = status
+    if bool((malar > period.year).any()):
+        out["Utveckling"] = [UTVECKLING_TEXT[u] for u in mt.get("utveckling", [""] * len(mt))]
+    out["Bedömning"] = [KALLA_TEXT[k] if s else "–" for k, s in zip(mt["status_kalla"],
+                                                                   mt["status"])]
+    return pd.DataFrame(out)
 
 
 def oversikt(mt: pd.DataFrame, data: Dataset) -> pd.DataFrame:
@@ -261,17 +420,31 @@ def mal_per_namnd(mt: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
 
 
 def status_text(mt: pd.DataFrame) -> str:
-    """'Av 24 mätetal är 12 gröna, 6 gula och 3 röda; 3 kan inte bedömas än.'"""
+    """'Av 24 mätetal är 12 gröna, 6 gula och 3 röda; 3 kan inte bedömas än. …'
+
+    Says how many statuses the nämnder set themselves, how many mätetal have a målvärde
+    for a later year (not judged against this year's value) and how many cannot be
+    judged because of their units."""
     if mt.empty:
         return "Det finns inga mätetal för perioden."
     c = mt["status"].value_counts()
+    kalla = mt["status_kalla"]
     parts = [f"{int(c.get('gron', 0))} gröna", f"{int(c.get('gul', 0))} gula",
              f"{int(c.get('rod', 0))} röda"]
     text = f"Av {len(mt)} mätetal är {parts[0]}, {parts[1]} och {parts[2]}"
-    ej = int(c.get("", 0))
-    if ej:
-        text += f"; {ej} kan inte bedömas med siffror (nytt mätetal eller utfall som text)"
-    angiven = int((mt["status_kalla"] == "angiven").sum())
+    ej_tal = int(((mt["status"] == "") & (kalla == "beräknad")).sum())
+    if ej_tal:
+        text += f"; {ej_tal} kan inte bedömas med siffror (nytt mätetal eller utfall som text)"
+    orsak = mt["status_orsak"] if "status_orsak" in mt else pd.Series("", index=mt.index)
+    ej = kalla == "ej bedömd"
+    senare = int((ej & orsak.str.startswith("målvärdet avser")).sum())
+    enhet = int(ej.sum()) - senare
+    if senare:
+        text += (f"; {senare} har ett målvärde för ett senare år och bedöms inte mot årets "
+                 "utfall (utvecklingen visas i stället)")
+    if enhet:
+        text += f"; {enhet} bedöms inte eftersom utfall och målvärde har olika enheter"
+    angiven = int((kalla == "angiven").sum())
     text += (f". {angiven} av bedömningarna är nämndernas egna, övriga beräknade mot "
              f"målvärdet (gul = högst {round(GUL_MARGINAL * 100)} procent från målvärdet).")
     return text
@@ -338,14 +511,26 @@ def visa_bilaga(mt: pd.DataFrame, data: Dataset, period: Period | str,
 
 
 def status_kort(mt: pd.DataFrame) -> str | None:
-    """The goal status in plain Swedish for the short version, or None without goals.
+    """The goals in plain Swedish for the short version, or None without goals.
 
-    'Av 38 mätetal når 18 sitt målvärde, 10 når det nästan och 3 når det inte; 7 kan inte
-    bedömas än.'"""
+    The first sentence counts exactly the mätetal whose latest utfall reaches the
+    målvärde (``nar_malvardet``), whoever set the status; the second gives the
+    statuses. 'Av 38 mätetal når 12 sitt målvärde och 19 gör det inte än; 7 kan inte
+    jämföras med målvärdet. Nämndernas och de beräknade bedömningarna: 18 gröna, …'"""
     if mt.empty:
         return None
+    nar = mt["nar_malvardet"]
+    ja = int((nar == True).sum())            # noqa: E712 (None is neither)
+    nej = int((nar == False).sum())          # noqa: E712
+    ovriga = len(mt) - ja - nej
+    text = (f"Av {len(mt)} mätetal når {ja} sitt målvärde enligt det senaste utfallet och "
+            f"{nej} gör det inte än")
+    if ovriga:
+        text += (f"; {ovriga} kan inte jämföras med målvärdet (nytt mätetal, utfall som text "
+                 "eller olika enheter)")
     c = mt["status"].value_counts()
-    text = (f"Av {len(mt)} mätetal når {int(c.get('gron', 0))} sitt målvärde, "
-            f"{int(c.get('gul', 0))} når det nästan och {int(c.get('rod', 0))} når det inte")
     ej = int(c.get("", 0))
-    return text + (f"; {ej} kan inte bedömas än." if ej else ".")
+    text += (f". Bedömningen, av nämnderna själva eller beräknad: {int(c.get('gron', 0))} "
+             f"gröna, {int(c.get('gul', 0))} gula och {int(c.get('rod', 0))} röda"
+             + (f"; {ej} är inte {'bedömt' if ej == 1 else 'bedömda'}." if ej else "."))
+    return text

@@ -9,7 +9,9 @@ better, values written as text ("Nytt mätetal", "Minst 2 500", "Ja (upp till tr
 the whole year) and statuses left to the documented rule.
 
 The previous year (2022) is given as undated year values; 2023 is given per delår
-(``period`` 2023-04, 2023-08, 2023-12).
+(``period`` 2023-04, 2023-08, 2023-12). Two målvärden are for a later year (column
+``malar``, empty = the row's year): Räddningstjänsten's share of women for 2030 and
+SBN's lokalbank cost for the end of the mandatperiod, 2026, as their comments say.
 """
 
 from __future__ import annotations
@@ -155,16 +157,23 @@ GOALS = [
 ]
 
 
+#: Målvärden for a later year than the row's (mätetal → year), as the comments state.
+MALAR = {"Andel kvinnor av tillsvidareanställda": 2030,
+         "Kostnaden för lokalbanken minskar med 50 % under mandatperioden": 2026}
+
+
 def generate_mal() -> pd.DataFrame:
     """The rows of ``mal/matetal.csv``."""
     rows = []
     for namnd, mal, matetal, enhet, riktning, malvarde, fg, utfall, status, kommentar in GOALS:
         rows.append({"ar": 2022, "period": "", "namnd": namnd, "mal": mal, "matetal": matetal,
-                     "enhet": enhet, "riktning": riktning, "malvarde": malvarde, "utfall": fg,
+                     "enhet": enhet, "riktning": riktning, "malvarde": malvarde,
+                     "malar": MALAR.get(matetal, ""), "utfall": fg,
                      "status": "", "kommentar": ""})
         for period, value, given in zip(PERIODS, utfall, status):
             rows.append({"ar": 2023, "period": period, "namnd": namnd, "mal": mal,
                          "matetal": matetal, "enhet": enhet, "riktning": riktning,
-                         "malvarde": malvarde, "utfall": value, "status": given,
+                         "malvarde": malvarde, "malar": MALAR.get(matetal, ""),
+                         "utfall": value, "status": given,
                          "kommentar": kommentar})
     return pd.DataFrame(rows)
