@@ -289,3 +289,22 @@ def test_befolkning_report_catches_a_leaky_engine(tmp_path, monkeypatch, sample_
     checks = run_broken(tmp_path, monkeypatch, sample_dir, "befolkning", LEAKY_ENGINE)
     assert checks["avvikande"] >= 10
     assert any(f["grupp"].startswith("Befolkning per år") for f in checks["fel"])
+
+
+# --- the goal texts against the overview table -----------------------------------------------
+def test_goal_texts_against_the_overview(data, monkeypatch):
+    from analysis import mal
+
+    mt = mal.matetal(data, PERIOD)
+    ov = mal.oversikt(mt, data)
+    for text in (mal.status_text(mt), mal.status_kort(mt)):
+        k = Kontroller()
+        kontroller.kontrollera_text(k, "g", text, kontroller.mal_textkontroller(ov))
+        assert len(k) == 4 and k.fel == []
+    # a text that counts one status wrong (a goal lost from the count) fails
+    wrong = mt.copy()
+    wrong.loc[wrong.index[wrong["status"] == "gron"][0], "status"] = "gul"
+    k = Kontroller()
+    kontroller.kontrollera_text(k, "g", mal.status_text(wrong), kontroller.mal_textkontroller(ov))
+    assert {f.kontroll for f in k.fel} == {"Antal gröna i texten = tabellen",
+                                           "Antal gula i texten = tabellen"}

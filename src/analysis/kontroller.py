@@ -442,6 +442,17 @@ def kommun_textkontroller(rr: pd.DataFrame, block: pd.DataFrame,
     return out
 
 
+def mal_textkontroller(oversikt: pd.DataFrame) -> list[tuple[str, str, float, bool]]:
+    """What the goal texts (:func:`analysis.mal.status_text`, :func:`analysis.mal.status_kort`)
+    must print, from the overview table's ``Totalt`` row (counted per nämnd)."""
+    tot = oversikt[oversikt["Nämnd"] == "Totalt"].iloc[0]
+    out = [("Antal mätetal", r"Av {tal} mätetal", float(tot["Mätetal"]), False)]
+    for column, word in (("Grön", "grön"), ("Gul", "gul"), ("Röd", "röd")):
+        if column in tot and float(tot[column]) > 0:
+            out.append((f"Antal {word}a", rf"{{tal}} {word}a?\b", float(tot[column]), False))
+    return out
+
+
 # --- people, population, goals --------------------------------------------------------
 def kontrollera_andelar(k: Kontroller, grupp: str, values: Mapping[str, float]) -> None:
     """Percentages lie within 0–100 (missing = suppressed, not checked)."""
