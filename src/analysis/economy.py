@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
+from .errors import InputError, Problem
 from .period import Period
 
 DRIFTSREDOVISNING_COLUMNS = [
@@ -160,3 +161,61 @@ def compute_investeringsredovisning(data: Dataset, period: Period | str) -> pd.D
     units = [u for u in data.register.ids if u in active]
     frame = _deviation_table(data, period, units, spent, "investering")
     return _with_total(frame)
+
+
+def kontrollera_period(data: Dataset, period: Period | str) -> list[str]:
+    """Can the economy of ``period`` be reported? Swedish warnings, or an error.
+
+    Parameters
+    ----------
+    data : Dataset
+    period : Period or str
+        The report month.
+
+    Returns
+    -------
+    list of str
+        Warnings for a period that has utfall but no drift budget for the year, no
+        forecast made at or before the month, or nämnder (``typ`` ``namnd``) with utfall
+        in the period but no drift budget; empty when none.
+
+    Raises
+    ------
+    InputError
+        When the report month has no utfall at all (naming the last month that has).
+    """
+    period = Period.parse(period)
+    where = f"{data.data_dir.name}/raw/ekonomi"
+    u = data.utfall
+    codes = u["period"].to_numpy(dtype=np.int64) if u is not None else np.zeros(0, np.int64)
+    if not (codes == period.code).any():
+        text = f"Det finns inget utfall för {period.month_name} {period.year} i {where}"
+        earlier = codes[codes <= period.code] if len(codes) else codes
+        latest = earlier if len(earlier) else codes
+        if len(latest):
+            last = Period.from_code(int(latest.max()))
+            text += f" (senaste månad med utfall: {last.month_name} {last.year})"
+        raise InputError(Problem("ekonomi/utfall*.csv", text + ". Välj en period som har "
+                                 "utfall, eller lägg in utfallet för perioden."))
+    msgs = []
+    b = data.budget
+    drift = b[(b["ar"] == period.year) & (b["typ"] == "drift")]
+    if drift.empty:
+        msgs.append(f"Det finns ingen driftbudget för {period.year} i {where}; budget och "
+                    "avvikelser visas som 0 för alla enheter.")
+    else:
+        in_period = u[u["period"].isin(period.month_codes)]
+        active = set(in_period["namnd"].astype(str))
+        missing = [n for n in data.register.namnder
+                   if n in active and n not in set(drift["namnd"].astype(str))]
+        if missing:
+            names = ", ".join(data.register.namn(n) for n in missing)
+            dess = "dess" if len(missing) == 1 else "deras"
+            msgs.append(f"Driftbudget för {period.year} saknas för {names}, som har utfall "
+                        f"under perioden; {dess} budget och avvikelser visas som 0.")
+    p = data.prognos
+    made = p[(p["ar"] == period.year) & (p["typ"] == "drift") & (p["prognosmanad"] <= period.month)]
+    if made.empty:
+        msgs.append(f"Det finns ingen helårsprognos för {period.year} gjord senast per "
+                    f"{period.month_name} i {where}; prognoskolumnerna är tomma.")
+    return msgs

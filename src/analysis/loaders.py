@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,22 @@ SUFFIXES = (".csv", ".csv.gz", ".txt", ".xlsx")
 
 #: Tolerance for periodisation weights summing to 1.
 WEIGHT_TOLERANCE = 1e-6
+
+#: The default Kommun-Bas mapping: (account prefix, kontogrupp); the longest prefix wins.
+KOMMUN_BAS: tuple[tuple[str, str], ...] = (
+    ("3", "Verksamhetens intäkter"),
+    ("4", "Material och tjänster"),
+    ("5", "Personalkostnader"),
+    ("6", "Övriga kostnader"),
+    ("7", "Övriga kostnader"),
+    ("78", "Avskrivningar"),
+    ("80", "Skatteintäkter"),
+    ("82", "Generella statsbidrag och utjämning"),
+    ("84", "Finansiella intäkter"),
+    ("85", "Finansiella kostnader"),
+)
+OVRIGA_KONTON = "Övriga konton"
+EJ_I_KONTOPLAN = "Ej i kontoplanen"
 
 
 @dataclass(frozen=True)
@@ -216,7 +233,23 @@ def parse_budget(table: RawTable, register: Register) -> pd.DataFrame:
     return _extras(table, frame, ("ar", "namnd", "konto", "belopp", "typ"))
 
 
-def parse_prognos(table: RawTable, register: Register) -> pd.DataFrame:
+#: The optional row columns of ``prognos``: a forecast row may be given per verksamhet,
+#: kontogrupp, ansvar and (for investments) projekt; empty = not broken down.
+PROGNOS_RADER = ("verksamhet", "kontogrupp", "ansvar", "projekt")
+
+
+def kontogrupper(plan: pd.DataFrame | None) -> list[str]:
+    """The kontogrupper (report lines) accounts can fall into: the kontoplan's groups and
+    ``Ej i kontoplanen``, or without a kontoplan the Kommun-Bas groups and ``Övriga konton``."""
+    if plan is not None and len(plan):
+        return [*dict.fromkeys(plan.sort_values("_lo")["grupp"].astype(str)), EJ_I_KONTOPLAN]
+    return [*dict.fromkeys(name for _, name in KOMMUN_BAS), OVRIGA_KONTON]
+
+
+def parse_prognos(table: RawTable, register: Register,
+                  grupper: Callable[[], list[str]] | None = None) -> pd.DataFrame:
+    """The ``prognos`` files; ``grupper()`` gives the valid kontogrupper (default
+    :func:`kontogrupper` of Kommun-Bas), asked only when the file has the column."""
     problems: list[Problem] = []
     ar = _year(table, "ar", problems)
     manad = _month(table, "prognosmanad", problems)
@@ -224,10 +257,25 @@ def parse_prognos(table: RawTable, register: Register) -> pd.DataFrame:
     belopp = _numbers(table, "belopp", problems)
     typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
     problems += p
+    rader: dict[str, np.ndarray] = {}
+    for col in PROGNOS_RADER:
+        if col in table.data:
+            rader[col] = _text(table, col).str.strip().to_numpy(dtype=object)
+    if "kontogrupp" in rader:
+        known = grupper() if grupper is not None else kontogrupper(None)
+        canon = {name_key(g): g for g in known}
+        given = rader["kontogrupp"]
+        mapped = np.array([canon.get(name_key(v), None) if v else "" for v in given], dtype=object)
+        bad = np.array([m is None for m in mapped], dtype=bool)
+        problems += _problem_rows(table, bad, "kontogrupp", lambda v: (
+            f"okänd kontogrupp '{v}'. Kända kontogrupper: {'; '.join(known)}. Lämna tomt om "
+            "prognosen inte är fördelad på kontogrupp."))
+        rader["kontogrupp"] = np.where(bad, "", mapped).astype(object)
     _check(problems)
     frame = pd.DataFrame({"ar": ar, "prognosmanad": manad.astype(np.int8),
-                          "namnd": namnd.to_numpy(dtype=object), "typ": typ, "belopp_kr": -belopp})
-    return _extras(table, frame, ("ar", "prognosmanad", "namnd", "belopp", "typ"))
+                          "namnd": namnd.to_numpy(dtype=object), "typ": typ, "belopp_kr": -belopp,
+                          **rader})
+    return _extras(table, frame, ("ar", "prognosmanad", "namnd", "belopp", "typ", *PROGNOS_RADER))
 
 
 def parse_periodisering(table: RawTable, register: Register) -> pd.DataFrame:
@@ -543,8 +591,8 @@ KINDS: dict[str, FileKind] = {k.name: k for k in (
              ("verksamhet", "ansvar", "projekt"), "period", parse_utfall),
     FileKind("budget", "ekonomi", True, ("ar", "namnd", "konto", "belopp"),
              ("verksamhet", "projekt", "typ"), "ar", parse_budget),
-    FileKind("prognos", "ekonomi", True, ("ar", "prognosmanad", "namnd", "belopp"), ("typ",),
-             "ar", parse_prognos),
+    FileKind("prognos", "ekonomi", True, ("ar", "prognosmanad", "namnd", "belopp"),
+             ("typ", *PROGNOS_RADER), "ar", parse_prognos),
     FileKind("periodisering", "ekonomi", False, ("ar", "namnd", "manad", "andel"), ("typ",),
              "ar", parse_periodisering),
     FileKind("investeringar", "ekonomi", False, ("period", "namnd", "projekt", "belopp"), (),
@@ -585,12 +633,15 @@ def load_kind(kind: FileKind, files: list[Path], raw_dir: Path, register: Regist
     frames: list[pd.DataFrame] = []
     problems: list[Problem] = []
     keys_by_file: list[tuple[str, set]] = []
+    parser = kind.parser
+    if kind.name == "prognos":          # kontogrupp names are checked against the kontoplan
+        parser = partial(parse_prognos, grupper=lambda: _kontogrupper_i(raw_dir, register))
     for path in files:
         name = display_name(path, raw_dir)
         try:
             table = read_table(path, name, expected_columns=kind.columns + kind.optional)
             require_columns(table, list(kind.columns))
-            frame = kind.parser(table, register)
+            frame = parser(table, register)
         except InputError as e:
             problems += e.problems
             continue
@@ -610,6 +661,17 @@ def load_kind(kind: FileKind, files: list[Path], raw_dir: Path, register: Regist
     if problems:
         raise InputError(problems)
     return _sorted(_concat(frames), kind.split_key)
+
+
+def _kontogrupper_i(raw_dir: Path, register: Register) -> list[str]:
+    """The valid kontogrupper of the kommun in ``raw_dir`` (its kontoplan, if it has one that
+    loads; a broken kontoplan is reported by its own kind)."""
+    kind = KINDS["kontoplan"]
+    try:
+        plan = load_kind(kind, kind.files(raw_dir), raw_dir, register)
+    except InputError:
+        plan = None
+    return kontogrupper(plan)
 
 
 def _sorted(frame: pd.DataFrame, key: str | None) -> pd.DataFrame:
