@@ -109,11 +109,22 @@ def test_sample_genomforandegrad_at_year_end(sample_data, raw_inv):
     assert t.loc[sbn, "Genomförandegrad prognos, %"] == pytest.approx(prognos, abs=1e-9)
 
 
-def test_sample_april_change_equals_the_deviation_because_march_was_the_budget(sample_data,
-                                                                               raw_inv):
-    """Why the April table's change repeats the avvikelse: the sample's March investment
-    forecast of every nämnd is its budget (sample/ekonomi.py), so prognos − föregående =
-    prognos − budget. The table is right; it shows the previous forecast beside it."""
-    assert (raw_inv["prognos"][3] - raw_inv["budget"]).abs().max() < 1e-9
+def test_sample_april_has_no_previous_investment_forecast(sample_data, raw_inv):
+    """As published (t03), the sample's first investment forecast of 2023 is April's: the
+    change against a previous forecast is empty, never the avvikelse again."""
+    assert min(raw_inv["prognos"].columns) == 4
     t = kommun.invest_tabell(sample_data, "2023-04").set_index("")
-    assert t["Föregående prognos"].to_numpy() == pytest.approx(t["Budget helår"].to_numpy())
+    assert t["Förändring mot föregående prognos"].isna().all()
+    assert t["Föregående prognos"].isna().all()
+
+
+def test_sample_projects_are_not_copies(sample_data):
+    """Cykelvägar and Energieffektivisering once had the same share and split, so their
+    rows were identical; each project now has its own share and monthly pattern."""
+    from analysis import budget
+
+    t = budget.investeringstabell(sample_data.as_of("2023-08"), "sbn", "2023-08")
+    t = t.set_index(t.columns[0])
+    assert not t.loc["Cykelvägar"].equals(t.loc["Energieffektivisering"])
+    body = t.drop(index="Totalt")
+    assert not body["utfall_period"].duplicated().any()

@@ -135,8 +135,8 @@ PROJECTS = {
     "kfn": [("Konstgräsplan", 0.6), ("Kulturens hus teknik", 0.4)],
     "sn": [("Välfärdsteknik", 0.6), ("Inventarier särskilt boende", 0.4)],
     "mbn": [("Mätinstrument", 1.0)],
-    "sbn": [("Gator och vägar", 0.35), ("Skolbyggnader", 0.3), ("Cykelvägar", 0.1),
-            ("Energieffektivisering", 0.1), ("Parker och lekplatser", 0.15)],
+    "sbn": [("Gator och vägar", 0.35), ("Skolbyggnader", 0.3), ("Cykelvägar", 0.12),
+            ("Energieffektivisering", 0.08), ("Parker och lekplatser", 0.15)],
 }
 INVEST_KONTO = 1210  # Kommun-Bas class 1: pågående nyanläggningar
 
@@ -461,6 +461,9 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
 
     # --- investments ------------------------------------------------------------------------
     inv_rows, inv_budget_rows, inv_prognos_rows, inv_period_rows = [], [], [], []
+    # each project's spending varies by month around its share (its own generator, so the
+    # rest of the sample is unchanged by it)
+    project_rng = np.random.default_rng(20231)
     for year in YEARS:
         for uid, projects in PROJECTS.items():
             y23 = -inv.budget[uid]                       # spending positive, mkr
@@ -484,14 +487,16 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
             else:
                 monthly = _monthly(int(_ore(final)), season, rng, 0.2)
             for m in range(12):
-                for (proj, _), part in zip(projects, _split_int(int(monthly[m]), shares)):
+                jitter = np.maximum(1 + project_rng.normal(0, 0.3, len(shares)), 0.2)
+                for (proj, _), part in zip(projects,
+                                           _split_int(int(monthly[m]), shares * jitter)):
                     if part:
                         inv_rows.append((year * 100 + m + 1, uid, proj, int(part)))
             for m in range(2, 12):
+                if year == 2023 and m < 4:
+                    continue       # as published: no investment forecast before April 2023
                 if year == 2023 and m == 4:
                     value = -inv.prognos[uid]
-                elif year == 2023 and m < 4:
-                    value = annual
                 else:
                     w = m / 12
                     value = annual * (1 - w) + final * w
