@@ -524,7 +524,7 @@ def diagram_100kr(df: pd.DataFrame, titel: str):
     from matplotlib.figure import Figure
 
     d = df.iloc[::-1]
-    fig = Figure(figsize=(7.0, 0.32 * len(d) + 0.9))
+    fig = Figure(figsize=(7.0, 0.22 * len(d) + 0.7))
     ax = fig.subplots()
     bars = ax.barh(d["Verksamhet"], d["Kronor"], color="#1f4e79")
     for bar, v in zip(bars, d["Kronor"]):

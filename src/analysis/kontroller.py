@@ -591,30 +591,35 @@ def kontrollera_namnd(k: Kontroller, data, namnd: str, period,
 
 
 # --- showing and collecting ------------------------------------------------------------
-def rad(k: Kontroller) -> str:
+def rad(k: Kontroller, bilaga: bool = False) -> str:
     """The checks in one line: 'Alla 212 kontroller av siffrorna stämmer.' or what
-    deviates."""
+    deviates; with ``bilaga`` it points to the appendix that has the table, else to the
+    full report."""
     n, fel = len(k), k.fel
     if not fel:
-        return f"Alla {n} kontroller av siffrorna stämmer (se bilagan Kontroller)."
+        where = ("se bilagan Kontroller" if bilaga
+                 else "de redovisas i den fullständiga rapporten")
+        return f"Alla {n} kontroller av siffrorna stämmer ({where})."
     vad = "; ".join(f"{f.grupp}: {f.kontroll}" for f in fel[:5])
     more = f" och {len(fel) - 5} till" if len(fel) > 5 else ""
     return (f"Varning: {len(fel)} av {n} kontroller avviker ({vad}{more}). Siffrorna som "
             "berörs ska utredas innan rapporten används.")
 
 
-def visa(k: Kontroller, detaljer: bool = False, kompakt: bool = False) -> None:
+def visa(k: Kontroller, detaljer: bool = False, kompakt: bool = False,
+         bilaga: bool = False) -> None:
     """Show the checks: a warning listing every failed check (or one sentence when all
     hold), a summary per group, and the data part for the batch. With ``kompakt`` only
     one line (:func:`rad`) — for reports to fullmäktige and citizens, whose table is in an
-    appendix (:func:`visa_bilaga`); the data part is emitted either way, exactly once."""
+    appendix (:func:`visa_bilaga`, then ``bilaga=True``); the data part is emitted either
+    way, exactly once."""
     from IPython.display import Markdown, display
 
     from .tables import table_bundle
 
     n, fel = len(k), k.fel
     if kompakt:
-        text = rad(k)
+        text = rad(k, bilaga)
         display({"text/markdown": f"**{text}**" if fel else f"*{text}*",
                  KONTROLL_MIMETYPE: k.payload()}, raw=True)
         return
