@@ -13,6 +13,7 @@ Target: our batch at most 1/5 of the naive baseline's time on 2 cores.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -40,13 +41,13 @@ def ours(data_dir: Path, reports: Path, period: str) -> float:
 def naive(tasks, data_dir: Path, out: Path, period: str) -> float:
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    for nb, stem, namnd in tasks:
+    for nb, stem, parameters in tasks:
         executed = out / f"{stem}.ipynb"
         cmd = [str(BIN / "papermill"), str(ROOT / "notebooks" / nb), str(executed),
-               "-p", "period", period, "-p", "data_dir", str(data_dir), "--cwd",
+               "-p", "data_dir", str(data_dir), "--cwd",
                str(ROOT / "notebooks"), "--no-progress-bar"]
-        if namnd:
-            cmd += ["-p", "namnd", namnd]
+        for key, value in parameters.items():
+            cmd += ["-y", f"{key}: {json.dumps(value)}"]
         subprocess.run(cmd, check=True, capture_output=True)
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
                         str(executed)], check=True, capture_output=True)
@@ -63,13 +64,14 @@ def warm(tasks, data_dir: Path, period: str) -> float:
         kc.execute_interactive("import analysis.report, analysis.charts, analysis.tables",
                                timeout=120)
         t = time.perf_counter()
-        for nb, _, namnd in tasks:
-            cells = [c.source for c in nbformat.read(ROOT / "notebooks" / nb, as_version=4).cells
-                     if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
-            params = f"period = {period!r}\ndata_dir = {str(data_dir)!r}\n"
-            if namnd:
-                params += f"namnd = {namnd!r}\n"
-            for source in [params, *cells]:
+        for nb, _, parameters in tasks:
+            code = [c for c in nbformat.read(ROOT / "notebooks" / nb, as_version=4).cells
+                    if c.cell_type == "code"]
+            defaults = [c.source for c in code if "parameters" in c.metadata.get("tags", [])]
+            cells = [c.source for c in code if "parameters" not in c.metadata.get("tags", [])]
+            params = "".join(f"{k} = {v!r}\n" for k, v in
+                             {**parameters, "data_dir": str(data_dir)}.items())
+            for source in [*defaults, params, *cells]:
                 reply = kc.execute_interactive(source, timeout=300, output_hook=lambda m: None)
                 assert reply["content"]["status"] == "ok", reply["content"]
         return time.perf_counter() - t
@@ -88,7 +90,7 @@ def main(period: str = "2023-04") -> None:
         data_dir = work / "data"
         shutil.copytree(ROOT / "data" / "raw", data_dir / "raw")
         data = load_data(data_dir)                                   # warm the cache
-        tasks = [(t.spec.notebook, t.stem, t.namnd) for t in build_tasks(
+        tasks = [(t.spec.notebook, t.stem, t.parameters) for t in build_tasks(
             read_matrix(ROOT / "notebooks"), ROOT / "notebooks", data.register,
             Period.parse(period))]
         print(f"{len(tasks)} rapporter för {period} (HTML + PDF + Excel), 2 kärnor\n")
