@@ -308,3 +308,124 @@ def test_goal_texts_against_the_overview(data, monkeypatch):
     kontroller.kontrollera_text(k, "g", mal.status_text(wrong), kontroller.mal_textkontroller(ov))
     assert {f.kontroll for f in k.fel} == {"Antal gröna i texten = tabellen",
                                            "Antal gula i texten = tabellen"}
+
+
+# --- the remaining groups ----------------------------------------------------------------------
+def test_rr_signs_and_internal_items_through_the_path(data, monkeypatch):
+    drift = economy.compute_driftsredovisning(data, PERIOD)
+    real = resultat._by_unit_line
+
+    def revenue_with_the_wrong_sign(frame, data):
+        table, intern, sem = real(frame, data)
+        table = table.copy()
+        table["intakter"] = -table["intakter"].abs()
+        return table, intern, sem
+    monkeypatch.setattr(resultat, "_by_unit_line", revenue_with_the_wrong_sign)
+    k = Kontroller()
+    kontroller.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
+    assert "Resultaträkning: tecken" in groups_failing(k)
+
+    def one_sided(frame, data):
+        table, intern, sem = real(frame, data)
+        return table, intern + 5000.0, sem          # 5 tkr booked by one party only
+    monkeypatch.setattr(resultat, "_by_unit_line", one_sided)
+    k = Kontroller()
+    kontroller.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
+    assert "Resultaträkning: interna poster" in groups_failing(k)
+
+
+def test_block_loses_a_unit_through_the_path(data, monkeypatch):
+    drift = economy.compute_driftsredovisning(data, PERIOD)
+    real = resultat.unit_blocks
+
+    def pensions_in_no_known_block(data, year):
+        blocks = real(data, year)
+        blocks["fin-pension"] = "summa_okand"
+        return blocks
+    monkeypatch.setattr(kommun, "unit_blocks", pensions_in_no_known_block)
+    k = Kontroller()
+    kontroller.kontrollera_block(k, kommun.drift_block(data, PERIOD), drift)
+    assert [f.kontroll for f in k.fel] == [
+        "varje enhet i driftsredovisningen står i precis ett block (avviker: fin-pension)"]
+
+
+def test_namnd_tables_against_the_driftsredovisning(data, monkeypatch):
+    from analysis import budget
+
+    tables = {"Avvikelser per kontogrupp": budget.avvikelsetabell(data, "bun", PERIOD,
+                                                                   "kontogrupp"),
+              "Avvikelser per verksamhet": budget.avvikelsetabell(data, "bun", PERIOD,
+                                                                   "verksamhet")}
+    k = Kontroller()
+    kontroller.kontrollera_namnd(k, data, "bun", PERIOD, tables)
+    assert k.fel == [] and len(k) >= 10
+    real = economy.annual_budget_kr
+
+    def budget_of_last_year(data, year, typ="drift"):
+        return real(data, year - 1, typ)
+    monkeypatch.setattr(economy, "annual_budget_kr", budget_of_last_year)
+    k = Kontroller()
+    kontroller.kontrollera_namnd(k, data, "bun", PERIOD, tables)
+    assert "Samma tal i två tabeller" in groups_failing(k)
+
+
+def test_row_forecasts_against_the_namnd_forecast(tiny, monkeypatch):
+    from analysis import budget
+    from analysis.dataset import load_data
+
+    prognos = tiny / "raw" / "ekonomi" / "prognos.csv"
+    prognos.write_text(
+        "ar;prognosmanad;namnd;verksamhet;belopp\n"
+        "2023;3;bun;Förskola;500000\n2023;3;bun;Grundskola;660000\n"
+        "2023;4;bun;Förskola;500000\n2023;4;bun;Grundskola;670000\n"
+        "2023;3;skatt;;-3650000\n", encoding="utf-8")
+    data = load_data(tiny).as_of("2023-04")
+    table = budget.avvikelsetabell(data, "bun", "2023-04", "verksamhet")
+    k = Kontroller()
+    kontroller.kontrollera_namnd(k, data, "bun", "2023-04", {"Per verksamhet": table})
+    rows = [c for c in k.rader if "prognoser summerar" in c.kontroll]
+    assert len(rows) == 1 and rows[0].ok and rows[0].varde == pytest.approx(-1170.0)
+    real = budget.radprognoser
+
+    def a_row_lost(*args, **kwargs):
+        out = real(*args, **kwargs)
+        return out.iloc[:-1] if len(out) > 1 else out
+    monkeypatch.setattr(budget, "radprognoser", a_row_lost)
+    table = budget.avvikelsetabell(data, "bun", "2023-04", "verksamhet")
+    k = Kontroller()
+    kontroller.kontrollera_namnd(k, data, "bun", "2023-04", {"Per verksamhet": table})
+    assert any("prognoser summerar" in f.kontroll for f in k.fel)
+
+
+def test_scenarios_in_order(data, monkeypatch):
+    from analysis import befolkning_scenarier as scen
+
+    bd = befolkning.BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar)
+    base = befolkning.base_year(bd, 2023, 4)
+    s = scen.scenarios(bd, base, horizon=5)
+    k = Kontroller()
+    kontroller.kontrollera_scenarier(k, s)
+    assert len(k) >= 6 and k.fel == []
+    swapped = s.copy()
+    swapped["scenario"] = swapped["scenario"].replace({"lag": "hog", "hog": "lag"})
+    k = Kontroller()
+    kontroller.kontrollera_scenarier(k, swapped)
+    assert len(k.fel) >= 5
+
+
+@pytest.mark.parametrize("prognos,avvikelse", [(-12_345.0, 20.0), (26_000.0, -30.0),
+                                               (-500.0, -58_000.0)])
+def test_text_checks_hold_for_deficits_and_small_deviations(data, prognos, avvikelse):
+    """A deficit forecast and a deviation 'i nivå med' budget are printed correctly and
+    must not raise a false warning."""
+    rr = resultat.compute_resultatrakning(data, PERIOD)
+    block = kommun.drift_block(data, PERIOD)
+    i = rr.index[rr["id"] == "arets_resultat"][0]
+    rr.loc[i, "prognos_helar"] = prognos
+    rr.loc[i, "avvikelse_helar"] = prognos - rr.loc[i, "budget_helar"]
+    rr.loc[i, "avvikelse_period"] = avvikelse
+    rr.loc[i, "budget_period"] = rr.loc[i, "utfall_period"] - avvikelse
+    text = kommun.rr_text(rr, PERIOD)
+    k = Kontroller()
+    kontroller.kontrollera_text(k, "g", text, kontroller.kommun_textkontroller(rr, block, PERIOD)[:4])
+    assert len(k) == 4 and k.fel == [], (text, k.tabell())

@@ -292,11 +292,17 @@ def test_report_december_uses_the_given_status(goals):
     assert rows["mätetal2"].utfall_period == 202304              # no later row: April's
 
 
-def test_report_before_any_dated_row_uses_the_undated_row(goals):
+def test_report_before_any_dated_row_gives_the_target_but_no_utfall(goals):
+    # an undated row holds the year's value, known when the year is over: a February
+    # report shows the mätetal and its målvärde, not the year-end utfall (as of the
+    # period's end), and does not judge it
     rows = by_matetal(mal.matetal(goals, "2023-02"))
     m1 = rows["mätetal1"]
-    assert (m1.utfall, m1.utfall_period, m1.status) == (75.0, 0, "gul")
-    assert rows["mätetal4"].utfall == 55.0
+    assert math.isnan(m1.utfall) and m1.utfall_text == "–" and m1.utfall_period == 0
+    assert (m1.status, m1.status_kalla) == ("", "ej bedömd")
+    assert "när 2023 är slut" in m1.status_orsak
+    assert rows["mätetal4"].utfall == 55.0            # its January row is dated
+    assert m1.foregaende == 60.0                       # last year's value is known
 
 
 def test_previous_years_value_is_independent_of_the_report_month(goals):

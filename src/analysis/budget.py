@@ -844,16 +844,25 @@ def prognossakerhet(data: Dataset, namnd: str, period: Period | str | None = Non
     return out
 
 
+#: Fewer back-test cases than this give no träffsäkerhet (one or two cases say nothing
+#: about how often an interval holds).
+MIN_FALL_TRAFF = 5
+
+
 def prognossakerhet_tabell(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`prognossakerhet` for display (Swedish labels; coverage in percent)."""
+    """:func:`prognossakerhet` for display (Swedish labels; coverage in percent, with the
+    number of cases it rests on; empty below :data:`MIN_FALL_TRAFF` cases)."""
+    n = frame["antal_intervall"].fillna(0).astype(int)
+    enough = n >= MIN_FALL_TRAFF
     return pd.DataFrame({
         "Metod": frame["metod"].map(lambda k: METODER.get(k, k)),
         "Prognos gjord per": frame["manad"].map(lambda m: MONTH_NAMES[int(m) - 1]),
         "Antal år": frame["antal"],
         "Medelfel, tkr": frame["mae_tkr"],
         "Medelfel, %": frame["mae_procent"],
-        "Träffsäkerhet 80 %": frame["traff80"].astype(float) * 100,
-        "Träffsäkerhet 95 %": frame["traff95"].astype(float) * 100,
+        "Fall med intervall": n.where(n > 0),
+        "Träffsäkerhet 80 %": (frame["traff80"].astype(float) * 100).where(enough),
+        "Träffsäkerhet 95 %": (frame["traff95"].astype(float) * 100).where(enough),
     })
 
 

@@ -283,8 +283,9 @@ def rr_text(rr: pd.DataFrame, period: Period | str) -> str:
         p = float(r.loc["arets_resultat", "prognos_helar"])
         d = float(r.loc["arets_resultat", "avvikelse_helar"])
         word = "ett överskott" if p >= 0 else "ett underskott"
-        parts.append(f"Prognosen för helåret visar på {word} med {mkr(p, p < 0)} vilket är "
-                     f"{mkr(abs(d), False)} {_battre(d)} budgeterat resultat för året.")
+        parts.append(f"Prognosen för helåret visar på {word} med {mkr(abs(p), False)} "
+                     f"vilket är {mkr(abs(d), False)} {_battre(d)} budgeterat resultat för "
+                     "året.")
         lines = {
             "verksamhetens nettokostnader": float(r.loc["vnk", "avvikelse_helar"]),
             "skatteintäkter och generella statsbidrag": float(

@@ -301,6 +301,8 @@ def kontrollera_rr(k: Kontroller, rr: pd.DataFrame, drift: pd.DataFrame) -> None
                       f"{'≥' if sign > 0 else '≤'} 0", v * sign >= -TOLERANS_TKR, v)
     d = drift.set_index("namnd").loc["Totalt"]
     grupp = "Resultaträkning = driftsredovisning"
+    # by account class (internal items eliminated, their rest as its own line, forecast
+    # deviations placed on lines) against by unit: a different aggregation in every column
     for col in ("utfall_period", "budget_period", "prognos_helar", "budget_helar"):
         k.lika(grupp, f"Årets resultat, {COLUMN_TEXT[col]}", r.loc["arets_resultat", col], d[col])
     checks = rr.attrs.get("kontroller")
@@ -313,9 +315,10 @@ def kontrollera_rr(k: Kontroller, rr: pd.DataFrame, drift: pd.DataFrame) -> None
 def kontrollera_block(k: Kontroller, block: pd.DataFrame, drift: pd.DataFrame,
                       rr: pd.DataFrame | None = None) -> None:
     """The kommun's driftsredovisning in blocks (:func:`analysis.kommun.drift_block`):
-    every unit of the driftsredovisning in exactly one block, the result equal to the
-    driftsredovisning's total, and verksamhetens nettokostnad equal to the
-    resultaträkning's (reached by account class, not by unit)."""
+    every unit of the driftsredovisning in exactly one block (then the block table's
+    result is the driftsredovisning's total by construction, and is not compared), and
+    verksamhetens nettokostnad, summed over the blocks' units, equal to the
+    resultaträkning's, summed by account class."""
     grupp = "Driftsredovisning i block = driftsredovisning"
     rows = block[block["typ"] == "rad"]
     units = [u for u in drift["namnd"] if u != "Totalt"]
@@ -324,10 +327,6 @@ def kontrollera_block(k: Kontroller, block: pd.DataFrame, drift: pd.DataFrame,
     k.villkor(grupp, "varje enhet i driftsredovisningen står i precis ett block"
               + (f" (avviker: {', '.join(missing[:5])})" if missing else ""), not missing,
               len(missing))
-    total = block[block["id"] == "resultat"].iloc[0]
-    d = drift.set_index("namnd").loc["Totalt"]
-    for col in DRIFT_COLUMNS + ["avvikelse_period", "avvikelse_helar"]:
-        k.lika(grupp, f"resultat ({COLUMN_TEXT[col]})", total[col], d[col])
     if rr is not None and "vnk" in set(block["id"]):
         r = rr.set_index("id")
         vnk = block[block["id"] == "vnk"].iloc[0]
@@ -416,7 +415,8 @@ def kommun_textkontroller(rr: pd.DataFrame, block: pd.DataFrame,
          r"redovisar ett \w+ (?:periodresultat [^,]*?|resultat för \d{4}) på {tal} miljoner",
          res["utfall_period"] / 1000, False),
         ("Resultatets avvikelse mot budget",
-         r"på [^,]*?miljoner kronor, vilket är {tal} miljoner kronor (?:bättre|sämre)",
+         r"på [^,]*?miljoner kronor, vilket är {tal} miljoner kronor "
+         r"(?:bättre än|sämre än|i nivå med)",
          res["avvikelse_period"] / 1000, True),
     ]
     if "exkl_semesterloneskuld" in r.index:
@@ -505,6 +505,20 @@ def kontrollera_mal(k: Kontroller, mt: pd.DataFrame, oversikt: pd.DataFrame) -> 
             [tot[c] for c in dict.fromkeys(statuses)], float(tot["Mätetal"]), 0)
 
 
+def kontrollera_scenarier(k: Kontroller, scenarier: pd.DataFrame) -> None:
+    """Every year: the low scenario ≤ the base ≤ the high one (they differ only in the
+    number of in-migrants, so a projection that does not respond to it fails)."""
+    bred = scenarier.pivot(index="ar", columns="scenario", values="folkmangd")
+    for ar, r in bred.iterrows():
+        if {"lag", "bas", "hog"} <= set(r.index) and r[["lag", "bas", "hog"]].notna().all():
+            k.villkor("Scenarier", f"låg ≤ huvudalternativ ≤ hög {ar}",
+                      r["lag"] <= r["bas"] + 1e-9 and r["bas"] <= r["hog"] + 1e-9)
+    first = bred.index.min() if len(bred) else None
+    last = bred.index.max() if len(bred) else None
+    if first is not None and last != first and {"lag", "hog"} <= set(bred.columns):
+        k.villkor("Scenarier", f"låg < hög {last}", bred.loc[last, "lag"] < bred.loc[last, "hog"])
+
+
 def kontrollera_befolkning_ar(k: Kontroller, sheet: pd.DataFrame) -> None:
     """Year by year: the components against the stocks. In years of outcomes the rest
     (justering) must be small (:func:`kontrollera_befolkning`); in forecast years it must
@@ -530,19 +544,20 @@ def kontrollera_befolkning_ar(k: Kontroller, sheet: pd.DataFrame) -> None:
 def kontrollera_namnd(k: Kontroller, data, namnd: str, period,
                       tabeller: Mapping[str, pd.DataFrame] | None = None,
                       investeringar: pd.DataFrame | None = None,
-                      samma_periodisering: bool = True,
-                      nyckeltal: pd.DataFrame | None = None) -> None:
-    """A nämnd's report: its row of the driftsredovisning and its key figures against the
-    ledger recomputed straight from the input (:func:`huvudbok_drift`), and every detail
-    table's total (built by :mod:`analysis.budget` from the ledger's rows) against the
-    nämnd's row of the driftsredovisning.
+                      samma_periodisering: bool = True) -> None:
+    """A nämnd's report: its row of the driftsredovisning against the ledger recomputed
+    straight from the input (:func:`huvudbok_drift`), and every detail table (built by
+    :mod:`analysis.budget` from the ledger's rows by kontogrupp or verksamhet) against
+    that row: the rows' utfall sum to it, the total's budget is its budget, and where
+    the rows carry forecasts (from the ``prognos`` rows of that dimension) they sum to the
+    nämnd's forecast.
 
     ``tabeller``: title → a table whose first column labels the rows and ends with
     ``Totalt`` (tkr). ``samma_periodisering=False`` when the tables use another
     periodisation key than the driftsredovisning (the period budget then differs by
-    design and is not compared). ``nyckeltal``: the key figures as shown (mkr, rows
-    period / year / change, :func:`analysis.report.key_figures`). ``investeringar``: the
-    project table, compared with the nämnd's row of the investeringsredovisning.
+    design and is not compared). The key figures are the driftsredovisning's row in mkr
+    and are not compared again. ``investeringar``: the project table, compared with the nämnd's row of the
+    investeringsredovisning.
     """
     from .economy import compute_driftsredovisning, compute_investeringsredovisning
 
@@ -550,44 +565,33 @@ def kontrollera_namnd(k: Kontroller, data, namnd: str, period,
     row = drift[drift["namnd"] == namnd]
     kontrollera_huvudbok(k, "Driftsredovisning", row, data, period, units=[namnd])
     d = row.iloc[0]
-    ledger = huvudbok_drift(data, period).loc[namnd]
     grupp = "Samma tal i två tabeller"
-    if nyckeltal is not None:
-        for i, cols in ((0, ("utfall_period", "budget_period")),
-                        (1, ("prognos_helar", "budget_helar"))):
-            for shown, col in zip(("Utfall/prognos", "Budget"), cols):
-                if col == "prognos_helar" and pd.isna(ledger[col]):
-                    continue
-                k.lika(grupp, f"nyckeltal {nyckeltal.iloc[i, 0]} ({shown.lower()}) = huvudboken",
-                       nyckeltal.iloc[i][shown] * 1000, ledger[col])
-    compared = ["utfall_period", "budget_helar"]
-    if samma_periodisering:
-        compared.insert(1, "budget_period")
+    compared = ["budget_helar"] + (["budget_period"] if samma_periodisering else [])
     for title, table in (tabeller or {}).items():
         label = table.columns[0]
         tot = table[table[label] == "Totalt"]
-        k.villkor(grupp, f"{title}: tabellen har en totalrad", len(tot) == 1)
+        parts = table[table[label] != "Totalt"]
+        k.summa(grupp, f"{title}: raderna summerar till driftsredovisningens utfall",
+                parts["utfall_period"], d["utfall_period"])
         if len(tot):
-            for col in compared + (["prognos_helar"] if "prognos_helar" in table
-                                   and pd.notna(tot.iloc[0].get("prognos_helar")) else []):
+            for col in compared:
                 k.lika(grupp, f"{title}: totalt {COLUMN_TEXT[col]} = driftsredovisningen",
                        tot.iloc[0][col], d[col])
-            parts = table[table[label] != "Totalt"]
-            k.summa(grupp, f"{title}: raderna summerar till driftsredovisningens utfall",
-                    parts["utfall_period"], d["utfall_period"])
+        if "prognos_helar" in parts and parts["prognos_helar"].notna().any():
+            k.summa(grupp, f"{title}: radernas prognoser summerar till nämndens prognos",
+                    parts["prognos_helar"], d["prognos_helar"])
     if investeringar is not None and len(investeringar) > 1:     # projects and a total
         label = investeringar.columns[0]
         inv = compute_investeringsredovisning(data, period)
         irow = inv[inv["namnd"] == namnd]
-        tot = investeringar[investeringar[label] == "Totalt"]
         parts = investeringar[investeringar[label] != "Totalt"]
-        if len(irow) and len(tot):
-            for col in ("utfall_period", "budget_period", "budget_helar"):
-                k.lika(grupp, f"investeringar per projekt: totalt {COLUMN_TEXT[col]} = "
-                       "investeringsredovisningen", tot.iloc[0][col], irow.iloc[0][col])
+        if len(irow):
             k.summa(grupp, "investeringar per projekt: projekten summerar till "
                     "investeringsredovisningens utfall", parts["utfall_period"],
                     irow.iloc[0]["utfall_period"])
+            k.summa(grupp, "investeringar per projekt: projektens budget summerar till "
+                    "investeringsredovisningens budget", parts["budget_helar"],
+                    irow.iloc[0]["budget_helar"])
 
 
 # --- showing and collecting ------------------------------------------------------------
@@ -597,9 +601,8 @@ def rad(k: Kontroller, bilaga: bool = False) -> str:
     full report."""
     n, fel = len(k), k.fel
     if not fel:
-        where = ("se bilagan Kontroller" if bilaga
-                 else "de redovisas i den fullständiga rapporten")
-        return f"Alla {n} kontroller av siffrorna stämmer ({where})."
+        return (f"Alla {n} kontroller av siffrorna stämmer"
+                + (" (se bilagan Kontroller)." if bilaga else "."))
     vad = "; ".join(f"{f.grupp}: {f.kontroll}" for f in fel[:5])
     more = f" och {len(fel) - 5} till" if len(fel) > 5 else ""
     return (f"Varning: {len(fel)} av {n} kontroller avviker ({vad}{more}). Siffrorna som "

@@ -234,7 +234,9 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
     ----------
     data : Dataset
     period : Period or str
-        The report period; only rows dated up to its month are used.
+        The report period; only rows dated up to its month are used. An undated row of
+        the report's year holds the year's value, known when the year is over: before
+        December it contributes its målvärde only (no utfall, status *ej bedömd*).
     namnd : str or list of str, optional
         Only these nämnder.
     marginal : float
@@ -284,14 +286,23 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
         if before is None and len(by_matetal.get((r.k_namnd, r.k_matetal), [])) == 1:
             before = by_matetal[(r.k_namnd, r.k_matetal)][0]     # the goal was reworded
         utfall = _number(r.utfall, r.utfall_text)
+        utfall_text = r.utfall_text
+        # An undated row holds the year's value, known when the year is over: before
+        # December it gives the målvärde, not an utfall (as of the period's end).
+        arsvarde_ej_kant = int(r.period) == 0 and period.month < 12
+        if arsvarde_ej_kant:
+            utfall, utfall_text = math.nan, ""
         malvarde = _number(r.malvarde, r.malvarde_text)
         foregaende = np.nan if before is None else _number(before.utfall, before.utfall_text)
         fg_enhet = "" if before is None else str(before.enhet)
         konflikt = enhetskonflikt(r.enhet, r.utfall_text, r.malvarde_text)
         jamforbar = not konflikt and math.isfinite(utfall) and math.isfinite(malvarde)
-        given = str(r.status or "")
+        given = "" if arsvarde_ej_kant else str(r.status or "")
         malar = int(r.malar)
-        if given:
+        if arsvarde_ej_kant:
+            status, kalla = "", "ej bedömd"
+            orsak = f"årets utfall redovisas när {period.year} är slut"
+        elif given:
             status, kalla, orsak = given, "angiven", ""
         elif malar > period.year:
             status, kalla = "", "ej bedömd"
@@ -307,7 +318,7 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
                                      r.utfall_text, before.utfall_text)
         rows.append({
             "namnd": r.namnd, "mal": r.mal, "matetal": r.matetal, "enhet": r.enhet,
-            "riktning": r.riktning, "utfall": utfall, "utfall_text": _shown(r.utfall_text),
+            "riktning": r.riktning, "utfall": utfall, "utfall_text": _shown(utfall_text),
             "utfall_period": int(r.period), "foregaende": foregaende,
             "foregaende_text": "–" if before is None else _shown(before.utfall_text),
             "foregaende_enhet": fg_enhet,
