@@ -78,6 +78,13 @@ CASES = {
     "truncated_xlsx": ["ekonomi/budget.xlsx", "xlsx"],
     "sick_above_ordinary": ["personal/sjukfranvaro.csv, rad 2, kolumn 'sjuk_h'", "ordinarie_tid_h"],
     "negative_hours": ["personal/sjukfranvaro.csv, rad 2, kolumn 'ordinarie_tid_h'"],
+    # issue 12: hostile input files
+    "personnummer_en_dash": ["personal/sjukfranvaro.csv, rad 3, kolumn 'anstalld'",
+                             "personnummer"],
+    "mixed_encoding": ["ekonomi/utfall_2023.csv, rad 4", "teckenkodningar", "fÃ¶r Ã¤ldre"],
+    "absurd_amount": ["ekonomi/utfall_2023.csv, rad 3, kolumn 'belopp'", "1,7e308"],
+    "cyrillic_in_register": ["organisation.csv, rad 3, kolumn 'namn'",
+                             "U+0430 CYRILLIC SMALL LETTER A"],
 }
 
 
@@ -97,6 +104,7 @@ def test_broken_input_gives_clear_error_and_writes_nothing(tiny, case):
     for expected in CASES[case]:
         assert expected in msg, f"{expected!r} not in:\n{msg}"
     assert "198001011234" not in msg                  # never echo a personnummer
+    assert "800101" not in msg
     assert _snapshot(tiny / "processed") == processed_before
     assert _snapshot(tiny / "raw") == raw_before
 
@@ -119,7 +127,10 @@ def test_missing_required_kind_names_folder_and_columns(tiny):
 
 def test_a_damaged_cache_is_rebuilt(tiny):
     load_data(tiny)
-    (tiny / "processed" / "utfall.parquet").write_bytes(b"not parquet")
+    damaged = list((tiny / "processed").glob("utfall*.parquet"))  # whatever the cache names it
+    assert damaged
+    for path in damaged:
+        path.write_bytes(b"not parquet")
     again = load_data(tiny)
     assert "utfall" in again.rebuilt
     assert np.isclose(again.utfall["belopp_kr"].sum(), load_data(tiny).utfall["belopp_kr"].sum())

@@ -8,14 +8,19 @@ order, and the change against the previous forecast with the month's Swedish nam
 The ekonom's own text (``data/raw/kommentarer/<YYYY-MM>/<namnd-id>.md``) comes first when
 present. It is untrusted input: it is returned as markdown text only (control characters
 removed, length capped) for the sanitising exporter to render; it is never executed or
-interpreted here. The generated text follows under the heading
+interpreted here. Only a regular file inside ``data/raw`` is read: a comment file that
+is a symbolic link (``sn.md → /etc/passwd``), a device or a file reached through a
+linked folder outside ``data/raw`` is refused with an :class:`~analysis.errors.InputError`
+and nothing of it is shown. The generated text follows under the heading
 "Automatiskt genererad kommentar".
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from .budget import TOTALT, avvikelsetabell
 from .dataset import Dataset
 from .economy import compute_driftsredovisning, prognoses_kr
 from .period import MONTH_NAMES, Period
+from .readers import open_input_file
 
 GENERERAD_RUBRIK = "Automatiskt genererad kommentar"
 EKONOM_RUBRIK = "Ekonomens kommentar"
@@ -213,14 +219,24 @@ def ekonomens_text(raw_dir: Path, namnd: str, period: Period | str) -> str | Non
 
     The text is untrusted: it is only read as UTF-8 (undecodable bytes replaced),
     stripped of control characters and capped at :data:`MAX_TECKEN` characters.
+
+    Raises
+    ------
+    InputError
+        When the file is a symbolic link, not a regular file, or (through a linked
+        folder) outside ``raw_dir``; the message names the file, never its target.
     """
     period = Period.parse(period)
     if not re.fullmatch(r"[A-Za-z0-9_-]+", namnd):
         return None
-    path = Path(raw_dir) / "kommentarer" / f"{period.year}-{period.month:02d}" / f"{namnd}.md"
-    if not path.is_file():
+    relative = f"kommentarer/{period.year}-{period.month:02d}/{namnd}.md"
+    path = Path(raw_dir) / relative
+    if not os.path.lexists(path):
         return None
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    with open_input_file(path, relative, root=raw_dir) as handle:
+        raw = handle.read(4 * MAX_TECKEN + 4)   # at most MAX_TECKEN characters are shown
+    text = raw.decode("utf-8-sig", errors="replace")
+    text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > MAX_TECKEN:
         text = text[:MAX_TECKEN] + "\n\n*(Kommentaren är avkortad.)*"

@@ -41,8 +41,14 @@ def export_tables(data: Dataset, period: Period | str, *, horizon: int = 10
 
 def write_workbook(sheets: dict[str, pd.DataFrame], out: str | Path,
                    formats: dict[str, dict[str, str]] | None = None) -> Path:
-    """Write sheets to ``out`` atomically, numbers as numbers with display formats."""
+    """Write sheets to ``out`` atomically, numbers as numbers with display formats.
+
+    Every string is written as a text cell (:func:`analysis.publish.force_text`): a
+    förvaltning named ``=HYPERLINK(…)`` or ``+1`` stays text, never a live formula.
+    """
     from openpyxl.utils import get_column_letter
+
+    from .publish import excel_text, force_text
 
     out = Path(out)
     formats = formats or {}
@@ -50,8 +56,14 @@ def write_workbook(sheets: dict[str, pd.DataFrame], out: str | Path,
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, frame in sheets.items():
                 clean = frame.replace({np.nan: None})
+                for col in clean.columns:       # control characters Excel refuses
+                    if not pd.api.types.is_numeric_dtype(clean[col].dtype):
+                        clean[col] = clean[col].map(excel_text)
                 clean.to_excel(writer, sheet_name=name[:31], index=False)
                 ws = writer.sheets[name[:31]]
+                for row in ws.iter_rows():
+                    for cell in row:
+                        force_text(cell)
                 ws.freeze_panes = "A2"
                 for j, col in enumerate(frame.columns, start=1):
                     letter = get_column_letter(j)

@@ -12,7 +12,10 @@ their periods (or years) must not overlap.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -24,12 +27,23 @@ import pandas as pd
 from .errors import InputError, Problem
 import pyarrow.compute as pc
 
-from .readers import (RawTable, arrow_column, categorical_column, parse_numbers, parse_periods,
-                      read_table, require_columns)
+from .readers import (MAX_QUOTED_CHARS, RawTable, arrow_column, categorical_column,
+                      parse_numbers, parse_periods, read_table, require_columns)
 from .register import Register, name_key
 
 #: File endings read as input (CSV, gzip-compressed CSV, Excel).
 SUFFIXES = (".csv", ".csv.gz", ".txt", ".xlsx")
+
+#: The largest amount (kr, either sign) a file may hold: 10 000 miljarder kronor, far above
+#: any Swedish kommun's turnover; beyond it a value is a unit or export error, and sums of
+#: such values would overflow to infinity.
+MAX_BELOPP_KR = 1e13
+#: The largest count of persons a population file may hold in one cell.
+MAX_ANTAL = 1e9
+
+#: Kinds that must hold at least one data row: without utfall there is no period to
+#: report on (every other kind may be empty: a kommun without staff data, say).
+MUST_HAVE_ROWS = ("utfall",)
 
 #: Tolerance for periodisation weights summing to 1.
 WEIGHT_TOLERANCE = 1e-6
@@ -64,18 +78,43 @@ class FileKind:
     parser: Callable[[RawTable, Register], pd.DataFrame]
 
     def files(self, raw_dir: Path) -> list[Path]:
+        """The kind's files in ``raw_dir``, in name order.
+
+        Raises
+        ------
+        InputError
+            When a file named like one of the kind is a symbolic link or not a regular
+            file, or the folder leads outside ``raw_dir``: it is refused, not followed
+            and not silently skipped.
+        """
         folder = raw_dir / self.folder if self.folder else raw_dir
         if not folder.is_dir():
             return []
+        problems: list[Problem] = []
+        if self.folder and not folder.resolve().is_relative_to(Path(raw_dir).resolve()):
+            raise InputError(Problem(f"{self.folder}/", (
+                "mappen är en länk till en plats utanför data/raw och läses inte; lägg "
+                "filerna direkt i data/raw")))
         found = []
         for path in sorted(folder.iterdir()):
             lower = path.name.lower()
-            if not path.is_file() or lower.startswith((".", "~$")):
+            if lower.startswith((".", "~$")) or not lower.startswith(self.name):
                 continue
-            if not lower.startswith(self.name):
+            if not any(lower.endswith(s) for s in SUFFIXES):
                 continue
-            if any(lower.endswith(s) for s in SUFFIXES):
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                problems.append(Problem(display_name(path, raw_dir), (
+                    "filen är en symbolisk länk och läses inte; av säkerhetsskäl läses bara "
+                    "vanliga filer i data/raw. Ersätt länken med en kopia av filen.")))
+            elif stat.S_ISREG(mode):
                 found.append(path)
+            elif not stat.S_ISDIR(mode):
+                problems.append(Problem(display_name(path, raw_dir), (
+                    "är inte en vanlig fil och läses inte; lägg en vanlig CSV- eller "
+                    ".xlsx-fil här.")))
+        if problems:
+            raise InputError(problems)
         return found
 
 
@@ -93,12 +132,32 @@ def _problem_rows(table: RawTable, mask: np.ndarray, column: str, message: str |
     values = table.data[column].to_numpy() if column in table.data else None
     out = []
     for i in idx[:50]:
-        msg = message(str(values[i])) if callable(message) else message
+        msg = message(_cut(values[i])) if callable(message) else message
         out.append(Problem(table.file, msg, int(table.lines[i]), table.original.get(column, column)))
     if len(idx) > 50:
         out.append(Problem(table.file, f"... samma fel på ytterligare {len(idx) - 50} rader.",
                            column=table.original.get(column, column)))
     return out
+
+
+def _cut(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
+    """A cell value as shown in a message: at most ``limit`` characters.
+
+    >>> _cut("a" * 70) == "a" * 60 + "…"
+    True
+    """
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _list_known(names: list[str], limit: int = 20, sep: str = "; ") -> str:
+    """The first ``limit`` known values, then "… och N till".
+
+    >>> _list_known(["a", "b", "c"], limit=2)
+    'a; b … och 1 till'
+    """
+    shown = sep.join(_cut(n) for n in names[:limit])
+    return shown + (f" … och {len(names) - limit} till" if len(names) > limit else "")
 
 
 def _check(problems: list[Problem]) -> None:
@@ -174,6 +233,12 @@ def _extras(table: RawTable, frame: pd.DataFrame, known: tuple[str, ...]) -> pd.
     return frame
 
 
+def _belopp(table: RawTable, problems: list[Problem], column: str = "belopp") -> np.ndarray:
+    """An amount column in kr: finite and within ±:data:`MAX_BELOPP_KR` (``1,7e308``,
+    ``inf`` and ``NaN`` are refused with file, line and column)."""
+    return _numbers(table, column, problems, minimum=-MAX_BELOPP_KR, maximum=MAX_BELOPP_KR)
+
+
 def _year(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
     return _numbers(table, column, problems, integer=True, minimum=1900, maximum=2200).astype(np.int16)
 
@@ -201,7 +266,7 @@ def parse_utfall(table: RawTable, register: Register) -> pd.DataFrame:
         namnd = None
     konto, p = _konto(table)
     problems += p
-    belopp = _numbers(table, "belopp", problems)
+    belopp = _belopp(table, problems)
     _check(problems)
     frame = pd.DataFrame({
         "period": period.astype(np.int32),
@@ -221,7 +286,7 @@ def parse_budget(table: RawTable, register: Register) -> pd.DataFrame:
     namnd = _units(table, register, "namnd", problems)
     konto, p = _konto(table)
     problems += p
-    belopp = _numbers(table, "belopp", problems)
+    belopp = _belopp(table, problems)
     typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
     problems += p
     _check(problems)
@@ -254,7 +319,7 @@ def parse_prognos(table: RawTable, register: Register,
     ar = _year(table, "ar", problems)
     manad = _month(table, "prognosmanad", problems)
     namnd = _units(table, register, "namnd", problems)
-    belopp = _numbers(table, "belopp", problems)
+    belopp = _belopp(table, problems)
     typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
     problems += p
     rader: dict[str, np.ndarray] = {}
@@ -268,7 +333,7 @@ def parse_prognos(table: RawTable, register: Register,
         mapped = np.array([canon.get(name_key(v), None) if v else "" for v in given], dtype=object)
         bad = np.array([m is None for m in mapped], dtype=bool)
         problems += _problem_rows(table, bad, "kontogrupp", lambda v: (
-            f"okänd kontogrupp '{v}'. Kända kontogrupper: {'; '.join(known)}. Lämna tomt om "
+            f"okänd kontogrupp '{v}'. Kända kontogrupper: {_list_known(known)}. Lämna tomt om "
             "prognosen inte är fördelad på kontogrupp."))
         rader["kontogrupp"] = np.where(bad, "", mapped).astype(object)
     _check(problems)
@@ -312,7 +377,7 @@ def parse_investeringar(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
     period = _periods(table, "period", problems)
     namnd = _units(table, register, "namnd", problems)
-    belopp = _numbers(table, "belopp", problems)
+    belopp = _belopp(table, problems)
     _check(problems)
     frame = pd.DataFrame({"period": period.astype(np.int32), "namnd": namnd.to_numpy(dtype=object),
                           "projekt": table.data["projekt"].astype(str).to_numpy(),
@@ -366,10 +431,48 @@ _PERSONNUMMER = re.compile(r"^(19|20)?\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]|6
 _KON = {"k": "K", "kvinna": "K", "kvinnor": "K", "f": "K", "m": "M", "man": "M", "män": "M"}
 
 
+#: Characters read as a dash in an id: every Unicode dash (hyphen, non-breaking hyphen,
+#: en and em dash …), the minus sign and the small and fullwidth hyphen-minus.
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d\u2043\u02d7]")
+#: Separators a personnummer may be written with between its digit groups.
+_PNR_SEPARATORS = re.compile(r"[\s\-+./:_]")
+_PNR_ANYWHERE = re.compile(
+    r"(?<!\d)(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])\d{4}"
+    r"(?!\d)")
+
+
+def clean_id(value: object) -> str:
+    """An id as it is compared: NFKC (fullwidth digits → ASCII), invisible format
+    characters (zero-width space, soft hyphen, BOM) removed, every dash as ``-``.
+
+    >>> clean_id("\uff11\uff19\u200b8001\u2011X")
+    '198001-X'
+    """
+    text = unicodedata.normalize("NFKC", str(value))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _DASHES.sub("-", text).strip()
+
+
+def _looks_like_pnr(value: str) -> bool:
+    compact = _PNR_SEPARATORS.sub("", clean_id(value))
+    return bool(_PERSONNUMMER.match(compact) or _PNR_ANYWHERE.search(compact))
+
+
 def looks_like_personnummer(values: pd.Series) -> np.ndarray:
-    """True where a value has the shape of a personnummer or samordningsnummer."""
-    cleaned = values.astype(str).str.replace(r"\s", "", regex=True)
-    return cleaned.str.match(_PERSONNUMMER).to_numpy(dtype=bool)
+    """True where a value has the shape of a personnummer or samordningsnummer.
+
+    The value is normalised first (:func:`clean_id`), and every separator (space, any
+    dash or minus sign, ``+``, ``.``, ``/``) is ignored, so ``19800101–1234``,
+    ``1980-01-01-1234``, ``19800101\u200b1234`` and fullwidth digits are all caught, as is
+    a personnummer inside a longer id (``P198001011234``).
+
+    >>> looks_like_personnummer(pd.Series(["A000001", "1980-01-01-1234", "800101\u22121234"]))
+    array([False,  True,  True])
+    """
+    text = values.astype(str)
+    codes, uniques = pd.factorize(text, sort=False)
+    flags = np.fromiter((_looks_like_pnr(v) for v in uniques), dtype=bool, count=len(uniques))
+    return flags[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
@@ -377,6 +480,11 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
     period = _periods(table, "period", problems)
     anstalld = _text(table, "anstalld")
     pnr = looks_like_personnummer(anstalld)
+    if not pnr.any():  # 'A1' and 'A1' + a zero-width space are one person
+        codes, uniques = pd.factorize(anstalld, sort=False)
+        cleaned = np.asarray([clean_id(v) for v in uniques], dtype=object)
+        anstalld = pd.Series(cleaned[codes] if len(codes) else [], index=anstalld.index,
+                             dtype=object)
     if pnr.any():
         # Never echo the value: it is personal data.
         problems += _problem_rows(
@@ -473,7 +581,7 @@ def parse_folkmangd(table: RawTable, register: Register) -> pd.DataFrame:
     kon, p = _enum(table, "kon", _KON, "K eller M")
     problems += p
     alder = _alder(table, "alder", problems)
-    antal = _numbers(table, "antal", problems, minimum=0)
+    antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
     _check(problems)
     frame = pd.DataFrame({**cols, "kon": kon, "alder": alder, "antal": antal})
     frame["manad"] = frame["manad"].fillna(12).astype(np.int8)  # no month = 31 December
@@ -486,7 +594,7 @@ def parse_fodda(table: RawTable, register: Register) -> pd.DataFrame:
     mor = _alder(table, "moderns_alder", problems)
     kon, p = _enum(table, "kon", _KON, "K eller M")
     problems += p
-    antal = _numbers(table, "antal", problems, minimum=0)
+    antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
     _check(problems)
     return pd.DataFrame({**cols, "moderns_alder": mor, "kon": kon, "antal": antal})
 
@@ -497,7 +605,7 @@ def parse_doda(table: RawTable, register: Register) -> pd.DataFrame:
     kon, p = _enum(table, "kon", _KON, "K eller M")
     problems += p
     alder = _alder(table, "alder", problems)
-    antal = _numbers(table, "antal", problems, minimum=0)
+    antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
     _check(problems)
     return pd.DataFrame({**cols, "kon": kon, "alder": alder, "antal": antal})
 
@@ -512,7 +620,7 @@ def parse_flyttningar(table: RawTable, register: Register) -> pd.DataFrame:
     problems += p
     omrade, p = _enum(table, "omrade", _OMRADE, "inom_lanet, annat_lan eller utlandet")
     problems += p
-    antal = _numbers(table, "antal", problems, minimum=0)
+    antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
     _check(problems)
     return pd.DataFrame({**cols, "kon": kon, "alder": alder, "riktning": riktning,
                          "omrade": omrade, "antal": antal})
@@ -639,7 +747,8 @@ def load_kind(kind: FileKind, files: list[Path], raw_dir: Path, register: Regist
     for path in files:
         name = display_name(path, raw_dir)
         try:
-            table = read_table(path, name, expected_columns=kind.columns + kind.optional)
+            table = read_table(path, name, expected_columns=kind.columns + kind.optional,
+                               root=raw_dir)
             require_columns(table, list(kind.columns))
             frame = parser(table, register)
         except InputError as e:
@@ -648,6 +757,10 @@ def load_kind(kind: FileKind, files: list[Path], raw_dir: Path, register: Regist
         if kind.split_key and len(frame):
             keys_by_file.append((name, set(np.unique(frame[kind.split_key]).tolist())))
         frames.append(frame)
+    if kind.name in MUST_HAVE_ROWS and frames and not problems and not any(len(f) for f in frames):
+        problems += [Problem(display_name(path, raw_dir), (
+            "filen innehåller inga datarader, bara rubrikraden; exportera filen på nytt med "
+            f"uppgifterna (kolumnerna {', '.join(kind.columns)})."), 2) for path in files]
     for i, (name_a, keys_a) in enumerate(keys_by_file):
         for name_b, keys_b in keys_by_file[i + 1:]:
             common = sorted(keys_a & keys_b)

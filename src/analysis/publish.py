@@ -411,11 +411,46 @@ def _excel_format(decimals: int, percent: bool) -> str:
     return f"0{fraction}" if percent else f"#,##0{fraction}"
 
 
+#: A text starting with one of these is a formula (or a DDE call) to Excel, LibreOffice
+#: or Google Sheets when typed, pasted or re-entered.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\ufe62", "\uff0b")
+
+
+def excel_text(value: Any) -> Any:
+    """A string without the control characters Excel refuses (other values unchanged)."""
+    return _EXCEL_ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
+def force_text(cell: Any) -> Any:
+    """Make an openpyxl cell holding a string a plain text cell, never a formula.
+
+    openpyxl stores a string starting with ``=`` as a live formula; here every string
+    cell gets the text type, loses the control characters Excel refuses, and a text that
+    starts like a formula (:data:`FORMULA_START`) also gets Excel's quote prefix, so that
+    editing the cell does not turn it into a formula either. Other cells are left as
+    they are. Used for every workbook the package writes (the report workbooks and
+    ``analysis export``).
+
+    Returns
+    -------
+    cell
+        The same cell.
+    """
+    value = cell.value
+    if isinstance(value, str):
+        text = _EXCEL_ILLEGAL.sub("", value)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
 def _text_cell(ws, row: int, col: int, value: Any):
     """A text cell that Excel never reads as a formula."""
-    cell = ws.cell(row=row, column=col, value=_EXCEL_ILLEGAL.sub("", str(value)))
-    cell.data_type = "s"
-    return cell
+    cell = ws.cell(row=row, column=col)
+    cell.value = _EXCEL_ILLEGAL.sub("", str(value))
+    return force_text(cell)
 
 
 def _write_table(ws, payload: Mapping[str, Any]) -> None:

@@ -44,7 +44,9 @@ import gzip
 import io
 import os
 import re
+import stat
 import unicodedata
+import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -68,6 +70,9 @@ __all__ = [
     "arrow_column",
     "categorical_column",
     "SUPPORTED_FORMATS",
+    "quoted",
+    "open_input_file",
+    "MAX_QUOTED_CHARS",
 ]
 
 #: Human-readable list of the supported file formats, used in messages.
@@ -82,6 +87,21 @@ DELIMITERS = (";", ",", "\t")
 MAX_PROBLEMS_PER_COLUMN = 10_000
 #: Reading a CSV file stops after this many rows with too many fields.
 _MAX_ROW_PROBLEMS = 1_000
+
+#: A cell value quoted in an error message is cut to this many characters, so that a
+#: hostile or broken cell (a megabyte of text) never floods the message.
+MAX_QUOTED_CHARS = 60
+#: The most characters one cell may hold (Excel's own limit per cell).
+MAX_CELL_CHARS = 32_767
+#: An .xlsx file may unpack to at most this many bytes in total (its zip directory is
+#: checked before anything is unpacked) ...
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+#: ... and no member bigger than :data:`_RATIO_MIN_BYTES` may be compressed more than
+#: this (ordinary worksheets compress 5–30 times; a zip bomb thousands of times).
+MAX_XLSX_RATIO = 200
+_RATIO_MIN_BYTES = 1024 * 1024
+#: A ``.csv.gz`` file may unpack to at most this many bytes.
+MAX_GZIP_UNCOMPRESSED = 4 * 1024 * 1024 * 1024
 
 _DELIMITER_NAMES = {";": "';' (semikolon)", ",": "',' (komma)", "\t": "tabb", "|": "'|'"}
 _SAMPLE_BYTES = 1 << 20
@@ -144,6 +164,20 @@ def _clean_original(name: str) -> str:
     return str(name).replace("\ufeff", "")
 
 
+def quoted(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
+    """A value in single quotes for an error message, cut to ``limit`` characters.
+
+    >>> quoted("BUN")
+    "'BUN'"
+    >>> quoted("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (100 tecken)"
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return f"'{text}'"
+    return f"'{text[:limit]}…' ({len(text)} tecken)"
+
+
 # ---------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------
@@ -157,12 +191,16 @@ codecs.register_error("analysis-cp1252-c1", _cp1252_c1)
 
 
 def read_table(path: str | os.PathLike, file: str | None = None, *,
-               expected_columns: Iterable[str] = ()) -> RawTable:
+               expected_columns: Iterable[str] = (),
+               root: str | os.PathLike | None = None) -> RawTable:
     """Read one CSV or ``.xlsx`` file into a :class:`RawTable` of strings.
 
     ``file`` is the name used in messages (default: the file's name). ``expected_columns``
     are the normalised names the caller hopes to find; they only guide the choice of CSV
-    delimiter — use :func:`require_columns` to insist on them.
+    delimiter — use :func:`require_columns` to insist on them. Only a regular file is
+    read, never a symbolic link; with ``root`` (``data/raw``) it must lie inside ``root``
+    (:func:`open_input_file`). Every cell is Unicode-normalised to NFC, so names saved on
+    a Mac (decomposed å/ä/ö) equal the same names typed elsewhere.
     """
     path = Path(path)
     display = file if file is not None else path.name
@@ -170,19 +208,24 @@ def read_table(path: str | os.PathLike, file: str | None = None, *,
     expected = {normalise_column(c) for c in expected_columns}
 
     if lower.endswith(".xlsx"):
-        return _read_xlsx(path, display)
+        return _read_xlsx(path, display, root)
     if lower.endswith((".csv.gz", ".txt.gz")):
-        raw = _read_bytes(path, display)
+        raw = _read_bytes(path, display, root)
         try:
-            raw = gzip.decompress(raw)
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unpacked:
+                raw = unpacked.read(MAX_GZIP_UNCOMPRESSED + 1)
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(Problem(
                 file=display,
                 message="filen är inte en giltig gzip-komprimerad fil (trasig eller avkortad?)",
             )) from exc
+        if len(raw) > MAX_GZIP_UNCOMPRESSED:
+            raise InputError(Problem(file=display, message=(
+                f"filen packas upp till mer än {_format_bytes(MAX_GZIP_UNCOMPRESSED)} och "
+                "läses inte (en så stor fil är troligen fel); dela upp den per år")))
         return _read_csv_bytes(raw, display, expected)
     if lower.endswith((".csv", ".txt")):
-        return _read_csv_bytes(_read_bytes(path, display), display, expected)
+        return _read_csv_bytes(_read_bytes(path, display, root), display, expected)
 
     suffix = "".join(path.suffixes[-2:]) if lower.endswith(".gz") else path.suffix
     if lower.endswith((".xls", ".xlsm", ".xlsb", ".ods")):
@@ -196,15 +239,73 @@ def read_table(path: str | os.PathLike, file: str | None = None, *,
     ))
 
 
-def _read_bytes(path: Path, display: str) -> bytes:
+def open_input_file(path: str | os.PathLike, display: str,
+                    root: str | os.PathLike | None = None):
+    """Open an input file for binary reading, refusing anything but a regular file.
+
+    A symbolic link is never followed (also not for the file's own name: the file is
+    opened with ``O_NOFOLLOW``), nor is a device, FIFO or folder read. With ``root``
+    (``data/raw``) the file's resolved path must lie inside the resolved ``root``. The
+    refusal names the file only: nothing of what a link points to is read or shown.
+
+    Returns
+    -------
+    file object
+        Opened in ``"rb"`` mode; the caller closes it.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, a link, not a regular file, or outside ``root``.
+    """
+    path = Path(path)
     try:
-        return path.read_bytes()
+        info = os.lstat(path)
     except FileNotFoundError as exc:
         raise InputError(Problem(file=display, message="filen finns inte")) from exc
     except OSError as exc:
         raise InputError(Problem(
             file=display, message=f"filen kunde inte läsas ({exc.strerror or exc})",
         )) from exc
+    if stat.S_ISLNK(info.st_mode):
+        raise InputError(Problem(file=display, message=(
+            "filen är en symbolisk länk och läses inte; av säkerhetsskäl läses bara vanliga "
+            "filer i data/raw. Ersätt länken med en kopia av filen")))
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(Problem(file=display, message=(
+            "är inte en vanlig fil (utan t.ex. en mapp eller en enhet) och läses inte; "
+            "lägg en vanlig CSV- eller .xlsx-fil här")))
+    if root is not None:
+        base = Path(root).resolve()
+        if not path.resolve().is_relative_to(base):
+            raise InputError(Problem(file=display, message=(
+                "filen ligger utanför data/raw (via en länkad mapp) och läses inte; lägg "
+                "filen direkt i data/raw")))
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:  # e.g. ELOOP: replaced by a link since the check
+        raise InputError(Problem(
+            file=display, message=f"filen kunde inte läsas ({exc.strerror or exc})",
+        )) from exc
+    handle = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise InputError(Problem(file=display, message="är inte en vanlig fil och läses inte"))
+    return handle
+
+
+def _read_bytes(path: Path, display: str, root: str | os.PathLike | None = None) -> bytes:
+    with open_input_file(path, display, root) as handle:
+        try:
+            return handle.read()
+        except MemoryError as exc:
+            raise InputError(Problem(file=display, message=(
+                "filen är för stor för att läsas in i minnet"))) from exc
+        except OSError as exc:
+            raise InputError(Problem(
+                file=display, message=f"filen kunde inte läsas ({exc.strerror or exc})",
+            )) from exc
 
 
 def _is_valid_utf8(data: bytes) -> bool:
@@ -219,8 +320,44 @@ def _is_valid_utf8(data: bytes) -> bool:
     return True
 
 
+# A UTF-8 sequence for a Latin-1 letter or a typographic sign (å = C3 A5, NBSP = C2 A0,
+# – = E2 80 93, € = E2 82 AC) inside a file that is not valid UTF-8 as a whole: the file
+# mixes UTF-8 and Windows-1252, and reading it as Windows-1252 would turn 'Förbättrat'
+# into 'FÃ¶rbÃ¤ttrat'. In Windows-1252 these bytes read 'Ã', 'Â' or 'â' followed by a
+# sign, which Swedish text does not have.
+_UTF8_IN_CP1252 = re.compile(
+    rb"\xC3[\x80-\xBF]|\xC2[\xA0-\xBF]|\xE2\x80[\x90-\xBF]|\xE2\x82\xAC|\xE2\x84\xA2")
+# Text that already is mojibake (UTF-8 read as Windows-1252 and saved again as UTF-8):
+# 'Ã' or 'Â' followed by what Windows-1252 makes of a UTF-8 continuation byte.
+_MOJIBAKE_UTF8 = re.compile(
+    rb"\xC3[\x82\x83](?:\xC2[\xA0-\xBF]|\xC5[\x92\x93\xA0\xA1\xB8\xBD\xBE]|\xC6\x92"
+    rb"|\xCB[\x86\x9C]|\xE2\x80[\x93\x94\x98-\x9E\xA0-\xA2\xA6\xB0\xB9\xBA]|\xE2\x82\xAC"
+    rb"|\xE2\x84\xA2)")
+
+
+def _format_bytes(size: int) -> str:
+    return f"{size // (1024 * 1024):,} MB".replace(",", "\u00a0")
+
+
+def _line_of(raw: bytes, position: int) -> int:
+    """The physical line (1 = the first) holding byte ``position``."""
+    return raw.count(b"\n", 0, position) + 1
+
+
+def _garbled_at(raw: bytes, match: re.Match, encoding: str) -> str:
+    start = max(raw.rfind(b"\n", 0, match.start()) + 1, match.start() - 8)
+    chunk = raw[start:match.end() + 8]
+    lines = chunk.decode(encoding, errors="replace").splitlines()
+    return lines[0] if lines else ""
+
+
 def _decode(raw: bytes, display: str) -> tuple[bytes, str]:
-    """Return the file's content as UTF-8 bytes (without BOM) and the detected encoding."""
+    """Return the file's content as UTF-8 bytes (without BOM) and the detected encoding.
+
+    A file that is neither valid UTF-8 nor pure Windows-1252 — parts saved as UTF-8,
+    parts as Windows-1252 — is refused with the line of the first UTF-8 letter, and so
+    is UTF-8 text that already is mojibake ('FÃ¶rbÃ¤ttrat').
+    """
     if raw.startswith(codecs.BOM_UTF8):
         body = raw[len(codecs.BOM_UTF8):]
         if not (body.isascii() or _is_valid_utf8(body)):
@@ -230,6 +367,7 @@ def _decode(raw: bytes, display: str) -> tuple[bytes, str]:
                          "giltig UTF-8; spara den på nytt som 'CSV UTF-8' eller "
                          "'CSV (semikolonavgränsad)'"),
             ))
+        _refuse_mojibake(body, display)
         return body, "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode-text (*.txt)": UTF-16 with BOM, usually tab-delimited.
@@ -252,9 +390,31 @@ def _decode(raw: bytes, display: str) -> tuple[bytes, str]:
             message=("filen verkar inte vara en textfil; förväntade en CSV-fil "
                      "(UTF-8 eller Windows-1252) eller en .xlsx-fil"),
         ))
-    if raw.isascii() or _is_valid_utf8(raw):
+    if raw.isascii():
         return raw, "utf-8"
+    if _is_valid_utf8(raw):
+        _refuse_mojibake(raw, display)
+        return raw, "utf-8"
+    found = _UTF8_IN_CP1252.search(raw)
+    if found is not None:
+        raise InputError(Problem(file=display, line=_line_of(raw, found.start()), message=(
+            "filen blandar teckenkodningar (UTF-8 och Windows-1252); raden skulle läsas som "
+            f"{quoted(_garbled_at(raw, found, 'cp1252'), 20)} och texten bli förvanskad "
+            "(t.ex. 'FÃ¶rbÃ¤ttrat' i stället för 'Förbättrat'). Spara hela filen på nytt "
+            "med en kodning, t.ex. 'CSV UTF-8' i Excel")))
     return raw.decode("cp1252", errors="analysis-cp1252-c1").encode("utf-8"), "cp1252"
+
+
+def _refuse_mojibake(body: bytes, display: str) -> None:
+    """Refuse UTF-8 text that already is mojibake ('Ã¶' for 'ö'), naming the line."""
+    if body.find(b"\xc3\x83") < 0 and body.find(b"\xc3\x82") < 0:
+        return
+    found = _MOJIBAKE_UTF8.search(body)
+    if found is not None:
+        raise InputError(Problem(file=display, line=_line_of(body, found.start()), message=(
+            f"raden innehåller förvanskad text ({quoted(_garbled_at(body, found, 'utf-8'), 20)}:"
+            " tecken som sparats om i fel teckenkodning, t.ex. 'Ã¶' i stället för 'ö'); "
+            "rätta texten i källan och spara filen på nytt som 'CSV UTF-8'")))
 
 
 def _blank(fields: list[str]) -> bool:
@@ -581,15 +741,49 @@ def _invalid_xlsx(display: str) -> InputError:
     ))
 
 
-def _read_xlsx(path: Path, display: str) -> RawTable:
+def _check_zip_sizes(raw: bytes, display: str) -> None:
+    """Refuse an .xlsx whose zip directory promises more than the reader should unpack.
+
+    Only the directory is read (nothing is unpacked): the total uncompressed size must be
+    at most :data:`MAX_XLSX_UNCOMPRESSED` and no member above 1 MB may be compressed more
+    than :data:`MAX_XLSX_RATIO` times (a 1 MB file holding a 1 GB shared string is a zip
+    bomb). Python's zip reader never returns more than a member's declared size.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise _invalid_xlsx(display) from exc
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise InputError(Problem(file=display, message=(
+            f"arbetsboken packas upp till {_format_bytes(total)}, mer än de "
+            f"{_format_bytes(MAX_XLSX_UNCOMPRESSED)} som läses; spara den som CSV eller "
+            "dela upp den per år")))
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _RATIO_MIN_BYTES and ratio > MAX_XLSX_RATIO:
+            times = f"{int(ratio):,}".replace(",", "\u00a0")
+            raise InputError(Problem(file=display, message=(
+                f"arbetsboken är misstänkt: delen {quoted(member.filename)} packas upp "
+                f"{times} gånger större (till {_format_bytes(member.file_size)}); en vanlig "
+                "arbetsbok packas upp högst några tiotal gånger. Filen läses inte; spara om "
+                "den i Excel eller som CSV")))
+
+
+def _read_xlsx(path: Path, display: str, root: str | os.PathLike | None = None) -> RawTable:
     import openpyxl  # imported lazily: only needed for Excel files
 
-    if not path.exists():
-        raise InputError(Problem(file=display, message="filen finns inte"))
+    raw = _read_bytes(path, display, root)
+    if not raw.startswith(b"PK"):
+        raise _invalid_xlsx(display)
+    _check_zip_sizes(raw, display)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except InputError:
         raise
+    except MemoryError as exc:
+        raise InputError(Problem(file=display, message=(
+            "arbetsboken är för stor för att läsas in i minnet; spara den som CSV"))) from exc
     except OSError as exc:
         if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
             raise InputError(Problem(
@@ -611,6 +805,11 @@ def _read_xlsx(path: Path, display: str) -> RawTable:
         sheet.reset_dimensions()  # do not trust the stored dimension: read every cell
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = [_xlsx_cell(v) for v in values]
+            for position, cell in enumerate(cells, start=1):
+                if len(cell) > MAX_CELL_CHARS:
+                    from openpyxl.utils import get_column_letter
+                    raise InputError(_too_long(display, number, get_column_letter(position),
+                                               len(cell)))
             if _blank(cells):
                 continue
             if header is None:
@@ -620,6 +819,9 @@ def _read_xlsx(path: Path, display: str) -> RawTable:
                 lines.append(number)
     except InputError:
         raise
+    except MemoryError as exc:
+        raise InputError(Problem(file=display, message=(
+            "arbetsboken är för stor för att läsas in i minnet; spara den som CSV"))) from exc
     except Exception as exc:  # a truncated member surfaces only while reading
         raise _invalid_xlsx(display) from exc
     finally:
@@ -640,10 +842,37 @@ def _read_xlsx(path: Path, display: str) -> RawTable:
 
 
 # --- common ------------------------------------------------------------------------
+def _too_long(display: str, line: int, column: str, length: int) -> Problem:
+    def grouped(n: int) -> str:
+        return f"{n:,}".replace(",", "\u00a0")
+
+    return Problem(file=display, line=line, column=column, message=(
+        f"cellen innehåller {grouped(length)} tecken, fler än de {grouped(MAX_CELL_CHARS)} "
+        "en cell får ha; kontrollera att filen är rätt export"))
+
+
+def _nfc(array: pa.Array) -> pa.Array:
+    """NFC-normalise a string array (decomposed 'o' + '¨' from macOS becomes 'ö')."""
+    if len(array) == 0 or pc.all(pc.string_is_ascii(array)).as_py():
+        return array
+    return pc.utf8_normalize(array, form="NFC")
+
+
 def _finish(display: str, header: list[str], header_line: int, arrays: list,
             lines: np.ndarray, encoding: str | None, delimiter: str | None) -> RawTable:
     """Strip cells, drop all-empty rows and nameless empty columns, name the columns."""
-    arrays = [pc.utf8_trim_whitespace(pc.fill_null(a, "")) for a in arrays]
+    arrays = [_nfc(pc.utf8_trim_whitespace(pc.fill_null(a, ""))) for a in arrays]
+    header = [unicodedata.normalize("NFC", str(h)) for h in header]
+    for position, array in enumerate(arrays):
+        if len(array) and pc.max(pc.binary_length(array)).as_py() > MAX_CELL_CHARS:
+            lengths = np.asarray(pc.utf8_length(array).to_numpy(zero_copy_only=False))
+            first = int(np.flatnonzero(lengths > MAX_CELL_CHARS)[0]) if (
+                lengths > MAX_CELL_CHARS).any() else -1
+            if first >= 0:
+                name = header[position] if position < len(header) else str(position + 1)
+                raise InputError(_too_long(display, int(lines[first]),
+                                           _clean_original(name)[:MAX_QUOTED_CHARS],
+                                           int(lengths[first])))
     if arrays and len(lines):
         nonempty = None
         for a in arrays:
@@ -669,7 +898,7 @@ def _finish(display: str, header: list[str], header_line: int, arrays: list,
         if name in seen:
             raise InputError(Problem(
                 file=display, line=header_line,
-                message=(f"kolumnerna '{seen[name]}' och '{spelt}' får samma namn "
+                message=(f"kolumnerna {quoted(seen[name])} och {quoted(spelt)} får samma namn "
                          f"('{name}'; skiftläge, mellanslag och å/ä/ö räknas inte); "
                          f"ta bort eller byt namn på den ena"),
             ))
@@ -693,8 +922,12 @@ def _finish(display: str, header: list[str], header_line: int, arrays: list,
 # ---------------------------------------------------------------------------------------
 # Columns
 # ---------------------------------------------------------------------------------------
-def _quote_list(names: Iterable[str]) -> str:
-    return ", ".join(f"'{n}'" for n in names)
+def _quote_list(names: Iterable[str], limit: int = 40) -> str:
+    names = list(names)
+    text = ", ".join(quoted(n) for n in names[:limit])
+    if len(names) > limit:
+        text += f" … och {len(names) - limit} till"
+    return text
 
 
 def _delimiter_hint(table: RawTable, missing: list[str]) -> str | None:
@@ -981,20 +1214,20 @@ def parse_numbers(table: RawTable, column: str, *, allow_empty: bool = False,
 
     problems: list[Problem] = []
     problems += _problems(table, column, np.flatnonzero(bad_text), s,
-                          lambda v, i: f"'{v}' är inte {what}; förväntade {example}")
+                          lambda v, i: f"{quoted(v)} är inte {what}; förväntade {example}")
     problems += _problems(table, column, np.flatnonzero(bad_empty), s,
                           lambda v, i: f"värde saknas; förväntade {example}")
     problems += _problems(table, column, np.flatnonzero(bad_integer), s,
-                          lambda v, i: f"'{v}' är inte ett heltal; förväntade {example}")
+                          lambda v, i: f"{quoted(v)} är inte ett heltal; förväntade {example}")
     if minimum is not None:
         bound = _format_bound(minimum)
         problems += _problems(table, column, np.flatnonzero(bad_low), s,
-                              lambda v, i: f"'{v}' är mindre än det minsta tillåtna "
+                              lambda v, i: f"{quoted(v)} är mindre än det minsta tillåtna "
                                            f"värdet {bound}")
     if maximum is not None:
         bound = _format_bound(maximum)
         problems += _problems(table, column, np.flatnonzero(bad_high), s,
-                              lambda v, i: f"'{v}' är större än det högsta tillåtna "
+                              lambda v, i: f"{quoted(v)} är större än det högsta tillåtna "
                                            f"värdet {bound}")
     _raise(table, column, problems[:MAX_PROBLEMS_PER_COLUMN], total)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -1058,9 +1291,10 @@ def parse_periods(table: RawTable, column: str) -> np.ndarray:
         return codes
 
     messages = {
-        1: lambda v: f"'{v}' är ingen period; {_PERIOD_EXPECTED}",
-        2: lambda v: f"'{v}' är ingen giltig period: månaden måste vara 01–12; {_PERIOD_EXPECTED}",
-        3: lambda v: f"'{v}' är ingen giltig period: året måste vara 1900–2200",
+        1: lambda v: f"{quoted(v)} är ingen period; {_PERIOD_EXPECTED}",
+        2: lambda v: (f"{quoted(v)} är ingen giltig period: månaden måste vara 01–12; "
+                      f"{_PERIOD_EXPECTED}"),
+        3: lambda v: f"{quoted(v)} är ingen giltig period: året måste vara 1900–2200",
         4: lambda v: f"värde saknas; {_PERIOD_EXPECTED}",
     }
     bad = np.flatnonzero(kind)

@@ -1,13 +1,22 @@
 """The organisation register (``organisation.csv``) and name resolution.
 
 Every file may name a unit by the register's ``id``, ``namn`` or any ``alias``;
-matching ignores case and whitespace. Personnel data names förvaltningar, which the
-register maps to the units they serve (several nämnder may share one förvaltning).
+matching ignores case and whitespace, and names are compared in Unicode NFC (a name
+saved on a Mac, with å/ä/ö decomposed, equals the same name typed on Windows).
+Personnel data names förvaltningar, which the register maps to the units they serve
+(several nämnder may share one förvaltning).
+
+A name in the register may hold only Latin letters (with their accents), digits,
+spaces and punctuation: a Cyrillic or Greek look-alike ('а' for 'a', 'Ο' for 'O') would
+make a second unit that looks the same as the first, and is refused with the line and
+the character.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +28,43 @@ from .errors import InputError, Problem
 
 UNIT_TYPES = ("namnd", "finans", "ovrig")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_WHITESPACE = re.compile(r"\s+")
+#: How many known units (or förvaltningar) an error message lists before "… och N till".
+MAX_LISTED_KNOWN = 20
+#: A name quoted in a message is cut to this many characters.
+_MAX_QUOTED = 60
+
+
+def _cut(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= _MAX_QUOTED else text[:_MAX_QUOTED] + "…"
+
+
+def _listed(items: list[str], sep: str) -> str:
+    shown = sep.join(_cut(i) for i in items[:MAX_LISTED_KNOWN])
+    rest = len(items) - MAX_LISTED_KNOWN
+    return shown + (f" … och {rest} till" if rest > 0 else "")
+
+
+def foreign_letter(name: str) -> str | None:
+    """The first letter of ``name`` that is not a Latin letter, described for a message
+    (``"'а' (U+0430 CYRILLIC SMALL LETTER A)"``), or None.
+
+    >>> foreign_letter("Socialnämnden") is None
+    True
+    >>> foreign_letter("Soci\u0430lnämnden")
+    "'а' (U+0430 CYRILLIC SMALL LETTER A)"
+    """
+    text = str(name)
+    if text.isascii():
+        return None
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isascii() or not unicodedata.category(ch).startswith("L"):
+            continue
+        uname = unicodedata.name(ch, "")
+        if not uname.startswith("LATIN"):
+            return f"'{ch}' (U+{ord(ch):04X} {uname or 'okänt tecken'})"
+    return None
 
 
 def name_key(name: object) -> str:
@@ -26,8 +72,13 @@ def name_key(name: object) -> str:
 
     >>> name_key(" KS/ Kommunstaben ") == name_key("ks/kommunstaben")
     True
+    >>> name_key("So\u0308derhamn") == name_key("Söderhamn")   # NFD (macOS) = NFC
+    True
     """
-    return re.sub(r"\s+", "", str(name)).casefold()
+    text = str(name)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.replace("\u200b", "").replace("\ufeff", ""))
+    return _WHITESPACE.sub("", text).casefold()
 
 
 @dataclass(frozen=True)
@@ -62,34 +113,48 @@ class Register:
         self._by_key: dict[str, str] = {}
         unit_list: list[Unit] = []
         for line, row in zip(line_numbers, units.itertuples(index=False)):
-            uid = str(row.id).strip()
-            namn = str(row.namn).strip()
+            uid = unicodedata.normalize("NFC", str(row.id).strip())
+            namn = unicodedata.normalize("NFC", str(row.namn).strip())
             typ = str(row.typ).strip().casefold()
             if not _SLUG_RE.match(uid):
-                problems.append(Problem(file, f"'{uid}' är inget giltigt id; förväntade små "
-                                        "bokstäver a–z, siffror, '-' eller '_' (t.ex. 'bun', 'ks-stab').",
-                                        line, "id"))
+                odd = foreign_letter(uid) or next(
+                    (f"'{c}' (U+{ord(c):04X})" for c in uid
+                     if not re.match(r"[a-z0-9_-]", c)), None)
+                which = f" (tecknet {odd} är inte tillåtet)" if odd else ""
+                problems.append(Problem(file, f"'{_cut(uid)}' är inget giltigt id{which}; "
+                                        "förväntade små bokstäver a–z, siffror, '-' eller '_' "
+                                        "(t.ex. 'bun', 'ks-stab').", line, "id"))
                 continue
+            forvaltning = unicodedata.normalize("NFC", str(row.forvaltning).strip())
+            for column, value in (("namn", namn), ("forvaltning", forvaltning),
+                                  ("alias", str(row.alias))):
+                odd = foreign_letter(value)
+                if odd:
+                    problems.append(Problem(file, (
+                        f"'{_cut(value)}' innehåller bokstaven {odd}, som inte är en latinsk "
+                        "bokstav men kan se ut som en; skriv namnet med vanliga bokstäver "
+                        "(a–z, å, ä, ö, é …)."), line, column))
             if not namn:
                 problems.append(Problem(file, "namn saknas.", line, "namn"))
             if typ not in UNIT_TYPES:
-                problems.append(Problem(file, f"okänd typ '{row.typ}'; förväntade en av "
+                problems.append(Problem(file, f"okänd typ '{_cut(row.typ)}'; förväntade en av "
                                         f"{', '.join(UNIT_TYPES)}.", line, "typ"))
-            aliases = tuple(a.strip() for a in str(row.alias).split("|") if a.strip())
+            aliases = tuple(unicodedata.normalize("NFC", a.strip())
+                            for a in str(row.alias).split("|") if a.strip())
             for name in (uid, namn, *aliases):
                 key = name_key(name)
                 other = self._by_key.get(key)
                 if other is not None and other != uid:
-                    problems.append(Problem(file, f"namnet '{name}' används av både '{other}' och "
-                                            f"'{uid}'; varje namn och alias måste vara unikt.",
-                                            line, "alias"))
+                    problems.append(Problem(
+                        file, f"namnet '{_cut(name)}' används av både '{other}' och '{uid}'; "
+                        "varje namn och alias måste vara unikt.", line, "alias"))
                 self._by_key[key] = uid
-            unit_list.append(Unit(uid, namn or uid, typ, str(row.forvaltning).strip(), aliases))
-        ids = [u.id for u in unit_list]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+            unit_list.append(Unit(uid, namn or uid, typ, forvaltning, aliases))
+        counts = Counter(u.id for u in unit_list)          # linear, not ids.count per id
+        dupes = sorted(i for i, n in counts.items() if n > 1)
         if dupes:
-            problems.append(Problem(file, f"id förekommer flera gånger: {', '.join(dupes)}.",
-                                    column="id"))
+            problems.append(Problem(file, f"id förekommer flera gånger: "
+                                    f"{_listed(dupes, ', ')}.", column="id"))
         if not unit_list and not problems:
             problems.append(Problem(file, "registret innehåller inga enheter."))
         if problems:
@@ -101,10 +166,15 @@ class Register:
 
     # --- construction ---------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | Path, file: str = "organisation.csv") -> Register:
+    def load(cls, path: str | Path, file: str = "organisation.csv",
+             root: str | Path | None = None) -> Register:
+        """Read the register file; only a regular file is read (never a symbolic link),
+        inside ``root`` (default: the file's own folder, ``data/raw``)."""
         from .readers import read_table, require_columns
 
-        table = read_table(path, file, expected_columns=("id", "namn", "typ", "forvaltning", "alias"))
+        path = Path(path)
+        table = read_table(path, file, root=root if root is not None else path.parent,
+                           expected_columns=("id", "namn", "typ", "forvaltning", "alias"))
         require_columns(table, ["id", "namn", "typ"])
         return cls(table.data, file=file, lines=table.lines)
 
@@ -175,10 +245,13 @@ class Register:
                       lines: np.ndarray) -> Problem:
         """The problem for an unknown unit name, at the first line it occurs on."""
         first = int(np.flatnonzero(codes == code)[0])
+        odd = foreign_letter(str(name))
+        hint = (f" Namnet innehåller bokstaven {odd}, som bara ser ut som en latinsk bokstav."
+                if odd else "")
         return Problem(
             file,
-            f"okänd enhet '{name}'. Kända enheter (id: namn): "
-            + "; ".join(f"{u.id}: {u.namn}" for u in self.units.values())
+            f"okänd enhet '{_cut(name)}'.{hint} Kända enheter (id: namn): "
+            + _listed([f"{u.id}: {u.namn}" for u in self.units.values()], "; ")
             + ". Lägg till namnet som alias i organisation.csv om det är samma enhet.",
             int(lines[first]), column)
 
@@ -213,12 +286,12 @@ class Register:
             mapped.append(canonical)
         unknown = [i for i, m in enumerate(mapped) if m is None]
         if unknown:
-            known = ", ".join(self.forvaltningar) or "(registret anger inga förvaltningar)"
+            known = _listed(self.forvaltningar, ", ") or "(registret anger inga förvaltningar)"
             problems = []
             for i in unknown:
                 first = int(np.flatnonzero(codes == i)[0])
                 problems.append(Problem(
-                    file, f"okänd förvaltning '{uniques[i]}'. Kända förvaltningar: {known}. "
+                    file, f"okänd förvaltning '{_cut(uniques[i])}'. Kända förvaltningar: {known}. "
                     "Förvaltningarna anges i kolumnen forvaltning i organisation.csv.",
                     int(lines[first]), column))
             raise InputError(problems)
