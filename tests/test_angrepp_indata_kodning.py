@@ -9,7 +9,7 @@ such mojibake. Pure Windows-1252 and pure UTF-8 files keep working.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analysis.dataset import load_data
@@ -81,6 +81,15 @@ _ALPHABET = ("abcdefghijklmnopqrstuvwxyzåäöéüABCDEFGHIJKLMNOPQRSTUVWXYZÅÄ
 def test_property_text_in_one_encoding_is_never_refused_and_reads_exactly(tmp_path_factory,
                                                                          texts, encoding):
     texts = [t.strip() or "x" for t in texts]
+    data = ("kommentar\n" + "".join(f'"{t}"\n' for t in texts)).encode(encoding)
+    if encoding == "cp1252" and any(ord(c) > 127 for t in texts for c in t):
+        # bytes that are also valid UTF-8 ('Ä§' is C4 A7 = 'ħ') cannot be told apart:
+        # UTF-8 wins, as in every reader; such text is not Swedish
+        try:
+            data.decode("utf-8")
+            assume(False)
+        except UnicodeDecodeError:
+            pass
     path = tmp_path_factory.mktemp("kodning") / "matetal.csv"
-    path.write_bytes(("kommentar\n" + "".join(f'"{t}"\n' for t in texts)).encode(encoding))
+    path.write_bytes(data)
     assert read_table(path).data["kommentar"].tolist() == texts

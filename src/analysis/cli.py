@@ -7,7 +7,7 @@
     analysis export --period YYYY-MM --out FILE.xlsx [--data-dir DIR]
     analysis check  [--data-dir DIR]            validate data/raw and refresh data/processed
     analysis sample [--data-dir DIR] [--force]  write the sample kommun to DIR/raw
-    analysis lab    [JUPYTER ARGS]              JupyterLab on the project
+    analysis lab    [JUPYTER ARGS]              JupyterLab on working copies (arbete/)
 
 Without ``--period``, ``run`` and ``export`` use the latest delår (April, August or
 December) that the ledger covers.
@@ -74,7 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validera data/raw och uppdatera data/processed")
     data_dir(check)
 
-    lab = sub.add_parser("lab", help="starta JupyterLab på projektet (rapportnotebooks i notebooks/)")
+    lab = sub.add_parser(
+        "lab", help="starta JupyterLab på arbetskopior av rapportnotebooks (mappen arbete/)",
+        description="JupyterLab i mappen arbete/, som har en egen kopia av varje "
+                    "rapportnotebook i notebooks/. Det du ändrar och sparar där påverkar "
+                    "aldrig rapporterna som analysis run gör. Övriga flaggor går vidare till "
+                    "jupyter lab, t.ex. analysis lab --no-browser --port 8899.")
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
                      help="fler flaggor till jupyter lab, t.ex. --no-browser --port 8899")
 
@@ -146,14 +151,50 @@ def lab_command(root: Path, extra: list[str] | None = None) -> list[str]:
     return cmd + list(extra or [])
 
 
+#: The ekonom's own folder for the lab: working copies of the report notebooks.
+WORKSPACE = "arbete"
+
+
+def prepare_workspace(root: Path) -> tuple[Path, list[str]]:
+    """Make ``root/arbete/`` with a working copy of every report notebook in
+    ``root/notebooks/`` that it does not have yet (an existing copy, with the ekonom's
+    changes, is never overwritten), and a ``.gitignore`` keeping it out of git.
+
+    JupyterLab saves (and autosaves) only there, so ``analysis run``, which executes the
+    templates in ``notebooks/``, never runs a half-edited notebook. Returns the folder
+    and notes about copies older than their template.
+    """
+    import shutil
+
+    work = root / WORKSPACE
+    work.mkdir(exist_ok=True)
+    ignore = work / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# analysis lab: the ekonom's working copies, never committed\n*\n",
+                          encoding="utf-8")
+    notes = []
+    for template in sorted((root / "notebooks").glob("*.ipynb")):
+        copy = work / template.name
+        if not copy.exists():
+            shutil.copyfile(template, copy)
+        elif copy.stat().st_mtime < template.stat().st_mtime:
+            notes.append(f"{WORKSPACE}/{copy.name} är äldre än mallen notebooks/{template.name}; "
+                         "ta bort kopian för att få en ny.")
+    return work, notes
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
     import subprocess
 
     from .runner import project_root
 
     root = project_root()
-    print(f"Startar JupyterLab i {root}; öppna notebooks/ och kör en rapport cell för cell.")
-    return subprocess.call(lab_command(root, args.jupyter_args))
+    work, notes = prepare_workspace(root)
+    print(f"Startar JupyterLab i {work}: arbetskopior av rapporterna i notebooks/. Det du "
+          "sparar här ändrar aldrig rapporterna som analysis run gör.")
+    for note in notes:
+        print(f"  {note}")
+    return subprocess.call(lab_command(work, args.jupyter_args))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -172,7 +213,17 @@ COMMANDS = {"run": cmd_run, "export": cmd_export, "check": cmd_check, "sample": 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `analysis lab --no-browser --port 8899`: argparse's REMAINDER does not take flags
+    # right after the sub-command, so everything after `lab` goes to jupyter lab as it is
+    # (`analysis lab --help` still shows the command's help)
+    lab_at = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if (lab_at is not None and argv[lab_at] == "lab"
+            and not {"-h", "--help"} & set(argv[lab_at + 1:lab_at + 2])):
+        args = parser.parse_args(argv[:lab_at + 1])
+        args.jupyter_args = argv[lab_at + 1:]
+    else:
+        args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except InputError as e:

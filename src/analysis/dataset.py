@@ -4,8 +4,16 @@
 files (and the register) are unchanged since the last load is read from its Parquet
 cache, anything else is parsed and validated again. All parsing happens before anything
 is written, so a failed load writes nothing and the previous processed data stays
-intact; each output file is written to a temporary name and renamed into place, and the
-manifest that vouches for the cache is written last.
+intact.
+
+The cache is transactional. A new Parquet file gets a new name (``utfall-<hash>.parquet``,
+named by the SHA-256 of its content) and never replaces a file a manifest names; the
+manifest, which names every kind's file with its size and SHA-256, is written last with
+one atomic rename — that rename is the switch from the old cache to the new. A load
+verifies the size and hash of every file the manifest names before it trusts it, so a
+crash at any point (or a file changed by hand) can cost a rebuild but never gives wrong
+numbers. Writers take a lock (``processed/.lock``); under it, temporary files left by a
+killed writer and Parquet files no manifest names any more are removed.
 
 Raw files are only ever opened for reading.
 """
@@ -16,6 +24,7 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +42,12 @@ from .period import Period
 from .register import Register
 
 #: Bumped whenever the processed format changes, so old caches are rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MANIFEST = "manifest.json"
+#: The writers' lock in ``processed/``.
+CACHE_LOCK = ".lock"
+#: Never open one of our own files through a symbolic link (0 where the flag is unknown).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: Rows per Parquet row group: small enough that reading one period skips most of a
 #: large ledger (processed data is sorted by period), large enough to compress well.
 ROW_GROUP = 500_000
@@ -211,12 +224,44 @@ class Dataset:
                        frames=AsOfFrames(base, period), sources=self.sources,
                        rebuilt=self.rebuilt)
 
-    def input_hashes(self) -> dict[str, str]:
-        """Every raw file read, with its SHA-256 (for run manifests)."""
+    def input_hashes(self, period: Period | str | None = None) -> dict[str, str]:
+        """Every raw file read, with its SHA-256 (for run manifests).
+
+        With ``period``, the ekonom's comment files for it (``kommentarer/<YYYY-MM>/*``)
+        are included too: a report prints them, so they are inputs like any other. Only
+        regular files are listed (a symbolic link is never read, see
+        :func:`comment_hashes`).
+        """
         out: dict[str, str] = {}
         for files in self.sources.values():
             out.update(files)
+        if period is not None:
+            out.update(comment_hashes(self.raw_dir, Period.parse(period)))
         return dict(sorted(out.items()))
+
+
+def comment_hashes(raw: Path, period: Period) -> dict[str, str]:
+    """SHA-256 of every regular file in ``raw/kommentarer/<YYYY-MM>/``, by its name
+    relative to ``raw`` (``kommentarer/2023-04/sn.md``). Symbolic links and other
+    non-regular entries are left out: they are not inputs, and are never opened."""
+    import stat
+
+    folder = Path(raw) / "kommentarer" / f"{period.year}-{period.month:02d}"
+    out: dict[str, str] = {}
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return out
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return out
+    for path in entries:
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+            out[f"kommentarer/{folder.name}/{path.name}"] = sha256(path)
+        except OSError:
+            continue
+    return out
 
 
 def sha256(path: Path) -> str:
@@ -327,7 +372,9 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
     cached_kinds = manifest.get("kinds", {}) if cache_ok else {}
 
     frames = LazyFrames()
-    sources: dict[str, dict[str, str]] = {}
+    sources: dict[str, dict[str, str]] = {"organisation": {display_name(org_path, raw):
+                                                             register_hash}}
+    parquet_of: dict[str, dict] = {}                     # kind -> the manifest's file entry
     rebuilt: list[str] = []
     fresh: dict[str, pd.DataFrame] = {}
     rows: dict[str, int] = {}
@@ -349,10 +396,12 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
                     f"{', '.join(kind.columns)})."))
             frames[kind.name] = None
             continue
-        parquet = processed / f"{kind.name}.parquet"
-        if entry and entry.get("files") == hashes and _parquet_ok(parquet, entry.get("rows")):
-            frames[kind.name] = parquet            # read on first use
+        cached = entry.get("parquet") if entry else None
+        if (entry and entry.get("files") == hashes
+                and _parquet_ok(processed, cached, entry.get("rows"))):
+            frames[kind.name] = processed / cached["file"]     # read on first use
             rows[kind.name] = entry["rows"]
+            parquet_of[kind.name] = cached
             continue
         try:
             frame = load_kind(kind, files, raw, register)
@@ -368,30 +417,159 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
     stat_changed = any(cached_kinds.get(k, {}).get("stat") != v for k, v in stat_by_kind.items()
                        if k in rows)
     if rebuilt or stat_changed or not cache_ok or manifest.get("version") != __version__:
-        _write_cache(processed, fresh, sources, rows, register_hash, stat_by_kind)
+        written = _write_cache(processed, fresh, sources, rows, register_hash, stat_by_kind,
+                               parquet_of)
+        for name in fresh:                      # the frames stay in memory; the files are
+            parquet_of[name] = written[name]    # named for the record only
+    elif processed.is_dir():
+        _clean_temp_files(processed)
     return Dataset(data_dir=data_dir, register=register, frames=frames, sources=sources,
                    rebuilt=rebuilt)
 
 
-def _parquet_ok(path: Path, rows: int | None) -> bool:
-    """A cache file is trusted only if its footer reads and its row count matches."""
+def _parquet_ok(processed: Path, entry: dict | None, rows: int | None) -> bool:
+    """A cache file is trusted only if it is the file the manifest names, byte for byte:
+    a regular file of the recorded size and SHA-256 whose footer reads and whose row
+    count matches. Anything else (missing, damaged, replaced, a symbolic link) is rebuilt,
+    never trusted."""
+    import stat
+
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        return False
+    name = entry["file"]
+    if "/" in name or "\\" in name or name.startswith("."):
+        return False
+    path = processed / name
     try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.get("size"):
+            return False
+        if sha256(path) != entry.get("sha256"):
+            return False
         return pq.ParquetFile(path).metadata.num_rows == rows
     except Exception:  # missing or damaged: rebuild, never trust
         return False
 
 
+@contextmanager
+def cache_lock(processed: Path) -> Iterator[None]:
+    """Hold the cache writers' lock (``processed/.lock``) for the block. Readers never
+    wait; two loads that both rebuild write one after the other."""
+    processed.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: content-addressed files still hold
+        yield
+        return
+    fd = os.open(processed / CACHE_LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)                           # closing releases the lock
+
+
+def _is_temp(name: str) -> bool:
+    """A temporary file of a cache writer (``.<name>.<random>.tmp`` / ``.parquet``)."""
+    return name.startswith(".") and name not in (CACHE_LOCK, ".gitkeep") and (
+        name.endswith(".tmp") or name.endswith(".parquet"))
+
+
+def _clean_cache(processed: Path, keep: set[str]) -> None:
+    """Remove temporary files of killed writers and Parquet files no kept manifest names
+    (called under :func:`cache_lock`, so no other writer is midway)."""
+    for path in processed.iterdir():
+        name = path.name
+        if _is_temp(name) or (name.endswith(".parquet") and name not in keep):
+            try:
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+            except OSError:
+                pass
+
+
+def _clean_temp_files(processed: Path) -> None:
+    """Remove temporary files left by a killed writer, if no writer is at work now (the
+    lock is tried, never waited for)."""
+    try:
+        stale = [p for p in processed.iterdir() if _is_temp(p.name)]
+    except OSError:
+        return
+    if not stale:
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return
+    try:
+        fd = os.open(processed / CACHE_LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return                                 # a writer is busy: its files are not stale
+    try:
+        for path in stale:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+def _write_parquet(processed: Path, name: str, frame: pd.DataFrame) -> dict:
+    """Write ``frame`` under a new, content-addressed name; return its manifest entry."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet", dir=processed)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        frame.to_parquet(tmp_path, index=False, row_group_size=ROW_GROUP)
+        with open(tmp_path, "rb+") as f:
+            os.fsync(f.fileno())
+        digest = sha256(tmp_path)
+        target = processed / f"{name}-{digest[:16]}.parquet"
+        size = tmp_path.stat().st_size
+        os.replace(tmp_path, target)            # a new name: no manifest refers to it yet
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    return {"file": target.name, "sha256": digest, "size": size}
+
+
 def _write_cache(processed: Path, fresh: dict[str, pd.DataFrame],
                  sources: dict[str, dict[str, str]], rows: dict[str, int],
-                 register_hash: str, stats: dict[str, dict]) -> None:
-    """Write the newly parsed kinds, then the manifest that vouches for all of them."""
-    processed.mkdir(parents=True, exist_ok=True)
-    for name, frame in fresh.items():
-        with atomic_path(processed / f"{name}.parquet") as tmp:
-            frame.to_parquet(tmp, index=False, row_group_size=ROW_GROUP)
-    kinds = {name: {"files": sources[name], "rows": int(n), "stat": stats.get(name, {})}
-             for name, n in rows.items()}
-    manifest = {"schema": SCHEMA_VERSION, "version": __version__, "register": register_hash,
-                "kinds": kinds}
-    atomic_write_bytes(processed / MANIFEST,
-                       json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+                 register_hash: str, stats: dict[str, dict],
+                 kept: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Write the newly parsed kinds under new names, then the manifest that names every
+    kind's file (the one atomic switch); returns the new files' entries by kind.
+
+    ``kept`` are the manifest entries of the kinds read from the cache (unchanged)."""
+    kept = dict(kept or {})
+    with cache_lock(processed):
+        previous = _read_manifest(processed)
+        _clean_cache(processed, _named_files(previous) | _named_files({"kinds": {
+            k: {"parquet": v} for k, v in kept.items()}}))
+        written = {name: _write_parquet(processed, name, frame) for name, frame in fresh.items()}
+        files = {**kept, **written}
+        kinds = {name: {"files": sources[name], "rows": int(n), "stat": stats.get(name, {}),
+                        "parquet": files[name]}
+                 for name, n in rows.items() if name in files}
+        manifest = {"schema": SCHEMA_VERSION, "version": __version__, "register": register_hash,
+                    "kinds": kinds}
+        atomic_write_bytes(processed / MANIFEST,
+                           json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        # the switch is made; keep the previous generation's files for loads still reading
+        _clean_cache(processed, _named_files(manifest) | _named_files(previous))
+    return written
+
+
+def _named_files(manifest: dict) -> set[str]:
+    out = set()
+    kinds = manifest.get("kinds") if isinstance(manifest, dict) else None
+    for entry in (kinds or {}).values():
+        parquet = entry.get("parquet") if isinstance(entry, dict) else None
+        if isinstance(parquet, dict) and isinstance(parquet.get("file"), str):
+            out.add(parquet["file"])
+    return out

@@ -21,7 +21,7 @@ only warns about those; we refuse).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -54,15 +54,19 @@ class Task:
     namnd: str | None          # register id (per: namnd), or None
     namnd_namn: str | None     # the name on the cover: nämnd, förvaltning, or None (kommun)
     forvaltning: str | None = None
+    #: set by :func:`build_tasks` when two names give the same file name
+    unique_suffix: str = ""
 
     @property
     def stem(self) -> str:
         base = Path(self.spec.notebook).stem
         if self.namnd:
-            return f"{base}-{self.namnd}"
-        if self.forvaltning:
-            return f"{base}-{slug(self.forvaltning)}"
-        return base
+            stem = f"{base}-{self.namnd}"
+        elif self.forvaltning:
+            stem = f"{base}-{slug(self.forvaltning)}"
+        else:
+            stem = base
+        return f"{stem}-{self.unique_suffix}" if self.unique_suffix else stem
 
     @property
     def parameters(self) -> dict:
@@ -164,4 +168,38 @@ def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: 
             tasks += [Task(spec, period, None, f, forvaltning=f) for f in forv]
         elif not namnder:
             tasks.append(Task(spec, period, None, None))
-    return tasks
+    return unique_stems(tasks)
+
+
+def unique_stems(tasks: list[Task]) -> list[Task]:
+    """Give every report its own file name.
+
+    Two names can make the same file name ('Test-förvaltningen' and 'Test/förvaltningen'
+    both slugify to ``test-forvaltningen``; file systems may also ignore case), and one
+    report would silently overwrite the other. Each task in such a group gets a suffix
+    from a hash of its own name (stable from run to run, whatever the order); a name
+    whose file name still collides is refused.
+    """
+    import hashlib
+
+    groups: dict[str, list[int]] = {}
+    for i, task in enumerate(tasks):
+        groups.setdefault(task.stem.casefold(), []).append(i)
+    out = list(tasks)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for i in members:
+            task = tasks[i]
+            name = task.namnd or task.forvaltning or ""
+            digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+            out[i] = replace(task, unique_suffix=digest)
+    stems: dict[str, Task] = {}
+    for task in out:
+        other = stems.setdefault(task.stem.casefold(), task)
+        if other is not task:
+            raise ConfigurationError(
+                f"Två rapporter skulle få samma filnamn {task.stem}: "
+                f"'{other.namnd or other.forvaltning}' och '{task.namnd or task.forvaltning}'. "
+                "Byt namn på den ena i organisation.csv.")
+    return out
