@@ -197,10 +197,14 @@ def test_korttid_per_forvaltning_and_kon():
             + staff(12, 202301, forv="A", kon="M", sjuk=10, kort=2, start=20)
             + staff(5, 202301, forv="B", kon="K", sjuk=10, kort=8, start=40))
     kt = tr.korttid_per_kon(frame(rows), [202301], ["A", "B"]).set_index(["forvaltning", "kon"])
-    assert kt.loc[("A", "Kvinnor"), "procent"] == pytest.approx(4.0)
-    assert kt.loc[("A", "Män"), "procent"] == pytest.approx(2.0)
-    assert kt.loc[("A", "Totalt"), "procent"] == pytest.approx(3.0)
     assert kt.loc[[("B", "Totalt"), ("B", "Kvinnor"), ("B", "Män")], "procent"].isna().all()
+    # A is hidden too: the kommun minus A would be B's 5 employees (secondary suppression)
+    assert kt.loc[[("A", "Totalt"), ("A", "Kvinnor"), ("A", "Män")], "procent"].isna().all()
+    # without B, A's own figures are shown
+    alone = tr.korttid_per_kon(frame(rows[:24]), [202301], ["A"]).set_index(["forvaltning", "kon"])
+    assert alone.loc[("A", "Kvinnor"), "procent"] == pytest.approx(4.0)
+    assert alone.loc[("A", "Män"), "procent"] == pytest.approx(2.0)
+    assert alone.loc[("A", "Totalt"), "procent"] == pytest.approx(3.0)
     assert kt.loc[("Hela kommunen", "Totalt"), "procent"] == pytest.approx(
         100 * (48 + 24 + 40) / 2900)
     table = tr.som_tabell(kt.reset_index())
@@ -233,13 +237,14 @@ def test_commentary_names_largest_changes_and_never_a_suppressed_group():
     for year, rates in [(2022, {"Alfa": 5, "Beta": 5, "Gamma": 5, "Liten": 5}),
                         (2023, {"Alfa": 7, "Beta": 4, "Gamma": 5, "Liten": 20})]:
         for i, (forv, r) in enumerate(rates.items()):
-            n = 5 if forv == "Liten" else 12
+            # Gamma, the smallest other, is hidden with Liten (else kommun − shown = Liten)
+            n = {"Liten": 5, "Gamma": 11}.get(forv, 12)
             rows += staff(n, year * 100 + 1, forv=forv, sjuk=r, start=100 * i)
     df = frame(rows)
     text = tr.kommentar(df, "2023-01", None, ["Alfa", "Beta", "Gamma", "Liten"])
     assert "Störst ökning har Alfa (+2,0 procentenheter)" in text
     assert "störst minskning Beta (−1,0 procentenheter)" in text
-    assert "Liten" not in text and "E0" not in text
+    assert "Liten" not in text and "Gamma" not in text and "E0" not in text
     small = tr.kommentar(df, "2023-01", "Liten")
     assert "redovisas inte" in small and "procent " not in small.replace("procentenheter", "")
 

@@ -496,7 +496,10 @@ def personal_per_forvaltning(personal: pd.DataFrame, period: Period | str,
                              max_dagar: int = 8) -> pd.DataFrame:
     """Per förvaltning and for the whole kommun: sick leave year to date, the same months
     last year, the change (procentenheter) and frisknärvaro (fewer than ``max_dagar``
-    sick days) over the period. Groups of 10 or fewer employees are NaN (suppressed)."""
+    sick days) over the period. Groups of 10 or fewer employees are NaN (suppressed), and
+    so are the förvaltningar hidden with them so that the kommun minus the shown ones does
+    not give a small group (the period's pattern, :func:`analysis.sekretess.monster`); the
+    change is NaN when either year is."""
     from .sickleave import compute_frisknarvaro
     from .sickleave_trends import forandring_per_forvaltning, hittills_i_ar
 

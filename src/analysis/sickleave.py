@@ -1,7 +1,11 @@
 """Sick leave: the statutory nyckeltal and frisknärvaro from person-month HR data.
 
 Sick-leave data is health data. Every function here returns aggregates only, and any
-group of :data:`MIN_GROUP` or fewer employees gets no percentage (it is suppressed).
+group of :data:`MIN_GROUP` or fewer employees gets no percentage (it is suppressed) —
+nor does any group whose figure could be worked out from the other published figures
+by subtraction: the suppression pattern of the period (:func:`analysis.sekretess.monster`,
+computed from the whole kommun's rows) decides which cells are shown, the same for
+every table.
 
 Definitions (the data contract's export sheet ``sjukfranvaro``):
 
@@ -19,8 +23,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-#: Groups with this many employees or fewer are suppressed.
-MIN_GROUP = 10
+from .sekretess import MIN_GROUP, monster
 
 NYCKELTAL = ("total", "langtid_andel", "kvinnor", "man",
              "alder_upp_till_29", "alder_30_49", "alder_50_och_over")
@@ -35,8 +38,9 @@ NYCKELTAL_TEXT = {
     "alder_50_och_over": "Anställda 50 år eller äldre",
 }
 
-SUPPRESSION_NOTE = (f"Grupper med {MIN_GROUP} eller färre anställda redovisas inte, "
-                    "för att skydda enskildas hälsouppgifter.")
+SUPPRESSION_NOTE = (f"Grupper med {MIN_GROUP} eller färre anställda redovisas inte, och inte "
+                    "heller de grupper ur vilka de skulle kunna räknas fram, för att skydda "
+                    "enskildas hälsouppgifter.")
 
 
 def _age_group(rows: pd.DataFrame) -> np.ndarray:
@@ -61,10 +65,14 @@ def compute_nyckeltal(personal: pd.DataFrame, months: Iterable[int],
     Returns
     -------
     DataFrame with columns ``nyckeltal``, ``procent`` (NaN when suppressed or undefined),
-    ``antal_anstallda``, ``sjuk_h``, ``ordinarie_tid_h``, ``undertryckt`` (bool).
-    The hour sums are for internal checks and must not be published for small groups.
+    ``antal_anstallda``, ``sjuk_h``, ``ordinarie_tid_h``, ``undertryckt`` (bool: the
+    group is small, or is hidden by the period's suppression pattern so that a small
+    group cannot be worked out by subtraction).
+    The counts and hour sums are for internal checks and must never be published for a
+    suppressed group.
     """
     months = list(months)
+    pattern = monster(personal, months)
     rows = personal[personal["period"].isin(months) & (personal["ordinarie_tid_h"] > 0)]
     if forvaltning is not None:
         rows = rows[rows["forvaltning"] == forvaltning]
@@ -74,7 +82,7 @@ def compute_nyckeltal(personal: pd.DataFrame, months: Iterable[int],
         n = int(sel["anstalld"].nunique()) if len(sel) else 0
         s_num = float(sel[num].sum())
         s_den = float(sel[den].sum())
-        suppressed = n <= MIN_GROUP
+        suppressed = n <= MIN_GROUP or pattern.dold(forvaltning, key)
         pct = np.nan if (suppressed or s_den <= 0) else 100.0 * s_num / s_den
         out.append((key, pct, n, s_num, s_den, suppressed))
 
@@ -94,7 +102,8 @@ def compute_sjukfranvaro_sheet(personal: pd.DataFrame, forvaltningar: list[str],
     """The export sheet ``sjukfranvaro``: every förvaltning and ``Totalt`` × nyckeltal.
 
     Only the months of ``months`` that have data are used; ``manad_fran`` and
-    ``manad_till`` say which.
+    ``manad_till`` say which. A suppressed group (:func:`compute_nyckeltal`) has neither
+    ``procent`` nor ``antal_anstallda`` (both empty).
     """
     months = list(months)
     present = sorted(set(np.unique(personal["period"]).tolist()) & set(months))
@@ -106,6 +115,9 @@ def compute_sjukfranvaro_sheet(personal: pd.DataFrame, forvaltningar: list[str],
         nt.insert(0, "forvaltning", "Totalt" if forv is None else forv)
         frames.append(nt)
     sheet = pd.concat(frames, ignore_index=True)
+    sheet["antal_anstallda"] = sheet["antal_anstallda"].astype(float) \
+        .where(~sheet["undertryckt"].astype(bool))
+    sheet["procent"] = sheet["procent"].where(~sheet["undertryckt"].astype(bool))
     sheet["manad_fran"] = fran
     sheet["manad_till"] = till
     return sheet[["forvaltning", "nyckeltal", "procent", "antal_anstallda", "manad_fran",
@@ -120,18 +132,25 @@ def compute_frisknarvaro(personal: pd.DataFrame, months: Iterable[int],
     (in the förvaltning, when one is given: an employee who moves is counted in each
     förvaltning with the days spent there).
 
-    Returns ``{'procent': …, 'antal_anstallda': …, 'antal_friska': …}``;
-    ``procent`` is NaN when the group has :data:`MIN_GROUP` or fewer employees.
+    Returns ``{'procent': …, 'antal_anstallda': …, 'antal_friska': …, 'undertryckt': …}``;
+    ``procent`` is NaN when the group has :data:`MIN_GROUP` or fewer employees or is
+    hidden by the period's suppression pattern (:func:`analysis.sekretess.monster`, from
+    all rows of ``personal``). The counts are internal: never publish them for a
+    suppressed group.
     """
-    rows = personal[personal["period"].isin(list(months))]
+    months = list(months)
+    pattern = monster(personal, months)
+    rows = personal[personal["period"].isin(months)]
     if forvaltning is not None:
         rows = rows[rows["forvaltning"] == forvaltning]
     employed = rows.loc[rows["ordinarie_tid_h"] > 0, "anstalld"].unique()
     days = rows[rows["anstalld"].isin(employed)].groupby("anstalld", observed=True)["sjukdagar"].sum()
     n = int(len(days))
     friska = int((days < max_dagar).sum())
-    pct = np.nan if n <= MIN_GROUP else 100.0 * friska / n
-    return {"procent": pct, "antal_anstallda": n, "antal_friska": friska}
+    suppressed = n <= MIN_GROUP or pattern.dold(forvaltning, "total")
+    pct = np.nan if suppressed else 100.0 * friska / n
+    return {"procent": pct, "antal_anstallda": n, "antal_friska": friska,
+            "undertryckt": bool(suppressed)}
 
 
 _AGE_KEYS = ("alder_upp_till_29", "alder_30_49", "alder_50_och_over")
@@ -166,6 +185,7 @@ def compute_nyckeltal_all(personal: pd.DataFrame, months: Iterable[int],
     """
     forvaltningar = list(forvaltningar)
     months = list(months)
+    pattern = monster(personal, months)
     nf = len(forvaltningar)
     # work on numpy arrays (no copy of the frame); categoricals through their codes
     ordt_all = personal["ordinarie_tid_h"].to_numpy(dtype=float)
@@ -235,7 +255,7 @@ def compute_nyckeltal_all(personal: pd.DataFrame, months: Iterable[int],
         out = []
         for key, num, den, n in items:
             n = int(n)
-            suppressed = n <= MIN_GROUP
+            suppressed = n <= MIN_GROUP or pattern.dold(None if name == "Totalt" else name, key)
             pct = np.nan if (suppressed or den <= 0) else 100.0 * float(num) / float(den)
             out.append((name, key, pct, n, float(num), float(den), suppressed))
         return out

@@ -2,7 +2,9 @@
 
 Every function returns aggregates only (never an employee id, a birth year or a row),
 and every group of :data:`analysis.sickleave.MIN_GROUP` or fewer employees is suppressed
-(its percentage is NaN, it is left out of charts and never named in the text).
+(its percentage is NaN, it is left out of charts and never named in the text), as is
+every group that would let a small one be worked out by subtraction (the patterns of
+:mod:`analysis.sekretess`: per period for the tables, per month for the monthly series).
 
 The monthly rate is 100 × Σ sjuk_h / Σ ordinarie_tid_h over the rows with
 ordinarie_tid_h > 0, the definition of ``total`` in the data contract.
@@ -53,7 +55,8 @@ from .charts import style_axes, swedish_decimal
 from .errors import AnalysisError
 from .period import MONTH_ABBREVIATIONS, MONTH_NAMES, Period
 from .register import name_key
-from .sickleave import MIN_GROUP, compute_frisknarvaro, compute_nyckeltal
+from .sekretess import TOTALT, dolda_manader, monster
+from .sickleave import MIN_GROUP, compute_nyckeltal
 from .tables import format_number
 
 #: Fewest months needed for STL, the trend-change test and the forecast.
@@ -83,28 +86,64 @@ class ModellError(SerieError):
 # Monthly series
 # --------------------------------------------------------------------------------------
 
-def valj_forvaltning(personal: pd.DataFrame, namn: str | None) -> str | None:
+def valj_forvaltning(personal: pd.DataFrame, namn: str | None,
+                     register: Iterable[str] = ()) -> str | None:
     """The förvaltning in the data called ``namn`` (case- and whitespace-insensitive).
 
-    ``None`` (or an empty string) means the whole kommun. Raises ``ValueError`` naming
-    the known förvaltningar when there is no such förvaltning.
+    ``None`` (or an empty string) means the whole kommun. A förvaltning of the register
+    (``register``: its förvaltning names) without personnel rows is returned with the
+    register's spelling (its report says that there are no personnel data,
+    :func:`har_personaldata`). Raises ``ValueError`` naming the known förvaltningar when
+    there is no such förvaltning.
     """
     if namn is None or not str(namn).strip():
         return None
     known = [str(v) for v in pd.unique(personal["forvaltning"].dropna())]
-    for k in known:
+    for k in [*known, *[str(r) for r in register]]:
         if name_key(k) == name_key(namn):
             return k
     raise ValueError(f"Förvaltningen '{namn}' finns inte i personaldata. "
                      f"Kända förvaltningar: {', '.join(sorted(known))}.")
 
 
-def _monthly(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def har_personaldata(personal: pd.DataFrame, forvaltning: str | None,
+                     till: Period | str) -> bool:
+    """Whether the förvaltning (``None``: the kommun) has personnel rows with ordinary
+    time in some month up to ``till``."""
+    rows = personal[(personal["period"] <= Period.parse(till).code)
+                    & (personal["ordinarie_tid_h"] > 0)]
+    if forvaltning is not None:
+        rows = rows[rows["forvaltning"] == forvaltning]
+    return bool(len(rows))
+
+
+def inga_personaldata_text(vem: str, till: Period | str) -> str:
+    """The sentence of a report without personnel data.
+
+    >>> inga_personaldata_text("Kulturförvaltningen", "2023-04")
+    'Det finns inga personaldata för Kulturförvaltningen till och med april 2023, så rapporten redovisar ingen sjukfrånvaro.'
+    """
+    p = Period.parse(till)
+    return (f"Det finns inga personaldata för {vem} till och med {MONTH_NAMES[p.month - 1]} "
+            f"{p.year}, så rapporten redovisar ingen sjukfrånvaro.")
+
+
+def _monthly(rows: pd.DataFrame, keys: list[str], personal: pd.DataFrame,
+             till: Period | str | None, label: str = TOTALT) -> pd.DataFrame:
+    """Monthly sums of ``rows`` by ``keys``, suppressed by the months' patterns of the
+    whole kommun (``personal``): a small förvaltning's month is hidden, and so is the
+    complementary one that would give it by subtraction from the kommun's month."""
     rows = rows[rows["ordinarie_tid_h"] > 0]
     g = rows.groupby(keys, observed=True, sort=True)
     out = g.agg(sjuk_h=("sjuk_h", "sum"), ordinarie_tid_h=("ordinarie_tid_h", "sum"),
                 antal_anstallda=("anstalld", "nunique")).reset_index()
-    out["undertryckt"] = out["antal_anstallda"] <= MIN_GROUP
+    dolda = dolda_manader(personal)      # each month's pattern uses that month only
+    dolda = dolda.set_index(["forvaltning", "period"])["undertryckt"]
+    forv = (out["forvaltning"].astype(str) if "forvaltning" in out.columns
+            else pd.Series(label, index=out.index))
+    index = pd.MultiIndex.from_arrays([forv.to_numpy(), out["period"].to_numpy()])
+    hidden = dolda.reindex(index).fillna(True).astype(bool).to_numpy()
+    out["undertryckt"] = (out["antal_anstallda"] <= MIN_GROUP).to_numpy() | hidden
     pct = 100.0 * out["sjuk_h"] / out["ordinarie_tid_h"]
     out["procent"] = pct.where(~out["undertryckt"])
     out["ar"] = out["period"] // 100
@@ -120,7 +159,8 @@ def _manadsdata(personal: pd.DataFrame, forvaltning: str | None,
         rows = rows[rows["forvaltning"] == forvaltning]
     if till is not None:
         rows = rows[rows["period"] <= Period.parse(till).code]
-    return _monthly(rows[["period", "anstalld", "sjuk_h", "ordinarie_tid_h"]], ["period"])
+    return _monthly(rows[["period", "anstalld", "sjuk_h", "ordinarie_tid_h"]], ["period"],
+                    personal, till, TOTALT if forvaltning is None else str(forvaltning))
 
 
 def manadsserie(personal: pd.DataFrame, forvaltning: str | None = None,
@@ -156,7 +196,7 @@ def manadsserie_alla(personal: pd.DataFrame, forvaltningar: Iterable[str] | None
         rows = rows[rows["forvaltning"].isin(list(forvaltningar))]
     if till is not None:
         rows = rows[rows["period"] <= Period.parse(till).code]
-    out = _monthly(rows, ["forvaltning", "period"])
+    out = _monthly(rows, ["forvaltning", "period"], personal, till)
     out["forvaltning"] = out["forvaltning"].astype(str)
     return out[["forvaltning", "period", "ar", "manad", "procent", "antal_anstallda",
                 "undertryckt"]]
@@ -231,6 +271,35 @@ def forandring_per_forvaltning(personal: pd.DataFrame, period: Period | str,
                      "procent_foregaende": h["procent_foregaende"], "skillnad": h["skillnad"]})
     return pd.DataFrame(rows, columns=["forvaltning", "procent", "procent_foregaende",
                                        "skillnad"])
+
+
+def kontrollvarden(personal: pd.DataFrame, period: Period | str,
+                   forvaltningar: Sequence[str], max_dagar: int = 8) -> pd.DataFrame:
+    """The förvaltningar's year-to-date rate and frisknärvaro **without suppression**,
+    for the report's own checks only (the kommun's weighted mean must lie between its
+    parts, including the hidden ones). Never show these values.
+
+    Returns
+    -------
+    DataFrame
+        ``forvaltning``, ``procent``, ``frisknarvaro``.
+    """
+    period = Period.parse(period)
+    present = set(np.unique(personal["period"]).tolist())
+    months = [m for m in period.month_codes if m in present]
+    rows = personal[personal["period"].isin(months)]
+    out = []
+    for forv in forvaltningar:
+        part = rows[rows["forvaltning"] == forv]
+        work = part[part["ordinarie_tid_h"] > 0]
+        den = float(work["ordinarie_tid_h"].sum())
+        days = part[part["anstalld"].isin(work["anstalld"].unique())].groupby(
+            "anstalld", observed=True)["sjukdagar"].sum()
+        out.append({"forvaltning": forv,
+                    "procent": 100.0 * float(work["sjuk_h"].sum()) / den if den > 0 else np.nan,
+                    "frisknarvaro": 100.0 * float((days < max_dagar).mean()) if len(days)
+                    else np.nan})
+    return pd.DataFrame(out, columns=["forvaltning", "procent", "frisknarvaro"])
 
 
 # --------------------------------------------------------------------------------------
@@ -745,16 +814,20 @@ def analys(personal: pd.DataFrame, period: Period | str, forvaltning: str | None
 # Frisknärvaro and korttidsfrånvaro per förvaltning and kön
 # --------------------------------------------------------------------------------------
 
-def _secondary_suppression(df: pd.DataFrame) -> pd.DataFrame:
-    """When exactly one kön of a förvaltning is suppressed, suppress the other too:
-    otherwise the hidden one could be worked out from the total and the shown one."""
+_KON_KOLUMN = {"Totalt": "total", "Kvinnor": "kvinnor", "Män": "man"}
+
+
+def _suppress(df: pd.DataFrame, personal: pd.DataFrame, months: Sequence[int]) -> pd.DataFrame:
+    """Apply the period's suppression pattern (:func:`analysis.sekretess.monster`, from
+    the whole kommun's rows) to a förvaltning × kön table: a small group is hidden, and
+    so are the groups that would give it by subtraction (the other kön of the
+    förvaltning, another förvaltning from the kommun's figure)."""
+    pattern = monster(personal, months)
     df = df.copy()
-    for forv, grp in df.groupby("forvaltning", sort=False):
-        kon = grp[grp["kon"].isin(list(KON_TEXT.values()))]
-        if kon["undertryckt"].sum() == 1:
-            idx = kon.index
-            df.loc[idx, "undertryckt"] = True
-            df.loc[idx, "procent"] = np.nan
+    hidden = [bool(u) or pattern.dold(None if f == "Hela kommunen" else f, _KON_KOLUMN[k])
+              for f, k, u in zip(df["forvaltning"], df["kon"], df["undertryckt"])]
+    df["undertryckt"] = hidden
+    df.loc[df["undertryckt"], "procent"] = np.nan
     return df
 
 
@@ -773,9 +846,10 @@ def frisknarvaro_per_kon(personal: pd.DataFrame, months: Iterable[int],
     """Frisknärvaro (% of employees with fewer than ``max_dagar`` sick days over
     ``months``) per förvaltning and kön, and for the whole kommun.
 
-    Uses :func:`analysis.sickleave.compute_frisknarvaro` for each group. Groups of
-    :data:`MIN_GROUP` or fewer employees are suppressed; when one kön of a förvaltning
-    is suppressed the other is too (so that it cannot be derived from the total).
+    Groups of :data:`MIN_GROUP` or fewer employees are suppressed, and so are the
+    groups of the period's suppression pattern (:mod:`analysis.sekretess`): when one kön
+    of a förvaltning is suppressed the other is too, and a small förvaltning is never
+    the kommun minus the shown ones.
 
     Returns
     -------
@@ -787,11 +861,14 @@ def frisknarvaro_per_kon(personal: pd.DataFrame, months: Iterable[int],
     rows = personal[personal["period"].isin(months)]
     out = []
     for label, text, part in _forvaltning_kon_groups(rows, forvaltningar):
-        fr = compute_frisknarvaro(part, months, None, max_dagar)
-        out.append({"forvaltning": label, "kon": text, "procent": fr["procent"],
-                    "antal_anstallda": fr["antal_anstallda"],
-                    "undertryckt": fr["antal_anstallda"] <= MIN_GROUP})
-    return _secondary_suppression(pd.DataFrame(out))
+        employed = part.loc[part["ordinarie_tid_h"] > 0, "anstalld"].unique()
+        days = part[part["anstalld"].isin(employed)].groupby(
+            "anstalld", observed=True)["sjukdagar"].sum()
+        n, friska = int(len(days)), int((days < max_dagar).sum())
+        out.append({"forvaltning": label, "kon": text,
+                    "procent": 100.0 * friska / n if n else np.nan,
+                    "antal_anstallda": n, "undertryckt": n <= MIN_GROUP})
+    return _suppress(pd.DataFrame(out), personal, months)
 
 
 def korttid_tillganglig(personal: pd.DataFrame, months: Iterable[int] | None = None) -> bool:
@@ -824,7 +901,7 @@ def korttid_per_kon(personal: pd.DataFrame, months: Iterable[int],
         pct = np.nan if supp or den <= 0 else 100.0 * float(part["sjuk_h_kort"].sum()) / den
         out.append({"forvaltning": label, "kon": text, "procent": pct,
                     "antal_anstallda": n, "undertryckt": supp})
-    return _secondary_suppression(pd.DataFrame(out))
+    return _suppress(pd.DataFrame(out), personal, months)
 
 
 def som_tabell(df: pd.DataFrame) -> pd.DataFrame:
@@ -915,12 +992,19 @@ def forvaltning_text(forandring: pd.DataFrame) -> str:
                      f"Störst minskning har {r['forvaltning']} "
                      f"(−{_tal(abs(r['skillnad']))} procentenheter)")
     if not parts:
-        return "" if ok.empty else "Sjukfrånvaron är i stort sett oförändrad i alla förvaltningar."
+        if ok.empty:
+            return ""
+        return ("Sjukfrånvaron är i stort sett oförändrad i alla förvaltningar."
+                if len(ok) == len(forandring) else
+                "Sjukfrånvaron är i stort sett oförändrad i alla redovisade förvaltningar.")
     text = ", ".join(parts) + "."
+    # with suppressed förvaltningar, "no förvaltning" speaks only of those shown
+    ingen = "Ingen förvaltning" if len(ok) == len(forandring) else \
+        "Ingen av de redovisade förvaltningarna"
     if len(ok) and not len(down):
-        text += " Ingen förvaltning har minskat sin sjukfrånvaro."
+        text += f" {ingen} har minskat sin sjukfrånvaro."
     elif len(ok) and not len(up):
-        text = text + " Ingen förvaltning har ökat sin sjukfrånvaro."
+        text = text + f" {ingen} har ökat sin sjukfrånvaro."
     return text
 
 
