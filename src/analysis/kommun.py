@@ -135,6 +135,7 @@ def drift_block(data: Dataset, period: Period | str) -> pd.DataFrame:
             pieces.append(pd.DataFrame([sums["vnk"]]))
     pieces.append(pd.DataFrame([sums["resultat"]]))
     out = pd.concat([p for p in pieces if len(p)], ignore_index=True)
+    out.attrs["har_prognos"] = bool(rows["prognos_helar"].notna().any())
     return out[["id", "typ", "block", "rad", *NUMERIC]]
 
 
@@ -196,7 +197,9 @@ def drift_text(data: Dataset, block: pd.DataFrame, period: Period | str) -> str:
                      f"semesterlöneskulden är avvikelsen {mkr(f - sem)}")
         parts.append(text + ".")
 
-    if period.month < 12:
+    if period.month < 12 and not namnder["prognos_helar"].notna().any():
+        parts.append("Nämnderna har ännu inte lämnat någon helårsprognos.")
+    elif period.month < 12:
         y = float(n["avvikelse_helar"])
         word = "ett underskott" if y < 0 else "ett överskott"
         text = (f"Prognosen för helåret visar på {word} med {mkr(y)} för nämnderna jämfört med "
@@ -279,7 +282,9 @@ def rr_text(rr: pd.DataFrame, period: Period | str) -> str:
     if "exkl_semesterloneskuld" in r.index:
         parts.append("Om semesterlöneskuldens resultatpåverkan exkluderas är resultatet "
                      f"{mkr(float(r.loc['exkl_semesterloneskuld', 'utfall_period']))}.")
-    if period.month < 12:
+    if period.month < 12 and not rr.attrs.get("har_prognos", True):
+        parts.append("Någon helårsprognos har ännu inte lämnats för året.")
+    elif period.month < 12:
         p = float(r.loc["arets_resultat", "prognos_helar"])
         d = float(r.loc["arets_resultat", "avvikelse_helar"])
         word = "ett överskott" if p >= 0 else "ett underskott"
@@ -341,7 +346,11 @@ def invest_text(data: Dataset, period: Period | str, kommun: str) -> str:
     spent = -float(tot["utfall_period"])
     when = f"Under {period.year}" if period.month == 12 else "Under perioden"
     parts = [f"{when} har {kommun} investerat för {mkr(spent, False)}."]
-    if period.month < 12:
+    has_forecast = inv.loc[inv["namnd"] != "Totalt", "prognos_helar"].notna().any()
+    if period.month < 12 and not has_forecast:
+        parts.append("Någon helårsprognos för investeringarna har ännu inte lämnats.")
+        col = "avvikelse_period"
+    elif period.month < 12:
         p, d = -float(tot["prognos_helar"]), float(tot["avvikelse_helar"])
         word = "lägre än" if d > 50 else "högre än" if d < -50 else "i nivå med"
         amount = f"{mkr(abs(d), False)} " if word != "i nivå med" else ""
@@ -472,6 +481,14 @@ def nyckeltal(data: Dataset, period: Period | str, rr: pd.DataFrame | None = Non
     out = pd.DataFrame(rows, columns=["", "Utfall/prognos", "Budget", "Avvikelse"])
     out[["Utfall/prognos", "Budget", "Avvikelse"]] = out[
         ["Utfall/prognos", "Budget", "Avvikelse"]].astype(float) / 1000
+    if period.month < 12 and not rr.attrs.get("har_prognos", True):
+        # no unit has forecast the year: the budget is not shown as a forecast
+        forecast = out[""].isin(["Årets resultat, prognos", "Nämndernas nettokostnad, prognos"])
+        out.loc[forecast, ["Utfall/prognos", "Avvikelse"]] = np.nan
+    inv_rows = compute_investeringsredovisning(data, period)
+    if period.month < 12 and not inv_rows.loc[inv_rows["namnd"] != "Totalt",
+                                               "prognos_helar"].notna().any():
+        out.loc[out[""] == "Nettoinvesteringar, prognos", ["Utfall/prognos", "Avvikelse"]] = np.nan
     return out
 
 
@@ -580,14 +597,14 @@ def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
     plus = "ett överskott" if res >= 0 else "ett underskott"
     text = [f"- **Ekonomin:** {kommun} fick {plus} på {mkr(abs(res), False)} under {months}. "
             f"Det är {mkr(abs(dev), False)} {_battre(dev)} vad kommunen hade planerat."]
-    if period.month < 12:
+    if period.month < 12 and rr.attrs.get("har_prognos", True):
         p = float(r.loc["arets_resultat", "prognos_helar"])
         word = "ett överskott" if p >= 0 else "ett underskott"
         text[-1] += f" För hela året räknar kommunen med {word} på {mkr(abs(p), False)}."
     n = b.loc["summa_namnder"]
     col = "avvikelse_period" if period.month == 12 else "avvikelse_helar"
     d = float(n[col])
-    if abs(d) >= 50:
+    if abs(d) >= 50 and (period.month == 12 or block.attrs.get("har_prognos", True)):
         more = "mer" if d < 0 else "mindre"
         if period.month == 12:          # the year is over: what was used, not a forecast
             text.append(f"- **Verksamheterna:** nämnderna använde {mkr(abs(d), False)} {more} "

@@ -423,7 +423,7 @@ def kommun_textkontroller(rr: pd.DataFrame, block: pd.DataFrame,
         out.append(("Resultat exklusive semesterlöneskulden",
                     r"exkluderas är resultatet {tal} miljoner",
                     r.loc["exkl_semesterloneskuld", "utfall_period"] / 1000, False))
-    if period.month < 12:
+    if period.month < 12 and rr.attrs.get("har_prognos", True):
         out.append(("Årets resultat, prognos",
                     r"Prognosen för helåret visar på ett \w+ med {tal} miljoner",
                     res["prognos_helar"] / 1000, True))
@@ -431,7 +431,7 @@ def kommun_textkontroller(rr: pd.DataFrame, block: pd.DataFrame,
         out.append(("Nämndernas avvikelse för perioden",
                     r"Nämndernas utfall för (?:perioden|året) är {tal} miljoner",
                     b.loc["summa_namnder", "avvikelse_period"] / 1000, False))
-        if period.month < 12:
+        if period.month < 12 and block.attrs.get("har_prognos", True):
             out.append(("Nämndernas avvikelse mot budget, prognos",
                         r"visar på ett \w+ med {tal} miljoner kronor för nämnderna",
                         b.loc["summa_namnder", "avvikelse_helar"] / 1000, False))

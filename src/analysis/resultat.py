@@ -199,6 +199,9 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
         ("Interna poster netto (budget, året)", intern_budget / 1000, abs(intern_budget) < 0.5),
     ]
     rr.attrs["kontroller"] = pd.DataFrame(checks, columns=["kontroll", "differens_tkr", "ok"])
+    # a unit without a forecast counts at its budget; when no unit has one, the year's
+    # "prognos" is only the budget, and the texts must not call it a forecast
+    rr.attrs["har_prognos"] = bool(prog.notna().any())
     return rr.reset_index(names="id")
 
 
