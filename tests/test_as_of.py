@@ -223,3 +223,20 @@ def test_reports_unchanged_by_deleting_later_rows(sample_dirs, tmp_path, monkeyp
         runs.append(_outputs(json.loads(out.read_text(encoding="utf-8"))))
     assert len(runs[0]) > 3
     assert runs[0] == runs[1]
+
+
+def test_an_extra_column_named_like_a_date_is_not_a_date(tiny):
+    """A drill-down column called ``period`` in a budget file (text, as extra columns are
+    kept) must neither break the cut nor filter rows: budgets are dated by ``ar``."""
+    from analysis.economy import compute_driftsredovisning
+
+    budget = tiny / "raw" / "ekonomi" / "budget.csv"
+    lines = budget.read_text(encoding="utf-8").splitlines()
+    budget.write_text("\n".join([lines[0] + ",period"] + [x + ",helår" for x in lines[1:]])
+                      + "\n", encoding="utf-8")
+    data = load_data(tiny)
+    assert "period" in data.budget.columns
+    drift = compute_driftsredovisning(data.as_of("2023-04"), "2023-04").set_index("namnd")
+    assert drift.loc["bun", "budget_helar"] == pytest.approx(-1140.0)
+    kontoplan = pd.DataFrame({"konto_fran": [3000], "konto_till": [3999], "ar": [2099]})
+    assert dated_mask("kontoplan", kontoplan, Period(2023, 4)).tolist() == [True]

@@ -107,8 +107,7 @@ def dated_mask(kind: str, frame: pd.DataFrame, cutoff: Period) -> np.ndarray:
 
     The date of a row, by kind of file:
 
-    * ``utfall``, ``investeringar``, ``sjukfranvaro`` (and any file with ``period``):
-      the month ``period``;
+    * ``utfall``, ``investeringar``, ``sjukfranvaro``: the month ``period``;
     * ``budget``, ``periodisering``: the start of the year ``ar`` (a budget is adopted
       before its year begins, and a later year's budget is not yet known);
     * ``prognos``: the month-end ``prognosmanad`` of the year ``ar``;
@@ -117,27 +116,40 @@ def dated_mask(kind: str, frame: pd.DataFrame, cutoff: Period) -> np.ndarray:
       for yearly rows (a yearly total is known only when the year is over);
     * ``matetal``: the month ``period`` of a dated row; an undated row holds the year's
       goal and is known from the start of its year ``ar``;
-    * ``kontoplan`` and files without dates: always known.
+    * ``kontoplan`` and other kinds: always known.
+
+    The date columns are those the contract gives the kind; an extra column that happens
+    to be called ``period`` or ``ar`` is never read as a date.
     """
     code = cutoff.code
     if frame is None or not len(frame):
         return np.ones(0 if frame is None else len(frame), dtype=bool)
-    cols = frame.columns
-    ar = frame["ar"].to_numpy(dtype=np.int64) if "ar" in cols else None
+    # the date columns are the contract's for the kind, never an extra drill-down column
+    # that happens to be called ``period`` or ``ar``
+    if kind in _BY_PERIOD:
+        return frame["period"].to_numpy(dtype=np.int64) <= code
+    ar = frame["ar"].to_numpy(dtype=np.int64) if kind in _BY_YEAR_AND_MORE else None
     if kind == "matetal":
-        per = frame["period"].fillna(0).to_numpy(dtype=np.int64)
+        per = (frame["period"].fillna(0).to_numpy(dtype=np.int64) if "period" in frame
+               else np.zeros(len(frame), dtype=np.int64))
         return np.where(per > 0, per <= code, ar <= cutoff.year)
     if kind == "prognos":
         return ar * 100 + frame["prognosmanad"].to_numpy(dtype=np.int64) <= code
-    if kind in ("folkmangd", "fodda", "doda", "flyttningar"):
+    if kind in _BEFOLKNING:
         manad = (frame["manad"].astype("Float64").fillna(12).to_numpy(dtype=np.int64)
-                 if "manad" in cols else np.full(len(frame), 12, dtype=np.int64))
+                 if "manad" in frame else np.full(len(frame), 12, dtype=np.int64))
         return ar * 100 + manad <= code
-    if "period" in cols:
-        return frame["period"].to_numpy(dtype=np.int64) <= code
-    if ar is not None:
+    if kind in _BY_YEAR:
         return ar <= cutoff.year
     return np.ones(len(frame), dtype=bool)
+
+
+#: Kinds dated by their month ``period``.
+_BY_PERIOD = frozenset({"utfall", "investeringar", "sjukfranvaro"})
+#: Kinds dated by the start of their year ``ar``.
+_BY_YEAR = frozenset({"budget", "periodisering"})
+_BEFOLKNING = frozenset({"folkmangd", "fodda", "doda", "flyttningar"})
+_BY_YEAR_AND_MORE = _BY_YEAR | _BEFOLKNING | {"prognos", "matetal"}
 
 
 class AsOfFrames(Mapping):
