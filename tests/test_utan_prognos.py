@@ -65,3 +65,17 @@ def test_text_checks_follow(january):
     kontroller.kontrollera_text(k, "g", text, kontroller.kommun_textkontroller(rr, block,
                                                                                 "2023-01"))
     assert len(k) == 5 and k.fel == []
+
+
+def test_units_without_forecast_are_named_under_the_tables(sample_data):
+    data = sample_data.as_of("2023-04")
+    block = kommun.drift_block(data, "2023-04")
+    assert kommun.prognos_not(block) is None               # every unit has one in April
+    rows = block.index[block["id"].isin(["valn", "krev"])]
+    partial = block.copy()
+    partial.loc[rows, "prognos_helar"] = float("nan")
+    note = kommun.prognos_not(partial)
+    assert note.startswith("2 av ") and "Valnämnden" in note and "Kommunrevisionen" in note
+    assert "räknas med sin budget" in note
+    jan = kommun.drift_block(sample_data.as_of("2023-01"), "2023-01")
+    assert kommun.prognos_not(jan) is None                  # none at all: the texts say so

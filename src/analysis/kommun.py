@@ -147,6 +147,21 @@ def block_tabell(block: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def prognos_not(block: pd.DataFrame) -> str | None:
+    """The note under a table with a *Prognos helår* column when some units have made no
+    forecast: they count at their budget there (the contract's rule), and the reader is
+    told which; ``None`` when every unit has a forecast, or none has (then the texts say
+    that no forecast has been made)."""
+    rows = block[block["typ"] == "rad"]
+    missing = rows.loc[rows["prognos_helar"].isna(), "rad"].str.lstrip("– ").tolist()
+    if not missing or len(missing) == len(rows):
+        return None
+    names = ", ".join(missing[:5]) + (f" och {len(missing) - 5} till" if len(missing) > 5
+                                      else "")
+    return (f"{len(missing)} av {len(rows)} enheter har inte lämnat någon helårsprognos "
+            f"({names}); de räknas med sin budget i kolumnen Prognos helår.")
+
+
 def summarader(frame: pd.DataFrame) -> list[int]:
     """Positions of the sum rows of :func:`drift_block` or a resultaträkning (bold)."""
     if "typ" in frame:
