@@ -105,3 +105,12 @@ def sample_data(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("sample") / "data"
     shutil.copytree(SAMPLE_RAW, data_dir / "raw")
     return load_data(data_dir)
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory):
+    """A private copy of the shipped sample (raw/ only), for tests that run notebooks or
+    commands on it; the repository's own data/ is never touched."""
+    data_dir = tmp_path_factory.mktemp("sample_copy") / "data"
+    shutil.copytree(SAMPLE_RAW, data_dir / "raw")
+    return data_dir

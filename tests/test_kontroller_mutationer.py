@@ -18,7 +18,7 @@ import pytest
 from analysis import befolkning, economy, kommun, kontroller, resultat
 from analysis.kontroller import Kontroller, fran_notebook
 
-from conftest import ROOT, SAMPLE_RAW
+from conftest import ROOT
 
 PERIOD = "2023-04"
 
@@ -254,15 +254,6 @@ def _leaky(*args, **kwargs):
     return out
 b.project_cohort_component = _leaky
 """
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory):
-    import shutil
-
-    data_dir = tmp_path_factory.mktemp("mutation") / "data"
-    shutil.copytree(SAMPLE_RAW, data_dir / "raw")
-    return data_dir
 
 
 def run_broken(tmp_path, monkeypatch, data_dir, notebook: str, code: str, **params) -> dict:

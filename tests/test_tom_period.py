@@ -9,17 +9,10 @@ import pytest
 
 from analysis.cli import main
 
-from conftest import ROOT, SAMPLE_RAW
+from conftest import ROOT
 
 NOTEBOOKS = [("namnd", {"namnd": "bun"}), ("ekonomi", {"namnd": "bun"}), ("kommun", {}),
              ("kortversion", {}), ("personal", {}), ("befolkning", {})]
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("tom") / "data"
-    shutil.copytree(SAMPLE_RAW, data_dir / "raw")
-    return data_dir
 
 
 @pytest.mark.parametrize("notebook,params", NOTEBOOKS, ids=[n for n, _ in NOTEBOOKS])
