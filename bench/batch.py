@@ -28,8 +28,8 @@ BIN = Path(sys.executable).parent
 
 
 def ours(data_dir: Path, reports: Path, period: str) -> float:
-    from analysis.runner import run_reports
-    from analysis.period import Period
+    from analysis.batch.runner import run_reports
+    from analysis.core.period import Period
 
     t = time.perf_counter()
     code = run_reports(period=Period.parse(period), namnder=None, data_dir=data_dir,
@@ -61,7 +61,7 @@ def warm(tasks, data_dir: Path, period: str) -> float:
 
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
     try:
-        kc.execute_interactive("import analysis.report, analysis.charts, analysis.tables",
+        kc.execute_interactive("import analysis.rapport.notebook, analysis.rapport.charts, analysis.rapport.tables",
                                timeout=120)
         t = time.perf_counter()
         for nb, _, parameters in tasks:
@@ -81,9 +81,9 @@ def warm(tasks, data_dir: Path, period: str) -> float:
 
 
 def main(period: str = "2023-04") -> None:
-    from analysis.dataset import load_data
-    from analysis.matrix import build_tasks, read_matrix
-    from analysis.period import Period
+    from analysis.io.dataset import load_data
+    from analysis.batch.matrix import build_tasks, read_matrix
+    from analysis.core.period import Period
 
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:

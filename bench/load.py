@@ -27,7 +27,7 @@ from ledger import write_large_ledger  # noqa: E402
 
 CHILD = r"""
 import json, sys, time
-from analysis.dataset import load_data
+from analysis.io.dataset import load_data
 import pandas  # imports are not part of the measurement
 
 def hwm_mb():
@@ -86,8 +86,8 @@ def best_of(fn, n=5):
 
 
 def main(rows: int = 5_000_000) -> None:
-    from analysis.dataset import load_data
-    from analysis.economy import compute_driftsredovisning
+    from analysis.io.dataset import load_data
+    from analysis.ekonomi.drift import compute_driftsredovisning
 
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:

@@ -3,7 +3,7 @@
 Run by hand (not a test):  .venv/bin/python bench/population.py [REPEATS]
 
 Projects 290 kommuner × 2 sexes × 101 single-year ages (0–99, 100+) for 30 one-year
-steps in ONE call of :func:`analysis.population.project_cohort_component`, with rates
+steps in ONE call of :func:`analysis.befolkning.motor.project_cohort_component`, with rates
 per kommun (nLx, asfr) and net migration per kommun, and prints the time.
 Target: under 1 s.
 """
@@ -16,8 +16,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.befolkning import life_table
-from analysis.population import project_cohort_component
+from analysis.befolkning.prognos import life_table
+from analysis.befolkning.motor import project_cohort_component
 
 N_KOMMUNER, N_AGES, STEPS = 290, 101, 30
 

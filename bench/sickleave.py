@@ -3,9 +3,9 @@
     .venv/bin/python bench/sickleave.py [--rows 5000000] [--loop]
 
 Generates synthetic ``sjukfranvaro`` rows with numpy (8 förvaltningar, 60 months) and
-times :func:`analysis.sickleave.compute_nyckeltal_all` over all 60 months, the monthly
-series of every förvaltning (:func:`analysis.sickleave_trends.manadsserie_alla`) and,
-with ``--loop``, :func:`analysis.sickleave.compute_nyckeltal` called once per
+times :func:`analysis.personal.nyckeltal.compute_nyckeltal_all` over all 60 months, the monthly
+series of every förvaltning (:func:`analysis.personal.trender.manadsserie_alla`) and,
+with ``--loop``, :func:`analysis.personal.nyckeltal.compute_nyckeltal` called once per
 förvaltning. Prints time and peak memory (VmHWM). Target: under 3 s and 2 GB.
 """
 
@@ -17,8 +17,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.sickleave import compute_nyckeltal, compute_nyckeltal_all
-from analysis.sickleave_trends import manadsserie_alla
+from analysis.personal.nyckeltal import compute_nyckeltal, compute_nyckeltal_all
+from analysis.personal.trender import manadsserie_alla
 
 FORVALTNINGAR = [f"Förvaltning {i}" for i in range(1, 9)]
 MONTHS = 60

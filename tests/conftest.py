@@ -98,7 +98,7 @@ def tiny(tmp_path: Path) -> Path:
 def sample_data(tmp_path_factory):
     """The shipped sample kommun, loaded through a private copy of data/ (the repository's
     own data/processed is never touched by tests)."""
-    from analysis.dataset import load_data
+    from analysis.io.dataset import load_data
 
     if not (SAMPLE_RAW / "organisation.csv").exists():
         pytest.fail("data/raw holds no sample kommun; run `analysis sample` (see README)")

@@ -19,9 +19,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import AnalysisError, ConfigurationError, InputError
-from .period import Period, latest_delar
+from analysis import __version__
+from analysis.core.errors import AnalysisError, ConfigurationError, InputError
+from analysis.core.period import Period, latest_delar
 
 
 def _period_arg(text: str) -> Period:
@@ -95,10 +95,10 @@ def _default_period(data) -> Period:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .dataset import load_data
-    from .export import export_workbook
+    from analysis.io.dataset import load_data
+    from analysis.batch.export import export_workbook
 
-    from .economy import kontrollera_period
+    from analysis.ekonomi.drift import kontrollera_period
 
     data = load_data(args.data_dir)
     period = args.period or _default_period(data)
@@ -110,7 +110,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .dataset import load_data
+    from analysis.io.dataset import load_data
 
     data = load_data(args.data_dir)
     print(f"Indata i {data.raw_dir} är giltiga.")
@@ -186,7 +186,7 @@ def prepare_workspace(root: Path) -> tuple[Path, list[str]]:
 def cmd_lab(args: argparse.Namespace) -> int:
     import subprocess
 
-    from .runner import project_root
+    from analysis.batch.runner import project_root
 
     root = project_root()
     work, notes = prepare_workspace(root)
@@ -198,7 +198,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import run_reports
+    from analysis.batch.runner import run_reports
 
     return run_reports(
         period=args.period, namnder=args.namnd, data_dir=args.data_dir,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .targets import (KS_STAB_HELAR, NAMND_IDS, NAMNDER_MARS_AVVIKELSE, UNITS,
+from analysis.sample.targets import (KS_STAB_HELAR, NAMND_IDS, NAMNDER_MARS_AVVIKELSE, UNITS,
                       solve_driftsredovisning, solve_investeringar)
 
 YEARS = (2019, 2020, 2021, 2022, 2023)

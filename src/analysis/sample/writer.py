@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import atomic_write_bytes
-from .ekonomi import generate_ekonomi
+from analysis.io.dataset import atomic_write_bytes
+from analysis.sample.ekonomi import generate_ekonomi
 
 SEED = 2023
 
@@ -47,9 +47,9 @@ def _gzip(data: bytes) -> bytes:
 
 def sample_files(seed: int = SEED) -> dict[str, bytes]:
     """Every sample file, relative path → bytes."""
-    from .befolkning import generate_befolkning
-    from .mal import generate_mal
-    from .personal import generate_personal
+    from analysis.sample.befolkning import generate_befolkning
+    from analysis.sample.mal import generate_mal
+    from analysis.sample.personal import generate_personal
 
     files: dict[str, bytes] = {}
     eco = generate_ekonomi(seed)

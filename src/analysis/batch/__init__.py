@@ -1,0 +1,1 @@
+"""Batch: rapportmatrisen, körningen och publiceringen (HTML, PDF, Excel)."""

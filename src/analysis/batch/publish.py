@@ -1,0 +1,559 @@
+"""Executed report notebooks → finished reports: HTML, PDF (WeasyPrint) and Excel.
+
+The HTML comes from nbconvert with the package's ``report`` template: a cover, no code,
+no prompts, no scripts and no reference to the internet. Nothing a notebook produced is
+trusted as HTML:
+
+* tables shown with :func:`analysis.rapport.tables.show_table` are re-rendered from their data
+  part (:data:`~analysis.rapport.tables.TABLE_MIMETYPE`), which escapes every value;
+* other ``text/html`` outputs and markdown cells are sanitised with bleach (an allowlist
+  of text and table tags; no scripts, styles, event handlers or external URLs);
+* ``text/markdown`` outputs are rendered with raw HTML escaped, then sanitised;
+* SVG is inlined after removing scripts, event handlers, foreign content and external
+  references; PNG and JPEG become ``data:`` URIs.
+
+Every file is written atomically: a reader sees the old file or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from analysis.core.errors import AnalysisError, ConfigurationError
+from analysis.core.period import MONTH_NAMES, Period
+from analysis.rapport.tables import TABLE_MIMETYPE, render_html
+
+#: The package's nbconvert templates (``report`` lives here).
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "report"
+
+FORMATS = ("html", "pdf", "xlsx")
+
+#: Cells with these tags are left out of every export.
+REMOVE_CELL_TAGS = frozenset({"injected-parameters", "parameters", "remove-cell", "hide"})
+#: Cells with these tags are shown without their outputs.
+REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "hide-output"})
+
+#: The cover fields in ``nb.metadata["rapport"]``.
+RAPPORT_FIELDS = ("kommun", "titel", "namnd", "period", "datum")
+_REQUIRED_FIELDS = ("kommun", "titel", "period")
+
+_SHEET_INVALID = re.compile(r"[\[\]:*?/\\]")
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class PublishError(AnalysisError):
+    """A report could not be exported (e.g. the PDF needed something from the network)."""
+
+
+@contextmanager
+def atomic_target(out: Path) -> Iterator[Path]:
+    """A temporary path next to ``out`` that replaces ``out`` when the block succeeds.
+
+    On any failure, including in the final rename, the temporary file is removed and
+    ``out`` keeps its previous content.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --- dates and metadata --------------------------------------------------------------
+def swedish_date(date: dt.date | str) -> str:
+    """A date the Swedish way: ``22 november 2026``.
+
+    >>> swedish_date(dt.date(2026, 11, 22))
+    '22 november 2026'
+    >>> swedish_date("2023-04-01")
+    '1 april 2023'
+    """
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
+
+
+def rapport_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The cover fields as text (a new dict; ``meta`` is not changed).
+
+    ``period`` may be a :class:`~analysis.core.period.Period` (its label is used), ``datum`` a
+    date (written the Swedish way) or missing (today). ``namnd`` may be empty for a
+    report on the whole kommun. Other keys are kept as they are.
+    """
+    missing = [k for k in _REQUIRED_FIELDS if not meta.get(k)]
+    if missing:
+        raise ConfigurationError(
+            f"Rapportens uppgifter saknar {', '.join(missing)}; ange kommun, titel och period.")
+    out = copy.deepcopy(dict(meta))
+    period = meta["period"]
+    out["period"] = period.label if isinstance(period, Period) else str(period)
+    datum = meta.get("datum")
+    if datum is None or datum == "":
+        datum = dt.date.today()
+    out["datum"] = swedish_date(datum) if isinstance(datum, dt.date) else str(datum)
+    for key in ("kommun", "titel", "namnd"):
+        out[key] = "" if meta.get(key) is None else str(meta[key])
+    return out
+
+
+# --- sanitising ----------------------------------------------------------------------
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]+$")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "div", "dl", "dt", "em", "figcaption", "figure", "hr", "i", "img", "li", "ol", "p", "pre",
+    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul", *_HEADINGS,
+})
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    if name == "class":
+        return True
+    if tag in ("td", "th") and name in ("colspan", "rowspan"):
+        return value.isdigit()
+    if tag == "th" and name == "scope":
+        return value in ("row", "col", "rowgroup", "colgroup")
+    if tag in _HEADINGS and name == "id":
+        return True
+    if tag in ("a", "abbr") and name == "title":
+        return True
+    if tag == "a" and name == "href":       # in-document anchors and e-mail only
+        return value.startswith("#") or value.lower().startswith("mailto:")
+    if tag == "img":
+        if name == "src":                   # never fetch anything
+            return bool(_DATA_IMAGE.match(value))
+        return name in ("alt", "width", "height")
+    return False
+
+
+def clean_html(fragment: str) -> str:
+    """Sanitise an HTML fragment from a notebook: allowlisted tags, no scripts, no styles,
+    no event handlers, no external URLs. Disallowed tags are shown as text.
+
+    >>> clean_html('<b onclick="x()">fet</b><script>alert(1)</script>')
+    '<b>fet</b>&lt;script&gt;alert(1)&lt;/script&gt;'
+    """
+    import bleach
+
+    return bleach.clean(str(fragment), tags=_ALLOWED_TAGS, attributes=_allow_attribute,
+                        protocols={"mailto", "data"}, strip=False, strip_comments=True)
+
+
+@lru_cache(maxsize=1)
+def _markdown_escaping():
+    import mistune
+
+    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
+def markdown_output_html(text: str) -> str:
+    """A ``text/markdown`` output as HTML with any raw HTML in it shown as text.
+
+    >>> markdown_output_html('**Fet** <img src=x onerror=alert(1)>')
+    '<p><strong>Fet</strong> &lt;img src=x onerror=alert(1)&gt;</p>\\n'
+    """
+    return clean_html(_markdown_escaping()(str(text)))
+
+
+_SVG_DROP = frozenset({"script", "foreignobject", "metadata", "iframe", "object", "embed",
+                       "audio", "video", "handler", "listener", "animate", "set",
+                       "animatemotion", "animatetransform"})
+_SVG_PRESENTATION = frozenset({
+    "clip-path", "clip-rule", "color", "display", "dominant-baseline", "fill", "fill-opacity",
+    "fill-rule", "font-family", "font-size", "font-style", "font-weight", "letter-spacing",
+    "marker-end", "marker-mid", "marker-start", "mask", "opacity", "paint-order",
+    "shape-rendering", "stop-color", "stop-opacity", "stroke", "stroke-dasharray",
+    "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
+    "stroke-opacity", "stroke-width", "text-anchor", "transform", "visibility",
+})
+_CSS_URL = re.compile(r"url\(\s*(?!['\"]?#)", re.IGNORECASE)
+_MATPLOTLIB_STYLE = "*{stroke-linejoin:round;stroke-linecap:butt}"
+_IMAGE_MISSING = '<p class="bild-saknas">[Bilden kunde inte visas.]</p>'
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def _clean_svg_element(el: ET.Element, root: ET.Element) -> None:
+    el.tag = _local(el.tag)
+    style = ""
+    for key, value in list(el.attrib.items()):
+        del el.attrib[key]
+        name = _local(key)
+        if key.startswith("{http://www.w3.org/XML/1998/namespace}"):
+            continue                        # xml:space and friends
+        if name.lower().startswith("on"):
+            continue
+        if name == "href":
+            if value.startswith("#") or _DATA_IMAGE.match(value):
+                el.set("href", value)
+            continue
+        if _CSS_URL.search(value):
+            continue
+        if name == "style":
+            style = value
+            continue
+        el.set(name, value)
+    # A style attribute becomes presentation attributes (which win over the attributes,
+    # as the style would): the report's CSS engine then never sees SVG-only properties.
+    for declaration in style.split(";"):
+        prop, _, value = declaration.partition(":")
+        prop, value = prop.strip().lower(), value.strip()
+        if prop in _SVG_PRESENTATION and value and not _CSS_URL.search(value):
+            el.set(prop, value)
+    for child in list(el):
+        if not isinstance(child.tag, str) or _local(child.tag).lower() in _SVG_DROP:
+            el.remove(child)
+        elif _local(child.tag) == "style":
+            # Inline in HTML a <style> would style the whole report; matplotlib's only
+            # rule becomes presentation attributes, anything else is dropped.
+            if re.sub(r"\s", "", child.text or "") == _MATPLOTLIB_STYLE:
+                root.set("stroke-linejoin", "round")
+                root.set("stroke-linecap", "butt")
+            el.remove(child)
+        else:
+            _clean_svg_element(child, root)
+
+
+def clean_svg(text: str) -> str:
+    """An SVG output as inline ``<svg>`` without scripts, event handlers, foreign content,
+    metadata, namespace URLs or external references."""
+    text = str(text)
+    if "<!ENTITY" in text:
+        return _IMAGE_MISSING
+    try:
+        root = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError:
+        return _IMAGE_MISSING
+    if _local(root.tag) != "svg":
+        return _IMAGE_MISSING
+    _clean_svg_element(root, root)
+    return ET.tostring(root, encoding="unicode", method="xml")
+
+
+def _image_html(output: Mapping[str, Any], mimetype: str) -> str:
+    data = output.get("data", {}).get(mimetype)
+    if isinstance(data, list):
+        data = "".join(data)
+    if not isinstance(data, str) or not _BASE64.match(data):
+        return _IMAGE_MISSING
+    size = ""
+    meta = (output.get("metadata") or {}).get(mimetype) or {}
+    meta = meta if isinstance(meta, Mapping) else {}
+    for dim in ("width", "height"):
+        value = meta.get(dim)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            size += f' {dim}="{value}"'
+    compact = re.sub(r"\s+", "", data)
+    return f'<img src="data:{mimetype};base64,{compact}" alt=""{size}>'
+
+
+def _html_output(output: Mapping[str, Any]) -> str:
+    """A ``text/html`` output: a table's data part re-rendered, anything else sanitised."""
+    data = output.get("data", {})
+    payload = data.get(TABLE_MIMETYPE)
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            payload = None
+    if isinstance(payload, Mapping):
+        return render_html(payload)
+    html = data.get("text/html", "")
+    if isinstance(html, list):
+        html = "".join(html)
+    return clean_html(html)
+
+
+FILTERS = {
+    "rapport_clean_html": clean_html,
+    "rapport_markdown_output": markdown_output_html,
+    "rapport_html_output": _html_output,
+    "rapport_svg": clean_svg,
+    "rapport_image": _image_html,
+}
+
+
+# --- HTML ----------------------------------------------------------------------------
+def _exporter():
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        filters=FILTERS)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS),
+                              remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS)),
+        enabled=True)
+    return exporter
+
+
+@lru_cache(maxsize=1)
+def _cached_exporter():
+    return _exporter()
+
+
+def _with_meta(nb: nbformat.NotebookNode, meta: Mapping[str, Any]) -> nbformat.NotebookNode:
+    """A shallow copy of ``nb`` whose metadata carries the cover fields."""
+    metadata = nbformat.NotebookNode({**nb.get("metadata", {}),
+                                      "rapport": nbformat.from_dict(rapport_meta(meta))})
+    return nbformat.NotebookNode({**nb, "metadata": metadata})
+
+
+def export_html(nb: nbformat.NotebookNode, meta: Mapping[str, Any]) -> str:
+    """The finished report as one self-contained HTML document.
+
+    ``meta`` holds the cover fields (see :func:`rapport_meta`); they are stored in
+    ``nb.metadata["rapport"]`` of a copy, so neither ``nb`` nor ``meta`` is changed.
+    Cells tagged ``parameters``, ``injected-parameters``, ``remove-cell`` or ``hide`` are
+    left out.
+    """
+    body, _ = _cached_exporter().from_notebook_node(_with_meta(nb, meta))
+    return body
+
+
+# --- PDF -----------------------------------------------------------------------------
+def _offline_fetcher():
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs and refuses everything else."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+
+
+def export_pdf(html: str, out: Path) -> Path:
+    """Render ``html`` to an A4 PDF at ``out`` (atomically), without any network access.
+
+    A reference to anything but a ``data:`` URL stops the rendering with
+    :class:`PublishError`; the previous file at ``out`` is then left as it was.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    out = Path(out)
+    with atomic_target(out) as tmp:
+        try:
+            HTML(string=html, base_url=None, url_fetcher=_offline_fetcher()).write_pdf(tmp)
+        except FatalURLFetchingError as exc:
+            raise PublishError(
+                f"PDF:en {out.name} kunde inte skapas: rapporten hänvisar till något utanför "
+                f"dokumentet ({exc}). Rapporter får bara innehålla inbäddade bilder.") from exc
+    return out
+
+
+# --- Excel ---------------------------------------------------------------------------
+def _removed(cell: Mapping[str, Any]) -> bool:
+    return bool(set(cell.get("metadata", {}).get("tags", []) or []) & REMOVE_CELL_TAGS)
+
+
+def table_payloads(nb: nbformat.NotebookNode) -> list[dict]:
+    """The data parts of the notebook's tables, in notebook order (removed cells skipped)."""
+    payloads = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code" or _removed(cell):
+            continue
+        if set(cell.get("metadata", {}).get("tags", []) or []) & REMOVE_OUTPUT_TAGS:
+            continue
+        for output in cell.get("outputs", []):
+            payload = output.get("data", {}).get(TABLE_MIMETYPE)
+            if isinstance(payload, str):
+                payload = json.loads(payload)
+            if isinstance(payload, Mapping):
+                payloads.append(dict(payload))
+    return payloads
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (≤ 31 characters, none of ``[]:*?/\\``).
+
+    ``taken`` holds the lower-cased names already used and is updated.
+
+    >>> taken = {"om rapporten"}
+    >>> sheet_name("drift: [mkr]/år", taken), sheet_name("Drift mkr/år", taken)
+    ('drift mkrår', 'Drift mkrår (2)')
+    """
+    base = _EXCEL_ILLEGAL.sub("", _SHEET_INVALID.sub("", str(name))).strip().strip("'")
+    base = base[:31].strip() or "Tabell"
+    candidate, n = base, 2
+    while candidate.lower() in taken or candidate.lower() == "history":
+        suffix = f" ({n})"
+        candidate = base[:31 - len(suffix)].rstrip() + suffix
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _excel_format(decimals: int, percent: bool) -> str:
+    fraction = "." + "0" * decimals if decimals > 0 else ""
+    return f"0{fraction}" if percent else f"#,##0{fraction}"
+
+
+#: A text starting with one of these is a formula (or a DDE call) to Excel, LibreOffice
+#: or Google Sheets when typed, pasted or re-entered.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\ufe62", "\uff0b")
+
+
+def excel_text(value: Any) -> Any:
+    """A string without the control characters Excel refuses (other values unchanged)."""
+    return _EXCEL_ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
+def force_text(cell: Any) -> Any:
+    """Make an openpyxl cell holding a string a plain text cell, never a formula.
+
+    openpyxl stores a string starting with ``=`` as a live formula; here every string
+    cell gets the text type, loses the control characters Excel refuses, and a text that
+    starts like a formula (:data:`FORMULA_START`) also gets Excel's quote prefix, so that
+    editing the cell does not turn it into a formula either. Other cells are left as
+    they are. Used for every workbook the package writes (the report workbooks and
+    ``analysis export``).
+
+    Returns
+    -------
+    cell
+        The same cell.
+    """
+    value = cell.value
+    if isinstance(value, str):
+        text = _EXCEL_ILLEGAL.sub("", value)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
+def _text_cell(ws, row: int, col: int, value: Any):
+    """A text cell that Excel never reads as a formula."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = _EXCEL_ILLEGAL.sub("", str(value))
+    return force_text(cell)
+
+
+def _write_table(ws, payload: Mapping[str, Any]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    columns = [str(c) for c in payload.get("columns", [])]
+    decimals = payload.get("decimals", {}) or {}
+    percent = set(payload.get("percent", []) or [])
+    bold = Font(bold=True)
+    widths = [len(c) for c in columns]
+    for j, col in enumerate(columns, start=1):
+        cell = _text_cell(ws, 1, j, col)
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="right" if col in decimals else "left",
+                                   wrap_text=True, vertical="bottom")
+    for i, row in enumerate(payload.get("rows", []), start=2):
+        for j, (col, value) in enumerate(zip(columns, row), start=1):
+            if value is None:
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                cell = ws.cell(row=i, column=j, value=value)
+                d = decimals.get(col, 0)
+                d = d if isinstance(d, int) and 0 <= d <= 10 else 0
+                cell.number_format = _excel_format(d, col in percent)
+                widths[j - 1] = max(widths[j - 1], len(f"{abs(value):,.{d}f}") + 2)
+            else:
+                _text_cell(ws, i, j, value)
+                widths[j - 1] = max(widths[j - 1], len(str(value)))
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(max(10, width + 2), 60)
+    ws.freeze_panes = "A2"
+
+
+def export_xlsx(nb: nbformat.NotebookNode, out: Path, meta: Mapping[str, Any]) -> Path:
+    """The report's tables as an Excel workbook at ``out`` (atomically).
+
+    The first sheet, ``Om rapporten``, holds the cover fields and lists the tables; then
+    one sheet per table in notebook order, named after the table, header row in bold,
+    values as unrounded numbers with display formats for their decimals.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    info = rapport_meta(meta)
+    payloads = table_payloads(nb)
+    wb = Workbook()
+    about = wb.active
+    about.title = "Om rapporten"
+    bold = Font(bold=True)
+    rows = [("Kommun", info["kommun"]), ("Rapport", info["titel"]), ("Nämnd", info["namnd"]),
+            ("Period", info["period"]), ("Datum", info["datum"])]
+    for i, (label, value) in enumerate(rows, start=1):
+        _text_cell(about, i, 1, label).font = bold
+        _text_cell(about, i, 2, value)
+    r = len(rows) + 2
+    _text_cell(about, r, 1, "Blad").font = bold
+    _text_cell(about, r, 2, "Tabell").font = bold
+    _text_cell(about, r, 3, "Not").font = bold
+    taken = {"om rapporten"}
+    for k, payload in enumerate(payloads, start=1):
+        name = sheet_name(payload.get("name") or f"Tabell {k}", taken)
+        _write_table(wb.create_sheet(name), payload)
+        _text_cell(about, r + k, 1, name)
+        _text_cell(about, r + k, 2, payload.get("title", ""))
+        if payload.get("note"):
+            _text_cell(about, r + k, 3, payload["note"])
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 60
+    about.column_dimensions["C"].width = 40
+    wb.properties.title = info["titel"]
+    wb.properties.creator = info["kommun"]
+    out = Path(out)
+    with atomic_target(out) as tmp:
+        wb.save(tmp)
+    return out
+
+
+# --- all formats ---------------------------------------------------------------------
+def export_all(nb: nbformat.NotebookNode, outdir: Path, stem: str, meta: Mapping[str, Any],
+               formats: Iterable[str]) -> dict[str, Path]:
+    """Write ``stem.html``, ``stem.pdf`` and/or ``stem.xlsx`` under ``outdir``.
+
+    Returns format → path for the files written. The HTML is made when HTML or PDF is
+    asked for, and written only when HTML is.
+    """
+    formats = set(formats)
+    unknown = sorted(formats - set(FORMATS))
+    if unknown:
+        raise ConfigurationError(
+            f"okänt format {', '.join(unknown)}; välj bland {', '.join(FORMATS)}.")
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    if formats & {"html", "pdf"}:
+        html = export_html(nb, meta)
+        if "html" in formats:
+            path = outdir / f"{stem}.html"
+            with atomic_target(path) as tmp:
+                tmp.write_text(html, encoding="utf-8")
+            written["html"] = path
+        if "pdf" in formats:
+            written["pdf"] = export_pdf(html, outdir / f"{stem}.pdf")
+    if "xlsx" in formats:
+        written["xlsx"] = export_xlsx(nb, outdir / f"{stem}.xlsx", meta)
+    return written

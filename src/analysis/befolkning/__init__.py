@@ -1,0 +1,1 @@
+"""Befolkning: kohort-komponentmotorn, historik, antaganden, prognos och scenarier."""

@@ -1,0 +1,1 @@
+"""Ekonomi: driftsredovisning, helårsprognoser, resultaträkning, investeringar och texterna."""

@@ -1,0 +1,272 @@
+"""Swedish commentary for a nämnd's economy, in the register of the published reports.
+
+The text follows the published delårsrapporter: amounts in mkr with one decimal and a
+decimal comma, a minus sign kept next to a negative word ("underskott med -19,4 mkr"),
+a plus sign on favourable deviations, the largest contributors named in descending
+order, and the change against the previous forecast with the month's Swedish name.
+
+The ekonom's own text (``data/raw/kommentarer/<YYYY-MM>/<namnd-id>.md``) comes first when
+present. It is untrusted input: it is returned as markdown text only (control characters
+removed, length capped) for the sanitising exporter to render; it is never executed or
+interpreted here. Only a regular file inside ``data/raw`` is read: a comment file that
+is a symbolic link (``sn.md → /etc/passwd``), a device or a file reached through a
+linked folder outside ``data/raw`` is refused with an :class:`~analysis.core.errors.InputError`
+and nothing of it is shown. The generated text follows under the heading
+"Automatiskt genererad kommentar".
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.ekonomi.prognos import TOTALT, avvikelsetabell
+from analysis.io.dataset import Dataset
+from analysis.ekonomi.drift import compute_driftsredovisning, prognoses_kr
+from analysis.core.period import MONTH_NAMES, Period
+from analysis.io.readers import open_input_file
+
+GENERERAD_RUBRIK = "Automatiskt genererad kommentar"
+EKONOM_RUBRIK = "Ekonomens kommentar"
+#: The most characters of an ekonom's file that are shown.
+MAX_TECKEN = 20_000
+#: Deviations smaller than this (tkr) are "i nivå med" (they round to 0,0 mkr).
+TROSKEL_TKR = 50.0
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def format_mkr(tkr: float, tecken: bool = False) -> str:
+    """An amount in tkr as ``"2,3 mkr"`` (one decimal, decimal comma, no-break space
+    between thousands). ``tecken=True`` writes ``+`` before positive amounts; negative
+    amounts always carry ``-``.
+
+    >>> format_mkr(2345.0)
+    '2,3 mkr'
+    >>> format_mkr(-19440.0, tecken=True)
+    '-19,4 mkr'
+    >>> format_mkr(1067000.0, tecken=True)
+    '+1\\xa0067,0 mkr'
+    """
+    if tkr is None or not math.isfinite(tkr):
+        return "– mkr"
+    value = round(tkr / 1000, 1)
+    if value == 0:
+        value = 0.0
+    text = f"{abs(value):,.1f}".replace(",", "\u00a0").replace(".", ",")
+    if value < 0:
+        text = "-" + text
+    elif tecken and value > 0:
+        text = "+" + text
+    return f"{text} mkr"
+
+
+def _namn_i_text(name: str) -> str:
+    """'Personalkostnader' → 'personalkostnader'; acronyms ('SFI') are kept."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _jamfort(avvikelse_tkr: float) -> str:
+    if abs(avvikelse_tkr) < TROSKEL_TKR:
+        return "i nivå med"
+    return "bättre än" if avvikelse_tkr > 0 else "sämre än"
+
+
+def _lista(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+@dataclass
+class Underlag:
+    """The numbers a commentary is written from (tkr, report sign).
+
+    ``bidrag_kontogrupp`` and ``bidrag_verksamhet`` are the period deviations per row
+    (without the total).
+    """
+
+    namn: str
+    period: Period
+    utfall_period: float
+    budget_period: float
+    prognos_helar: float = math.nan
+    budget_helar: float = math.nan
+    prognos_foregaende: float = math.nan
+    foregaende_manad: int | None = None
+    bidrag_kontogrupp: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    bidrag_verksamhet: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+
+
+def _bidrag(series: pd.Series, vad: str, n: int = 2) -> str | None:
+    """'Per kontogrupp finns de största negativa avvikelserna inom … (-10,2 mkr), och de
+    största positiva inom … (+4,0 mkr).' (or None when nothing deviates)."""
+    s = series[series.abs() >= TROSKEL_TKR]
+    neg = s[s < 0].sort_values().head(n)
+    pos = s[s > 0].sort_values(ascending=False).head(n)
+    if neg.empty and pos.empty:
+        return None
+    parts = []
+    if len(neg):
+        parts.append("de största negativa avvikelserna inom " + _lista(
+            [f"{_namn_i_text(k)} ({format_mkr(v, True)})" for k, v in neg.items()]))
+    if len(pos):
+        ord_ = "de största positiva inom " if parts else "de största positiva avvikelserna inom "
+        parts.append(ord_ + _lista(
+            [f"{_namn_i_text(k)} ({format_mkr(v, True)})" for k, v in pos.items()]))
+    text = ", och ".join(parts)
+    return f"Per {vad} finns {text}."
+
+
+def skriv_kommentar(u: Underlag) -> str:
+    """The generated commentary (markdown paragraphs) from hand-made or computed numbers.
+
+    Parameters
+    ----------
+    u : Underlag
+
+    Returns
+    -------
+    str
+    """
+    p = u.period
+    avv = u.utfall_period - u.budget_period
+    sentences = []
+    manader = f"januari–{MONTH_NAMES[p.month - 1]} {p.year}" if p.month > 1 else f"januari {p.year}"
+    jamf = _jamfort(avv)
+    if jamf == "i nivå med":
+        sentences.append(
+            f"{u.namn} redovisar ett utfall för perioden {manader} på "
+            f"{format_mkr(u.utfall_period, True)}, vilket är i nivå med periodiserad budget "
+            f"({format_mkr(u.budget_period, True)}).")
+    else:
+        sentences.append(
+            f"{u.namn} redovisar ett utfall för perioden {manader} på "
+            f"{format_mkr(u.utfall_period, True)}, vilket är {format_mkr(abs(avv))} {jamf} "
+            f"periodiserad budget ({format_mkr(u.budget_period, True)}).")
+    if u.budget_period == 0 and (u.budget_helar == 0 or not math.isfinite(u.budget_helar)):
+        sentences.append("Observera att nämnden saknar budget för året, så avvikelserna "
+                         "motsvarar hela utfallet.")
+    k = _bidrag(u.bidrag_kontogrupp, "kontogrupp")
+    v = _bidrag(u.bidrag_verksamhet, "verksamhet")
+    stycken = [" ".join(sentences + [t for t in (k, v) if t])]
+
+    prognos = []
+    if math.isfinite(u.prognos_helar):
+        avv_helar = u.prognos_helar - u.budget_helar
+        if abs(avv_helar) < TROSKEL_TKR:
+            prognos.append(f"Prognosen för helåret är {format_mkr(u.prognos_helar, True)}, "
+                           "vilket är i nivå med budget för året.")
+        else:
+            ord_ = "ett överskott" if avv_helar > 0 else "ett underskott"
+            prognos.append(f"Prognosen för helåret visar på {ord_} med "
+                           f"{format_mkr(avv_helar, True)} jämfört med budget "
+                           f"(prognos {format_mkr(u.prognos_helar, True)}, budget "
+                           f"{format_mkr(u.budget_helar, True)}).")
+        if math.isfinite(u.prognos_foregaende) and u.foregaende_manad:
+            manad = MONTH_NAMES[int(u.foregaende_manad) - 1]
+            delta = u.prognos_helar - u.prognos_foregaende
+            j = _jamfort(delta)
+            if j == "i nivå med":
+                prognos.append(f"Prognosen är i stort sett oförändrad jämfört med prognosen i "
+                               f"{manad} ({format_mkr(u.prognos_foregaende, True)}).")
+            else:
+                prognos.append(f"Prognosen är {format_mkr(abs(delta))} {j} prognosen i "
+                               f"{manad} ({format_mkr(u.prognos_foregaende, True)}).")
+    else:
+        prognos.append("Någon helårsprognos har inte lämnats för perioden.")
+    stycken.append(" ".join(prognos))
+    return "\n\n".join(stycken)
+
+
+def underlag(data: Dataset, namnd: str, period: Period | str) -> Underlag:
+    """The :class:`Underlag` of a nämnd from the data (driftsredovisning and the
+    deviation tables by kontogrupp and verksamhet)."""
+    period = Period.parse(period)
+    drift = compute_driftsredovisning(data, period).set_index("namnd")
+    row = drift.loc[namnd] if namnd in drift.index else None
+
+    prog = prognoses_kr(data, period.year, period.month)
+    fg_manad = prog["foregaende_manad"].get(namnd) if len(prog) else None
+    fg_manad = int(fg_manad) if fg_manad is not None and pd.notna(fg_manad) else None
+
+    def dev(dim: str) -> pd.Series:
+        t = avvikelsetabell(data, namnd, period, dim)
+        t = t[t[dim] != TOTALT]
+        return pd.Series(t["avvikelse_period"].to_numpy(), index=t[dim].to_numpy())
+
+    def val(col: str) -> float:
+        return float(row[col]) if row is not None and pd.notna(row[col]) else math.nan
+
+    return Underlag(
+        namn=data.register.namn(namnd), period=period,
+        utfall_period=val("utfall_period"), budget_period=val("budget_period"),
+        prognos_helar=val("prognos_helar"), budget_helar=val("budget_helar"),
+        prognos_foregaende=val("prognos_foregaende"), foregaende_manad=fg_manad,
+        bidrag_kontogrupp=dev("kontogrupp"), bidrag_verksamhet=dev("verksamhet"))
+
+
+def ekonomens_text(raw_dir: Path, namnd: str, period: Period | str) -> str | None:
+    """The ekonom's own markdown for the nämnd and period, or None.
+
+    The text is untrusted: it is only read as UTF-8 (undecodable bytes replaced),
+    stripped of control characters and capped at :data:`MAX_TECKEN` characters.
+
+    Raises
+    ------
+    InputError
+        When the file is a symbolic link, not a regular file, or (through a linked
+        folder) outside ``raw_dir``; the message names the file, never its target.
+    """
+    period = Period.parse(period)
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", namnd):
+        return None
+    relative = f"kommentarer/{period.year}-{period.month:02d}/{namnd}.md"
+    path = Path(raw_dir) / relative
+    if not os.path.lexists(path):
+        return None
+    with open_input_file(path, relative, root=raw_dir) as handle:
+        raw = handle.read(4 * MAX_TECKEN + 4)   # at most MAX_TECKEN characters are shown
+    text = raw.decode("utf-8-sig", errors="replace")
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(text) > MAX_TECKEN:
+        text = text[:MAX_TECKEN] + "\n\n*(Kommentaren är avkortad.)*"
+    text = text.strip()
+    return text or None
+
+
+def kommentar(data: Dataset, namnd: str, period: Period | str) -> str:
+    """The commentary of a nämnd's report as markdown.
+
+    The ekonom's own text comes first, when present, then the generated text under the
+    heading "Automatiskt genererad kommentar".
+
+    Parameters
+    ----------
+    data : Dataset
+    namnd : str
+    period : Period or str
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    period = Period.parse(period)
+    parts = []
+    own = ekonomens_text(data.raw_dir, namnd, period)
+    if own:
+        parts += [f"#### {EKONOM_RUBRIK}", own]
+    parts += [f"#### {GENERERAD_RUBRIK}",
+              "*Texten nedan är automatiskt genererad från siffrorna i rapporten.*",
+              skriv_kommentar(underlag(data, namnd, period))]
+    return "\n\n".join(parts)

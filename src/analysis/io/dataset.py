@@ -1,0 +1,587 @@
+"""The kommun's data: load ``data/raw``, validate it, cache it in ``data/processed``.
+
+:func:`load_data` is the one entry point. It hashes every raw file; a kind of file whose
+files (and the register) are unchanged since the last load is read from its Parquet
+cache, anything else is parsed and validated again. All parsing happens before anything
+is written, so a failed load writes nothing and the previous processed data stays
+intact.
+
+The cache is transactional. A new Parquet file gets a new name (``utfall-<hash>.parquet``,
+named by the SHA-256 of its content) and never replaces a file a manifest names; the
+manifest, which names every kind's file with its size and SHA-256, is written last with
+one atomic rename — that rename is the switch from the old cache to the new. A load
+verifies the size and hash of every file the manifest names before it trusts it, so a
+crash at any point (or a file changed by hand) can cost a rebuild but never gives wrong
+numbers. Writers take a lock (``processed/.lock``); under it, temporary files left by a
+killed writer and Parquet files no manifest names any more are removed.
+
+Raw files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analysis import __version__
+from analysis.core.errors import InputError, Problem
+from analysis.io.contract import KINDS, display_name, load_kind
+from analysis.core.period import Period
+from analysis.core.register import Register
+
+#: Bumped whenever the processed format changes, so old caches are rebuilt.
+SCHEMA_VERSION = 6
+MANIFEST = "manifest.json"
+#: The writers' lock in ``processed/``.
+CACHE_LOCK = ".lock"
+#: Never open one of our own files through a symbolic link (0 where the flag is unknown).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: Rows per Parquet row group: small enough that reading one period skips most of a
+#: large ledger (processed data is sorted by period), large enough to compress well.
+ROW_GROUP = 500_000
+
+
+class LazyFrames(Mapping):
+    """Frames by kind; cached ones are read from Parquet on first use, so a report that
+    needs only the ledger never reads the personnel data."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, pd.DataFrame | Path | None] = {}
+
+    def __setitem__(self, key: str, value: pd.DataFrame | Path | None) -> None:
+        self._items[key] = value
+
+    def __getitem__(self, key: str) -> pd.DataFrame | None:
+        value = self._items[key]
+        if isinstance(value, Path):
+            value = pd.read_parquet(value)
+            self._items[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def is_loaded(self, key: str) -> bool:
+        return not isinstance(self._items.get(key), Path)
+
+    def sum_by_period(self, key: str, by: str, value: str, months: list[int]) -> pd.Series:
+        """Σ ``value`` per ``by`` over the period codes ``months`` — read straight from the
+        Parquet cache (only three columns, and only the row groups of those months, since
+        processed data is sorted by period) unless the frame is already in memory."""
+        months = sorted(int(m) for m in months)
+        item = self._items[key]
+        if item is None or not months:
+            return pd.Series(dtype=float)
+        if isinstance(item, Path):
+            table = pq.read_table(item, columns=["period", by, value],
+                                  filters=[("period", ">=", months[0]),
+                                           ("period", "<=", months[-1])])
+            if months[-1] - months[0] + 1 != len(months) and months[-1] // 100 == months[0] // 100:
+                table = table.filter(pc.is_in(table["period"], pa.array(months, pa.int32())))
+            agg = table.group_by(by).aggregate([(value, "sum")])
+            keys = agg[by]
+            if pa.types.is_dictionary(keys.type):
+                keys = keys.cast(pa.string())
+            return pd.Series(agg[f"{value}_sum"].to_numpy(), index=keys.to_pylist(), name=value)
+        rows = item.loc[item["period"].isin(months), [by, value]]
+        return rows.groupby(by, sort=False, observed=True)[value].sum()
+
+
+def dated_mask(kind: str, frame: pd.DataFrame, cutoff: Period) -> np.ndarray:
+    """Which rows of a frame of ``kind`` were known at the end of ``cutoff``.
+
+    The date of a row, by kind of file:
+
+    * ``utfall``, ``investeringar``, ``sjukfranvaro``: the month ``period``;
+    * ``budget``, ``periodisering``: the start of the year ``ar`` (a budget is adopted
+      before its year begins, and a later year's budget is not yet known);
+    * ``prognos``: the month-end ``prognosmanad`` of the year ``ar``;
+    * ``folkmangd``: the end of month ``manad`` of ``ar`` (31 December without ``manad``);
+      ``fodda``, ``doda``, ``flyttningar``: the end of ``manad``, or 31 December of ``ar``
+      for yearly rows (a yearly total is known only when the year is over);
+    * ``matetal``: the month ``period`` of a dated row; an undated row holds the year's
+      goal and is known from the start of its year ``ar``;
+    * ``kontoplan`` and other kinds: always known.
+
+    The date columns are those the contract gives the kind; an extra column that happens
+    to be called ``period`` or ``ar`` is never read as a date.
+    """
+    code = cutoff.code
+    if frame is None or not len(frame):
+        return np.ones(0 if frame is None else len(frame), dtype=bool)
+    # the date columns are the contract's for the kind, never an extra drill-down column
+    # that happens to be called ``period`` or ``ar``
+    if kind in _BY_PERIOD:
+        return frame["period"].to_numpy(dtype=np.int64) <= code
+    ar = frame["ar"].to_numpy(dtype=np.int64) if kind in _BY_YEAR_AND_MORE else None
+    if kind == "matetal":
+        per = (frame["period"].fillna(0).to_numpy(dtype=np.int64) if "period" in frame
+               else np.zeros(len(frame), dtype=np.int64))
+        return np.where(per > 0, per <= code, ar <= cutoff.year)
+    if kind == "prognos":
+        return ar * 100 + frame["prognosmanad"].to_numpy(dtype=np.int64) <= code
+    if kind in _BEFOLKNING:
+        manad = (frame["manad"].astype("Float64").fillna(12).to_numpy(dtype=np.int64)
+                 if "manad" in frame else np.full(len(frame), 12, dtype=np.int64))
+        return ar * 100 + manad <= code
+    if kind in _BY_YEAR:
+        return ar <= cutoff.year
+    return np.ones(len(frame), dtype=bool)
+
+
+#: Kinds dated by their month ``period``.
+_BY_PERIOD = frozenset({"utfall", "investeringar", "sjukfranvaro"})
+#: Kinds dated by the start of their year ``ar``.
+_BY_YEAR = frozenset({"budget", "periodisering"})
+_BEFOLKNING = frozenset({"folkmangd", "fodda", "doda", "flyttningar"})
+_BY_YEAR_AND_MORE = _BY_YEAR | _BEFOLKNING | {"prognos", "matetal"}
+
+
+class AsOfFrames(Mapping):
+    """The frames of a dataset as known at the end of a period: each frame is filtered
+    with :func:`dated_mask` on first use (so unused kinds are never read)."""
+
+    def __init__(self, base: Mapping[str, pd.DataFrame | None], cutoff: Period) -> None:
+        self._base = base
+        self.cutoff = cutoff
+        self._cache: dict[str, pd.DataFrame | None] = {}
+
+    def __getitem__(self, key: str) -> pd.DataFrame | None:
+        if key not in self._cache:
+            frame = self._base[key]
+            if frame is not None:
+                mask = dated_mask(key, frame, self.cutoff)
+                if not mask.all():
+                    frame = frame.loc[mask].reset_index(drop=True)
+            self._cache[key] = frame
+        return self._cache[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+    def is_loaded(self, key: str) -> bool:
+        return key in self._cache
+
+    def sum_by_period(self, key: str, by: str, value: str, months: list[int]) -> pd.Series:
+        """As :meth:`LazyFrames.sum_by_period`, over the months known at the cutoff."""
+        known = [int(m) for m in months if int(m) <= self.cutoff.code]
+        if key in self._cache or not hasattr(self._base, "sum_by_period"):
+            item = self[key]
+            if item is None or not known:
+                return pd.Series(dtype=float)
+            rows = item.loc[item["period"].isin(known), [by, value]]
+            return rows.groupby(by, sort=False, observed=True)[value].sum()
+        return self._base.sum_by_period(key, by, value, known)
+
+
+@dataclass
+class Dataset:
+    """Everything loaded for one kommun. Frames of absent optional files are ``None``."""
+
+    data_dir: Path
+    register: Register
+    frames: Mapping[str, pd.DataFrame | None]
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> {file: sha256}
+    rebuilt: list[str] = field(default_factory=list)                   # kinds parsed this time
+
+    def __getattr__(self, name: str) -> pd.DataFrame | None:
+        frames = self.__dict__.get("frames", {})
+        if name in frames:
+            return frames[name]
+        raise AttributeError(name)
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def last_period(self) -> Period:
+        """The last month with utfall."""
+        return Period.from_code(int(self.frames["utfall"]["period"].max()))
+
+    @property
+    def cutoff(self) -> Period | None:
+        """The period this dataset is restricted to (:meth:`as_of`), or ``None``."""
+        return getattr(self.frames, "cutoff", None)
+
+    def as_of(self, period: Period | str) -> Dataset:
+        """The data as known at the end of ``period``: every row dated after its last day
+        is left out (see :func:`dated_mask`), so a report for the period cannot use
+        figures that did not exist then. Frames are filtered lazily, on first use."""
+        period = Period.parse(period)
+        base = self.frames
+        if isinstance(base, AsOfFrames):
+            if base.cutoff.code <= period.code:
+                return self
+            base = base._base
+        return Dataset(data_dir=self.data_dir, register=self.register,
+                       frames=AsOfFrames(base, period), sources=self.sources,
+                       rebuilt=self.rebuilt)
+
+    def input_hashes(self, period: Period | str | None = None) -> dict[str, str]:
+        """Every raw file read, with its SHA-256 (for run manifests).
+
+        With ``period``, the ekonom's comment files for it (``kommentarer/<YYYY-MM>/*``)
+        are included too: a report prints them, so they are inputs like any other. Only
+        regular files are listed (a symbolic link is never read, see
+        :func:`comment_hashes`).
+        """
+        out: dict[str, str] = {}
+        for files in self.sources.values():
+            out.update(files)
+        if period is not None:
+            out.update(comment_hashes(self.raw_dir, Period.parse(period)))
+        return dict(sorted(out.items()))
+
+
+def comment_hashes(raw: Path, period: Period) -> dict[str, str]:
+    """SHA-256 of every regular file in ``raw/kommentarer/<YYYY-MM>/``, by its name
+    relative to ``raw`` (``kommentarer/2023-04/sn.md``). Symbolic links and other
+    non-regular entries are left out: they are not inputs, and are never opened."""
+    import stat
+
+    folder = Path(raw) / "kommentarer" / f"{period.year}-{period.month:02d}"
+    out: dict[str, str] = {}
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return out
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return out
+    for path in entries:
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+            out[f"kommentarer/{folder.name}/{path.name}"] = sha256(path)
+        except OSError:
+            continue
+    return out
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_path(path: Path):
+    """Context manager yielding a temporary path that is renamed to ``path`` on success."""
+    return _AtomicPath(path)
+
+
+class _AtomicPath:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def __enter__(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix,
+                                   dir=self.path.parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+        finally:
+            self.tmp.unlink(missing_ok=True)
+
+
+def file_hashes(files: list[Path], raw: Path, known: dict[str, dict]) -> dict[str, dict]:
+    """SHA-256, size and mtime of each file. A file whose size and modification time (in
+    nanoseconds) equal the manifest's keeps its recorded hash without being read again;
+    any other file is hashed in full."""
+    out = {}
+    for path in files:
+        name = display_name(path, raw)
+        st = path.stat()
+        prev = known.get(name)
+        if prev and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
+            out[name] = prev
+        else:
+            out[name] = {"sha256": sha256(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return out
+
+
+def _read_manifest(processed: Path) -> dict:
+    try:
+        return json.loads((processed / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Dataset:
+    """Load, validate and cache the kommun's exports.
+
+    Parameters
+    ----------
+    data_dir : path
+        The folder holding ``raw/`` (read) and ``processed/`` (the cache).
+    use_cache : bool
+        ``False`` parses every file again (the cache is still refreshed).
+
+    Raises
+    ------
+    InputError
+        Listing every problem found in every file, each with file, line and column.
+    """
+    data_dir = Path(data_dir)
+    raw = data_dir / "raw"
+    processed = data_dir / "processed"
+    org_path = raw / "organisation.csv"
+    if not org_path.exists():
+        candidates = sorted(raw.glob("organisation.*")) if raw.is_dir() else []
+        if candidates:
+            org_path = candidates[0]
+        else:
+            raise InputError(Problem(
+                display_name(org_path, data_dir),
+                f"registret saknas. Lägg organisation.csv i {raw.as_posix()}/ (se DATA_CONTRACT: "
+                "kolumnerna id, namn, typ, forvaltning, alias)."))
+    register = Register.load(org_path, display_name(org_path, raw))
+    register_hash = sha256(org_path)
+
+    manifest = _read_manifest(processed) if use_cache else {}
+    cache_ok = (manifest.get("schema") == SCHEMA_VERSION
+                and manifest.get("register") == register_hash)
+    cached_kinds = manifest.get("kinds", {}) if cache_ok else {}
+
+    frames = LazyFrames()
+    sources: dict[str, dict[str, str]] = {"organisation": {display_name(org_path, raw):
+                                                             register_hash}}
+    parquet_of: dict[str, dict] = {}                     # kind -> the manifest's file entry
+    rebuilt: list[str] = []
+    fresh: dict[str, pd.DataFrame] = {}
+    rows: dict[str, int] = {}
+    stat_by_kind: dict[str, dict] = {}
+    problems: list[Problem] = []
+    for kind in KINDS.values():
+        files = kind.files(raw)
+        entry = cached_kinds.get(kind.name) or {}
+        stats = file_hashes(files, raw, entry.get("stat", {}))
+        hashes = {name: st["sha256"] for name, st in stats.items()}
+        sources[kind.name] = hashes
+        stat_by_kind[kind.name] = stats
+        if not files:
+            if kind.required:
+                problems.append(Problem(
+                    f"{kind.folder}/{kind.name}*.csv",
+                    f"inga filer hittades i {kind.folder}/ (förväntade t.ex. "
+                    f"{kind.folder}/{kind.name}.csv eller {kind.name}_2023.csv med kolumnerna "
+                    f"{', '.join(kind.columns)})."))
+            frames[kind.name] = None
+            continue
+        cached = entry.get("parquet") if entry else None
+        if (entry and entry.get("files") == hashes
+                and _parquet_ok(processed, cached, entry.get("rows"))):
+            frames[kind.name] = processed / cached["file"]     # read on first use
+            rows[kind.name] = entry["rows"]
+            parquet_of[kind.name] = cached
+            continue
+        try:
+            frame = load_kind(kind, files, raw, register)
+        except InputError as e:
+            problems += e.problems
+            continue
+        frames[kind.name] = fresh[kind.name] = frame
+        rows[kind.name] = len(frame)
+        rebuilt.append(kind.name)
+    if problems:
+        raise InputError(problems)
+
+    stat_changed = any(cached_kinds.get(k, {}).get("stat") != v for k, v in stat_by_kind.items()
+                       if k in rows)
+    if rebuilt or stat_changed or not cache_ok or manifest.get("version") != __version__:
+        written = _write_cache(processed, fresh, sources, rows, register_hash, stat_by_kind,
+                               parquet_of)
+        for name in fresh:                      # the frames stay in memory; the files are
+            parquet_of[name] = written[name]    # named for the record only
+    elif processed.is_dir():
+        _clean_temp_files(processed)
+    return Dataset(data_dir=data_dir, register=register, frames=frames, sources=sources,
+                   rebuilt=rebuilt)
+
+
+def _parquet_ok(processed: Path, entry: dict | None, rows: int | None) -> bool:
+    """A cache file is trusted only if it is the file the manifest names, byte for byte:
+    a regular file of the recorded size and SHA-256 whose footer reads and whose row
+    count matches. Anything else (missing, damaged, replaced, a symbolic link) is rebuilt,
+    never trusted."""
+    import stat
+
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        return False
+    name = entry["file"]
+    if "/" in name or "\\" in name or name.startswith("."):
+        return False
+    path = processed / name
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.get("size"):
+            return False
+        if sha256(path) != entry.get("sha256"):
+            return False
+        return pq.ParquetFile(path).metadata.num_rows == rows
+    except Exception:  # missing or damaged: rebuild, never trust
+        return False
+
+
+@contextmanager
+def cache_lock(processed: Path) -> Iterator[None]:
+    """Hold the cache writers' lock (``processed/.lock``) for the block. Readers never
+    wait; two loads that both rebuild write one after the other."""
+    processed.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: content-addressed files still hold
+        yield
+        return
+    fd = os.open(processed / CACHE_LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)                           # closing releases the lock
+
+
+def _is_temp(name: str) -> bool:
+    """A temporary file of a cache writer (``.<name>.<random>.tmp`` / ``.parquet``)."""
+    return name.startswith(".") and name not in (CACHE_LOCK, ".gitkeep") and (
+        name.endswith(".tmp") or name.endswith(".parquet"))
+
+
+def _clean_cache(processed: Path, keep: set[str]) -> None:
+    """Remove temporary files of killed writers and Parquet files no kept manifest names
+    (called under :func:`cache_lock`, so no other writer is midway)."""
+    for path in processed.iterdir():
+        name = path.name
+        if _is_temp(name) or (name.endswith(".parquet") and name not in keep):
+            try:
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+            except OSError:
+                pass
+
+
+def _clean_temp_files(processed: Path) -> None:
+    """Remove temporary files left by a killed writer, if no writer is at work now (the
+    lock is tried, never waited for)."""
+    try:
+        stale = [p for p in processed.iterdir() if _is_temp(p.name)]
+    except OSError:
+        return
+    if not stale:
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return
+    try:
+        fd = os.open(processed / CACHE_LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return                                 # a writer is busy: its files are not stale
+    try:
+        for path in stale:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+def _write_parquet(processed: Path, name: str, frame: pd.DataFrame) -> dict:
+    """Write ``frame`` under a new, content-addressed name; return its manifest entry."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet", dir=processed)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        frame.to_parquet(tmp_path, index=False, row_group_size=ROW_GROUP)
+        with open(tmp_path, "rb+") as f:
+            os.fsync(f.fileno())
+        digest = sha256(tmp_path)
+        target = processed / f"{name}-{digest[:16]}.parquet"
+        size = tmp_path.stat().st_size
+        os.replace(tmp_path, target)            # a new name: no manifest refers to it yet
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    return {"file": target.name, "sha256": digest, "size": size}
+
+
+def _write_cache(processed: Path, fresh: dict[str, pd.DataFrame],
+                 sources: dict[str, dict[str, str]], rows: dict[str, int],
+                 register_hash: str, stats: dict[str, dict],
+                 kept: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Write the newly parsed kinds under new names, then the manifest that names every
+    kind's file (the one atomic switch); returns the new files' entries by kind.
+
+    ``kept`` are the manifest entries of the kinds read from the cache (unchanged)."""
+    kept = dict(kept or {})
+    with cache_lock(processed):
+        previous = _read_manifest(processed)
+        _clean_cache(processed, _named_files(previous) | _named_files({"kinds": {
+            k: {"parquet": v} for k, v in kept.items()}}))
+        written = {name: _write_parquet(processed, name, frame) for name, frame in fresh.items()}
+        files = {**kept, **written}
+        kinds = {name: {"files": sources[name], "rows": int(n), "stat": stats.get(name, {}),
+                        "parquet": files[name]}
+                 for name, n in rows.items() if name in files}
+        manifest = {"schema": SCHEMA_VERSION, "version": __version__, "register": register_hash,
+                    "kinds": kinds}
+        atomic_write_bytes(processed / MANIFEST,
+                           json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        # the switch is made; keep the previous generation's files for loads still reading
+        _clean_cache(processed, _named_files(manifest) | _named_files(previous))
+    return written
+
+
+def _named_files(manifest: dict) -> set[str]:
+    out = set()
+    kinds = manifest.get("kinds") if isinstance(manifest, dict) else None
+    for entry in (kinds or {}).values():
+        parquet = entry.get("parquet") if isinstance(entry, dict) else None
+        if isinstance(parquet, dict) and isinstance(parquet.get("file"), str):
+            out.add(parquet["file"])
+    return out

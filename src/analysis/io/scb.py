@@ -1,0 +1,399 @@
+"""Read SCB's own table exports (Statistikdatabasen, PxWeb) into the contract's long format.
+
+Statistikdatabasen exports a table as a CSV that is *wide by year*: one column per
+dimension (``region``, ``ålder``, ``kön`` …) and one column per year, e.g.::
+
+    "Folkmängden efter region, ålder, kön och år"
+
+    "region","ålder","kön","2019","2020"
+    "2580 Luleå","0 år","män",409,400
+    "2580 Luleå","100+ år","kvinnor",12,14
+
+Supported (see the functions for the details of each table):
+
+* encoding UTF-8 (with or without BOM) or Windows-1252; delimiter ``,``, ``;`` or tab;
+  quoted or unquoted fields;
+* any number of title or comment lines above the header (the header is the first line
+  with text columns followed by year columns); a blank line after the data ends the
+  table (SCB's footnotes below it are ignored);
+* year columns ``2019`` (annual) or ``2019M01`` (monthly: the folkmängd at the end of the
+  month, the flows during it) — the result then has a ``manad`` column;
+* ``kön``: 'män'/'pojkar' → 'M', 'kvinnor'/'flickor' → 'K'; total rows ('totalt',
+  'samtliga', 'båda könen') are skipped;
+* ``ålder``: '0 år', '45 år', '100+ år' (→ 100), '-14 år' (→ 14), '49+ år' (→ 49);
+  total rows ('totalt ålder', 'totalt', 'samtliga åldrar') are skipped;
+* ``region``: when the file holds several regions, choose one with ``region=`` (code
+  '2580', name 'Luleå' or the full '2580 Luleå');
+* values: integers, optionally with spaces as thousands separators; '-' is 0. SCB's
+  '..' (not available) and other text are errors.
+
+Every error is an :class:`analysis.core.errors.InputError` naming the file, the line (as a
+text editor counts it) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.core.errors import InputError, Problem
+
+__all__ = ["read_scb_doda", "read_scb_flyttningar", "read_scb_fodda", "read_scb_folkmangd",
+           "read_scb_table"]
+
+_YEAR = re.compile(r"^(\d{4})(?:M(\d{2}))?$")
+_AGE = re.compile(r"^-?\s*(\d{1,3})\s*(?:\+|-\s*)?\s*(?:år)?\s*(?:\+)?$")
+_SEX = {"män": "M", "man": "M", "pojkar": "M", "pojke": "M", "m": "M",
+        "kvinnor": "K", "kvinna": "K", "flickor": "K", "flicka": "K", "k": "K"}
+_TOTALS = {"totalt", "total", "samtliga", "båda könen", "totalt ålder", "samtliga åldrar",
+           "ålder totalt", "totalt kön", "summa"}
+_MAX_AGE = 100
+
+
+# --------------------------------------------------------------------------------------
+# generic wide table
+# --------------------------------------------------------------------------------------
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader(io.StringIO(line), delimiter=delimiter, quotechar='"'), [])
+
+
+def _header(lines: list[str], name: str) -> tuple[int, str, list[str]]:
+    """Index of the header line, the delimiter and the header fields."""
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        best: tuple[int, str, list[str]] | None = None
+        for delim in (",", ";", "\t"):
+            fields = [f.strip() for f in _split(line, delim)]
+            if len(fields) < 2:
+                continue
+            years = [bool(_YEAR.match(f)) for f in fields]
+            n_dims = years.index(True) if True in years else len(fields)
+            if 0 < n_dims < len(fields) and all(years[n_dims:]):
+                if best is None or len(fields) > len(best[2]):
+                    best = (i, delim, fields)
+        if best is not None:
+            return best
+    raise InputError(Problem(file=name, message=(
+        "hittade ingen rubrikrad med årskolumner (t.ex. \"region\",\"ålder\",\"kön\","
+        "\"2019\",\"2020\"); är filen en tabell från SCB:s statistikdatabas, exporterad "
+        "som CSV med år som kolumner?")))
+
+
+def _value(text: str, name: str, line: int, column: str) -> float:
+    t = text.strip().replace("\u00a0", "").replace(" ", "")
+    if t == "-":
+        return 0.0
+    try:
+        v = float(int(t))
+    except ValueError:
+        what = "'..' betyder att SCB saknar uppgiften" if t == ".." else f"fann {text!r}"
+        raise InputError(Problem(file=name, line=line, column=column, message=(
+            f"förväntade ett heltal ≥ 0; {what}."))) from None
+    if v < 0:
+        raise InputError(Problem(file=name, line=line, column=column, message=(
+            f"förväntade ett heltal ≥ 0; fann {text!r}.")))
+    return v
+
+
+def read_scb_table(path: str | Path) -> pd.DataFrame:
+    """Read an SCB wide CSV into a long frame, without interpreting the dimensions.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per dimension (the header's names, lower-case and stripped, values
+        stripped strings), ``ar``, ``manad`` (only for monthly columns), ``antal`` and
+        ``_rad`` (the file line of the value, for error messages).
+
+    Raises
+    ------
+    analysis.core.errors.InputError
+        If the file cannot be read, has no header with year columns, a row with the wrong
+        number of fields or a value that is not a whole number ≥ 0.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as exc:
+        raise InputError(Problem(file=name, message=f"filen kan inte läsas ({exc}).")) from None
+    lines = text.splitlines()
+    h, delim, header = _header(lines, name)
+    years = [i for i, f in enumerate(header) if _YEAR.match(f)]
+    dims = [f.lower() for f in header[:years[0]]]
+    monthly = any(_YEAR.match(header[i]).group(2) for i in years)
+    records: list[tuple] = []
+    for i in range(h + 1, len(lines)):
+        line = lines[i]
+        if not line.strip():
+            break
+        fields = _split(line, delim)
+        if len(fields) != len(header):
+            raise InputError(Problem(file=name, line=i + 1, message=(
+                f"raden har {len(fields)} fält men rubrikraden {len(header)}.")))
+        keys = tuple(f.strip() for f in fields[:len(dims)])
+        for j in years:
+            m = _YEAR.match(header[j])
+            records.append((*keys, int(m.group(1)),
+                            int(m.group(2)) if m.group(2) else None,
+                            _value(fields[j], name, i + 1, header[j]), i + 1))
+    out = pd.DataFrame(records, columns=[*dims, "ar", "manad", "antal", "_rad"])
+    if out.empty:
+        raise InputError(Problem(file=name, line=h + 2, message="tabellen har inga rader."))
+    if not monthly:
+        out = out.drop(columns="manad")
+    out.attrs["file"] = name
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# dimensions
+# --------------------------------------------------------------------------------------
+def _find(df: pd.DataFrame, words: tuple[str, ...], what: str, required: bool = True
+          ) -> str | None:
+    dims = [c for c in df.columns if c not in ("ar", "manad", "antal", "_rad")]
+    for c in dims:
+        if any(w in c for w in words):
+            return c
+    if required:
+        raise InputError(Problem(file=df.attrs.get("file", "?"), line=None, message=(
+            f"kolumn för {what} saknas; tabellens kolumner: {', '.join(dims)}.")))
+    return None
+
+
+def _is_total(value: str) -> bool:
+    v = value.strip().lower()
+    return v in _TOTALS or v.startswith("totalt") or v.startswith("samtliga")
+
+
+def _problem(df: pd.DataFrame, rows: pd.Series, column: str, message: str) -> InputError:
+    name = df.attrs.get("file", "?")
+    problems = [Problem(file=name, line=int(r), column=column, message=message)
+                for r in df.loc[rows, "_rad"].drop_duplicates().head(20)]
+    return InputError(problems)
+
+
+def _select_region(df: pd.DataFrame, region: str | None) -> pd.DataFrame:
+    col = _find(df, ("region", "kommun"), "region", required=False)
+    if col is None:
+        return df
+    values = pd.unique(df[col])
+    if region is None:
+        if len(values) > 1:
+            raise InputError(Problem(file=df.attrs.get("file", "?"), column=col, message=(
+                f"filen har flera regioner ({', '.join(map(str, values[:10]))}); ange "
+                "vilken med region=.")))
+        return df.drop(columns=col)
+    want = str(region).strip().lower()
+
+    def matches(v: str) -> bool:
+        v = v.strip().lower()
+        code, _, namn = v.partition(" ")
+        return want in (v, code, namn.strip())
+
+    keep = df[col].map(matches)
+    if not keep.any():
+        raise InputError(Problem(file=df.attrs.get("file", "?"), column=col, message=(
+            f"regionen {region!r} finns inte; kända värden: "
+            f"{', '.join(map(str, values[:20]))}.")))
+    out = df[keep].drop(columns=col)
+    out.attrs = df.attrs
+    return out
+
+
+def _sex(df: pd.DataFrame, col: str) -> pd.DataFrame:
+    attrs = df.attrs
+    df = df[~df[col].map(_is_total)].copy()
+    df.attrs = attrs
+    kon = df[col].str.strip().str.lower().map(_SEX)
+    bad = kon.isna()
+    if bad.any():
+        unknown = sorted(set(df.loc[bad, col]))
+        raise _problem(df, bad, col, (
+            f"okänt kön {', '.join(map(repr, unknown[:10]))}; kända värden: 'män', "
+            "'kvinnor' (även 'pojkar', 'flickor', 'M', 'K')."))
+    df["kon"] = kon
+    return df
+
+
+def _age(df: pd.DataFrame, col: str, target: str, cap: int | None) -> pd.DataFrame:
+    attrs = df.attrs
+    df = df[~df[col].map(_is_total)].copy()
+    df.attrs = attrs
+    parsed = df[col].str.strip().str.lower().str.extract(_AGE)[0]
+    bad = parsed.isna()
+    if bad.any():
+        unknown = sorted(set(df.loc[bad, col]))
+        raise _problem(df, bad, col, (
+            f"okänd ålder {', '.join(map(repr, unknown[:10]))}; förväntade t.ex. '0 år', "
+            "'45 år', '100+ år'."))
+    ages = parsed.astype(int)
+    if cap is not None:
+        ages = ages.clip(upper=cap)
+    df[target] = ages
+    return df
+
+
+def _finish(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    keys = ["ar", "manad"] if "manad" in df.columns else ["ar"]
+    group = keys + [c for c in columns if c not in keys + ["antal"]]
+    out = df.groupby(group, as_index=False, sort=True)["antal"].sum()
+    if out.empty:
+        raise InputError(Problem(file=df.attrs.get("file", "?"), message=(
+            "inga rader kvar efter att summeringsrader (totalt) tagits bort.")))
+    out["ar"] = out["ar"].astype("int64")
+    if "manad" in out.columns:
+        out["manad"] = out["manad"].astype("int64")
+    return out[keys + [c for c in columns if c not in keys]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# the four population tables
+# --------------------------------------------------------------------------------------
+def read_scb_folkmangd(path: str | Path, region: str | None = None) -> pd.DataFrame:
+    """Folkmängd from an SCB export (e.g. BE0101N1 "Folkmängden efter region, ålder, kön
+    och år").
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    region : str, optional
+        Needed when the file has several regions: code, name or both.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ar``, (``manad`` for monthly columns), ``kon`` ('K'/'M'), ``alder`` (0–100,
+        100 = 100 and older), ``antal``: the contract's ``folkmangd`` format.
+
+    Raises
+    ------
+    analysis.core.errors.InputError
+    """
+    df = _select_region(read_scb_table(path), region)
+    df = _sex(df, _find(df, ("kön",), "kön"))
+    df = _age(df, _find(df, ("ålder", "alder"), "ålder"), "alder", _MAX_AGE)
+    return _finish(df, ["kon", "alder", "antal"])
+
+
+def read_scb_doda(path: str | Path, region: str | None = None) -> pd.DataFrame:
+    """Döda from an SCB export (e.g. BE0101D9 "Döda efter region, ålder (uppnådd ålder
+    under året) och kön").
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ar``, (``manad``), ``kon``, ``alder`` (100 = 100+), ``antal``.
+    """
+    df = _select_region(read_scb_table(path), region)
+    df = _sex(df, _find(df, ("kön",), "kön"))
+    df = _age(df, _find(df, ("ålder", "alder"), "ålder"), "alder", _MAX_AGE)
+    return _finish(df, ["kon", "alder", "antal"])
+
+
+def read_scb_fodda(path: str | Path, region: str | None = None) -> pd.DataFrame:
+    """Födda from an SCB export (e.g. BE0101E2 "Levande födda efter region, moderns ålder
+    och barnets kön").
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ar``, (``manad``), ``moderns_alder`` ('-14 år' → 14, '49+ år' → 49), ``kon``
+        (the child's), ``antal``.
+
+    Raises
+    ------
+    analysis.core.errors.InputError
+        Also when the table has no column for the mother's age or the child's sex (both
+        are needed by the contract).
+    """
+    df = _select_region(read_scb_table(path), region)
+    df = _sex(df, _find(df, ("kön",), "barnets kön"))
+    df = _age(df, _find(df, ("ålder", "alder"), "moderns ålder"), "moderns_alder", None)
+    return _finish(df, ["moderns_alder", "kon", "antal"])
+
+
+#: Keywords of the flow column of a migration table: (riktning, omrade) by substring.
+_FLOW_AREAS = (("inom län", "inom_lanet"), ("inomläns", "inom_lanet"),
+               ("annat län", "annat_lan"), ("andra län", "annat_lan"),
+               ("övriga län", "annat_lan"), ("länsgräns", "annat_lan"),
+               ("utland", "utlandet"), ("invandr", "utlandet"), ("utvandr", "utlandet"))
+
+
+def _flow(value: str) -> tuple[str, str] | None:
+    v = value.strip().lower()
+    if "invandr" in v:
+        return ("in", "utlandet")
+    if "utvandr" in v:
+        return ("ut", "utlandet")
+    riktning = "in" if "inflytt" in v else "ut" if "utflytt" in v else None
+    omrade = next((o for key, o in _FLOW_AREAS if key in v), None)
+    if riktning is None or omrade is None:
+        return None
+    return riktning, omrade
+
+
+def read_scb_flyttningar(path: str | Path, region: str | None = None) -> pd.DataFrame:
+    """Flyttningar from an SCB export with one column for the kind of flow.
+
+    The table needs, besides ``ålder`` and ``kön``, one more dimension column (SCB's
+    ``tabelluppgift``, or e.g. ``flyttning``) whose values name direction and area:
+
+    * 'invandringar' → in, utlandet; 'utvandringar' → ut, utlandet;
+    * values with 'inflytt'/'utflytt' and 'inom län'/'inomläns' → inom_lanet, with
+      'annat län'/'andra län'/'övriga län'/'länsgräns' → annat_lan, with 'utland' →
+      utlandet (e.g. 'inflyttningar från annat län', 'utflyttningar inom länet');
+    * totals and aggregates ('totalt …', 'flyttnetto …', 'inrikes inflyttningar' without
+      an area) are **errors**, not skipped, unless they are total rows ('totalt',
+      'samtliga'): export the parts, not their sum, so that nothing is counted twice.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ar``, (``manad``), ``kon``, ``alder`` (100 = 100+), ``riktning``, ``omrade``,
+        ``antal``.
+    """
+    df = _select_region(read_scb_table(path), region)
+    df = _sex(df, _find(df, ("kön",), "kön"))
+    df = _age(df, _find(df, ("ålder", "alder"), "ålder"), "alder", _MAX_AGE)
+    age_col = _find(df, ("ålder", "alder"), "ålder")
+    sex_col = _find(df, ("kön",), "kön")
+    dims = [c for c in df.columns if c not in ("ar", "manad", "antal", "_rad", "kon",
+                                                  "alder", age_col, sex_col)]
+    if len(dims) != 1:
+        raise InputError(Problem(file=df.attrs.get("file", "?"), message=(
+            "flyttningstabellen behöver exakt en kolumn för flyttningens slag (t.ex. "
+            f"'tabelluppgift'); fann {', '.join(dims) or 'ingen'}.")))
+    col = dims[0]
+    attrs = df.attrs
+    df = df[~df[col].map(_is_total)].copy()
+    df.attrs = attrs
+    mapped = df[col].map(_flow)
+    bad = mapped.isna()
+    if bad.any():
+        unknown = sorted(set(df.loc[bad, col]))
+        raise _problem(df, bad, col, (
+            f"okänt slag av flyttning {', '.join(map(repr, unknown[:10]))}; kända: "
+            "'invandringar', 'utvandringar', 'inflyttningar inom länet', 'utflyttningar "
+            "inom länet', 'inflyttningar från annat län', 'utflyttningar till annat län'."))
+    df["riktning"] = [m[0] for m in mapped]
+    df["omrade"] = [m[1] for m in mapped]
+    return _finish(df, ["kon", "alder", "riktning", "omrade", "antal"])

@@ -1,0 +1,1 @@
+"""Kontroller: varje kontroll jämför två oberoende vägar till samma tal."""

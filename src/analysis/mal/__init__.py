@@ -1,0 +1,1 @@
+"""Mål: mätetal och måluppfyllelse."""

@@ -1,0 +1,1 @@
+"""Personal: sjukfrånvarons nyckeltal, trender och prognoser, och röjandeskyddet."""

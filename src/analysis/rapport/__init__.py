@@ -1,0 +1,1 @@
+"""Rapport: tabeller, diagram och hjälp för notebooks (det enda rummet med matplotlib i notebooks)."""
