@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: setup run test lab check export sample bench clean
+.PHONY: setup run test lint lab check export sample bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: setup
 
 test: setup
 	$(PY) -m pytest $(ARGS)
+
+# Lint and format (ruff, ruff.toml) the whole tree; mypy --strict on core/ and io/ (mypy.ini).
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 
 check: setup
 	$(PY) -m analysis check

@@ -59,10 +59,11 @@ def naive(tasks, data_dir: Path, out: Path, period: str) -> float:
 def warm(tasks, data_dir: Path, period: str) -> float:
     from jupyter_client.manager import start_new_kernel
 
+    from analysis.batch.runner import WARM_IMPORTS
+
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
     try:
-        kc.execute_interactive("import analysis.rapport.notebook, analysis.rapport.charts, analysis.rapport.tables",
-                               timeout=120)
+        kc.execute_interactive(WARM_IMPORTS, timeout=120)       # as analysis run warms up
         t = time.perf_counter()
         for nb, _, parameters in tasks:
             code = [c for c in nbformat.read(ROOT / "notebooks" / nb, as_version=4).cells
@@ -81,9 +82,9 @@ def warm(tasks, data_dir: Path, period: str) -> float:
 
 
 def main(period: str = "2023-04") -> None:
-    from analysis.io.dataset import load_data
     from analysis.batch.matrix import build_tasks, read_matrix
     from analysis.core.period import Period
+    from analysis.io.dataset import load_data
 
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:

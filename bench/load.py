@@ -86,8 +86,8 @@ def best_of(fn, n=5):
 
 
 def main(rows: int = 5_000_000) -> None:
-    from analysis.io.dataset import load_data
     from analysis.ekonomi.drift import compute_driftsredovisning
+    from analysis.io.dataset import load_data
 
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:
@@ -129,8 +129,8 @@ def main(rows: int = 5_000_000) -> None:
         check = compute_driftsredovisning(load_data(data_dir), "2023-04").set_index("namnd")
         ref = con.execute(sql).fetchdf().set_index("namnd")
         diff = (check.loc[ref.index, "utfall_period"] - ref["utfall_period"]).abs().max()
-        print(f"\n2. Driftsredovisning för alla nämnder från processad data "
-              f"(bästa av 5, inklusive läsning av Parquet):")
+        print("\n2. Driftsredovisning för alla nämnder från processad data "
+              "(bästa av 5, inklusive läsning av Parquet):")
         print(f"   analysis: {a * 1000:.0f} ms   DuckDB: {b * 1000:.0f} ms   "
               f"kvot {a / b:.2f}×  [mål: ≤ 2×]   största skillnad i utfall: {diff:.2e} tkr")
     finally:

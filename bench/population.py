@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.befolkning.prognos import life_table
+from analysis.befolkning.antaganden import life_table
 from analysis.befolkning.motor import project_cohort_component
 
 N_KOMMUNER, N_AGES, STEPS = 290, 101, 30

@@ -95,10 +95,9 @@ def _default_period(data) -> Period:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from analysis.io.dataset import load_data
     from analysis.batch.export import export_workbook
-
     from analysis.ekonomi.drift import kontrollera_period
+    from analysis.io.dataset import load_data
 
     data = load_data(args.data_dir)
     period = args.period or _default_period(data)
@@ -110,6 +109,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from analysis.core.format import antal
     from analysis.io.dataset import load_data
 
     data = load_data(args.data_dir)
@@ -119,14 +119,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             continue
         files = len(data.sources.get(kind, {}))
         state = "inläst" if kind in data.rebuilt else "från cache"
-        print(f"  {kind:<14} {len(frame):>10,} rader  {files} fil(er)  {state}".replace(",", " "))
+        print(f"  {kind:<14} {antal(len(frame)):>10} rader  {files} fil(er)  {state}")
     print(f"Senaste månad med utfall: {data.last_period}; senaste delår: "
           f"{_default_period(data).label}.")
     return 0
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from .sample.writer import write_sample
+    from analysis.sample.writer import write_sample
 
     raw = args.data_dir / "raw"
     if (raw / "organisation.csv").exists() and not args.force:

@@ -10,8 +10,6 @@ import pytest
 
 from analysis.cli import main
 
-from conftest import DOMAIN
-
 DRIFT_COLUMNS = ["namnd", "utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
                  "budget_helar", "avvikelse_helar", "prognos_foregaende", "prognos_forandring"]
 
@@ -50,9 +48,11 @@ def test_driftsredovisning_rows_and_total(workbook, sample_data):
     tot = d[d["namnd"] == "Totalt"].iloc[0]
     for col in ("utfall_period", "budget_period", "budget_helar"):
         assert tot[col] == pytest.approx(body[col].sum())
-    assert tot["prognos_helar"] == pytest.approx(body["prognos_helar"].fillna(body["budget_helar"]).sum())
+    assert tot["prognos_helar"] == pytest.approx(
+        body["prognos_helar"].fillna(body["budget_helar"]).sum())
     assert math.isnan(tot["prognos_foregaende"]) and math.isnan(tot["prognos_forandring"])
-    assert (body["avvikelse_period"] - (body["utfall_period"] - body["budget_period"])).abs().max() < 1e-6
+    deviation = body["avvikelse_period"] - (body["utfall_period"] - body["budget_period"])
+    assert deviation.abs().max() < 1e-6
 
 
 def test_sjukfranvaro_sheet_reproduces_n02_for_january_march(workbook):

@@ -1,5 +1,5 @@
 """The export workbook, read back from the file, against the ledger recomputed straight
-from the input (:func:`analysis.kontroller.bas.huvudbok_drift`): two independent paths."""
+from the input (:func:`analysis.kontroller.ekonomi.huvudbok_drift`): two independent paths."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.batch.export import export_workbook
-from analysis.kontroller.bas import DRIFT_COLUMNS, huvudbok_drift
+from analysis.kontroller.ekonomi import DRIFT_COLUMNS, huvudbok_drift
 
 
 @pytest.mark.parametrize("period", ["2023-04", "2023-08", "2023-12"])

@@ -11,14 +11,12 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from analysis.cli import lab_command
-
-from conftest import ROOT, SAMPLE_RAW
+from tests.conftest import ROOT, SAMPLE_RAW
 
 TOKEN = uuid.uuid4().hex
 

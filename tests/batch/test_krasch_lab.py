@@ -14,7 +14,7 @@ import pytest
 
 from analysis import cli
 from analysis.batch import runner
-from conftest import ROOT
+from tests.conftest import ROOT
 
 
 @pytest.fixture

@@ -21,11 +21,11 @@ import nbformat
 import pytest
 
 from analysis.batch import runner
-from analysis.core.errors import ConfigurationError
 from analysis.batch.matrix import build_tasks, read_matrix
-from analysis.core.period import Period
-from analysis.core.register import Register
 from analysis.batch.runner import Result, run_reports
+from analysis.core.errors import ConfigurationError
+from analysis.core.period import Period
+from analysis.io.contract import load_register
 
 PARAMS = 'namnd = "bun"\nperiod = "2023-04"\ndata_dir = "../data"'
 
@@ -63,7 +63,8 @@ class FakeExecutor:
             if self.crash_after == i:
                 os._exit(137)
             yield task, Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn,
-                               task.spec.title_for(task.period), files={"html": f"{task.stem}.html"})
+                               task.spec.title_for(task.period),
+                               files={"html": f"{task.stem}.html"})
 
 
 #: A run in a fresh process that dies at a chosen step.
@@ -71,7 +72,7 @@ DRIVER = """
 import os, sys
 from pathlib import Path
 sys.path.insert(0, {tests!r})
-from test_krasch_rapporter import FakeExecutor, crash_at
+from tests.batch.test_krasch_rapporter import FakeExecutor, crash_at
 from analysis.batch import runner
 from analysis.core.period import Period
 step, data_dir, reports, notebooks = sys.argv[1:5]
@@ -165,7 +166,7 @@ def test_a_rerun_killed_at_any_step_leaves_the_old_folder_or_the_new(tiny, tmp_p
            "PYTHONPATH": os.pathsep.join([str(Path(runner.__file__).parents[2]),
                                           os.environ.get("PYTHONPATH", "")])}
     killed = subprocess.run(
-        [sys.executable, "-c", DRIVER.format(tests=str(Path(__file__).parent)), step,
+        [sys.executable, "-c", DRIVER.format(tests=str(Path(__file__).parents[2])), step,
          str(tiny), str(reports), str(notebooks)], env=env, capture_output=True, text=True,
         timeout=120)
     assert killed.returncode == 137, killed.stderr
@@ -248,7 +249,7 @@ def test_names_that_slugify_alike_get_their_own_report_files(tmp_path):
         "b;Nämnd B;namnd;Test/förvaltningen;\n"
         "c;Nämnd C;namnd;TEST förvaltningen;\n"
         "d;Nämnd D;namnd;Socialförvaltningen;\n", encoding="utf-8")
-    register = Register.load(org, "organisation.csv")
+    register = load_register(org, "organisation.csv")
     folder = tmp_path / "nb"
     folder.mkdir()
     nb = nbformat.v4.new_notebook()

@@ -24,9 +24,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis.batch import publish
-from analysis.core.errors import ConfigurationError
-from analysis.batch.publish import (PublishError, clean_svg, export_all, export_html, export_pdf,
-                              export_xlsx, sheet_name, swedish_date)
+from analysis.batch.publish import clean_svg, export_all, export_html, export_pdf, export_xlsx
+from analysis.core.errors import ConfigurationError, PublishError
+from analysis.core.format import datum
 from analysis.rapport.tables import TABLE_MIMETYPE, table_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,7 +248,7 @@ def test_meta_defaults_and_validation(nb):
 
     out = export_html(nb, {"kommun": "K", "titel": "T", "period": Period.parse("2023-08")})
     assert "Delår 2, januari–augusti 2023" in out
-    assert f"Upprättad {swedish_date(dt.date.today())}" in out
+    assert f"Upprättad {datum(dt.date.today())}" in out
     with pytest.raises(ConfigurationError, match="titel"):
         export_html(nb, {"kommun": "K", "period": "P"})
 
@@ -259,10 +259,13 @@ def test_clean_svg_refuses_entities_and_non_svg():
     assert "bild-saknas" in clean_svg("<svg")
 
 
-def test_swedish_date():
-    assert swedish_date(dt.date(2026, 11, 22)) == "22 november 2026"
-    assert swedish_date(dt.datetime(2023, 1, 5, 12, 0)) == "5 januari 2023"
-    assert swedish_date("2023-12-31") == "31 december 2023"
+def test_cover_date_is_written_the_swedish_way():
+    assert datum(dt.date(2026, 11, 22)) == "22 november 2026"
+    assert datum(dt.datetime(2023, 1, 5, 12, 0)) == "5 januari 2023"
+    assert datum("2023-12-31") == "31 december 2023"
+    meta = publish.rapport_meta({"kommun": "K", "titel": "T", "period": "P",
+                                 "datum": dt.date(2023, 4, 1)})
+    assert meta["datum"] == "1 april 2023"
 
 
 # --- PDF -----------------------------------------------------------------------------
@@ -364,23 +367,6 @@ def test_xlsx_sheets_numbers_and_formats(nb, tmp_path):
     numeric = [c.value for row in ws.iter_rows(min_row=2, min_col=2) for c in row
                if c.value is not None]
     assert numeric and all(isinstance(v, (int, float)) for v in numeric)
-
-
-@pytest.mark.parametrize("name, expected", [
-    ("drift: [mkr]/år*?", "drift mkrår"),
-    ("x" * 40, "x" * 31),
-    ("[]:*?/\\", "Tabell"),
-    ("Om rapporten", "Om rapporten (2)"),
-    ("History", "History (2)"),
-])
-def test_sheet_names(name, expected):
-    assert sheet_name(name, {"om rapporten"}) == expected
-
-
-def test_sheet_names_unique_within_31_chars():
-    taken: set[str] = set()
-    names = [sheet_name("y" * 40, taken) for _ in range(3)]
-    assert names == ["y" * 31, "y" * 27 + " (2)", "y" * 27 + " (3)"]
 
 
 # --- all formats ---------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_every_report_of_the_matrix(reports, sample_data):
     manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     stems = {r["stem"] for r in manifest["reports"]}
     namnder = sample_data.register.namnder
-    from analysis.batch.matrix import slug
+    from analysis.core.format import slug
 
     expected = ({f"namnd-{u}" for u in namnder} | {f"ekonomi-{u}" for u in namnder}
                 | {f"personal-{slug(f)}" for f in sample_data.register.forvaltningar}

@@ -9,14 +9,15 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
+from analysis.batch.runner import run_reports
 from analysis.core.errors import ConfigurationError, InputError
 from analysis.core.period import Period
-from analysis.batch.runner import run_reports
 
 
 def _notebook(path: Path, body: str, params: str) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     p = nbformat.v4.new_code_cell(params)
     p.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell("## Rapport för nämnden"), p,
@@ -29,7 +30,8 @@ from analysis.io.dataset import load_data
 from analysis.ekonomi.drift import compute_driftsredovisning
 from analysis.rapport.tables import show_table
 d = load_data(data_dir)
-show_table(compute_driftsredovisning(d, period).query("namnd == @namnd"), "Drift " + d.register.namn(namnd), name="drift", decimals=1)
+drift = compute_driftsredovisning(d, period).query("namnd == @namnd")
+show_table(drift, "Drift " + d.register.namn(namnd), name="drift", decimals=1)
 """
 BROKEN = """
 if namnd == "sn":
@@ -103,7 +105,8 @@ def test_validation_happens_before_any_kernel_starts(tiny, notebooks, tmp_path):
     nb = nbformat.read(notebooks / "good.ipynb", as_version=4)
     nb.cells[1].source = 'namnd = "bun"\nperiod = "2023-04"'          # no data_dir
     nbformat.write(nb, notebooks / "good.ipynb")
-    with pytest.raises(ConfigurationError, match="good.ipynb deklarerar inte parametrarna data_dir"):
+    with pytest.raises(ConfigurationError,
+                       match="good.ipynb deklarerar inte parametrarna data_dir"):
         run_reports(period=Period(2023, 4), namnder=None, **common)
     with pytest.raises(ConfigurationError, match="okänt format"):
         run_reports(period=Period(2023, 4), namnder=None, formats="docx", **common)
@@ -130,8 +133,8 @@ def test_a_kernel_that_fails_to_start_is_retried(tiny, notebooks, tmp_path, monk
     import papermill
 
     from analysis.batch.matrix import build_tasks, read_matrix
-    from analysis.io.dataset import load_data
     from analysis.batch.runner import execute_task
+    from analysis.io.dataset import load_data
 
     data = load_data(tiny)
     task = build_tasks(read_matrix(notebooks), notebooks, data.register, Period(2023, 4),
@@ -213,16 +216,18 @@ def test_fixed_parameters_from_the_matrix_reach_the_notebook(tiny, tmp_path):
 
 
 CHECKED = """
-from analysis.kontroller import bas as kontroller
-from analysis.io.dataset import load_data
 from analysis.ekonomi.drift import compute_driftsredovisning
+from analysis.io.dataset import load_data
+from analysis.kontroller.bas import Kontroller
+from analysis.kontroller.ekonomi import kontrollera_drift
+from analysis.rapport.kontroller import visa
 d = load_data(data_dir)
 drift = compute_driftsredovisning(d, period)
 if namnd == "sn":      # a deliberate error: one cell 1 tkr off
     drift.loc[drift["namnd"] == "sn", "utfall_period"] += 1.0
-k = kontroller.Kontroller()
-kontroller.kontrollera_drift(k, drift)
-kontroller.visa(k)
+k = Kontroller()
+kontrollera_drift(k, drift)
+visa(k)
 """
 
 
@@ -257,3 +262,17 @@ def test_failed_checks_reach_report_manifest_and_index(tiny, tmp_path, capsys):
     assert "Varning: 2 av" in html and "status-rod" in html and "Avviker" in html
     assert "Varning" not in (out / "kontroll-bun.html").read_text(encoding="utf-8")
     assert run_reports(**common, strict=True) == 2    # … and --strikt makes it an error
+
+
+def test_warm_imports_name_modules_that_exist():
+    """The kernel warm-up imports every module it names (none is silently left cold)."""
+    import importlib
+
+    from analysis.batch.runner import WARM_IMPORTS, WARM_MODULES
+
+    assert "analysis.rapport.notebook" in WARM_MODULES
+    for module in WARM_MODULES:
+        importlib.import_module(module)
+    namespace: dict = {}
+    exec(WARM_IMPORTS, namespace)                  # the code the kernel runs
+    assert "_module" not in namespace and "importlib" not in namespace

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.core.errors import InputError
 from analysis.befolkning.motor import project_cohort_component
+from analysis.core.errors import ArgumentError
 
 RADIX = 100_000
 
@@ -366,36 +366,50 @@ def test_benchmark_size_is_fast_enough():
     ({"srb": -1.0}, "könskvot"),
 ])
 def test_bad_parameters(kwargs, text):
-    with pytest.raises(InputError, match=text):
+    with pytest.raises(ArgumentError, match=text):
         project_cohort_component(POP_K5, LT_K5, ASFR5, **{"width": 5, **kwargs})
+
+
+def test_errors_name_the_argument_and_the_column():
+    with pytest.raises(ArgumentError) as e:
+        project_cohort_component(POP_K5.assign(kon="X"), LT_K5, ASFR5, width=5)
+    assert e.value.argument == "population"
+    assert e.value.message.startswith("kolumn 'kon': okänt kön 'X'")
+    with pytest.raises(ArgumentError) as e:
+        project_cohort_component(POP_K5, LT_K5, ASFR5.assign(asfr=-1.0), width=5)
+    assert e.value.argument == "asfr"
+    assert e.value.message.startswith("kolumn 'asfr': värdet -1.0 på rad 1 i tabellen")
+    with pytest.raises(ArgumentError) as e:
+        project_cohort_component(POP_K5, LT_K5, ASFR5, width=5, radix=0)
+    assert e.value.argument == "radix"
 
 
 def test_ages_must_be_consecutive_multiples_of_width():
     pop = frame("K", [0, 5, 15], [1, 2, 3])
-    with pytest.raises(InputError, match="multiplar"):
+    with pytest.raises(ArgumentError, match="multiplar"):
         project_cohort_component(pop, LT_K5, ASFR5, width=5)
-    with pytest.raises(InputError, match="multiplar"):
+    with pytest.raises(ArgumentError, match="multiplar"):
         project_cohort_component(POP_K5, LT_K5, ASFR5, width=1)
 
 
 def test_mismatched_ages_and_bad_values():
-    with pytest.raises(InputError, match="saknas"):
+    with pytest.raises(ArgumentError, match="saknas"):
         project_cohort_component(POP_K5, LT_K5.iloc[:2], ASFR5, width=5)
-    with pytest.raises(InputError, match="positivt"):
+    with pytest.raises(ArgumentError, match="positivt"):
         project_cohort_component(POP_K5, LT_K5.assign(nLx=[480_000.0, 0.0, 1.0]), ASFR5, width=5)
-    with pytest.raises(InputError, match="åldersgrupper"):
+    with pytest.raises(ArgumentError, match="åldersgrupper"):
         project_cohort_component(POP_K5, LT_K5, pd.DataFrame({"alder": [7], "asfr": [0.1]}),
                                  width=5)
-    with pytest.raises(InputError, match="flera rader"):
+    with pytest.raises(ArgumentError, match="flera rader"):
         project_cohort_component(pd.concat([POP_K5, POP_K5]), LT_K5, ASFR5, width=5)
-    with pytest.raises(InputError, match="nLx"):
+    with pytest.raises(ArgumentError, match="nLx"):
         project_cohort_component(POP_K5, LT_K5.drop(columns="nLx"), ASFR5, width=5)
-    with pytest.raises(InputError, match="kön 'M'"):
+    with pytest.raises(ArgumentError, match="kön 'M'"):
         pop = pd.concat([POP_K5, frame("M", AGES5, [1, 1, 1])])
         project_cohort_component(pop, LT_K5, ASFR5, width=5)
-    with pytest.raises(InputError, match="okänt kön"):
+    with pytest.raises(ArgumentError, match="okänt kön"):
         project_cohort_component(POP_K5.assign(kon="X"), LT_K5, ASFR5, width=5)
-    with pytest.raises(InputError, match="befolkningen har den inte"):
+    with pytest.raises(ArgumentError, match="befolkningen har den inte"):
         project_cohort_component(POP_K5, LT_K5.assign(kommun="A"), ASFR5, width=5)
 
 

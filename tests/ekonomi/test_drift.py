@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from analysis.core.period import Period
+from analysis.ekonomi.drift import (
+    DRIFTSREDOVISNING_COLUMNS,
+    budget_helar_tkr,
+    compute_driftsredovisning,
+    indata_anmarkningar,
+    senaste_prognos_kr,
+)
 from analysis.io.dataset import load_data
-from analysis.ekonomi.drift import DRIFTSREDOVISNING_COLUMNS, compute_driftsredovisning
 
 
 @pytest.fixture
@@ -44,6 +51,38 @@ def test_hand_computed_sn_with_periodisation_and_months_without_postings(drift):
     assert sn.avvikelse_period == pytest.approx(0.0)
     assert np.isnan(sn.prognos_helar) and np.isnan(sn.avvikelse_helar)   # no forecast
     assert sn.budget_helar == pytest.approx(-900.0)
+
+
+def test_budget_helar_tkr_by_hand(tiny):
+    data = load_data(tiny)
+    # bun: 1 200 000 − 60 000 kr (accounting sign) = −1 140 tkr in the report sign
+    assert budget_helar_tkr(data, "bun", "2023-04") == pytest.approx(-1140.0)
+    assert budget_helar_tkr(data, "bun", Period(2023, 12), "investering") == pytest.approx(-500.0)
+    assert budget_helar_tkr(data, "bun", "2024-01") == 0.0          # no budget for 2024
+    assert budget_helar_tkr(data, "bolag", "2023-04") == 0.0
+
+
+def test_senaste_prognos_kr_by_hand(tiny):
+    data = load_data(tiny)
+    assert senaste_prognos_kr(data, "bun", "2023-04") == pytest.approx(-1_170_000.0)
+    assert senaste_prognos_kr(data, "bun", "2023-02") == pytest.approx(-1_150_000.0)
+    assert np.isnan(senaste_prognos_kr(data, "bun", "2023-01"))     # none made yet
+    assert np.isnan(senaste_prognos_kr(data, "sn", "2023-04"))
+    assert senaste_prognos_kr(data, "skatt", Period(2023, 12)) == pytest.approx(3_650_000.0)
+
+
+def test_indata_anmarkningar_by_hand(tiny):
+    data = load_data(tiny)
+    assert indata_anmarkningar(data, "bun", "2023-04") == []
+    # sn: budget and utfall but no forecast
+    assert indata_anmarkningar(data, "sn", "2023-04") == [
+        "Ekonomen har inte lämnat någon helårsprognos för 2023 (senast per april); "
+        "prognoskolumnerna är tomma."]
+    assert indata_anmarkningar(data, "bun", "2023-01") == [
+        "Ekonomen har inte lämnat någon helårsprognos för 2023 (senast per januari); "
+        "prognoskolumnerna är tomma."]
+    assert indata_anmarkningar(data, "x", "2023-04") == [
+        "Nämnden 'x' finns inte i registret (organisation.csv)."]
 
 
 def test_revenue_unit_and_totals(drift):

@@ -17,11 +17,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from .test_avvikelse import HAND, _write
 
 from analysis.ekonomi import prognos as B
 from analysis.io.dataset import Dataset, load_data
-
-from test_prognos import HAND, _write
+from analysis.rapport.ekonomi import prognossakerhet_tabell
 
 SEASON = np.array([1.05, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7, 0.95, 1.05, 1.1, 1.1, 1.25])
 R = 1500
@@ -47,7 +47,7 @@ def _coverage(n_past: int, month: int, process: str, seed: int) -> dict[int, flo
         res = B.modellintervall(y[:n_past], y[n_past, :month])
         outcome = y[n_past].sum()
         for niva in hits:
-            hits[niva] += res[f"lo{niva}"] <= outcome <= res[f"hi{niva}"]
+            hits[niva] += res[f"nedre_{niva}"] <= outcome <= res[f"ovre_{niva}"]
     return {niva: h / R for niva, h in hits.items()}
 
 
@@ -87,20 +87,20 @@ def test_model_interval_by_hand():
     spread = math.sqrt(0.625) * 18
     assert res["n"] == 2
     # t quantiles with 1 degree of freedom (tables): 3,0777 (0,90), 12,7062 (0,975)
-    assert res["hi80"] - 18 == pytest.approx(3.0777 * spread, rel=1e-4)
-    assert 18 - res["lo95"] == pytest.approx(12.7062 * spread, rel=1e-4)
+    assert res["ovre_80"] - 18 == pytest.approx(3.0777 * spread, rel=1e-4)
+    assert 18 - res["nedre_95"] == pytest.approx(12.7062 * spread, rel=1e-4)
     # the budget widens the scale when it is larger than the flows
     assert B.sasongsmodell(hist, np.array([1.0, 1.0]), budget=-36.0)[1] == pytest.approx(36.0)
     # one past year: a forecast but no interval
     one = B.modellintervall(hist[:1], np.array([1.0, 1.0]))
-    assert one["prognos"] == pytest.approx(12.0) and math.isnan(one["lo95"])
+    assert one["prognos"] == pytest.approx(12.0) and math.isnan(one["nedre_95"])
 
 
 def test_a_unit_with_zero_budget_and_no_flows_gets_a_tiny_interval(sample_data):
     # Valnämnden: budget 0 and no utfall in 2023 (an election in 2022)
     p = B.helarsprognoser(sample_data, "valn", "2023-04").set_index("metod")
     row = p.loc[B.INTERVALL_METOD]
-    assert abs(row.hi95 - row.lo95) < 1.0                    # tkr
+    assert abs(row.ovre_95 - row.nedre_95) < 1.0                    # tkr
     assert abs(row.prognos_tkr) < 1.0
 
 
@@ -110,7 +110,7 @@ def test_tiny_flows_give_a_tiny_interval(base):
              for m in range(1, 13) if y < 3 or m <= 4}
     data = _kommun(base, {"a": flows})
     row = B.helarsprognoser(data, "a", "2023-04").set_index("metod").loc[B.INTERVALL_METOD]
-    assert 0 < row.hi95 - row.lo95 < 5.0                     # tkr, from flows of ±0,1 tkr
+    assert 0 < row.ovre_95 - row.nedre_95 < 5.0                     # tkr, from flows of ±0,1 tkr
 
 
 # --- the back-test reports coverage ---------------------------------------------------
@@ -152,14 +152,14 @@ def test_backtest_reports_interval_coverage_on_generated_kommuner(base):
     cov80 = (acc["traff80"] * weights).sum() / weights.sum()
     cov95 = (acc["traff95"] * weights).sum() / weights.sum()
     assert 0.65 <= cov80 <= 0.95 and 0.85 <= cov95 <= 1.0, (cov80, cov95)
-    shown = B.prognossakerhet_tabell(frames[0])
+    shown = prognossakerhet_tabell(frames[0])
     assert {"Träffsäkerhet 80 %", "Träffsäkerhet 95 %"} <= set(shown.columns)
     # four past years per forecast month: too few cases to say how often an interval
     # holds, so the share is not printed; the number of cases is
     assert (shown["Fall med intervall"] == 4).all()
     assert shown["Träffsäkerhet 95 %"].isna().all()
     many = frames[0].assign(antal_intervall=B.MIN_FALL_TRAFF)
-    assert B.prognossakerhet_tabell(many)["Träffsäkerhet 95 %"].between(0, 100).all()
+    assert prognossakerhet_tabell(many)["Träffsäkerhet 95 %"].between(0, 100).all()
 
 
 def test_backtest_coverage_on_the_sample(sample_data):
@@ -174,22 +174,23 @@ def test_backtest_coverage_on_the_sample(sample_data):
     assert 0.72 <= d["inom80"].mean() <= 0.92
     assert 0.90 <= d["inom95"].mean() <= 1.0
     # and every case is a real comparison: the interval against the year's outcome
-    inside = (d["lo95"] <= d["utfall_tkr"] + 1e-6) & (d["utfall_tkr"] - 1e-6 <= d["hi95"])
+    inside = (d["nedre_95"] <= d["utfall_tkr"] + 1e-6) & (d["utfall_tkr"] - 1e-6 <= d["ovre_95"])
     assert (inside.astype(float) == d["inom95"]).all()
 
 
 # --- the sentence when the ekonom's forecast lies outside -----------------------------
 def _prognoser(egen: float, lo: float, hi: float) -> pd.DataFrame:
     return pd.DataFrame({"metod": ["manuell", B.INTERVALL_METOD],
-                         "prognos_tkr": [egen, (lo + hi) / 2], "lo80": [np.nan, lo + 1],
-                         "hi80": [np.nan, hi - 1], "lo95": [np.nan, lo], "hi95": [np.nan, hi]})
+                         "prognos_tkr": [egen, (lo + hi) / 2], "nedre_80": [np.nan, lo + 1],
+                         "ovre_80": [np.nan, hi - 1], "nedre_95": [np.nan, lo],
+                         "ovre_95": [np.nan, hi]})
 
 
 def test_sentence_when_the_ekonoms_forecast_lies_outside_the_95_interval():
     text = B.prognos_utanfor_intervall(_prognoser(-2_053_880.0, -2_044_052.0, -1_981_838.0))
-    assert text == ("Ekonomens prognos (-2\u00a0053,9 mkr) ligger under den statistiska "
-                    "modellens 95-procentiga intervall (-2\u00a0044,1 mkr till "
-                    "-1\u00a0981,8 mkr), som bygger på nämndens egna tidigare år.")
+    assert text == ("Ekonomens prognos (\u22122\u00a0053,9 mkr) ligger under den statistiska "
+                    "modellens 95-procentiga intervall (\u22122\u00a0044,1 mkr till "
+                    "\u22121\u00a0981,8 mkr), som bygger på nämndens egna tidigare år.")
     above = B.prognos_utanfor_intervall(_prognoser(-1_900_000.0, -2_044_052.0, -1_981_838.0))
     assert "ligger över" in above
     assert B.prognos_utanfor_intervall(_prognoser(-2_000_000.0, -2_044_052.0,
@@ -234,5 +235,5 @@ def test_too_short_history_for_an_interval_is_said(base):
     flows = {"a": {202200 + m: -1000.0 for m in range(1, 13)}}
     flows["a"].update({202300 + m: -1000.0 for m in range(1, 5)})
     p = B.helarsprognoser(_kommun(base, flows), "a", "2023-04", metoder=["modell"])
-    assert math.isnan(p["lo95"].iloc[0]) and np.isfinite(p["prognos_tkr"].iloc[0])
+    assert math.isnan(p["nedre_95"].iloc[0]) and np.isfinite(p["prognos_tkr"].iloc[0])
     assert any("kräver minst 2 hela tidigare år" in n for n in p.attrs["anmarkningar"])

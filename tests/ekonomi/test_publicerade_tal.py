@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.ekonomi.drift import compute_driftsredovisning, prognoses_kr
-
-from conftest import DOMAIN
+from tests.conftest import DOMAIN
 
 COLUMNS = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
            "budget_helar", "avvikelse_helar"]
@@ -111,7 +110,7 @@ def test_result_excluding_semesterloneskuld(sample_data, drift):
     kp = sample_data.kontoplan
     accounts = kp.loc[kp["semesterloneskuld"] == "ja", ["_lo", "_hi"]]
     assert len(accounts) == 1
-    from analysis.io.contract import konto_key
+    from analysis.core.kommunbas import konto_key
     key = konto_key(u["konto"])
     in_period = u["period"].between(202301, 202304)
     sem = u.loc[in_period & (key >= accounts["_lo"].iloc[0]) & (key <= accounts["_hi"].iloc[0]),
@@ -153,7 +152,7 @@ def test_every_row_of_t03_investeringsredovisning(sample_data):
 def test_n01_population_january_april_2023_from_the_raw_files(sample_data):
     """§4: births 225, deaths 288, net migration +40 / −45 / +28, change −2 (−61 the year
     before) — read back from data/raw through the loaders."""
-    from analysis.befolkning.prognos import BefolkningData, period_components
+    from analysis.befolkning.historik import BefolkningData, period_components
 
     bd = BefolkningData(sample_data.folkmangd, sample_data.fodda, sample_data.doda,
                         sample_data.flyttningar)

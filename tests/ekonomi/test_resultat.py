@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
+from .test_avvikelse import HAND, _write
 
-from analysis.ekonomi.resultat import compute_resultatrakning, rr_line
-
-from conftest import DOMAIN
+from analysis.core.kommunbas import konto_key
+from analysis.ekonomi.resultat import compute_resultatrakning, rr_line, semesterloneskuld_avvikelse
+from analysis.io.dataset import load_data
+from tests.conftest import DOMAIN
 
 COLUMNS = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
            "budget_helar", "avvikelse_helar"]
@@ -54,12 +57,16 @@ def test_internal_residual_is_its_own_line_not_hidden_in_the_costs(rr, sample_da
     assert line["budget_helar"] == pytest.approx(0.0, abs=1e-6)
     # the costs line holds only the external costs: by hand from the ledger
     from analysis.ekonomi.drift import periodisation_weights
-    from analysis.ekonomi.resultat import _flagged
     b = sample_data.budget
     b = b[(b["ar"] == 2023) & (b["typ"] == "drift")]
     units = sample_data.register.namnder + sample_data.register.finans
     b = b[b["namnd"].isin(units)]
-    ext = ~_flagged(sample_data, b["konto"].to_numpy(), "intern")
+    kp = sample_data.kontoplan
+    key = konto_key(b["konto"])
+    intern = np.zeros(len(b), dtype=bool)
+    for lo, hi in kp.loc[kp["intern"].astype(bool), ["_lo", "_hi"]].itertuples(index=False):
+        intern |= (key >= lo) & (key <= hi)
+    ext = ~intern
     cost = (rr_line(b["konto"]) == "kostnader") & ext
     share = periodisation_weights(sample_data, 2023, units).loc[:, 1:4].sum(axis=1)
     by_hand = (b[cost].groupby("namnd")["belopp_kr"].sum() * share).sum() / 1000
@@ -138,3 +145,26 @@ def test_published_resultatrakning_where_it_is_consistent(rr):
 
 def test_result_excluding_semesterloneskuld(rr):
     assert printed_round(rr.loc["exkl_semesterloneskuld", "utfall_period"] / 1000) == 72
+
+
+def test_semesterloneskuld_avvikelse_by_hand(tmp_path):
+    files = dict(HAND)
+    files["ekonomi/kontoplan.csv"] = ("konto_fran;konto_till;grupp;semesterloneskuld\n"
+                                      "1000;2999;Balans;\n3000;3999;Intäkter;\n"
+                                      "4000;5099;Kostnader;\n5100;5199;Semesterlöneskuld;ja\n"
+                                      "5200;8999;Övrigt;\n")
+    files["ekonomi/utfall.csv"] = (HAND["ekonomi/utfall.csv"]
+                                   + "2023-02;a;5110;20000;Skola\n"     # cost: −20 tkr
+                                   + "2023-03;r;5120;-5000;Taxa\n"      # a decrease: +5 tkr
+                                   + "2023-05;a;5110;7000;Skola\n")     # after the period
+    files["ekonomi/budget.csv"] = (HAND["ekonomi/budget.csv"]
+                                   + "2023;a;5110;120000;Skola;drift;\n")
+    data = load_data(_write(tmp_path, files))
+    # utfall −20 + 5 = −15 tkr; budget −120 tkr × 4/12 (twelfths) = −40 tkr
+    assert semesterloneskuld_avvikelse(data, "2023-04") == pytest.approx(-15.0 + 40.0)
+    assert semesterloneskuld_avvikelse(data, "2023-12") == pytest.approx(-22.0 + 120.0)
+
+
+def test_semesterloneskuld_avvikelse_without_the_column_is_none(tmp_path, sample_data):
+    assert semesterloneskuld_avvikelse(load_data(_write(tmp_path, HAND)), "2023-04") is None
+    assert semesterloneskuld_avvikelse(sample_data, "2023-04") is not None

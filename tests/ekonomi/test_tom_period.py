@@ -8,8 +8,7 @@ import shutil
 import pytest
 
 from analysis.cli import main
-
-from conftest import ROOT
+from tests.conftest import ROOT
 
 NOTEBOOKS = [("namnd", {"namnd": "bun"}), ("ekonomi", {"namnd": "bun"}), ("kommun", {}),
              ("kortversion", {}), ("personal", {}), ("befolkning", {})]

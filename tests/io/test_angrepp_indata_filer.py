@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from analysis.core.errors import InputError
 from analysis.ekonomi.text import ekonomens_text
 from analysis.io.dataset import load_data
-from analysis.core.errors import InputError
 from analysis.io.readers import read_table
 
 SECRET = "root:x:0:0:HEMLIGT-INNEHALL:/root:/bin/bash"
@@ -42,7 +42,7 @@ def test_a_regular_comment_file_is_still_read(tiny):
     raw = tiny / "raw"
     (_comment_dir(raw) / "sn.md").write_text("Budgeten håller.", encoding="utf-8")
     assert ekonomens_text(raw, "sn", "2023-04") == "Budgeten håller."
-    assert ekonomens_text(raw, "bun", "2023-04") is None       # no file: no text
+    assert ekonomens_text(raw, "bun", "2023-04") is None  # no file: no text
 
 
 def test_comment_file_linked_to_a_secret_is_refused(tiny, secret):
@@ -129,4 +129,4 @@ def test_read_table_refuses_a_file_outside_its_root(tmp_path, secret):
     (root / "ekonomi").symlink_to(secret.parent, target_is_directory=True)
     with pytest.raises(InputError, match="utanför data/raw"):
         read_table(root / "ekonomi" / "passwd.csv", "ekonomi/utfall.csv", root=root)
-    assert len(read_table(secret, root=secret.parent)) == 1     # inside its root: read
+    assert len(read_table(secret, root=secret.parent)) == 1  # inside its root: read

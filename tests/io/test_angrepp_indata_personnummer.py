@@ -14,12 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.io.dataset import load_data
 from analysis.core.errors import InputError
 from analysis.io.contract import looks_like_personnummer
+from analysis.io.dataset import load_data
 
-HEADER = ("period;anstalld;forvaltning;kon;fodelsear;ordinarie_tid_h;sjuk_h;sjuk_h_langtid;"
-          "sjukdagar\n")
+HEADER = (
+    "period;anstalld;forvaltning;kon;fodelsear;ordinarie_tid_h;sjuk_h;sjuk_h_langtid;sjukdagar\n"
+)
 ROW = "2023-01;{id};Socialförvaltningen;K;1980;160;0;0;0\n"
 
 FULLWIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
@@ -47,8 +48,7 @@ DIGITS = ("19800101", "800101", "800161", "1234")
 
 def _with_employee(tiny, anstalld: str) -> None:
     path = tiny / "raw" / "personal" / "sjukfranvaro.csv"
-    path.write_text(HEADER + ROW.format(id="A000001") + ROW.format(id=anstalld),
-                    encoding="utf-8")
+    path.write_text(HEADER + ROW.format(id="A000001") + ROW.format(id=anstalld), encoding="utf-8")
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
@@ -66,8 +66,9 @@ def test_personnummer_variant_is_refused_not_echoed_and_not_cached(tiny, variant
     assert not processed.exists() or not list(processed.glob("*.parquet"))
 
 
-@pytest.mark.parametrize("pseudonym", ["A000001", "E-2023-0001", "anst\u20131234",
-                                       "1234567890", "0012345678"])
+@pytest.mark.parametrize(
+    "pseudonym", ["A000001", "E-2023-0001", "anst\u20131234", "1234567890", "0012345678"]
+)
 def test_pseudonymous_ids_still_load(tiny, pseudonym):
     # 1234567890: month 34 is no month; 0012345678: day 34 is no day.
     _with_employee(tiny, pseudonym)
@@ -81,17 +82,36 @@ def test_a_zero_width_space_does_not_make_a_second_employee(tiny):
     assert data.sjukfranvaro["anstalld"].nunique() == 1
 
 
-_SEPARATORS = ["", "-", "\u2013", "\u2212", "\u2011", "\u2010", " ", "\u00a0", "\u200b",
-               "\u2060", "+", "."]
+_SEPARATORS = [
+    "",
+    "-",
+    "\u2013",
+    "\u2212",
+    "\u2011",
+    "\u2010",
+    " ",
+    "\u00a0",
+    "\u200b",
+    "\u2060",
+    "+",
+    ".",
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(year=st.integers(1900, 2025), month=st.integers(1, 12), day=st.integers(1, 28),
-       samordning=st.booleans(), tail=st.integers(0, 9999), century=st.booleans(),
-       seps=st.lists(st.sampled_from(_SEPARATORS), min_size=3, max_size=3),
-       fullwidth=st.booleans())
-def test_property_every_spelling_of_a_personnummer_is_caught(year, month, day, samordning,
-                                                              tail, century, seps, fullwidth):
+@given(
+    year=st.integers(1900, 2025),
+    month=st.integers(1, 12),
+    day=st.integers(1, 28),
+    samordning=st.booleans(),
+    tail=st.integers(0, 9999),
+    century=st.booleans(),
+    seps=st.lists(st.sampled_from(_SEPARATORS), min_size=3, max_size=3),
+    fullwidth=st.booleans(),
+)
+def test_property_every_spelling_of_a_personnummer_is_caught(
+    year, month, day, samordning, tail, century, seps, fullwidth
+):
     d = day + 60 if samordning else day
     y = f"{year}" if century else f"{year % 100:02d}"
     text = f"{y}{seps[0]}{month:02d}{seps[1]}{d:02d}{seps[2]}{tail:04d}"

@@ -20,8 +20,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis.io.dataset import load_data
 from analysis.core.errors import InputError
+from analysis.io.dataset import load_data
 from analysis.io.readers import read_table
 
 LIMIT_AS = 1536 * 1024 * 1024
@@ -29,18 +29,27 @@ LIMIT_AS = 1536 * 1024 * 1024
 MAX_CELL_CHARS = 32_767
 
 
-_SST = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
-        b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>')
+_SST = (
+    b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+)
 _PARTS = {
-    "[Content_Types].xml": (b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
-                            b'ContentType="application/vnd.openxmlformats-officedocument.'
-                            b'spreadsheetml.sharedStrings+xml"/></Types>'),
+    "[Content_Types].xml": (
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>',
+    ),
     "xl/_rels/workbook.xml.rels": (
-        b"</Relationships>", b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.'
+        b"</Relationships>",
+        b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.'
         b'org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-        b"</Relationships>"),
-    "xl/worksheets/sheet1.xml": (b'<c r="A1" t="inlineStr"><is><t>period</t></is></c>',
-                                 b'<c r="A1" t="s"><v>0</v></c>'),
+        b"</Relationships>",
+    ),
+    "xl/worksheets/sheet1.xml": (
+        b'<c r="A1" t="inlineStr"><is><t>period</t></is></c>',
+        b'<c r="A1" t="s"><v>0</v></c>',
+    ),
 }
 
 
@@ -52,8 +61,10 @@ def _xlsx_with_shared_string(path: Path, size: int, level: int = 1) -> Path:
     wb.active.append(["2023-01", "bun", 5010, 100])
     plain = io.BytesIO()
     wb.save(plain)
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED,
-                                                        compresslevel=level) as dst:
+    with (
+        zipfile.ZipFile(plain) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as dst,
+    ):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename in _PARTS:
@@ -85,15 +96,20 @@ def _read_in_capped_child(path: Path) -> dict:
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (LIMIT_AS, LIMIT_AS))
 
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                          text=True, timeout=120, preexec_fn=cap)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap,
+    )
     assert done.returncode == 0, f"traceback instead of a message:\n{done.stderr[-2000:]}"
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_a_1_gb_shared_string_bomb_is_refused_from_the_zip_directory(tmp_path):
     bomb = _xlsx_with_shared_string(tmp_path / "utfall.xlsx", 1 << 30)
-    assert bomb.stat().st_size < 8 * 1024 * 1024              # a few MB on disk
+    assert bomb.stat().st_size < 8 * 1024 * 1024  # a few MB on disk
     result = _read_in_capped_child(bomb)
     assert "error" in result, result
     assert "ekonomi/utfall.xlsx" in result["error"]
@@ -118,8 +134,11 @@ def test_an_ordinary_workbook_still_reads(tmp_path):
 
 def test_a_cell_longer_than_excel_allows_is_refused_with_line_and_column(tmp_path):
     path = tmp_path / "utfall.csv"
-    path.write_text("period;namnd;konto;belopp\n2023-01;bun;5010;1\n"
-                    f"2023-01;{'B' * (MAX_CELL_CHARS + 1)};5010;1\n", encoding="utf-8")
+    path.write_text(
+        "period;namnd;konto;belopp\n2023-01;bun;5010;1\n"
+        f"2023-01;{'B' * (MAX_CELL_CHARS + 1)};5010;1\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as e:
         read_table(path, "ekonomi/utfall.csv")
     msg = str(e.value)
@@ -132,12 +151,13 @@ def test_messages_cut_long_cell_values(tiny):
     long_name = "Tekniska nämnden " + "x" * 5000
     path = tiny / "raw" / "ekonomi" / "utfall_2023.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + f"2023-04;bun;5010;{long_amount}\n2023-04;{long_name};5010;1\n",
-                    encoding="utf-8")
+    path.write_text(
+        text + f"2023-04;bun;5010;{long_amount}\n2023-04;{long_name};5010;1\n", encoding="utf-8"
+    )
     with pytest.raises(InputError) as e:
         load_data(tiny)
     msg = str(e.value)
     assert "9" * 61 not in msg and "x" * 61 not in msg
     assert "kolumn 'belopp'" in msg and "kolumn 'namnd'" in msg
-    assert "(5003 tecken)" in msg                      # the cut says how long the value was
+    assert "(5003 tecken)" in msg  # the cut says how long the value was
     assert len(msg) < 2000

@@ -15,30 +15,35 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from analysis.io.dataset import dated_mask, load_data
 from analysis.batch.export import export_tables
 from analysis.core.period import Period
-
-from conftest import ROOT, SAMPLE_RAW
+from analysis.io.dataset import dated_mask, load_data
+from tests.conftest import ROOT, SAMPLE_RAW
 
 
 # --- the date of a row, kind by kind (hand-made frames) ------------------------------------
 def test_dated_mask_by_kind():
     cut = Period(2023, 4)
-    assert dated_mask("utfall", pd.DataFrame({"period": [202303, 202304, 202305]}),
-                      cut).tolist() == [True, True, False]
-    assert dated_mask("budget", pd.DataFrame({"ar": [2022, 2023, 2024]}),
-                      cut).tolist() == [True, True, False]
+    assert dated_mask(
+        "utfall", pd.DataFrame({"period": [202303, 202304, 202305]}), cut
+    ).tolist() == [True, True, False]
+    assert dated_mask("budget", pd.DataFrame({"ar": [2022, 2023, 2024]}), cut).tolist() == [
+        True,
+        True,
+        False,
+    ]
     prognos = pd.DataFrame({"ar": [2022, 2023, 2023, 2024], "prognosmanad": [11, 4, 5, 1]})
     assert dated_mask("prognos", prognos, cut).tolist() == [True, True, False, False]
     # a stock without month is 31 December; a month's stock is that month's end
     folk = pd.DataFrame({"ar": [2022, 2023, 2023, 2023], "manad": [12, 4, 5, 12]})
     assert dated_mask("folkmangd", folk, cut).tolist() == [True, True, False, False]
     # a yearly total of events is known when the year is over
-    fodda = pd.DataFrame({"ar": [2022, 2023, 2023],
-                          "manad": pd.array([pd.NA, 3, pd.NA], dtype="Int64")})
+    fodda = pd.DataFrame(
+        {"ar": [2022, 2023, 2023], "manad": pd.array([pd.NA, 3, pd.NA], dtype="Int64")}
+    )
     assert dated_mask("fodda", fodda, cut).tolist() == [True, True, False]
     assert dated_mask("fodda", fodda, Period(2023, 12)).tolist() == [True, True, True]
     # a dated goal row by its month; an undated one (the year's goal) from its year
@@ -52,8 +57,8 @@ def test_as_of_is_lazy_and_never_widens(tiny):
     april = data.as_of("2023-04")
     assert april.cutoff == Period(2023, 4)
     assert int(april.utfall["period"].max()) == 202304
-    assert int(april.prognos["prognosmanad"].max()) == 4            # May's forecast is later
-    assert april.as_of("2023-12").cutoff == Period(2023, 4)          # cannot see more
+    assert int(april.prognos["prognosmanad"].max()) == 4  # May's forecast is later
+    assert april.as_of("2023-12").cutoff == Period(2023, 4)  # cannot see more
     assert april.as_of("2023-02").cutoff == Period(2023, 2)
     assert data.cutoff is None and int(data.utfall["period"].max()) == 202305
 
@@ -66,10 +71,16 @@ def _read(path: Path) -> pd.DataFrame:
     with opener(path, "rb") as f:
         header = f.readline()
     sep = max((";", ",", "\t"), key=lambda c: header.count(c.encode()))
-    for encoding in ("utf-8-sig", "cp1252"):        # the sample has files of both
+    for encoding in ("utf-8-sig", "cp1252"):  # the sample has files of both
         try:
-            return pd.read_csv(path, sep=sep, dtype=str, encoding=encoding,
-                               keep_default_na=False, compression="infer")
+            return pd.read_csv(
+                path,
+                sep=sep,
+                dtype=str,
+                encoding=encoding,
+                keep_default_na=False,
+                compression="infer",
+            )
         except UnicodeDecodeError:
             continue
     raise AssertionError(f"{path}: neither UTF-8 nor Windows-1252")
@@ -89,8 +100,11 @@ def _keep(kind: str, df: pd.DataFrame, p: Period) -> np.ndarray:
     if kind == "matetal":
         per = df[cols["period"]].str.strip()
         dated = per != ""
-        return np.where(dated, per.str.replace("-", "").replace("", "0").astype(int) <= p.code,
-                        num("ar") <= p.year)
+        return np.where(
+            dated,
+            per.str.replace("-", "").replace("", "0").astype(int) <= p.code,
+            num("ar") <= p.year,
+        )
     if "period" in cols:
         return (df[cols["period"]].str.strip().str[:7] <= str(p)).to_numpy()
     if "ar" in cols:
@@ -114,17 +128,25 @@ def truncated_copy(raw: Path, dest: Path, p: Period) -> int:
         if keep.all():
             continue
         dropped += int((~keep).sum())
-        df[keep].to_csv(path, sep=";", index=False, encoding="utf-8",
-                        compression="gzip" if name.endswith(".gz") else None)
+        df[keep].to_csv(
+            path,
+            sep=";",
+            index=False,
+            encoding="utf-8",
+            compression="gzip" if name.endswith(".gz") else None,
+        )
     return dropped
 
 
 def assert_same_tables(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
     assert a.keys() == b.keys()
     for name in a:
-        pd.testing.assert_frame_equal(a[name].reset_index(drop=True),
-                                      b[name].reset_index(drop=True), check_dtype=False,
-                                      obj=name)
+        pd.testing.assert_frame_equal(
+            a[name].reset_index(drop=True),
+            b[name].reset_index(drop=True),
+            check_dtype=False,
+            obj=name,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -155,8 +177,9 @@ def full_sample(sample_dirs):
     return load_data(sample_dirs["full"])
 
 
-@settings(max_examples=3, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(code=st.sampled_from([202102, 202106, 202112, 202203, 202209, 202301, 202305, 202311]))
 def test_property_export_unchanged_for_any_period(tmp_path_factory, full_sample, code):
     p = Period.from_code(code)
@@ -175,12 +198,18 @@ def test_tiny_kommun_future_rows_are_ignored(tiny, tmp_path):
     truncated_copy(tiny / "raw", cut_dir / "raw", Period(2023, 4))
     pd.testing.assert_frame_equal(full, compute_driftsredovisning(load_data(cut_dir), "2023-04"))
     bun = full.set_index("namnd").loc["bun"]
-    assert bun["prognos_helar"] == pytest.approx(-1170.0)         # April's, not May's
+    assert bun["prognos_helar"] == pytest.approx(-1170.0)  # April's, not May's
 
 
 # --- every report ------------------------------------------------------------------------------
-REPORTS = [("kommun", {}), ("kortversion", {}), ("namnd", {"namnd": "bun"}),
-           ("ekonomi", {"namnd": "bun"}), ("personal", {}), ("befolkning", {})]
+REPORTS = [
+    ("kommun", {}),
+    ("kortversion", {}),
+    ("namnd", {"namnd": "bun"}),
+    ("ekonomi", {"namnd": "bun"}),
+    ("personal", {}),
+    ("befolkning", {}),
+]
 
 
 def _outputs(nb: dict) -> list:
@@ -192,23 +221,27 @@ def _outputs(nb: dict) -> list:
             if o.get("output_type") == "stream":
                 out.append(("stream", o.get("text")))
             data = o.get("data") or {}
-            for mime in ("text/markdown", "image/svg+xml",
-                         "application/vnd.kommun-analysis.table+json",
-                         "application/vnd.kommun-analysis.checks+json"):
+            for mime in (
+                "text/markdown",
+                "image/svg+xml",
+                "application/vnd.kommun-analysis.table+json",
+                "application/vnd.kommun-analysis.checks+json",
+            ):
                 if mime in data:
                     out.append((mime, json.dumps(data[mime], sort_keys=True)))
     return out
 
 
 @pytest.mark.parametrize("notebook,params", REPORTS, ids=[r[0] for r in REPORTS])
-def test_reports_unchanged_by_deleting_later_rows(sample_dirs, tmp_path, monkeypatch, notebook,
-                                                  params):
+def test_reports_unchanged_by_deleting_later_rows(
+    sample_dirs, tmp_path, monkeypatch, notebook, params
+):
     import papermill as pm
 
     rc = tmp_path / "mpl"
     rc.mkdir()
     (rc / "matplotlibrc").write_text("svg.hashsalt: as-of-test\n", encoding="utf-8")
-    monkeypatch.setenv("MPLCONFIGDIR", str(rc))          # the kernels inherit these
+    monkeypatch.setenv("MPLCONFIGDIR", str(rc))  # the kernels inherit these
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
 
     period = "2023-04"
@@ -216,10 +249,14 @@ def test_reports_unchanged_by_deleting_later_rows(sample_dirs, tmp_path, monkeyp
     for which in ("full", period):
         data_dir = sample_dirs[which]
         out = tmp_path / f"{notebook}-{which.replace('-', '')}.ipynb"
-        pm.execute_notebook(str(ROOT / "notebooks" / f"{notebook}.ipynb"), str(out),
-                            parameters={"period": period, "data_dir": str(data_dir), **params},
-                            cwd=str(ROOT / "notebooks"), kernel_name="python3",
-                            progress_bar=False)
+        pm.execute_notebook(
+            str(ROOT / "notebooks" / f"{notebook}.ipynb"),
+            str(out),
+            parameters={"period": period, "data_dir": str(data_dir), **params},
+            cwd=str(ROOT / "notebooks"),
+            kernel_name="python3",
+            progress_bar=False,
+        )
         runs.append(_outputs(json.loads(out.read_text(encoding="utf-8"))))
     assert len(runs[0]) > 3
     assert runs[0] == runs[1]
@@ -232,8 +269,10 @@ def test_an_extra_column_named_like_a_date_is_not_a_date(tiny):
 
     budget = tiny / "raw" / "ekonomi" / "budget.csv"
     lines = budget.read_text(encoding="utf-8").splitlines()
-    budget.write_text("\n".join([lines[0] + ",period"] + [x + ",helår" for x in lines[1:]])
-                      + "\n", encoding="utf-8")
+    budget.write_text(
+        "\n".join([lines[0] + ",period"] + [x + ",helår" for x in lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
     data = load_data(tiny)
     assert "period" in data.budget.columns
     drift = compute_driftsredovisning(data.as_of("2023-04"), "2023-04").set_index("namnd")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 
 from analysis.sample.writer import sample_files
-
-from conftest import SAMPLE_RAW
+from tests.conftest import SAMPLE_RAW
 
 
 def test_committed_sample_equals_the_generator_output():
     expected = {rel: hashlib.sha256(data).hexdigest() for rel, data in sample_files().items()}
-    present = {p.relative_to(SAMPLE_RAW).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-               for p in SAMPLE_RAW.rglob("*") if p.is_file() and p.name != "README.md"}
+    present = {
+        p.relative_to(SAMPLE_RAW).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in SAMPLE_RAW.rglob("*")
+        if p.is_file() and p.name != "README.md"
+    }
     assert present == expected
 
 

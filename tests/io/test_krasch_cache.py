@@ -69,8 +69,12 @@ def bun_rate(data) -> float:
 
 
 def _driver(n: int, when: str, data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", DRIVER, str(n), when, str(data_dir)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", DRIVER, str(n), when, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _replaces_in_a_rebuild(tiny: Path) -> int:
@@ -88,15 +92,15 @@ def _replaces_in_a_rebuild(tiny: Path) -> int:
 
 def test_a_kill_at_any_rename_of_the_cache_build_never_serves_wrong_numbers(tiny, capsys):
     original = (tiny / "raw" / SICK).read_text(encoding="utf-8")
-    assert bun_rate(load_data(tiny)) == pytest.approx(100 * 8 / 312)      # the cache exists
+    assert bun_rate(load_data(tiny)) == pytest.approx(100 * 8 / 312)  # the cache exists
     steps = _replaces_in_a_rebuild(tiny)
-    assert steps >= 2                     # at least a Parquet file and the manifest
+    assert steps >= 2  # at least a Parquet file and the manifest
     for n in range(1, steps + 1):
         for when in ("before", "after"):
             (tiny / "raw" / SICK).write_text(ATTACKED, encoding="utf-8")
             killed = _driver(n, when, tiny)
             assert killed.returncode == 137, (n, when, killed.stderr)
-            (tiny / "raw" / SICK).write_text(original, encoding="utf-8")     # reverted
+            (tiny / "raw" / SICK).write_text(original, encoding="utf-8")  # reverted
             data = load_data(tiny)
             assert bun_rate(data) == pytest.approx(100 * 8 / 312), (n, when)
             # and `analysis check` is honest about it: whatever it reads "från cache" is
@@ -131,19 +135,19 @@ def test_a_damaged_cache_file_is_rebuilt(tiny):
     again = load_data(tiny)
     assert "utfall" in again.rebuilt
     assert again.utfall["belopp_kr"].sum() == pytest.approx(
-        load_data(tiny, use_cache=False).utfall["belopp_kr"].sum())
+        load_data(tiny, use_cache=False).utfall["belopp_kr"].sum()
+    )
 
 
 def test_stale_temp_files_of_a_killed_writer_are_removed(tiny):
     load_data(tiny)
     processed = tiny / "processed"
     (tiny / "raw" / SICK).write_text(ATTACKED, encoding="utf-8")
-    killed = _driver(1, "before", tiny)           # dies holding a written temporary file
+    killed = _driver(1, "before", tiny)  # dies holding a written temporary file
     assert killed.returncode == 137
-    stale = [p.name for p in processed.iterdir() if p.name.startswith(".")
-             and p.name != ".lock"]
+    stale = [p.name for p in processed.iterdir() if p.name.startswith(".") and p.name != ".lock"]
     assert stale, "the fault injection should leave a temporary file"
-    load_data(tiny)                               # a load that rebuilds …
+    load_data(tiny)  # a load that rebuilds …
     assert not [p for p in processed.iterdir() if p.name in stale]
     # … and one that only reads cleans up too
     (processed / ".utfall.abc123.parquet").write_bytes(b"half")

@@ -15,14 +15,16 @@ import textwrap
 import pandas as pd
 import pytest
 
+from analysis.befolkning import historik
 from analysis.befolkning import prognos as befolkning
+from analysis.ekonomi import block as eblock
 from analysis.ekonomi import drift as economy
-from analysis.ekonomi import kommun
-from analysis.kontroller import bas as kontroller
 from analysis.ekonomi import resultat
+from analysis.kontroller import befolkning as kbefolkning
+from analysis.kontroller import ekonomi as kekonomi
+from analysis.kontroller import text as ktext
 from analysis.kontroller.bas import Kontroller, fran_notebook
-
-from conftest import ROOT
+from tests.conftest import ROOT
 
 PERIOD = "2023-04"
 
@@ -40,7 +42,7 @@ def data(sample_data):
 def test_driftsredovisning_against_the_ledger(data, monkeypatch):
     k = Kontroller()
     drift = economy.compute_driftsredovisning(data, PERIOD)
-    kontroller.kontrollera_huvudbok(k, "Driftsredovisning", drift, data, PERIOD)
+    kekonomi.kontrollera_huvudbok(k, "Driftsredovisning", drift, data, PERIOD)
     assert len(k) >= 4 * len(drift) and k.fel == []
 
     real = economy.utfall_kr
@@ -49,7 +51,7 @@ def test_driftsredovisning_against_the_ledger(data, monkeypatch):
         return real(data, list(months)[:-1])
     monkeypatch.setattr(economy, "utfall_kr", lose_a_month)
     k = Kontroller()
-    kontroller.kontrollera_huvudbok(k, "Driftsredovisning",
+    kekonomi.kontrollera_huvudbok(k, "Driftsredovisning",
                                     economy.compute_driftsredovisning(data, PERIOD), data, PERIOD)
     assert groups_failing(k) == {"Driftsredovisning = huvudboken"}
     assert any(f.kontroll == "Totalt, utfall perioden" for f in k.fel)
@@ -58,7 +60,7 @@ def test_driftsredovisning_against_the_ledger(data, monkeypatch):
 def test_ledger_path_on_the_tiny_kommun_by_hand(tiny):
     from analysis.io.dataset import load_data
 
-    ledger = kontroller.huvudbok_drift(load_data(tiny), "2023-04")
+    ledger = kekonomi.huvudbok_drift(load_data(tiny), "2023-04")
     # bun: utfall Jan–Apr 100 000 − 20 000 + 110 000 + 90 000 + 50 000 = 330 000 kr (cost)
     assert ledger.loc["bun", "utfall_period"] == pytest.approx(-330.0)
     # budget 1 200 000 − 60 000, twelfths: 4/12 of −1 140 tkr
@@ -98,7 +100,7 @@ def test_each_column_of_the_driftsredovisning_is_checked(data, monkeypatch, muta
         monkeypatch.setattr(economy, "annual_budget_kr", with_investments)
         column = ("budget helår", "budget perioden")
     k = Kontroller()
-    kontroller.kontrollera_huvudbok(k, "Driftsredovisning",
+    kekonomi.kontrollera_huvudbok(k, "Driftsredovisning",
                                     economy.compute_driftsredovisning(data, PERIOD), data, PERIOD)
     assert k.fel and all(f.kontroll.endswith(column) for f in k.fel)
 
@@ -107,7 +109,7 @@ def test_each_column_of_the_driftsredovisning_is_checked(data, monkeypatch, muta
 def test_resultatrakning_against_the_driftsredovisning(data, monkeypatch):
     drift = economy.compute_driftsredovisning(data, PERIOD)
     k = Kontroller()
-    kontroller.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
+    kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
     assert k.fel == []
 
     real = resultat.rr_line
@@ -117,7 +119,7 @@ def test_resultatrakning_against_the_driftsredovisning(data, monkeypatch):
         return pd.Series(lines).replace("avskrivningar", "").to_numpy()
     monkeypatch.setattr(resultat, "rr_line", depreciation_as_balance)
     k = Kontroller()
-    kontroller.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
+    kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
     assert "Resultaträkning = driftsredovisning" in groups_failing(k)
 
 
@@ -134,7 +136,7 @@ def test_hidden_internal_residual_is_caught(data, monkeypatch):
             dropped.loc[dropped["id"] == key, col] -= line[col]
     assert vnk.any()
     k = Kontroller()
-    kontroller.kontrollera_rr(k, dropped, drift)
+    kekonomi.kontrollera_rr(k, dropped, drift)
     assert {f.kontroll for f in k.fel} == {"Årets resultat, budget perioden"}
 
 
@@ -143,18 +145,17 @@ def test_block_against_resultatrakning(data, monkeypatch):
     drift = economy.compute_driftsredovisning(data, PERIOD)
     rr = resultat.compute_resultatrakning(data, PERIOD)
     k = Kontroller()
-    kontroller.kontrollera_block(k, kommun.drift_block(data, PERIOD), drift, rr)
+    kekonomi.kontrollera_block(k, eblock.drift_block(data, PERIOD), drift, rr)
     assert k.fel == []
 
-    real = resultat.unit_blocks
+    real = eblock.unit_blocks
 
     def depreciation_among_taxes(data, year):
         blocks = real(data, year)
         return {u: ("summa_skatt" if b == "avskrivningar" else b) for u, b in blocks.items()}
-    monkeypatch.setattr(resultat, "unit_blocks", depreciation_among_taxes)
-    monkeypatch.setattr(kommun, "unit_blocks", depreciation_among_taxes, raising=False)
+    monkeypatch.setattr(eblock, "unit_blocks", depreciation_among_taxes)
     k = Kontroller()
-    kontroller.kontrollera_block(k, kommun.drift_block(data, PERIOD), drift, rr)
+    kekonomi.kontrollera_block(k, eblock.drift_block(data, PERIOD), drift, rr)
     assert "Samma tal i två tabeller" in groups_failing(k)
 
 
@@ -163,54 +164,42 @@ def test_block_against_resultatrakning(data, monkeypatch):
 def test_text_against_the_tables(sample_data, period, expected):
     data = sample_data.as_of(period)
     rr = resultat.compute_resultatrakning(data, period)
-    block = kommun.drift_block(data, period)
-    text = kommun.rr_text(rr, period) + "\n" + kommun.drift_text(data, block, period)
+    block = eblock.drift_block(data, period)
+    text = eblock.rr_text(rr, period) + "\n" + eblock.drift_text(data, block, period)
     k = Kontroller()
-    kontroller.kontrollera_text(k, "Texten = tabellerna", text,
-                                kontroller.kommun_textkontroller(rr, block, period))
+    ktext.kontrollera_text(k, "Texten = tabellerna", text,
+                                ktext.kommun_textkontroller(rr, block, period))
     assert len(k) == expected and k.fel == [], k.tabell()
 
 
 def test_text_written_from_the_wrong_column_fails(data):
     rr = resultat.compute_resultatrakning(data, PERIOD)
-    block = kommun.drift_block(data, PERIOD)
+    block = eblock.drift_block(data, PERIOD)
     wrong = rr.copy()                       # the text is written from the budget column
     wrong["utfall_period"] = wrong["budget_period"]
     wrong["avvikelse_period"] = 0.0
-    text = kommun.rr_text(wrong, PERIOD) + "\n" + kommun.drift_text(data, block, PERIOD)
+    text = eblock.rr_text(wrong, PERIOD) + "\n" + eblock.drift_text(data, block, PERIOD)
     k = Kontroller()
-    kontroller.kontrollera_text(k, "Texten = tabellerna", text,
-                                kontroller.kommun_textkontroller(rr, block, PERIOD))
+    ktext.kontrollera_text(k, "Texten = tabellerna", text,
+                                ktext.kommun_textkontroller(rr, block, PERIOD))
     fel = {f.kontroll for f in k.fel}
     assert "Resultat för perioden i texten = tabellen" in fel
     # a text that no longer prints a checked figure fails too
     k = Kontroller()
-    kontroller.kontrollera_text(k, "g", "Inga siffror här.",
-                                kontroller.kommun_textkontroller(rr, block, PERIOD))
+    ktext.kontrollera_text(k, "g", "Inga siffror här.",
+                                ktext.kommun_textkontroller(rr, block, PERIOD))
     assert len(k.fel) == len(k)
-
-
-def test_printed_rounding_tolerance():
-    k = Kontroller()
-    spec = [("a", r"är {tal} miljoner", 9.64, False)]
-    kontroller.kontrollera_text(k, "g", "är 9,6 miljoner", spec)
-    kontroller.kontrollera_text(k, "g", "är 9,7 miljoner", spec)
-    kontroller.kontrollera_text(k, "g", "är −10 miljoner", [("b", r"är {tal} miljoner", -9.64,
-                                                              False)])
-    kontroller.kontrollera_text(k, "g", "är 1 234 miljoner", [("c", r"är {tal} miljoner",
-                                                                 1234.4, False)])
-    assert [r.ok for r in k.rader] == [True, False, True, True]
 
 
 # --- population: components against the stocks -------------------------------------------------
 @pytest.fixture(scope="module")
 def bd(data):
-    return befolkning.BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar)
+    return historik.BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar)
 
 
 def test_population_engine_that_loses_people_is_caught(bd, monkeypatch):
     k = Kontroller()
-    kontroller.kontrollera_befolkning_ar(k, befolkning.befolkning_sheet(bd, horizon=5))
+    kbefolkning.kontrollera_befolkning_ar(k, befolkning.befolkning_sheet(bd, horizon=5))
     assert k.fel == [], k.tabell()[k.tabell()["Resultat"] == "Avviker"]
 
     real = befolkning.project_cohort_component
@@ -221,7 +210,7 @@ def test_population_engine_that_loses_people_is_caught(bd, monkeypatch):
         return out
     monkeypatch.setattr(befolkning, "project_cohort_component", leaky)
     k = Kontroller()
-    kontroller.kontrollera_befolkning_ar(k, befolkning.befolkning_sheet(bd, horizon=5))
+    kbefolkning.kontrollera_befolkning_ar(k, befolkning.befolkning_sheet(bd, horizon=5))
     failing = [f for f in k.fel if f.kontroll.startswith("prognos")]
     assert len(failing) == 5
 
@@ -230,10 +219,10 @@ def test_population_components_against_the_stocks_on_missing_events(bd):
     """A month of births lost from the event file: the rest grows beyond the limit."""
     fodda = bd.fodda
     lost = fodda[~((fodda["ar"] == 2023) & (fodda["manad"] == 2))]
-    broken = befolkning.BefolkningData(bd.folkmangd, lost, bd.doda,
+    broken = historik.BefolkningData(bd.folkmangd, lost, bd.doda,
                                        bd.flyttningar[bd.flyttningar["antal"] > 0])
     k = Kontroller()
-    kontroller.kontrollera_befolkning(k, befolkning.period_components(broken, 2023, 4))
+    kbefolkning.kontrollera_befolkning(k, historik.period_components(broken, 2023, 4))
     assert groups_failing(k) == {"Befolkning: komponenterna mot folkmängden"}
 
 
@@ -288,19 +277,20 @@ def test_befolkning_report_catches_a_leaky_engine(tmp_path, monkeypatch, sample_
 
 # --- the goal texts against the overview table -----------------------------------------------
 def test_goal_texts_against_the_overview(data, monkeypatch):
-    from analysis.mal import status as mal
+    from analysis.mal import matetal as mal
+    from analysis.mal import status
 
     mt = mal.matetal(data, PERIOD)
     ov = mal.oversikt(mt, data)
-    for text in (mal.status_text(mt), mal.status_kort(mt)):
+    for text in (status.status_text(mt), status.status_kort(mt)):
         k = Kontroller()
-        kontroller.kontrollera_text(k, "g", text, kontroller.mal_textkontroller(ov))
+        ktext.kontrollera_text(k, "g", text, ktext.mal_textkontroller(ov))
         assert len(k) == 4 and k.fel == []
     # a text that counts one status wrong (a goal lost from the count) fails
     wrong = mt.copy()
     wrong.loc[wrong.index[wrong["status"] == "gron"][0], "status"] = "gul"
     k = Kontroller()
-    kontroller.kontrollera_text(k, "g", mal.status_text(wrong), kontroller.mal_textkontroller(ov))
+    ktext.kontrollera_text(k, "g", status.status_text(wrong), ktext.mal_textkontroller(ov))
     assert {f.kontroll for f in k.fel} == {"Antal gröna i texten = tabellen",
                                            "Antal gula i texten = tabellen"}
 
@@ -317,7 +307,7 @@ def test_rr_signs_and_internal_items_through_the_path(data, monkeypatch):
         return table, intern, sem
     monkeypatch.setattr(resultat, "_by_unit_line", revenue_with_the_wrong_sign)
     k = Kontroller()
-    kontroller.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
+    kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
     assert "Resultaträkning: tecken" in groups_failing(k)
 
     def one_sided(frame, data):
@@ -325,34 +315,34 @@ def test_rr_signs_and_internal_items_through_the_path(data, monkeypatch):
         return table, intern + 5000.0, sem          # 5 tkr booked by one party only
     monkeypatch.setattr(resultat, "_by_unit_line", one_sided)
     k = Kontroller()
-    kontroller.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
+    kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
     assert "Resultaträkning: interna poster" in groups_failing(k)
 
 
 def test_block_loses_a_unit_through_the_path(data, monkeypatch):
     drift = economy.compute_driftsredovisning(data, PERIOD)
-    real = resultat.unit_blocks
+    real = eblock.unit_blocks
 
     def pensions_in_no_known_block(data, year):
         blocks = real(data, year)
         blocks["fin-pension"] = "summa_okand"
         return blocks
-    monkeypatch.setattr(kommun, "unit_blocks", pensions_in_no_known_block)
+    monkeypatch.setattr(eblock, "unit_blocks", pensions_in_no_known_block)
     k = Kontroller()
-    kontroller.kontrollera_block(k, kommun.drift_block(data, PERIOD), drift)
+    kekonomi.kontrollera_block(k, eblock.drift_block(data, PERIOD), drift)
     assert [f.kontroll for f in k.fel] == [
         "varje enhet i driftsredovisningen står i precis ett block (avviker: fin-pension)"]
 
 
 def test_namnd_tables_against_the_driftsredovisning(data, monkeypatch):
-    from analysis.ekonomi import prognos as budget
+    from analysis.ekonomi import avvikelse as budget
 
     tables = {"Avvikelser per kontogrupp": budget.avvikelsetabell(data, "bun", PERIOD,
                                                                    "kontogrupp"),
               "Avvikelser per verksamhet": budget.avvikelsetabell(data, "bun", PERIOD,
                                                                    "verksamhet")}
     k = Kontroller()
-    kontroller.kontrollera_namnd(k, data, "bun", PERIOD, tables)
+    kekonomi.kontrollera_namnd(k, data, "bun", PERIOD, tables)
     assert k.fel == [] and len(k) >= 10
     real = economy.annual_budget_kr
 
@@ -360,12 +350,12 @@ def test_namnd_tables_against_the_driftsredovisning(data, monkeypatch):
         return real(data, year - 1, typ)
     monkeypatch.setattr(economy, "annual_budget_kr", budget_of_last_year)
     k = Kontroller()
-    kontroller.kontrollera_namnd(k, data, "bun", PERIOD, tables)
+    kekonomi.kontrollera_namnd(k, data, "bun", PERIOD, tables)
     assert "Samma tal i två tabeller" in groups_failing(k)
 
 
 def test_row_forecasts_against_the_namnd_forecast(tiny, monkeypatch):
-    from analysis.ekonomi import prognos as budget
+    from analysis.ekonomi import avvikelse as budget
     from analysis.io.dataset import load_data
 
     prognos = tiny / "raw" / "ekonomi" / "prognos.csv"
@@ -377,7 +367,7 @@ def test_row_forecasts_against_the_namnd_forecast(tiny, monkeypatch):
     data = load_data(tiny).as_of("2023-04")
     table = budget.avvikelsetabell(data, "bun", "2023-04", "verksamhet")
     k = Kontroller()
-    kontroller.kontrollera_namnd(k, data, "bun", "2023-04", {"Per verksamhet": table})
+    kekonomi.kontrollera_namnd(k, data, "bun", "2023-04", {"Per verksamhet": table})
     rows = [c for c in k.rader if "prognoser summerar" in c.kontroll]
     assert len(rows) == 1 and rows[0].ok and rows[0].varde == pytest.approx(-1170.0)
     real = budget.radprognoser
@@ -388,23 +378,23 @@ def test_row_forecasts_against_the_namnd_forecast(tiny, monkeypatch):
     monkeypatch.setattr(budget, "radprognoser", a_row_lost)
     table = budget.avvikelsetabell(data, "bun", "2023-04", "verksamhet")
     k = Kontroller()
-    kontroller.kontrollera_namnd(k, data, "bun", "2023-04", {"Per verksamhet": table})
+    kekonomi.kontrollera_namnd(k, data, "bun", "2023-04", {"Per verksamhet": table})
     assert any("prognoser summerar" in f.kontroll for f in k.fel)
 
 
 def test_scenarios_in_order(data, monkeypatch):
     from analysis.befolkning import scenarier as scen
 
-    bd = befolkning.BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar)
-    base = befolkning.base_year(bd, 2023, 4)
+    bd = historik.BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar)
+    base = historik.base_year(bd, 2023, 4)
     s = scen.scenarios(bd, base, horizon=5)
     k = Kontroller()
-    kontroller.kontrollera_scenarier(k, s)
+    kbefolkning.kontrollera_scenarier(k, s)
     assert len(k) >= 6 and k.fel == []
     swapped = s.copy()
     swapped["scenario"] = swapped["scenario"].replace({"lag": "hog", "hog": "lag"})
     k = Kontroller()
-    kontroller.kontrollera_scenarier(k, swapped)
+    kbefolkning.kontrollera_scenarier(k, swapped)
     assert len(k.fel) >= 5
 
 
@@ -414,13 +404,13 @@ def test_text_checks_hold_for_deficits_and_small_deviations(data, prognos, avvik
     """A deficit forecast and a deviation 'i nivå med' budget are printed correctly and
     must not raise a false warning."""
     rr = resultat.compute_resultatrakning(data, PERIOD)
-    block = kommun.drift_block(data, PERIOD)
+    block = eblock.drift_block(data, PERIOD)
     i = rr.index[rr["id"] == "arets_resultat"][0]
     rr.loc[i, "prognos_helar"] = prognos
     rr.loc[i, "avvikelse_helar"] = prognos - rr.loc[i, "budget_helar"]
     rr.loc[i, "avvikelse_period"] = avvikelse
     rr.loc[i, "budget_period"] = rr.loc[i, "utfall_period"] - avvikelse
-    text = kommun.rr_text(rr, PERIOD)
+    text = eblock.rr_text(rr, PERIOD)
     k = Kontroller()
-    kontroller.kontrollera_text(k, "g", text, kontroller.kommun_textkontroller(rr, block, PERIOD)[:4])
+    ktext.kontrollera_text(k, "g", text, ktext.kommun_textkontroller(rr, block, PERIOD)[:4])
     assert len(k) == 4 and k.fel == [], (text, k.tabell())

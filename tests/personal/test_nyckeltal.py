@@ -5,10 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis.personal.nyckeltal import (MIN_GROUP, compute_frisknarvaro, compute_nyckeltal,
-                                compute_sjukfranvaro_sheet)
+from analysis.personal.nyckeltal import (
+    MIN_GROUP,
+    compute_frisknarvaro,
+    compute_nyckeltal,
+    compute_sjukfranvaro_sheet,
+)
 
 
 def frame(rows):

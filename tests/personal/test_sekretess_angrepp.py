@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import SAMPLE_RAW, TINY
+from tests.conftest import SAMPLE_RAW, TINY
 
 PERIOD = "2023-04"
 TIMMAR = 160.0                                  # everyone's ordinary hours each month
@@ -105,15 +105,15 @@ def published_cells(data, period: str = PERIOD) -> list[dict]:
     """Every sick-leave figure the reports and the export publish for the kommun, as
     ``{'matt', 'fonster', 'forvaltning', 'kon', 'alder', 'varde', 'antal'}`` (the
     group: förvaltning or None for the kommun, kön or None, age band or None)."""
-    from analysis.ekonomi import kommun
+    from analysis.rapport import kommun
     from analysis.rapport import notebook as report
-    from analysis.personal import trender as tr
+    from analysis.personal import nyckeltal, serier
     from analysis.batch.export import export_tables
     from analysis.core.period import Period
 
     p = Period.parse(period)
     personal = data.sjukfranvaro
-    forvaltningar = (tr.forvaltningar_till(personal, p) if hasattr(tr, "forvaltningar_till")
+    forvaltningar = (serier.forvaltningar_till(personal, p) if hasattr(serier, "forvaltningar_till")
                      else sorted(str(f) for f in pd.unique(personal["forvaltning"])))
     cells: list[dict] = []
 
@@ -157,14 +157,14 @@ def published_cells(data, period: str = PERIOD) -> list[dict]:
                     alder, v)
         assert set(text_key[t] for t in table["Nyckeltal"]) == set(NYCKELTAL)
         # the monthly series (Tabell 1.1)
-        for r in tr.manadstrend(personal, p, forv).itertuples(index=False):
+        for r in serier.manadstrend(personal, p, forv).itertuples(index=False):
             add("sjuk", int(r.ar), forv, None, None, r.procent,
                 manad=int(r.ar) * 100 + int(r.manad))
     # frisknärvaro and korttid per förvaltning and kön (kommun report and each förvaltning's)
     months = MONTHS[2023]
     for forvs in [forvaltningar, *[[f] for f in forvaltningar]]:
-        for matt, df in (("frisk", tr.frisknarvaro_per_kon(personal, months, forvs)),
-                         ("kort", tr.korttid_per_kon(personal, months, forvs))):
+        for matt, df in (("frisk", nyckeltal.frisknarvaro_per_kon(personal, months, forvs)),
+                         ("kort", nyckeltal.korttid_per_kon(personal, months, forvs))):
             for r in df.itertuples(index=False):
                 add(matt, 2023, r.forvaltning, _KON[r.kon], None, r.procent)
     # the kommun report: per förvaltning this year, last year, the change, frisknärvaro
@@ -367,8 +367,8 @@ def test_the_small_groups_are_hidden_and_the_large_ones_shown(angrepp):
 def pure_cells(personal: pd.DataFrame, period: str = "2023-02") -> list[dict]:
     """The published figures of the pure functions behind every table (the export sheet,
     frisknärvaro and korttid per kön, the monthly series, the kommun report's table)."""
-    from analysis.ekonomi import kommun
-    from analysis.personal import trender as tr
+    from analysis.rapport import kommun
+    from analysis.personal import nyckeltal, serier
     from analysis.personal.nyckeltal import compute_sjukfranvaro_sheet
 
     months = [202301, 202302]
@@ -395,12 +395,12 @@ def pure_cells(personal: pd.DataFrame, period: str = "2023-02") -> list[dict]:
                               alder=alder, varde=math.nan, antal=float(r.antal_anstallda),
                               manad=None, med_varde=False))
     for forvs_shown in [forvs, *[[f] for f in forvs]]:
-        for matt, df in (("frisk", tr.frisknarvaro_per_kon(personal, months, forvs_shown)),
-                         ("kort", tr.korttid_per_kon(personal, months, forvs_shown))):
+        for matt, df in (("frisk", nyckeltal.frisknarvaro_per_kon(personal, months, forvs_shown)),
+                         ("kort", nyckeltal.korttid_per_kon(personal, months, forvs_shown))):
             for r in df.itertuples(index=False):
                 add(matt, r.forvaltning, _KON[r.kon], None, r.procent)
     for forv in [None, *forvs]:
-        for r in tr.manadsserie(personal, forv, till=period).itertuples(index=False):
+        for r in serier.manadsserie(personal, forv, till=period).itertuples(index=False):
             add("sjuk", forv, None, None, r.procent, manad=int(r.period))
     per = kommun.personal_per_forvaltning(personal, period)
     for r in per.itertuples(index=False):

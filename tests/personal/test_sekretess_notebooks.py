@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from test_sekretess_angrepp import (LITEN, PERIOD, SEX, SIZES, TOM, _prepared, staff_rows,
+from .test_sekretess_angrepp import (LITEN, PERIOD, SEX, SIZES, TOM, _prepared, staff_rows,
                                     write_kommun)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

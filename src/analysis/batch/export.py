@@ -2,25 +2,21 @@
 
 Three sheets, exactly as the data contract defines them: ``driftsredovisning``,
 ``sjukfranvaro`` and ``befolkning``. Values are unrounded numbers; the Swedish number
-formats are display only. The file is written atomically.
+formats are display only. The workbook is written by :mod:`analysis.batch.excel`
+(atomically, every text a text cell).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from analysis.io.dataset import Dataset, atomic_path
-from analysis.ekonomi.drift import compute_driftsredovisning
+from analysis.batch.excel import FORMAT_ANTAL, FORMAT_PROCENT, FORMAT_TKR, write_workbook
 from analysis.core.period import Period
+from analysis.ekonomi.drift import compute_driftsredovisning
+from analysis.io.dataset import Dataset
 from analysis.personal.nyckeltal import compute_sjukfranvaro_sheet
-
-#: Excel number formats (Excel shows them with the reader's own separators).
-FORMAT_TKR = "#,##0.0;-#,##0.0"
-FORMAT_PROCENT = "0.00"
-FORMAT_ANTAL = "#,##0"
 
 
 def export_tables(data: Dataset, period: Period | str, *, horizon: int = 10
@@ -39,44 +35,7 @@ def export_tables(data: Dataset, period: Period | str, *, horizon: int = 10
     return {"driftsredovisning": drift, "sjukfranvaro": sjuk, "befolkning": bef}
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], out: str | Path,
-                   formats: dict[str, dict[str, str]] | None = None) -> Path:
-    """Write sheets to ``out`` atomically, numbers as numbers with display formats.
-
-    Every string is written as a text cell (:func:`analysis.batch.publish.force_text`): a
-    förvaltning named ``=HYPERLINK(…)`` or ``+1`` stays text, never a live formula.
-    """
-    from openpyxl.utils import get_column_letter
-
-    from analysis.batch.publish import excel_text, force_text
-
-    out = Path(out)
-    formats = formats or {}
-    with atomic_path(out) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                clean = frame.replace({np.nan: None})
-                for col in clean.columns:       # control characters Excel refuses
-                    if not pd.api.types.is_numeric_dtype(clean[col].dtype):
-                        clean[col] = clean[col].map(excel_text)
-                clean.to_excel(writer, sheet_name=name[:31], index=False)
-                ws = writer.sheets[name[:31]]
-                for row in ws.iter_rows():
-                    for cell in row:
-                        force_text(cell)
-                ws.freeze_panes = "A2"
-                for j, col in enumerate(frame.columns, start=1):
-                    letter = get_column_letter(j)
-                    width = max(len(str(col)), *(len(str(v)) for v in frame[col].head(200))) \
-                        if len(frame) else len(str(col))
-                    ws.column_dimensions[letter].width = min(max(10, width + 2), 60)
-                    fmt = formats.get(name, {}).get(col)
-                    if fmt:
-                        for cell in ws[letter][1:]:
-                            cell.number_format = fmt
-    return out
-
-
+#: The display formats of the export's number columns (sheet → column → Excel format).
 EXPORT_FORMATS = {
     "driftsredovisning": {c: FORMAT_TKR for c in (
         "utfall_period", "budget_period", "avvikelse_period", "prognos_helar", "budget_helar",

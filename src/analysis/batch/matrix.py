@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core.errors import ConfigurationError
+from analysis.core.format import slug
 from analysis.core.period import Period
 
 SCOPES = ("namnd", "forvaltning", "kommun")
@@ -63,7 +64,7 @@ class Task:
         if self.namnd:
             stem = f"{base}-{self.namnd}"
         elif self.forvaltning:
-            stem = f"{base}-{slug(self.forvaltning)}"
+            stem = f"{base}-{slug(self.forvaltning, sep='-', fallback='x')}"
         else:
             stem = base
         return f"{stem}-{self.unique_suffix}" if self.unique_suffix else stem
@@ -76,15 +77,6 @@ class Task:
         if self.forvaltning:
             params["forvaltning"] = self.forvaltning
         return params
-
-
-def slug(text: str) -> str:
-    """A file-name-safe form of a name: 'KS/Kommunstab' → 'ks-kommunstab'."""
-    import re
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.casefold()).strip("-") or "x"
 
 
 def read_matrix(notebooks_dir: Path) -> list[ReportSpec]:
@@ -155,7 +147,8 @@ def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: 
             problems.append(f"{spec.notebook} deklarerar inte parametrarna {', '.join(missing)} "
                             "i sin parameters-cell.")
     if problems:
-        raise ConfigurationError("Körningen kan inte starta:\n" + "\n".join(f"  - {p}" for p in problems))
+        raise ConfigurationError("Körningen kan inte starta:\n"
+                                 + "\n".join(f"  - {p}" for p in problems))
     tasks = []
     for spec in specs:
         if spec.per == "namnd":

@@ -20,20 +20,20 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from analysis.core.errors import AnalysisError, ConfigurationError
-from analysis.core.period import MONTH_NAMES, Period
+from analysis.batch.excel import number_format, save_workbook, sheet_name, text_cell, write_sheet
+from analysis.core.atomic import atomic_path
+from analysis.core.errors import ConfigurationError, PublishError
+from analysis.core.format import datum as format_datum
+from analysis.core.period import Period
 from analysis.rapport.tables import TABLE_MIMETYPE, render_html
 
 #: The package's nbconvert templates (``report`` lives here).
@@ -51,47 +51,8 @@ REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "hide-output"})
 RAPPORT_FIELDS = ("kommun", "titel", "namnd", "period", "datum")
 _REQUIRED_FIELDS = ("kommun", "titel", "period")
 
-_SHEET_INVALID = re.compile(r"[\[\]:*?/\\]")
-_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-
-class PublishError(AnalysisError):
-    """A report could not be exported (e.g. the PDF needed something from the network)."""
-
-
-@contextmanager
-def atomic_target(out: Path) -> Iterator[Path]:
-    """A temporary path next to ``out`` that replaces ``out`` when the block succeeds.
-
-    On any failure, including in the final rename, the temporary file is removed and
-    ``out`` keeps its previous content.
-    """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-# --- dates and metadata --------------------------------------------------------------
-def swedish_date(date: dt.date | str) -> str:
-    """A date the Swedish way: ``22 november 2026``.
-
-    >>> swedish_date(dt.date(2026, 11, 22))
-    '22 november 2026'
-    >>> swedish_date("2023-04-01")
-    '1 april 2023'
-    """
-    if isinstance(date, str):
-        date = dt.date.fromisoformat(date)
-    return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
-
-
+# --- metadata ------------------------------------------------------------------------
 def rapport_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     """The cover fields as text (a new dict; ``meta`` is not changed).
 
@@ -109,7 +70,7 @@ def rapport_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     datum = meta.get("datum")
     if datum is None or datum == "":
         datum = dt.date.today()
-    out["datum"] = swedish_date(datum) if isinstance(datum, dt.date) else str(datum)
+    out["datum"] = format_datum(datum) if isinstance(datum, dt.date) else str(datum)
     for key in ("kommun", "titel", "namnd"):
         out[key] = "" if meta.get(key) is None else str(meta[key])
     return out
@@ -354,7 +315,7 @@ def export_pdf(html: str, out: Path) -> Path:
     from weasyprint.urls import FatalURLFetchingError
 
     out = Path(out)
-    with atomic_target(out) as tmp:
+    with atomic_path(out, keep_suffix=False) as tmp:
         try:
             HTML(string=html, base_url=None, url_fetcher=_offline_fetcher()).write_pdf(tmp)
         except FatalURLFetchingError as exc:
@@ -386,103 +347,18 @@ def table_payloads(nb: nbformat.NotebookNode) -> list[dict]:
     return payloads
 
 
-def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name (≤ 31 characters, none of ``[]:*?/\\``).
-
-    ``taken`` holds the lower-cased names already used and is updated.
-
-    >>> taken = {"om rapporten"}
-    >>> sheet_name("drift: [mkr]/år", taken), sheet_name("Drift mkr/år", taken)
-    ('drift mkrår', 'Drift mkrår (2)')
-    """
-    base = _EXCEL_ILLEGAL.sub("", _SHEET_INVALID.sub("", str(name))).strip().strip("'")
-    base = base[:31].strip() or "Tabell"
-    candidate, n = base, 2
-    while candidate.lower() in taken or candidate.lower() == "history":
-        suffix = f" ({n})"
-        candidate = base[:31 - len(suffix)].rstrip() + suffix
-        n += 1
-    taken.add(candidate.lower())
-    return candidate
-
-
-def _excel_format(decimals: int, percent: bool) -> str:
-    fraction = "." + "0" * decimals if decimals > 0 else ""
-    return f"0{fraction}" if percent else f"#,##0{fraction}"
-
-
-#: A text starting with one of these is a formula (or a DDE call) to Excel, LibreOffice
-#: or Google Sheets when typed, pasted or re-entered.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\ufe62", "\uff0b")
-
-
-def excel_text(value: Any) -> Any:
-    """A string without the control characters Excel refuses (other values unchanged)."""
-    return _EXCEL_ILLEGAL.sub("", value) if isinstance(value, str) else value
-
-
-def force_text(cell: Any) -> Any:
-    """Make an openpyxl cell holding a string a plain text cell, never a formula.
-
-    openpyxl stores a string starting with ``=`` as a live formula; here every string
-    cell gets the text type, loses the control characters Excel refuses, and a text that
-    starts like a formula (:data:`FORMULA_START`) also gets Excel's quote prefix, so that
-    editing the cell does not turn it into a formula either. Other cells are left as
-    they are. Used for every workbook the package writes (the report workbooks and
-    ``analysis export``).
-
-    Returns
-    -------
-    cell
-        The same cell.
-    """
-    value = cell.value
-    if isinstance(value, str):
-        text = _EXCEL_ILLEGAL.sub("", value)
-        cell.value = text
-        cell.data_type = "s"
-        if text.startswith(FORMULA_START):
-            cell.quotePrefix = True
-    return cell
-
-
-def _text_cell(ws, row: int, col: int, value: Any):
-    """A text cell that Excel never reads as a formula."""
-    cell = ws.cell(row=row, column=col)
-    cell.value = _EXCEL_ILLEGAL.sub("", str(value))
-    return force_text(cell)
-
-
 def _write_table(ws, payload: Mapping[str, Any]) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
+    """One table's data part as a sheet: values unrounded, display formats for their
+    decimals (a percent column without thousands grouping)."""
     columns = [str(c) for c in payload.get("columns", [])]
     decimals = payload.get("decimals", {}) or {}
     percent = set(payload.get("percent", []) or [])
-    bold = Font(bold=True)
-    widths = [len(c) for c in columns]
-    for j, col in enumerate(columns, start=1):
-        cell = _text_cell(ws, 1, j, col)
-        cell.font = bold
-        cell.alignment = Alignment(horizontal="right" if col in decimals else "left",
-                                   wrap_text=True, vertical="bottom")
-    for i, row in enumerate(payload.get("rows", []), start=2):
-        for j, (col, value) in enumerate(zip(columns, row), start=1):
-            if value is None:
-                continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell = ws.cell(row=i, column=j, value=value)
-                d = decimals.get(col, 0)
-                d = d if isinstance(d, int) and 0 <= d <= 10 else 0
-                cell.number_format = _excel_format(d, col in percent)
-                widths[j - 1] = max(widths[j - 1], len(f"{abs(value):,.{d}f}") + 2)
-            else:
-                _text_cell(ws, i, j, value)
-                widths[j - 1] = max(widths[j - 1], len(str(value)))
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = min(max(10, width + 2), 60)
-    ws.freeze_panes = "A2"
+    formats = {}
+    for col in columns:
+        d = decimals.get(col, 0)
+        d = d if isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 10 else 0
+        formats[col] = number_format(d, col in percent)
+    write_sheet(ws, columns, payload.get("rows", []), formats=formats, numeric=decimals)
 
 
 def export_xlsx(nb: nbformat.NotebookNode, out: Path, meta: Mapping[str, Any]) -> Path:
@@ -504,29 +380,26 @@ def export_xlsx(nb: nbformat.NotebookNode, out: Path, meta: Mapping[str, Any]) -
     rows = [("Kommun", info["kommun"]), ("Rapport", info["titel"]), ("Nämnd", info["namnd"]),
             ("Period", info["period"]), ("Datum", info["datum"])]
     for i, (label, value) in enumerate(rows, start=1):
-        _text_cell(about, i, 1, label).font = bold
-        _text_cell(about, i, 2, value)
+        text_cell(about, i, 1, label).font = bold
+        text_cell(about, i, 2, value)
     r = len(rows) + 2
-    _text_cell(about, r, 1, "Blad").font = bold
-    _text_cell(about, r, 2, "Tabell").font = bold
-    _text_cell(about, r, 3, "Not").font = bold
+    text_cell(about, r, 1, "Blad").font = bold
+    text_cell(about, r, 2, "Tabell").font = bold
+    text_cell(about, r, 3, "Not").font = bold
     taken = {"om rapporten"}
     for k, payload in enumerate(payloads, start=1):
         name = sheet_name(payload.get("name") or f"Tabell {k}", taken)
         _write_table(wb.create_sheet(name), payload)
-        _text_cell(about, r + k, 1, name)
-        _text_cell(about, r + k, 2, payload.get("title", ""))
+        text_cell(about, r + k, 1, name)
+        text_cell(about, r + k, 2, payload.get("title", ""))
         if payload.get("note"):
-            _text_cell(about, r + k, 3, payload["note"])
+            text_cell(about, r + k, 3, payload["note"])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 60
     about.column_dimensions["C"].width = 40
     wb.properties.title = info["titel"]
     wb.properties.creator = info["kommun"]
-    out = Path(out)
-    with atomic_target(out) as tmp:
-        wb.save(tmp)
-    return out
+    return save_workbook(wb, out)
 
 
 # --- all formats ---------------------------------------------------------------------
@@ -549,7 +422,7 @@ def export_all(nb: nbformat.NotebookNode, outdir: Path, stem: str, meta: Mapping
         html = export_html(nb, meta)
         if "html" in formats:
             path = outdir / f"{stem}.html"
-            with atomic_target(path) as tmp:
+            with atomic_path(path, keep_suffix=False) as tmp:
                 tmp.write_text(html, encoding="utf-8")
             written["html"] = path
         if "pdf" in formats:

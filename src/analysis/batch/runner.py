@@ -46,11 +46,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from analysis import __version__
-from analysis.io.dataset import Dataset, atomic_write_bytes, load_data
-from analysis.ekonomi.drift import kontrollera_period
-from analysis.core.errors import ConfigurationError
 from analysis.batch.matrix import Task, build_tasks, read_matrix
+from analysis.core.atomic import atomic_write_bytes
+from analysis.core.errors import ConfigurationError
+from analysis.core.format import datum, tal
 from analysis.core.period import Period, latest_delar
+from analysis.ekonomi.drift import kontrollera_period
+from analysis.io.dataset import load_data
+from analysis.rapport.notebook import kommun_namn
 
 FORMATS = ("html", "pdf", "xlsx")
 KERNEL_START_RETRIES = 2
@@ -186,8 +189,22 @@ def _is_kernel_start_failure(exc: BaseException) -> bool:
 #: Run first in a reused kernel: an empty namespace and no figures left from the last
 #: report, while the imported modules stay warm.
 RESET_SOURCE = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
-#: Imported once when a worker's kernel starts, so reports do not pay for it.
-WARM_IMPORTS = "import analysis.rapport.notebook, analysis.rapport.charts, analysis.rapport.tables, analysis.befolkning.prognos"
+#: Imported once when a worker's kernel starts, so reports do not pay for it: the
+#: presentation room (which imports the domain rooms it shows) and the population model.
+WARM_MODULES = ("analysis.rapport.notebook", "analysis.rapport.charts", "analysis.rapport.tables",
+                "analysis.rapport.ekonomi", "analysis.rapport.personal",
+                "analysis.rapport.befolkning", "analysis.rapport.kommun",
+                "analysis.rapport.kontroller", "analysis.rapport.mal",
+                "analysis.befolkning.prognos")
+#: The warm-up code: each module on its own, so that one that fails to import only stays
+#: cold (the report that needs it then shows the error in its own cell).
+WARM_IMPORTS = ("import importlib\n"
+                f"for _module in {WARM_MODULES!r}:\n"
+                "    try:\n"
+                "        importlib.import_module(_module)\n"
+                "    except ImportError:\n"
+                "        pass\n"
+                "del _module, importlib")
 
 
 class WarmKernel:
@@ -268,12 +285,12 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from analysis.batch.publish import export_all
     from analysis.kontroller.bas import fran_notebook
-    from analysis.batch.publish import export_all, swedish_date
 
     started = time.monotonic()
-    result = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn, task.spec.title_for(task.period),
-                    started=_now())
+    result = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn,
+                    task.spec.title_for(task.period), started=_now())
     out = Path(out_dir)
     audit = out / "_notebooks" / f"{task.stem}.ipynb"
     audit.parent.mkdir(parents=True, exist_ok=True)
@@ -320,7 +337,7 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
         result.kontroller = fran_notebook(nb)
         meta = {"kommun": kommun, "titel": task.spec.title_for(task.period),
                 "namnd": task.namnd_namn or kommun, "period": task.period.label,
-                "datum": swedish_date(dt.date.today())}
+                "datum": datum(dt.date.today())}
         files = export_all(nb, out, task.stem, meta, set(formats))
         result.files = {k: str(Path(v).relative_to(out)) for k, v in files.items()}
     except PapermillExecutionError as exc:
@@ -352,15 +369,6 @@ def git_commit(root: Path) -> str | None:
         return out.stdout.strip() or None if out.returncode == 0 else None
     except (OSError, subprocess.SubprocessError):
         return None
-
-
-def kommun_name(data: Dataset) -> str:
-    """The kommun's name: the register's optional ``kommun`` row, else the data folder."""
-    units = data.register.units
-    for uid in ("kommun", "kf"):
-        if uid in units:
-            return units[uid].namn
-    return os.environ.get("ANALYSIS_KOMMUN", "Exempelkommunen")
 
 
 def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: Path,
@@ -395,7 +403,7 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     base = Path(reports_dir).resolve()
     base.mkdir(parents=True, exist_ok=True)
     out = base / str(period)
-    kommun = kommun_name(data)
+    kommun = kommun_namn(data)
     workers = max(1, workers or os.cpu_count() or 1)
 
     with ReportsFolder(base, str(period)) as folder:
@@ -431,7 +439,7 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
         folder.commit(manifest)
     failed = [r for r in results if r.status != "ok"]
     print(f"{len(results) - len(failed)} av {len(results)} rapporter klara för {period.label} "
-          f"på {run['seconds']:.1f} s: {out / 'index.html'}")
+          f"på {tal(run['seconds'], 1)} s: {out / 'index.html'}")
     earlier = len(manifest["reports"]) - len(results)
     if earlier:
         print(f"  index.html visar också {earlier} rapporter från tidigare körningar.")
@@ -705,7 +713,8 @@ class LocalExecutor:
         # whose threads (event loops, kernel clients) would not survive the fork
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=context,
-                                 initializer=_worker_init, initargs=(str(self.log), os.getpid())) as pool:
+                                 initializer=_worker_init,
+                                 initargs=(str(self.log), os.getpid())) as pool:
             futures = {pool.submit(execute_task, t, *args): t for t in tasks}
             for fut in as_completed(futures):
                 try:
@@ -725,7 +734,8 @@ class DaskExecutor:
 
     def run(self, tasks: list[Task], args: tuple):
         try:
-            from distributed import Client, as_completed as dask_completed
+            from distributed import Client
+            from distributed import as_completed as dask_completed
         except ImportError:
             raise ConfigurationError(
                 "--scheduler kräver Dask: installera med pip install 'kommun-analysis[dask]'."
@@ -749,7 +759,7 @@ class _progress:
 
     def report(self, res: Result) -> None:
         mark = "klar" if res.status == "ok" else f"FEL ({res.error})"
-        self.bar.write(f"  {res.stem}: {mark} ({res.seconds:.1f} s)", file=sys.stderr)
+        self.bar.write(f"  {res.stem}: {mark} ({tal(res.seconds, 1)} s)", file=sys.stderr)
         self.bar.update(1)
 
     def close(self) -> None:
@@ -757,10 +767,23 @@ class _progress:
 
 
 def _swedish_time(iso: str) -> str:
-    from analysis.batch.publish import swedish_date
-
+    """An ISO time stamp the Swedish way: ``22 november 2026 kl. 14.05``."""
     when = dt.datetime.fromisoformat(iso)
-    return f"{swedish_date(when.date())} kl. {when:%H.%M}"
+    return f"{datum(when.date())} kl. {when:%H.%M}"
+
+
+#: The columns of the index page.
+INDEX_HEADINGS = ("Rapport", "Nämnd eller förvaltning", "Status", "Filer", "Sekunder", "Körning")
+#: The index page's stylesheet (inline: the page refers to nothing outside itself).
+INDEX_CSS = (
+    'body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2rem; color: #222; }\n'
+    "table { border-collapse: collapse; } "
+    "th, td { padding: .35rem .8rem; border-bottom: 1px solid #ccc;\n"
+    "text-align: left; } td.num { text-align: right; }\n"
+    ".status-ok { color: #1b5e20; font-weight: bold; } "
+    ".status-fel { color: #b00020; font-weight: bold; }\n"
+    ".status-varning { color: #7a4f00; font-weight: bold; } "
+    ".kontroller { color: #555; font-size: .9em; }\n")
 
 
 def render_index(manifest: dict) -> str:
@@ -792,7 +815,7 @@ def render_index(manifest: dict) -> str:
         else:
             cell = f" (cell {r['failing_cell']})" if r.get("failing_cell") is not None else ""
             status = f'<span class="status-fel">Fel{esc(cell)}: {esc(r["error"] or "")}</span>'
-        seconds = f"{r['seconds']:.1f}".replace(".", ",")
+        seconds = tal(r["seconds"], 1)
         rid = r.get("run_id")
         when = (runs.get(rid) or {}).get("started") if rid else None
         if rid == this_run:
@@ -808,21 +831,19 @@ def render_index(manifest: dict) -> str:
             "kolumnen Körning visar vilken. Rapporter från tidigare körningar kan bygga på "
             "andra indata (se manifest.json).</p>" if mixed else "")
     ok = sum(r["status"] == "ok" for r in manifest["reports"])
+    created = esc(_swedish_time(manifest["finished"]))
+    commit = (f" ({esc(manifest['git_commit'][:10])})" if manifest.get("git_commit") else "")
+    head = "".join(f"<th>{h}</th>" for h in INDEX_HEADINGS)
     return f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8">
 <title>{esc(manifest['kommun'])} – {esc(manifest['period_label'])}</title>
 <style>
-body {{ font-family: "DejaVu Sans", Arial, sans-serif; margin: 2rem; color: #222; }}
-table {{ border-collapse: collapse; }} th, td {{ padding: .35rem .8rem; border-bottom: 1px solid #ccc;
-text-align: left; }} td.num {{ text-align: right; }}
-.status-ok {{ color: #1b5e20; font-weight: bold; }} .status-fel {{ color: #b00020; font-weight: bold; }}
-.status-varning {{ color: #7a4f00; font-weight: bold; }} .kontroller {{ color: #555; font-size: .9em; }}
-</style></head><body>
+{INDEX_CSS}</style></head><body>
 <h1>{esc(manifest['kommun'])}: {esc(manifest['period_label'])}</h1>
-<p>{ok} av {len(manifest['reports'])} rapporter klara. Skapad {esc(_swedish_time(manifest['finished']))} med
-version {esc(manifest['package_version'])}{(' (' + esc(manifest['git_commit'][:10]) + ')') if manifest.get('git_commit') else ''}.</p>
+<p>{ok} av {len(manifest['reports'])} rapporter klara. Skapad {created} med
+version {esc(manifest['package_version'])}{commit}.</p>
 {note}
-<table><thead><tr><th>Rapport</th><th>Nämnd eller förvaltning</th><th>Status</th><th>Filer</th><th>Sekunder</th><th>Körning</th></tr></thead>
+<table><thead><tr>{head}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>

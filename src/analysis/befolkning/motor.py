@@ -54,7 +54,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.core.errors import InputError, Problem
+from analysis.core.errors import MAX_LISTED_PROBLEMS, ArgumentError
 
 __all__ = ["project_cohort_component", "SEXES"]
 
@@ -67,15 +67,20 @@ _ALLOWED_WIDTHS = (1, 5)
 # --------------------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------------------
+def _fel(argument: str, message: str, column: str | None = None) -> ArgumentError:
+    """The error for a bad table or parameter passed to the engine (named by argument)."""
+    return ArgumentError(argument, f"kolumn '{column}': {message}" if column else message)
+
+
 def _require_frame(df: object, name: str, columns: list[str]) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
-        raise InputError(Problem(file=name, message=(
-            f"förväntade en tabell (pandas.DataFrame), fick {type(df).__name__}.")))
+        raise _fel(name, (
+            f"förväntade en tabell (pandas.DataFrame), fick {type(df).__name__}."))
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise InputError(Problem(file=name, message=(
+        raise _fel(name, (
             f"kolumn saknas: {', '.join(missing)} (tabellen har: "
-            f"{', '.join(map(str, df.columns)) or 'inga kolumner'}).")))
+            f"{', '.join(map(str, df.columns)) or 'inga kolumner'})."))
     return df
 
 
@@ -92,10 +97,12 @@ def _numeric(df: pd.DataFrame, name: str, column: str, *, positive: bool = False
     else:
         expected = "ett tal"
     if bad.any():
-        problems = [Problem(file=name, line=None, column=column, message=(
-            f"värdet {df[column].iloc[i]!r} på rad {i + 1} i tabellen är inte {expected}."))
-            for i in np.flatnonzero(bad)]
-        raise InputError(problems)
+        raw = df[column].tolist()      # plain Python values: '-1.0', not 'np.float64(-1.0)'
+        shown = [f"värdet {raw[i]!r} på rad {i + 1} i tabellen är inte {expected}"
+                 for i in np.flatnonzero(bad)]
+        rest = len(shown) - MAX_LISTED_PROBLEMS
+        text = "; ".join(shown[:MAX_LISTED_PROBLEMS])
+        raise _fel(name, text + (f" ... och {rest} till." if rest > 0 else "."), column=column)
     return values
 
 
@@ -104,8 +111,9 @@ def _ages(df: pd.DataFrame, name: str) -> np.ndarray:
     bad = ~np.isfinite(raw) | (raw != np.round(raw))
     if bad.any():
         vals = ", ".join(repr(df["alder"].iloc[i]) for i in np.flatnonzero(bad)[:5])
-        raise InputError(Problem(file=name, column="alder", message=(
-            f"åldern måste vara ett heltal (början av åldersgruppen); fann {vals}.")))
+        raise _fel(name, (
+            f"åldern måste vara ett heltal (början av åldersgruppen); fann {vals}."),
+            column="alder")
     return raw.astype(np.int64)
 
 
@@ -113,8 +121,8 @@ def _sexes(df: pd.DataFrame, name: str) -> np.ndarray:
     kon = df["kon"].astype(str).str.strip().str.upper().to_numpy()
     unknown = sorted(set(kon) - set(SEXES))
     if unknown:
-        raise InputError(Problem(file=name, column="kon", message=(
-            f"okänt kön {', '.join(map(repr, unknown))}; kända värden: 'K', 'M'.")))
+        raise _fel(name, (
+            f"okänt kön {', '.join(map(repr, unknown))}; kända värden: 'K', 'M'."), column="kon")
     return kon
 
 
@@ -123,9 +131,9 @@ def _age_index(ages: np.ndarray, grid: np.ndarray, width: int, name: str) -> np.
     ok = (ages % width == 0) & (idx >= 0) & (idx < len(grid))
     if not ok.all():
         bad = sorted(set(ages[~ok].tolist()))
-        raise InputError(Problem(file=name, column="alder", message=(
+        raise _fel(name, (
             f"åldrarna {bad[:10]} finns inte bland befolkningens åldersgrupper "
-            f"{grid[0]}, {grid[1]}, …, {grid[-1]} (bredd {width}).")))
+            f"{grid[0]}, {grid[1]}, …, {grid[-1]} (bredd {width})."), column="alder")
     return idx
 
 
@@ -135,16 +143,17 @@ def _kommun_index(df: pd.DataFrame, name: str, kommuner: pd.Index | None
     if "kommun" not in df.columns:
         return None, np.ones(len(df), dtype=bool)
     if kommuner is None:
-        raise InputError(Problem(file=name, column="kommun", message=(
+        raise _fel(name, (
             "tabellen har kolumnen 'kommun' men befolkningen har den inte; lägg till "
-            "'kommun' i befolkningen eller ta bort den här.")))
+            "'kommun' i befolkningen eller ta bort den här."), column="kommun")
     codes = kommuner.get_indexer(df["kommun"])
     present = set(codes[codes >= 0].tolist())
     missing = [k for i, k in enumerate(kommuner) if i not in present]
     if missing:
-        raise InputError(Problem(file=name, column="kommun", message=(
+        raise _fel(name, (
             f"rader saknas för kommun {', '.join(map(str, missing[:10]))}; tabellen måste ha "
-            "rader för varje kommun i befolkningen (eller sakna kolumnen 'kommun').")))
+            "rader för varje kommun i befolkningen (eller sakna kolumnen 'kommun')."),
+            column="kommun")
     return codes, codes >= 0
 
 
@@ -155,14 +164,14 @@ def _fill(shape: tuple[int, ...], index: tuple[np.ndarray, ...], values: np.ndar
     count = np.zeros(shape, dtype=np.int64)
     np.add.at(count, index, 1)
     if (count > 1).any():
-        raise InputError(Problem(file=name, message=(
+        raise _fel(name, (
             f"samma {what} förekommer på flera rader; varje kombination får bara "
-            "finnas en gång.")))
+            "finnas en gång."))
     if complete and (count == 0).any():
         n_missing = int((count == 0).sum())
-        raise InputError(Problem(file=name, message=(
+        raise _fel(name, (
             f"{n_missing} kombinationer av {what} saknas; alla åldersgrupper måste finnas "
-            "för varje kön (och kommun).")))
+            "för varje kön (och kommun)."))
     out[index] = values
     return out
 
@@ -220,9 +229,10 @@ def project_cohort_component(
 
     Raises
     ------
-    analysis.core.errors.InputError
-        When a table lacks a column, has unknown sexes, ages that are not consecutive
-        multiples of ``width`` starting at 0, missing or duplicated age groups, non-positive
+    analysis.core.errors.ArgumentError
+        (naming the argument) When a table lacks a column, has unknown sexes, ages that
+        are not consecutive multiples of ``width`` starting at 0, missing or duplicated
+        age groups, non-positive
         ``nLx`` or negative rates, or when a parameter is out of range.
 
     Notes
@@ -249,41 +259,41 @@ def project_cohort_component(
     except (TypeError, ValueError):
         width_i = -1
     if width_i != width or width_i not in _ALLOWED_WIDTHS:
-        raise InputError(Problem(file="width", message=(
-            f"åldersgruppernas bredd måste vara 1 eller 5 år, fick {width!r}.")))
+        raise _fel("width", (
+            f"åldersgruppernas bredd måste vara 1 eller 5 år, fick {width!r}."))
     try:
         steps_i = int(steps)
     except (TypeError, ValueError):
         steps_i = -1
     if steps_i != steps or steps_i < 1:
-        raise InputError(Problem(file="steps", message=(
-            f"antalet steg måste vara ett heltal ≥ 1, fick {steps!r}.")))
+        raise _fel("steps", (
+            f"antalet steg måste vara ett heltal ≥ 1, fick {steps!r}."))
     if not (np.isfinite(srb) and srb > 0):
-        raise InputError(Problem(file="srb", message=(
-            f"könskvoten vid födseln måste vara ett positivt tal, fick {srb!r}.")))
+        raise _fel("srb", (
+            f"könskvoten vid födseln måste vara ett positivt tal, fick {srb!r}."))
     if not (np.isfinite(radix) and radix > 0):
-        raise InputError(Problem(file="radix", message=(
-            f"livstabellens radix måste vara ett positivt tal, fick {radix!r}.")))
+        raise _fel("radix", (
+            f"livstabellens radix måste vara ett positivt tal, fick {radix!r}."))
     width, steps = width_i, steps_i
 
     # ---- population ----------------------------------------------------------------
     pop = _require_frame(population, "population", ["kon", "alder", "antal"])
     if pop.empty:
-        raise InputError(Problem(file="population", message="befolkningen är tom."))
+        raise _fel("population", "befolkningen är tom.")
     pop_kon = _sexes(pop, "population")
     pop_age = _ages(pop, "population")
     pop_antal = _numeric(pop, "population", "antal", non_negative=True)
     grid = np.unique(pop_age)
     expected = np.arange(len(grid)) * width
     if len(grid) < 2 or not np.array_equal(grid, expected):
-        raise InputError(Problem(file="population", column="alder", message=(
+        raise _fel("population", (
             f"åldrarna måste vara på varandra följande multiplar av bredden {width} med "
             f"början i 0 (minst två grupper, den sista öppen); fann {grid[:12].tolist()}"
-            f"{' …' if len(grid) > 12 else ''}.")))
+            f"{' …' if len(grid) > 12 else ''}."), column="alder")
     n_age = len(grid)
     if "K" not in set(pop_kon):
-        raise InputError(Problem(file="population", column="kon", message=(
-            "befolkningen saknar kvinnor ('K'); födslarna beräknas från kvinnorna.")))
+        raise _fel("population", (
+            "befolkningen saknar kvinnor ('K'); födslarna beräknas från kvinnorna."), column="kon")
     sexes = ["K", "M"] if "M" in set(pop_kon) else ["K"]
     n_sex = len(sexes)
 
@@ -309,8 +319,8 @@ def project_cohort_component(
     lt_c = None if lt_c is None else lt_c[use]
     for k in sexes:
         if k not in set(lt_kon):
-            raise InputError(Problem(file="nLx", column="kon", message=(
-                f"livstabell saknas för kön '{k}', som finns i befolkningen.")))
+            raise _fel("nLx", (
+                f"livstabell saknas för kön '{k}', som finns i befolkningen."), column="kon")
     lt_age = _age_index(_ages(lt, "nLx"), grid, width, "nLx")
     lt_val = _numeric(lt, "nLx", "nLx", positive=True)
     lt_kom = n_kom if lt_c is not None else 1
@@ -333,8 +343,8 @@ def project_cohort_component(
               fr_val, "asfr", "ålder" + (" och kommun" if fr_c is not None else ""),
               complete=False)
     if (F[:, 0] != 0).any():
-        raise InputError(Problem(file="asfr", column="asfr", message=(
-            "fruktsamheten i den första åldersgruppen måste vara 0.")))
+        raise _fel("asfr", (
+            "fruktsamheten i den första åldersgruppen måste vara 0."), column="asfr")
     birth_idx = np.unique(fr_age)
 
     # ---- net migrants ----------------------------------------------------------------

@@ -16,11 +16,12 @@ Built on :mod:`analysis.befolkning.prognos` (the base forecast with the cohort-c
   compared with the outcome, in total and by broad age group;
 * :func:`demand_indicators` — the age groups the ekonomer plan for (1–5, 6–15, 16–18,
   65–79, 80+) per year of history and forecast;
-* :func:`pyramid_chart`, :func:`scenario_chart`, :func:`backtest_chart` — figures made
-  without pyplot;
-* :func:`report_years`, :func:`scenario_table`, :func:`fan_table` and the sentences of
-  the befolkning report (:func:`period_title`, :func:`scenario_text`, :func:`fan_text`,
-  :func:`demand_text`, :func:`backtest_text`), so that the notebook stays thin.
+* :func:`report_years` — the years the report's tables show;
+* :func:`rapportunderlag` — everything the befolkning report shows, in one call, so that
+  the notebook stays thin.
+
+The sentences of the report are in :mod:`analysis.befolkning.text`, its tables and charts
+in :mod:`analysis.rapport.befolkning`.
 
 The uncertainty fan holds only the *random* variation of net migration and births around
 the base forecast; the uncertainty of the assumptions themselves is not in it. Its texts
@@ -30,52 +31,39 @@ say so and never present the bands as probabilities for the future.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 from scipy.optimize import brentq
 from scipy.stats import norm
 
-from analysis.rapport.charts import style_axes, swedish_number
-from analysis.rapport.tables import format_number as _fmt
-from analysis.befolkning.prognos import (
-    AGES,
+from analysis.befolkning import historik
+from analysis.befolkning.antaganden import Assumptions, estimate_assumptions
+from analysis.befolkning.historik import (
     MAX_AGE,
-    SEXES,
-    Assumptions,
     BefolkningData,
-    Forecast,
-    _complete_years,
-    estimate_assumptions,
-    forecast,
+    last_complete_year,
     yearly_components,
 )
-from analysis.core.errors import InputError, Problem
+from analysis.befolkning.prognos import Forecast, befolkning_sheet, check_horizon, forecast
+from analysis.core.errors import ArgumentError, ModellError
+from analysis.core.format import tal
 
 __all__ = [
     "BACKTEST_GROUPS",
     "DEMAND_GROUPS",
+    "DEMAND_LABELS",
     "SCENARIOS",
+    "Rapportunderlag",
     "age_groups",
     "backtest",
-    "backtest_chart",
-    "backtest_text",
     "demand_indicators",
-    "demand_text",
-    "fan_table",
-    "fan_text",
     "goal_seek_net_migration",
     "history_by_age",
-    "period_title",
-    "pyramid_chart",
+    "rapportunderlag",
     "report_years",
-    "scenario_chart",
     "scenario_forecast",
-    "scenario_table",
-    "scenario_text",
     "scenarios",
     "truncate",
     "uncertainty_fan",
@@ -117,20 +105,7 @@ COMPONENT_COLUMNS = ["folkmangd", "fodda", "doda", "inflyttade", "utflyttade", "
 # helpers
 # --------------------------------------------------------------------------------------
 def _base_year(data: BefolkningData, base_year: int | None) -> int:
-    if base_year is not None:
-        return int(base_year)
-    complete = _complete_years(data)
-    if not complete:
-        raise InputError(Problem(file="befolkning", message=(
-            "det finns inget fullständigt år med befolkningsdata att utgå från.")))
-    return complete[-1]
-
-
-def _check_horizon(horizon: int) -> int:
-    if int(horizon) != horizon or horizon < 1:
-        raise InputError(Problem(file="horizon", message=(
-            f"prognosperioden måste vara ett heltal ≥ 1 år, fick {horizon!r}.")))
-    return int(horizon)
+    return last_complete_year(data) if base_year is None else int(base_year)
 
 
 def truncate(data: BefolkningData, base_year: int) -> BefolkningData:
@@ -233,8 +208,8 @@ def scenario_forecast(data: BefolkningData, base_year: int | None = None, horizo
     if assumptions is None:
         assumptions = estimate_assumptions(data, base_year)
     if not (np.isfinite(inflyttning_faktor) and inflyttning_faktor >= 0):
-        raise InputError(Problem(file="inflyttning_faktor", message=(
-            f"faktorn för inflyttningen måste vara ett tal ≥ 0, fick {inflyttning_faktor!r}.")))
+        raise ArgumentError("inflyttning_faktor", (
+            f"faktorn för inflyttningen måste vara ett tal ≥ 0, fick {inflyttning_faktor!r}."))
     changed = dataclasses.replace(assumptions,
                                   inflyttade=assumptions.inflyttade * inflyttning_faktor)
     return forecast(data, base_year=base_year, horizon=horizon, assumptions=changed,
@@ -273,7 +248,7 @@ def goal_seek_net_migration(data: BefolkningData, mal_folkmangd: float, mal_ar: 
 
     Raises
     ------
-    analysis.core.errors.InputError
+    analysis.core.errors.ArgumentError
         If the target is not a positive number, the target year is not after the
         jump-off year, or no extra migration in ±(10 × the base population) reaches it.
 
@@ -286,11 +261,11 @@ def goal_seek_net_migration(data: BefolkningData, mal_folkmangd: float, mal_ar: 
     """
     base_year = _base_year(data, base_year)
     if not (np.isfinite(mal_folkmangd) and mal_folkmangd > 0):
-        raise InputError(Problem(file="mal_folkmangd", message=(
-            f"målet för folkmängden måste vara ett positivt tal, fick {mal_folkmangd!r}.")))
+        raise ArgumentError("mal_folkmangd", (
+            f"målet för folkmängden måste vara ett positivt tal, fick {mal_folkmangd!r}."))
     if int(mal_ar) != mal_ar or mal_ar <= base_year:
-        raise InputError(Problem(file="mal_ar", message=(
-            f"målåret måste vara ett år efter prognosens startår {base_year}, fick {mal_ar!r}.")))
+        raise ArgumentError("mal_ar", (
+            f"målåret måste vara ett år efter prognosens startår {base_year}, fick {mal_ar!r}."))
     if assumptions is None:
         assumptions = estimate_assumptions(data, base_year)
     horizon = int(mal_ar) - base_year
@@ -313,9 +288,9 @@ def goal_seek_net_migration(data: BefolkningData, mal_folkmangd: float, mal_ar: 
         lo, glo = hi, ghi
         hi *= 2.0
         if abs(hi) > 10 * start:
-            raise InputError(Problem(file="mal_folkmangd", message=(
-                f"målet {mal_folkmangd:,.0f} invånare år {mal_ar} kan inte nås med en "
-                "rimlig extra nettoinflyttning.")))
+            raise ArgumentError("mal_folkmangd", (
+                f"målet {tal(mal_folkmangd)} invånare år {mal_ar} kan inte nås med en "
+                "rimlig extra nettoinflyttning."))
         ghi = gap(hi)
     a, b = sorted((lo, hi))
     return float(brentq(gap, a, b, xtol=xtol, rtol=1e-12))
@@ -354,10 +329,9 @@ def scenarios(data: BefolkningData, base_year: int | None = None, horizon: int =
         year's folkmangd + fodda − doda + flyttnetto.
     """
     base_year = _base_year(data, base_year)
-    horizon = _check_horizon(horizon)
+    horizon = check_horizon(horizon)
     if (mal_folkmangd is None) != (mal_ar is None):
-        raise InputError(Problem(file="mal", message=(
-            "ange både målets folkmängd och målår, eller inget av dem.")))
+        raise ArgumentError("mal_ar", "ange både målets folkmängd och målår, eller inget av dem.")
     if mal_ar is not None:
         horizon = max(horizon, int(mal_ar) - base_year)
     if assumptions is None:
@@ -432,7 +406,8 @@ def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon:
         ``ovre_80``, ``ovre_95``. ``attrs['metod']`` is a Swedish description of the
         method for the report, ``attrs['ar_historik']`` the number of years whose
         variability is used. The bands hold only the random variation of net migration
-        and births, not the uncertainty of the assumptions (see :func:`fan_text`).
+        and births, not the uncertainty of the assumptions (see
+        :func:`analysis.befolkning.text.fan_text`).
 
     Notes
     -----
@@ -447,13 +422,13 @@ def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon:
     their width grows strictly with the horizon.
     """
     base_year = _base_year(data, base_year)
-    horizon = _check_horizon(horizon)
+    horizon = check_horizon(horizon)
     hist = yearly_components(truncate(data, base_year))
     hist = hist[hist["ar"] <= base_year].tail(int(history_years))
     if len(hist) < 3:
-        raise InputError(Problem(file="befolkning", message=(
+        raise ModellError(
             "minst tre fullständiga år behövs för att skatta osäkerheten; "
-            f"fann {len(hist)}.")))
+            f"fann {len(hist)}.")
     netto = hist["flyttnetto"].to_numpy(dtype=float)
     dev_m = netto - netto.mean()
     sd_m = float(dev_m.std(ddof=1))
@@ -479,9 +454,8 @@ def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon:
         "ar": comp["ar"].to_numpy(dtype=np.int64), "folkmangd": level, "sd": sd,
         "nedre_95": level - z95 * sd, "nedre_80": level - z80 * sd,
         "ovre_80": level + z80 * sd, "ovre_95": level + z95 * sd})
-    out.attrs["metod"] = FAN_METHOD.format(n=len(hist), sd_m=_swedish(sd_m),
-                                           phi=f"{phi:.2f}".replace(".", ","),
-                                           sd_b=_swedish(sd_b))
+    out.attrs["metod"] = FAN_METHOD.format(n=len(hist), sd_m=tal(sd_m), phi=tal(phi, 2),
+                                           sd_b=tal(sd_b))
     out.attrs["ar_historik"] = len(hist)
     out.attrs["sd_flyttnetto"] = sd_m
     out.attrs["autokorrelation"] = phi
@@ -526,8 +500,8 @@ def backtest(data: BefolkningData, years_back: int = 5, base_year: int | None = 
     stock_years = sorted(set(data.folkmangd.loc[data.folkmangd["manad"] == 12, "ar"]))
     actual_years = [y for y in stock_years if y > base_year]
     if not actual_years:
-        raise InputError(Problem(file="folkmangd", message=(
-            f"ingen folkmängd efter {base_year} att jämföra efterhandsprognosen med.")))
+        raise ModellError(
+            f"ingen folkmängd efter {base_year} att jämföra efterhandsprognosen med.")
     past = truncate(data, base_year)
     fc = forecast(past, base_year=base_year, horizon=max(actual_years) - base_year)
     pred = fc.population[fc.population["ar"].isin(actual_years)]
@@ -584,140 +558,8 @@ def demand_indicators(data: BefolkningData, fc: Forecast | None = None,
 
 
 # --------------------------------------------------------------------------------------
-# charts
+# the years of the report's tables
 # --------------------------------------------------------------------------------------
-_BLUE, _LIGHT, _ORANGE, _GREEN, _GREY = "#1f4e79", "#8fa9c4", "#c55a11", "#2e7d32", "#7f7f7f"
-_SCENARIO_STYLE = {"bas": (_GREEN, "--"), "lag": (_GREY, ":"), "hog": (_GREY, "-."),
-                   "mal": (_ORANGE, "--")}
-
-
-_swedish = swedish_number
-
-
-def _finish(ax, title: str, ylabel: str) -> None:
-    style_axes(ax, title, ylabel, legend_size=8)
-
-
-def pyramid_chart(now: pd.DataFrame, later: pd.DataFrame | None, title: str,
-                  labels: Sequence[str] = ("Nu", "Prognos")) -> Figure:
-    """A population pyramid (men left, women right) by single year of age.
-
-    Parameters
-    ----------
-    now : pandas.DataFrame
-        ``kon``, ``alder``, ``antal`` (bars).
-    later : pandas.DataFrame, optional
-        The same for a later year (drawn as an outline).
-    title : str
-    labels : pair of str
-        Legend texts of ``now`` and ``later``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    fig = Figure(figsize=(7.5, 5.0))
-    ax = fig.subplots()
-
-    def arr(df: pd.DataFrame, kon: str) -> np.ndarray:
-        s = df[df["kon"] == kon].groupby("alder")["antal"].sum()
-        return s.reindex(AGES, fill_value=0.0).to_numpy(dtype=float)
-
-    ax.barh(AGES, -arr(now, "M"), height=1.0, color=_LIGHT, label=f"Män {labels[0]}")
-    ax.barh(AGES, arr(now, "K"), height=1.0, color=_BLUE, alpha=0.7,
-            label=f"Kvinnor {labels[0]}")
-    if later is not None:
-        ax.step(-arr(later, "M"), AGES, where="mid", color=_ORANGE, linewidth=1.0,
-                label=labels[1])
-        ax.step(arr(later, "K"), AGES, where="mid", color=_ORANGE, linewidth=1.0)
-    ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_title(title, loc="left", fontsize=11)
-    ax.set_ylabel("ålder")
-    ax.set_xlabel("invånare (män till vänster, kvinnor till höger)")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: _swedish(abs(x))))
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=8, loc="upper right")
-    fig.tight_layout()
-    return fig
-
-
-def scenario_chart(history: pd.DataFrame, scen: pd.DataFrame, title: str,
-                   fan: pd.DataFrame | None = None,
-                   goal: tuple[int, float] | None = None) -> Figure:
-    """The folkmängd: history, the scenarios, an optional fan and goal.
-
-    Parameters
-    ----------
-    history : pandas.DataFrame
-        ``ar``, ``folkmangd`` (e.g. :func:`analysis.befolkning.prognos.yearly_components`).
-    scen : pandas.DataFrame
-        :func:`scenarios`.
-    title : str
-    fan : pandas.DataFrame, optional
-        :func:`uncertainty_fan`.
-    goal : (year, folkmängd), optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    fig = Figure(figsize=(7.5, 4.0))
-    ax = fig.subplots()
-    ax.plot(history["ar"], history["folkmangd"], color=_BLUE, marker="o", markersize=3,
-            label="Utfall")
-    last = history.iloc[-1]
-    if fan is not None:
-        x = np.r_[last["ar"], fan["ar"]]
-        for lo, hi, alpha, text in (
-                ("nedre_95", "ovre_95", 0.15, "95 % intervall, slumpmässig variation"),
-                ("nedre_80", "ovre_80", 0.3, "80 % intervall, slumpmässig variation")):
-            ax.fill_between(x, np.r_[last["folkmangd"], fan[lo]],
-                            np.r_[last["folkmangd"], fan[hi]], color=_GREEN, alpha=alpha,
-                            linewidth=0, label=text)
-    for sid, part in scen.groupby("scenario", sort=False):
-        colour, style = _SCENARIO_STYLE.get(sid, (_GREY, "--"))
-        ax.plot(np.r_[last["ar"], part["ar"]], np.r_[last["folkmangd"], part["folkmangd"]],
-                style, color=colour, label=SCENARIOS.get(sid, sid))
-    if goal is not None:
-        ax.axhline(goal[1], color=_ORANGE, linestyle=":", linewidth=1.0)
-        ax.plot([goal[0]], [goal[1]], marker="*", color=_ORANGE, markersize=10,
-                linestyle="none", label=f"Mål {goal[0]}: {_swedish(goal[1])}")
-    _finish(ax, title, "invånare")
-    fig.tight_layout()
-    return fig
-
-
-def backtest_chart(bt: pd.DataFrame, title: str) -> Figure:
-    """The back-test's error in per cent by age group and year (bars)."""
-    fig = Figure(figsize=(7.5, 3.6))
-    ax = fig.subplots()
-    wide = bt.pivot(index="grupp", columns="ar", values="fel_procent")
-    wide = wide.reindex(pd.unique(bt["grupp"]))
-    n = len(wide.columns)
-    x = np.arange(len(wide))
-    w = 0.8 / max(n, 1)
-    for i, year in enumerate(wide.columns):
-        ax.bar(x + (i - (n - 1) / 2) * w, wide[year], width=w, label=str(year),
-               color=_BLUE, alpha=0.3 + 0.7 * (i + 1) / n)
-    ax.set_xticks(x, [g if g == "Totalt" else f"{g} år" for g in wide.index])
-    ax.axhline(0, color="black", linewidth=0.6)
-    _finish(ax, title, "fel, % av utfallet")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p=None: f"{v:.0f}".replace("-", "\u2212")))
-    fig.tight_layout()
-    return fig
-
-
-# --------------------------------------------------------------------------------------
-# tables and sentences of the befolkning report
-# --------------------------------------------------------------------------------------
-def _value(scen: pd.DataFrame, sid: str, year: int, column: str = "folkmangd") -> float:
-    rows = scen[(scen["scenario"] == sid) & (scen["ar"] == year)]
-    if rows.empty:
-        raise InputError(Problem(file="scenarier", message=(
-            f"scenariot {SCENARIOS.get(sid, sid)!r} saknar år {year}.")))
-    return float(rows[column].iloc[0])
-
-
 def report_years(base_year: int, horizon: int, goal_year: int | None = None) -> list[int]:
     """The years shown in the scenario and uncertainty tables: 1, 5, 10, 15 and 20 years
     after the jump-off year (those within ``horizon``) and the goal year.
@@ -731,186 +573,116 @@ def report_years(base_year: int, horizon: int, goal_year: int | None = None) -> 
     return sorted(years)
 
 
-def scenario_table(scen: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
-    """The folkmängd per scenario (columns, Swedish labels) for ``years`` (rows, ``År``)."""
-    present = set(scen["text"])
-    return (scen[scen["ar"].isin(list(years))]
-            .pivot(index="ar", columns="text", values="folkmangd")
-            .reindex(columns=[t for t in SCENARIOS.values() if t in present])
-            .reset_index().rename(columns={"ar": "År"}))
+# --------------------------------------------------------------------------------------
+# everything the befolkning report shows
+# --------------------------------------------------------------------------------------
+@dataclasses.dataclass
+class Rapportunderlag:
+    """The figures of the befolkning report for one period (:func:`rapportunderlag`).
 
-
-def fan_table(fan: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
-    """The uncertainty bands of :func:`uncertainty_fan` for ``years``, Swedish headings."""
-    cols = {"ar": "År", "folkmangd": "Huvudalternativ", "nedre_95": "Nedre 95 %",
-            "nedre_80": "Nedre 80 %", "ovre_80": "Övre 80 %", "ovre_95": "Övre 95 %"}
-    out = fan[fan["ar"].isin(list(years))][list(cols)]
-    return out.rename(columns=cols).reset_index(drop=True)
-
-
-def period_title(komp: pd.DataFrame, label: str) -> str:
-    """The title of the period table: ``label`` (e.g. 'januari–april 2023') when the table
-    covers the period, else the year shown (``attrs['grund'] == 'ar'`` of
-    :func:`analysis.befolkning.prognos.period_components`)."""
-    if komp.attrs.get("grund") == "ar":
-        return f"Befolkningsförändring helåret {komp.attrs['ar']}"
-    return f"Befolkningsförändring {label}"
-
-
-def scenario_text(scen: pd.DataFrame, end_year: int,
-                  goal: tuple[int, float] | None = None) -> str:
-    """The scenario paragraph: the base forecast from the jump-off year to ``end_year``,
-    the low and high scenarios and, with a goal, what reaching it takes.
-
-    Parameters
+    Attributes
     ----------
-    scen : pandas.DataFrame
-        :func:`scenarios` (its ``attrs['base_year']`` and ``attrs['folkmangd_start']``
-        are used).
-    end_year : int
-    goal : (year, folkmängd), optional
-        The goal; ``scen`` must then hold the goal scenario ``mal``.
-
-    Returns
-    -------
-    str
-    """
-    base_year = int(scen.attrs["base_year"])
-    start = float(scen.attrs["folkmangd_start"])
-    bas, lag, hog = (_value(scen, sid, end_year) for sid in ("bas", "lag", "hog"))
-    riktning = "öka" if bas > start else "minska" if bas < start else "vara oförändrad"
-    text = (f"Enligt huvudalternativet väntas folkmängden {riktning} från {_fmt(start)} "
-            f"invånare vid utgången av {base_year} till {_fmt(bas)} år {end_year} "
-            f"({_fmt(bas - start, sign=True)} personer). Med 10 % lägre inflyttning blir "
-            f"folkmängden {_fmt(lag)} och med 10 % högre {_fmt(hog)} år {end_year}.")
-    if goal is None:
-        return text
-    mal_ar, mal_folkmangd = int(goal[0]), float(goal[1])
-    mal = scen[scen["scenario"] == "mal"]
-    if mal.empty:
-        raise InputError(Problem(file="scenarier", message=(
-            "målscenariot saknas; beräkna scenarierna med målets folkmängd och år.")))
-    extra = float(mal["extra_flyttnetto"].iloc[0])
-    bas_mal = _value(scen, "bas", mal_ar)
-    netto_mal = float(mal.loc[mal["ar"] <= mal_ar, "flyttnetto"].mean())
-    bas_rows = scen[(scen["scenario"] == "bas") & (scen["ar"] <= mal_ar)]
-    netto_bas = float(bas_rows["flyttnetto"].mean())
-    if extra > 0:
-        text += (f" Målet {_fmt(mal_folkmangd)} invånare år {mal_ar} nås inte i "
-                 f"huvudalternativet ({_fmt(bas_mal)}). Det kräver att {_fmt(extra)} fler "
-                 "personer än i huvudalternativet flyttar in varje år. Eftersom en större "
-                 "befolkning också ger fler utflyttade blir flyttnettot då i genomsnitt "
-                 f"{_fmt(netto_mal)} personer per år till och med {mal_ar}, mot "
-                 f"{_fmt(netto_bas)} i huvudalternativet.")
-    else:
-        text += (f" Målet {_fmt(mal_folkmangd)} invånare år {mal_ar} nås redan i "
-                 f"huvudalternativet ({_fmt(bas_mal)}); marginalen motsvarar "
-                 f"{_fmt(-extra)} färre inflyttade per år.")
-    return text
-
-
-def fan_text(fan: pd.DataFrame, year: int) -> str:
-    """What the uncertainty fan says about ``year`` — and what it leaves out.
-
-    The bands of :func:`uncertainty_fan` hold only the random year-to-year variation of
-    net migration and births seen in the history, around the base forecast. The
-    sentence says so, and that the uncertainty of the assumptions is not included, so
-    the bands are not probabilities for the future folkmängd.
-
-    Parameters
-    ----------
+    basar : int
+        The forecast's jump-off year (:func:`analysis.befolkning.historik.base_year`).
+    slutar : int
+        The last year of the report's forecast horizon: ``basar`` + the horizon asked for.
+    horisont : int
+        Years projected: the horizon, or up to the goal year if that is later.
+    mal : (year, folkmängd) or None
+        The goal, when both its parts are given.
+    visa_ar : list of int
+        The years of the scenario and uncertainty tables (:func:`report_years`).
+    behov_ar : int
+        The year the demand text compares with ``basar``: ten years on, at most ``slutar``.
+    komp : pandas.DataFrame
+        :func:`analysis.befolkning.historik.period_components` of the period.
+    sheet : pandas.DataFrame
+        :func:`analysis.befolkning.prognos.befolkning_sheet`, ten years of forecast.
+    historik : pandas.DataFrame
+        :func:`analysis.befolkning.historik.yearly_components` of the 15 years up to and
+        including ``basar``.
+    antaganden : Assumptions
+        The base assumptions, estimated at ``basar``.
+    scenarier : pandas.DataFrame
+        :func:`scenarios` over ``horisont`` years.
+    bas : Forecast
+        The base forecast over ``horisont`` years.
     fan : pandas.DataFrame
-        :func:`uncertainty_fan`.
-    year : int
-        A year of ``fan``.
-
-    Returns
-    -------
-    str
+        :func:`uncertainty_fan` around ``bas``.
+    pyramid_start, pyramid_slut : pandas.DataFrame
+        ``kon``, ``alder``, ``antal``: the folkmängd on 31 December ``basar`` and the base
+        forecast's for ``slutar``.
+    behov : pandas.DataFrame
+        :func:`demand_indicators` of ``basar`` − 5 … ``slutar``.
+    efterhand : pandas.DataFrame
+        :func:`backtest` from ``basar`` − 5.
     """
-    rows = fan[fan["ar"] == int(year)]
-    if rows.empty:
-        raise InputError(Problem(file="osakerhet", message=(
-            f"osäkerhetsintervallen saknar år {year}.")))
-    r = rows.iloc[0]
-    n = fan.attrs.get("ar_historik")
-    years = f"de senaste {n} åren" if n else "de senaste åren"
-    return (f"Intervallen visar bara den slumpmässiga variation i flyttnetto och födda som "
-            f"kommunen haft {years}: med den variationen, och med antagandena i övrigt "
-            f"oförändrade, hamnar folkmängden år {int(year)} mellan {_fmt(r['nedre_80'])} "
-            f"och {_fmt(r['ovre_80'])} invånare (80 %-intervall) och mellan "
-            f"{_fmt(r['nedre_95'])} och {_fmt(r['ovre_95'])} (95 %-intervall). Osäkerheten "
-            "i själva antagandena – att inflyttningen, fruktsamheten eller dödligheten "
-            "varaktigt blir en annan – ingår inte, så den verkliga osäkerheten är större och "
-            "intervallen är inga sannolikheter för den framtida folkmängden; scenarierna "
-            "visar hur mycket antagandena betyder.")
+
+    basar: int
+    slutar: int
+    horisont: int
+    mal: tuple[int, float] | None
+    visa_ar: list[int]
+    behov_ar: int
+    komp: pd.DataFrame
+    sheet: pd.DataFrame
+    historik: pd.DataFrame
+    antaganden: Assumptions
+    scenarier: pd.DataFrame
+    bas: Forecast
+    fan: pd.DataFrame
+    pyramid_start: pd.DataFrame
+    pyramid_slut: pd.DataFrame
+    behov: pd.DataFrame
+    efterhand: pd.DataFrame
 
 
-def demand_text(ind: pd.DataFrame, base_year: int, year: int) -> str:
-    """The change of each demand indicator from ``base_year`` to ``year`` (base forecast).
+def rapportunderlag(data: BefolkningData, year: int, month: int, *, horizon: int = 20,
+                    mal_folkmangd: float | None = None,
+                    mal_ar: int | None = None) -> Rapportunderlag:
+    """Everything the befolkning report shows for January–``month`` of ``year``.
 
     Parameters
     ----------
-    ind : pandas.DataFrame
-        :func:`demand_indicators` with both years.
-    base_year, year : int
+    data : BefolkningData
+    year, month : int
+        The report's period.
+    horizon : int
+        Years of the scenarios after the jump-off year (the report shows 20).
+    mal_folkmangd, mal_ar : optional
+        A goal; it is used only when both are given (a notebook parameter left empty
+        means no goal).
 
     Returns
     -------
-    str
+    Rapportunderlag
     """
-    def row(y: int) -> pd.Series:
-        rows = ind[ind["ar"] == int(y)]
-        if rows.empty:
-            raise InputError(Problem(file="behovsindikatorer", message=(
-                f"behovsindikatorerna saknar år {y}.")))
-        return rows.iloc[0]
-
-    nu, sen = row(base_year), row(year)
-    delar = []
-    for gid, label in DEMAND_LABELS.items():
-        if gid not in ind.columns:
-            continue
-        diff = float(sen[gid] - nu[gid])
-        pct = 100 * diff / float(nu[gid]) if nu[gid] else float("nan")
-        delar.append(f"{label}: {_fmt(diff, sign=True)} "
-                     f"({_fmt(pct, 1, sign=True, percent=True)})")
-    return (f"Förändring {int(base_year)}–{int(year)} enligt huvudalternativet: "
-            + "; ".join(delar) + ".")
-
-
-def _group_label(gid: str) -> str:
-    return gid.replace("-", "–") + " år"
-
-
-def backtest_text(bt: pd.DataFrame) -> str:
-    """The back-test paragraph: the range of the total error over the years and the
-    largest error of an age group.
-
-    Parameters
-    ----------
-    bt : pandas.DataFrame
-        :func:`backtest`.
-
-    Returns
-    -------
-    str
-    """
-    tot = bt[bt["grupp"] == "Totalt"]
-    parts = bt[bt["grupp"] != "Totalt"].dropna(subset=["fel_procent"])
-    if tot.empty or parts.empty:
-        raise InputError(Problem(file="efterhandsprognos", message=(
-            "efterhandsprognosen saknar totalen eller åldersgrupperna.")))
-    storst = parts.loc[parts["fel_procent"].abs().idxmax()]
-    abs_fel = tot["fel_procent"].abs()
-    first, last = int(tot["ar"].min()), int(tot["ar"].max())
-    years = f"år {first}" if first == last else f"under åren {first}–{last}"
-    range_text = (f"ett fel på {_fmt(abs_fel.iloc[0], 1, percent=True)}" if first == last
-                  else f"ett fel på mellan {_fmt(abs_fel.min(), 1, percent=True)} och "
-                       f"{_fmt(abs_fel.max(), 1, percent=True)}")
-    return (f"En prognos gjord med samma metod och enbart de uppgifter som fanns vid "
-            f"utgången av {bt.attrs['base_year']} träffade den totala folkmängden med "
-            f"{range_text} {years}. Störst var felet för åldersgruppen "
-            f"{_group_label(str(storst['grupp']))} "
-            f"({_fmt(storst['fel_procent'], 1, sign=True, percent=True)} år "
-            f"{int(storst['ar'])}). Positivt fel betyder att prognosen var för hög.")
+    horizon = check_horizon(horizon)
+    basar = historik.base_year(data, year, month)
+    komp = historik.period_components(data, year, month)
+    hist = yearly_components(data)
+    hist = hist[(hist["ar"] <= basar) & (hist["ar"] >= basar - 15)]
+    antaganden = estimate_assumptions(data, basar)
+    mal = ((int(mal_ar), float(mal_folkmangd))
+           if mal_folkmangd is not None and mal_ar is not None else None)
+    scen = scenarios(data, basar, horizon=horizon, assumptions=antaganden,
+                     mal_folkmangd=mal[1] if mal else None, mal_ar=mal[0] if mal else None)
+    horisont = int(scen["ar"].max()) - basar
+    bas = forecast(data, basar, horizon=horisont, assumptions=antaganden)
+    slutar = basar + horizon
+    alla = history_by_age(data)
+    behov = demand_indicators(data, bas)
+    return Rapportunderlag(
+        basar=basar, slutar=slutar, horisont=horisont, mal=mal,
+        visa_ar=report_years(basar, horisont, mal[0] if mal else None),
+        behov_ar=min(basar + 10, slutar),
+        komp=komp,
+        sheet=befolkning_sheet(data, horizon=10, base_year=basar),
+        historik=hist.reset_index(drop=True),
+        antaganden=antaganden, scenarier=scen, bas=bas,
+        fan=uncertainty_fan(data, basar, horizon=horisont, assumptions=antaganden, base=bas),
+        pyramid_start=alla[alla["ar"] == basar],
+        pyramid_slut=bas.population[bas.population["ar"] == slutar],
+        behov=behov[(behov["ar"] >= basar - 5) & (behov["ar"] <= slutar)],
+        efterhand=backtest(data, base_year=basar - 5),
+    )

@@ -1,1 +1,2 @@
-"""Kärnan: fel, perioder, enhetsregistret och den enda formateraren av tal, datum och text."""
+"""Kärnan: fel, perioder, enhetsregistret, Kommun-Bas, rapporternas ord, atomära skrivningar
+och den enda formateraren av tal, datum och text."""

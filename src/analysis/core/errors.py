@@ -57,8 +57,14 @@ class InputError(AnalysisError):
 
     problems: list[Problem] = field(default_factory=list)
 
-    def __init__(self, problems: Problem | list[Problem] | str, *, file: str | None = None,
-                 line: int | None = None, column: str | None = None) -> None:
+    def __init__(
+        self,
+        problems: Problem | list[Problem] | str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
         if isinstance(problems, str):
             problems = [Problem(file=file or "?", message=problems, line=line, column=column)]
         elif isinstance(problems, Problem):
@@ -76,8 +82,8 @@ class InputError(AnalysisError):
             return lines[0]
         return "Fel i indata:\n" + "\n".join(f"  - {line}" for line in lines)
 
-    def __reduce__(self):  # picklable across process pools
-        return (InputError, (self.problems,))
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        return (InputError, (self.problems,))  # picklable across process pools
 
 
 class ConfigurationError(AnalysisError):
@@ -96,8 +102,8 @@ class ArgumentError(AnalysisError, ValueError):
         self.message = message
         super().__init__(f"Argumentet '{argument}': {message}")
 
-    def __reduce__(self):  # picklable across process pools
-        return (ArgumentError, (self.argument, self.message))
+    def __reduce__(self) -> tuple[type[ArgumentError], tuple[str, str]]:
+        return (ArgumentError, (self.argument, self.message))  # picklable across processes
 
 
 class ModellError(AnalysisError):

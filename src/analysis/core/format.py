@@ -23,7 +23,7 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 from analysis.core.errors import ArgumentError
 from analysis.core.period import MONTH_NAMES
@@ -48,16 +48,22 @@ def is_missing(value: Any) -> bool:
         return True
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[numbers.Real]:
+    """A real number (also numpy's), not a bool: what :func:`tal` accepts besides missing."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _decimals(decimals: Any, argument: str = "decimals") -> int:
-    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or not (
-            0 <= decimals <= MAX_DECIMALS):
-        raise ArgumentError(argument, f"antalet decimaler måste vara ett heltal 0–{MAX_DECIMALS}, "
-                                      f"inte {decimals!r}.")
-    return int(decimals)
+    """``decimals`` as an int 0–:data:`MAX_DECIMALS`, or an :class:`ArgumentError`."""
+    if (
+        not isinstance(decimals, bool)
+        and isinstance(decimals, numbers.Integral)
+        and 0 <= int(decimals) <= MAX_DECIMALS
+    ):
+        return int(decimals)
+    raise ArgumentError(
+        argument, f"antalet decimaler måste vara ett heltal 0–{MAX_DECIMALS}, inte {decimals!r}."
+    )
 
 
 def tal(value: Any, decimals: int = 0, *, tecken: bool = False, procent: bool = False) -> str:
@@ -95,8 +101,9 @@ def tal(value: Any, decimals: int = 0, *, tecken: bool = False, procent: bool = 
     return text
 
 
-def mkr(tkr: float | None, *, tecken: bool = False, decimaler: int | None = 1,
-        enhet: str = "mkr") -> str:
+def mkr(
+    tkr: float | None, *, tecken: bool = False, decimaler: int | None = 1, enhet: str = "mkr"
+) -> str:
     """An amount in tkr written in millions: ``"2,3 mkr"``, ``"−18 miljoner kronor"``.
 
     ``decimaler=None`` writes whole millions from 10 mkr and one decimal below (the style
@@ -111,12 +118,16 @@ def mkr(tkr: float | None, *, tecken: bool = False, decimaler: int | None = 1,
     >>> mkr(float("nan"))
     '– mkr'
     """
-    if tkr is None or is_missing(tkr) or not math.isfinite(float(tkr)):
+    if is_missing(tkr):
         return f"{MISSING} {enhet}"
+    if not is_number(tkr):
+        raise ArgumentError("tkr", f"{tkr!r} är inte ett belopp i tkr.")
     v = float(tkr) / 1000
+    if not math.isfinite(v):
+        return f"{MISSING} {enhet}"
     if decimaler is None:
         decimaler = 0 if abs(v) >= 9.95 else 1
-    return f"{tal(v, decimaler, tecken=tecken)} {enhet}"
+    return f"{tal(v, _decimals(decimaler, 'decimaler'), tecken=tecken)} {enhet}"
 
 
 def antal(value: float, *, tecken: bool = False) -> str:
@@ -135,7 +146,10 @@ def datum(date: dt.date | str) -> str:
     '22 november 2026'
     """
     if isinstance(date, str):
-        date = dt.date.fromisoformat(date)
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ArgumentError("date", f"{date!r} är inget datum ÅÅÅÅ-MM-DD.") from None
     return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
 
 

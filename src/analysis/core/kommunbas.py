@@ -31,8 +31,10 @@ KLASSER: tuple[tuple[int, int, str, str], ...] = (
 #: The kontogrupp of accounts outside every class.
 OVRIGA_KONTON = "Övriga konton"
 #: The kontogrupper in report order (``Övriga konton`` last).
-KONTOGRUPPER: tuple[str, ...] = (*dict.fromkeys(
-    g for *_, g in KLASSER if g != OVRIGA_KONTON), OVRIGA_KONTON)
+KONTOGRUPPER: tuple[str, ...] = (
+    *dict.fromkeys(g for *_, g in KLASSER if g != OVRIGA_KONTON),
+    OVRIGA_KONTON,
+)
 
 
 def konto_key(konto: npt.ArrayLike) -> npt.NDArray[np.int64]:
@@ -53,8 +55,10 @@ def _klass(konto: npt.ArrayLike, field: int, default: str) -> npt.NDArray[np.obj
 def rr_rad(konto: npt.ArrayLike) -> npt.NDArray[np.object_]:
     """The resultaträkning line of each account; ``''`` for balance accounts.
 
-    >>> list(rr_rad([3010, 4610, 7810, 8010, 8210, 8410, 8510, 1510]))
-    ['intakter', 'kostnader', 'avskrivningar', 'skatt', 'statsbidrag', 'fin_intakter', 'fin_kostnader', '']
+    >>> list(rr_rad([3010, 4610, 7810, 8010, 8210]))
+    ['intakter', 'kostnader', 'avskrivningar', 'skatt', 'statsbidrag']
+    >>> list(rr_rad([8410, 8510, 8610, 1510]))
+    ['fin_intakter', 'fin_kostnader', 'extraordinara', '']
     """
     return _klass(konto, 2, "extraordinara")
 

@@ -24,8 +24,12 @@ DRIFT = {
 }
 
 #: The rows a deviation table can be broken down by.
-DIMENSIONER = {"kontogrupp": "Kontogrupp", "verksamhet": "Verksamhet", "ansvar": "Ansvar",
-               "projekt": "Projekt"}
+DIMENSIONER = {
+    "kontogrupp": "Kontogrupp",
+    "verksamhet": "Verksamhet",
+    "ansvar": "Ansvar",
+    "projekt": "Projekt",
+}
 
 
 def i_text(column: str) -> str:

@@ -21,19 +21,50 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
-from analysis.core.errors import ConfigurationError
+from analysis.core.errors import ArgumentError, ConfigurationError
 
 MONTH_NAMES = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
-MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "maj", "jun",
-                       "jul", "aug", "sep", "okt", "nov", "dec")
+MONTH_ABBREVIATIONS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+)
 
 #: The months that end a delår, with their names.
 DELAR = {4: "Delår 1", 8: "Delår 2", 12: "Helår"}
 
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*-\s*(\d{1,2})\s*$")
+
+
+def _invalid(year: int, month: int) -> tuple[str, str] | None:
+    """(argument, message) when ``year``/``month`` make no period, else None."""
+    if not 1 <= month <= 12:
+        return "month", f"Ogiltig period {year}-{month:02d}: månaden måste vara 1–12."
+    if not 1900 <= year <= 2200:
+        return "year", f"Ogiltig period: året {year} är inte rimligt."
+    return None
 
 
 @total_ordering
@@ -45,17 +76,22 @@ class Period:
     month: int
 
     def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12:
-            raise ConfigurationError(
-                f"Ogiltig period {self.year}-{self.month:02d}: månaden måste vara 1–12."
-            )
-        if not 1900 <= self.year <= 2200:
-            raise ConfigurationError(f"Ogiltig period: året {self.year} är inte rimligt.")
+        problem = _invalid(self.year, self.month)
+        if problem is not None:
+            argument, message = problem
+            raise ArgumentError(argument, message)
 
     # --- construction -------------------------------------------------------------
     @classmethod
     def parse(cls, text: str | Period) -> Period:
-        """Parse ``YYYY-MM`` (also ``YYYY-M``); raise a clear error otherwise."""
+        """Parse ``YYYY-MM`` (also ``YYYY-M``).
+
+        Raises
+        ------
+        ConfigurationError
+            When ``text`` is not a period, or names a month or year out of range (a period
+            text comes from the command line or the run matrix).
+        """
         if isinstance(text, Period):
             return text
         m = _PERIOD_RE.match(str(text))
@@ -63,7 +99,11 @@ class Period:
             raise ConfigurationError(
                 f"Ogiltig period '{text}': ange år och månad som ÅÅÅÅ-MM, till exempel 2023-04."
             )
-        return cls(int(m.group(1)), int(m.group(2)))
+        year, month = int(m.group(1)), int(m.group(2))
+        problem = _invalid(year, month)
+        if problem is not None:
+            raise ConfigurationError(problem[1])
+        return cls(year, month)
 
     @classmethod
     def from_code(cls, code: int) -> Period:

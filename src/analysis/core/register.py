@@ -19,12 +19,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.core.errors import InputError, Problem
+from analysis.core.errors import ArgumentError, InputError, Problem
 
 UNIT_TYPES = ("namnd", "finans", "ovrig")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -99,84 +98,125 @@ class Register:
         Columns ``id``, ``namn``, ``typ``, ``forvaltning``, ``alias`` (``|``-separated).
     file : str
         Name used in error messages.
+    lines : iterable of int, optional
+        The spreadsheet line of each row (default 2, 3, …).
+
+    Raises
+    ------
+    InputError
+        Naming the line and column of every bad id, name, type or duplicate.
+    ArgumentError
+        When ``units`` lacks one of the columns ``id``, ``namn``, ``typ``, or ``lines`` does
+        not give one line per row.
     """
 
-    def __init__(self, units: pd.DataFrame, file: str = "organisation.csv",
-                 lines: Iterable[int] | None = None) -> None:
+    def __init__(
+        self,
+        units: pd.DataFrame,
+        file: str = "organisation.csv",
+        lines: Iterable[int] | None = None,
+    ) -> None:
+        missing = [c for c in ("id", "namn", "typ") if c not in units.columns]
+        if missing:
+            raise ArgumentError("units", f"tabellen saknar kolumnerna {', '.join(missing)}.")
         units = units.copy()
         for col in ("forvaltning", "alias"):
             if col not in units.columns:
                 units[col] = ""
         units = units.fillna("")
         line_numbers = list(lines) if lines is not None else list(range(2, len(units) + 2))
+        if len(line_numbers) != len(units):
+            raise ArgumentError("lines", f"{len(line_numbers)} radnummer för {len(units)} rader.")
         problems: list[Problem] = []
         self._by_key: dict[str, str] = {}
         unit_list: list[Unit] = []
-        for line, row in zip(line_numbers, units.itertuples(index=False)):
+        for line, row in zip(line_numbers, units.itertuples(index=False), strict=True):
             uid = unicodedata.normalize("NFC", str(row.id).strip())
             namn = unicodedata.normalize("NFC", str(row.namn).strip())
             typ = str(row.typ).strip().casefold()
             if not _SLUG_RE.match(uid):
                 odd = foreign_letter(uid) or next(
-                    (f"'{c}' (U+{ord(c):04X})" for c in uid
-                     if not re.match(r"[a-z0-9_-]", c)), None)
+                    (f"'{c}' (U+{ord(c):04X})" for c in uid if not re.match(r"[a-z0-9_-]", c)), None
+                )
                 which = f" (tecknet {odd} är inte tillåtet)" if odd else ""
-                problems.append(Problem(file, f"'{_cut(uid)}' är inget giltigt id{which}; "
-                                        "förväntade små bokstäver a–z, siffror, '-' eller '_' "
-                                        "(t.ex. 'bun', 'ks-stab').", line, "id"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"'{_cut(uid)}' är inget giltigt id{which}; "
+                        "förväntade små bokstäver a–z, siffror, '-' eller '_' "
+                        "(t.ex. 'bun', 'ks-stab').",
+                        line,
+                        "id",
+                    )
+                )
                 continue
             forvaltning = unicodedata.normalize("NFC", str(row.forvaltning).strip())
-            for column, value in (("namn", namn), ("forvaltning", forvaltning),
-                                  ("alias", str(row.alias))):
+            for column, value in (
+                ("namn", namn),
+                ("forvaltning", forvaltning),
+                ("alias", str(row.alias)),
+            ):
                 odd = foreign_letter(value)
                 if odd:
-                    problems.append(Problem(file, (
-                        f"'{_cut(value)}' innehåller bokstaven {odd}, som inte är en latinsk "
-                        "bokstav men kan se ut som en; skriv namnet med vanliga bokstäver "
-                        "(a–z, å, ä, ö, é …)."), line, column))
+                    problems.append(
+                        Problem(
+                            file,
+                            (
+                                f"'{_cut(value)}' innehåller bokstaven {odd}, som inte är en "
+                                "latinsk "
+                                "bokstav men kan se ut som en; skriv namnet med vanliga bokstäver "
+                                "(a–z, å, ä, ö, é …)."
+                            ),
+                            line,
+                            column,
+                        )
+                    )
             if not namn:
                 problems.append(Problem(file, "namn saknas.", line, "namn"))
             if typ not in UNIT_TYPES:
-                problems.append(Problem(file, f"okänd typ '{_cut(row.typ)}'; förväntade en av "
-                                        f"{', '.join(UNIT_TYPES)}.", line, "typ"))
-            aliases = tuple(unicodedata.normalize("NFC", a.strip())
-                            for a in str(row.alias).split("|") if a.strip())
+                problems.append(
+                    Problem(
+                        file,
+                        f"okänd typ '{_cut(row.typ)}'; förväntade en av {', '.join(UNIT_TYPES)}.",
+                        line,
+                        "typ",
+                    )
+                )
+            aliases = tuple(
+                unicodedata.normalize("NFC", a.strip())
+                for a in str(row.alias).split("|")
+                if a.strip()
+            )
             for name in (uid, namn, *aliases):
                 key = name_key(name)
                 other = self._by_key.get(key)
                 if other is not None and other != uid:
-                    problems.append(Problem(
-                        file, f"namnet '{_cut(name)}' används av både '{other}' och '{uid}'; "
-                        "varje namn och alias måste vara unikt.", line, "alias"))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"namnet '{_cut(name)}' används av både '{other}' och '{uid}'; "
+                            "varje namn och alias måste vara unikt.",
+                            line,
+                            "alias",
+                        )
+                    )
                 self._by_key[key] = uid
             unit_list.append(Unit(uid, namn or uid, typ, forvaltning, aliases))
-        counts = Counter(u.id for u in unit_list)          # linear, not ids.count per id
+        counts = Counter(u.id for u in unit_list)  # linear, not ids.count per id
         dupes = sorted(i for i, n in counts.items() if n > 1)
         if dupes:
-            problems.append(Problem(file, f"id förekommer flera gånger: "
-                                    f"{_listed(dupes, ', ')}.", column="id"))
+            problems.append(
+                Problem(file, f"id förekommer flera gånger: {_listed(dupes, ', ')}.", column="id")
+            )
         if not unit_list and not problems:
             problems.append(Problem(file, "registret innehåller inga enheter."))
         if problems:
             raise InputError(problems)
         self.file = file
         self.units: dict[str, Unit] = {u.id: u for u in unit_list}
-        self._forvaltning_by_key = {name_key(u.forvaltning): u.forvaltning
-                                    for u in unit_list if u.forvaltning}
-
-    # --- construction ---------------------------------------------------------------
-    @classmethod
-    def load(cls, path: str | Path, file: str = "organisation.csv",
-             root: str | Path | None = None) -> Register:
-        """Read the register file; only a regular file is read (never a symbolic link),
-        inside ``root`` (default: the file's own folder, ``data/raw``)."""
-        from analysis.io.readers import read_table, require_columns
-
-        path = Path(path)
-        table = read_table(path, file, root=root if root is not None else path.parent,
-                           expected_columns=("id", "namn", "typ", "forvaltning", "alias"))
-        require_columns(table, ["id", "namn", "typ"])
-        return cls(table.data, file=file, lines=table.lines)
+        self._forvaltning_by_key = {
+            name_key(u.forvaltning): u.forvaltning for u in unit_list if u.forvaltning
+        }
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -218,7 +258,9 @@ class Register:
 
     def units_of_forvaltning(self, forvaltning: str) -> list[str]:
         key = name_key(forvaltning)
-        return [u.id for u in self.units.values() if u.forvaltning and name_key(u.forvaltning) == key]
+        return [
+            u.id for u in self.units.values() if u.forvaltning and name_key(u.forvaltning) == key
+        ]
 
     def resolve(self, name: str) -> str:
         """The id of the unit called ``name`` (id, namn or alias)."""
@@ -227,8 +269,9 @@ class Register:
             raise KeyError(name)
         return uid
 
-    def resolve_column(self, values: pd.Series, *, file: str, column: str,
-                       lines: np.ndarray) -> pd.Series:
+    def resolve_column(
+        self, values: pd.Series, *, file: str, column: str, lines: np.ndarray
+    ) -> pd.Series:
         """Map a column of names to register ids, or raise one error listing unknown values.
 
         Only the distinct values are looked up, so this is fast on millions of rows.
@@ -237,43 +280,55 @@ class Register:
         mapped = [self._by_key.get(name_key(v)) for v in uniques]
         unknown = [i for i, m in enumerate(mapped) if m is None]
         if unknown:
-            raise InputError([self._unknown_unit(uniques[i], codes, i, file, column, lines)
-                              for i in unknown])
+            raise InputError(
+                [self._unknown_unit(uniques[i], codes, i, file, column, lines) for i in unknown]
+            )
         return pd.Series(np.asarray(mapped, dtype=object)[codes], index=values.index)
 
-    def _unknown_unit(self, name: object, codes: np.ndarray, code: int, file: str, column: str,
-                      lines: np.ndarray) -> Problem:
+    def _unknown_unit(
+        self, name: object, codes: np.ndarray, code: int, file: str, column: str, lines: np.ndarray
+    ) -> Problem:
         """The problem for an unknown unit name, at the first line it occurs on."""
         first = int(np.flatnonzero(codes == code)[0])
         odd = foreign_letter(str(name))
-        hint = (f" Namnet innehåller bokstaven {odd}, som bara ser ut som en latinsk bokstav."
-                if odd else "")
+        hint = (
+            f" Namnet innehåller bokstaven {odd}, som bara ser ut som en latinsk bokstav."
+            if odd
+            else ""
+        )
         return Problem(
             file,
             f"okänd enhet '{_cut(name)}'.{hint} Kända enheter (id: namn): "
             + _listed([f"{u.id}: {u.namn}" for u in self.units.values()], "; ")
             + ". Lägg till namnet som alias i organisation.csv om det är samma enhet.",
-            int(lines[first]), column)
+            int(lines[first]),
+            column,
+        )
 
-    def resolve_categorical(self, values: pd.Categorical, *, file: str, column: str,
-                            lines: np.ndarray) -> pd.Categorical:
+    def resolve_categorical(
+        self, values: pd.Categorical, *, file: str, column: str, lines: np.ndarray
+    ) -> pd.Categorical[str]:
         """Like :meth:`resolve_column` for an already encoded column; returns a Categorical
         whose categories are the register's ids (fast: only the distinct names are looked up)."""
         ids = self.ids
         position = {uid: i for i, uid in enumerate(ids)}
-        mapped = np.array([position.get(self._by_key.get(name_key(v)), -1)
-                           for v in values.categories], dtype=np.int64)
-        codes = values.codes
+        names = [str(v) for v in values.categories]
+        mapped = np.array(
+            [position.get(self._by_key.get(name_key(v), ""), -1) for v in names], dtype=np.int64
+        )
+        codes = np.asarray(values.codes, dtype=np.int64)
         unknown = np.flatnonzero(mapped < 0)
-        used = [i for i in unknown if (codes == i).any()]       # unused categories are no error
+        used = [int(i) for i in unknown if (codes == i).any()]  # unused categories are no error
         if used:
-            raise InputError([self._unknown_unit(values.categories[i], codes, i, file, column,
-                                                 lines) for i in used])
+            raise InputError(
+                [self._unknown_unit(names[i], codes, i, file, column, lines) for i in used]
+            )
         new_codes = np.where(codes >= 0, mapped[np.maximum(codes, 0)], -1)
-        return pd.Categorical.from_codes(new_codes, categories=ids)
+        return pd.Categorical.from_codes(new_codes, categories=pd.Index(ids))
 
-    def resolve_forvaltning_column(self, values: pd.Series, *, file: str, column: str,
-                                   lines: np.ndarray) -> pd.Series:
+    def resolve_forvaltning_column(
+        self, values: pd.Series, *, file: str, column: str, lines: np.ndarray
+    ) -> pd.Series:
         """Map förvaltning names (case- and whitespace-insensitive) to the register's spelling."""
         codes, uniques = pd.factorize(values, sort=False)
         mapped = []
@@ -290,9 +345,14 @@ class Register:
             problems = []
             for i in unknown:
                 first = int(np.flatnonzero(codes == i)[0])
-                problems.append(Problem(
-                    file, f"okänd förvaltning '{_cut(uniques[i])}'. Kända förvaltningar: {known}. "
-                    "Förvaltningarna anges i kolumnen forvaltning i organisation.csv.",
-                    int(lines[first]), column))
+                problems.append(
+                    Problem(
+                        file,
+                        f"okänd förvaltning '{_cut(uniques[i])}'. Kända förvaltningar: {known}. "
+                        "Förvaltningarna anges i kolumnen forvaltning i organisation.csv.",
+                        int(lines[first]),
+                        column,
+                    )
+                )
             raise InputError(problems)
         return pd.Series(np.asarray(mapped, dtype=object)[codes], index=values.index)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.io.dataset import Dataset
 from analysis.core.errors import InputError, Problem
-from analysis.core.period import Period
+from analysis.core.labels import TOTALT
+from analysis.core.period import MONTH_NAMES, Period
+from analysis.io.dataset import Dataset
 
 DRIFTSREDOVISNING_COLUMNS = [
     "namnd", "utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
@@ -61,6 +62,14 @@ def annual_budget_kr(data: Dataset, year: int, typ: str = "drift") -> pd.Series:
     return rows.groupby("namnd", sort=False, observed=True)["belopp_kr"].sum()
 
 
+def budget_helar_tkr(data: Dataset, namnd: str, period: Period | str, typ: str = "drift"
+                     ) -> float:
+    """A unit's annual budget for ``period``'s year in tkr (report sign); 0 when it has
+    none. The unit's ``budget_helar`` in :func:`compute_driftsredovisning`."""
+    period = Period.parse(period)
+    return float(annual_budget_kr(data, period.year, typ).get(namnd, 0.0)) / 1000
+
+
 def utfall_kr(data: Dataset, months: list[int]) -> pd.Series:
     """Σ utfall per unit over the given period codes (yyyymm), kronor, report sign."""
     frames = data.frames
@@ -97,6 +106,15 @@ def prognoses_kr(data: Dataset, year: int, month: int, typ: str = "drift") -> pd
     return out[columns]
 
 
+def senaste_prognos_kr(data: Dataset, namnd: str, period: Period | str, typ: str = "drift"
+                       ) -> float:
+    """The unit's latest forecast made at or before ``period``'s month (kronor, report
+    sign; several rows of one month summed), NaN when it has made none."""
+    period = Period.parse(period)
+    prog = prognoses_kr(data, period.year, period.month, typ)
+    return float(prog["senaste"].get(namnd, np.nan)) if len(prog) else np.nan
+
+
 def _deviation_table(data: Dataset, period: Period, units: list[str], utfall: pd.Series,
                      typ: str) -> pd.DataFrame:
     """The six deviation columns plus the previous forecast for ``units`` (tkr)."""
@@ -121,12 +139,11 @@ def _deviation_table(data: Dataset, period: Period, units: list[str], utfall: pd
 
 def _with_total(frame: pd.DataFrame) -> pd.DataFrame:
     total = {
-        "namnd": "Totalt",
+        "namnd": TOTALT,
         "utfall_period": frame["utfall_period"].sum(),
         "budget_period": frame["budget_period"].sum(),
         # a unit without a forecast counts at its budget
-        "prognos_helar": float(np.where(frame["prognos_helar"].isna(), frame["budget_helar"],
-                                        frame["prognos_helar"]).astype(float).sum()),
+        "prognos_helar": float(prognos_eller_budget(frame).astype(float).sum()),
         "budget_helar": frame["budget_helar"].sum(),
         "prognos_foregaende": np.nan,
         "prognos_forandring": np.nan,
@@ -160,8 +177,8 @@ def compute_investeringsredovisning(data: Dataset, period: Period | str) -> pd.D
     period = Period.parse(period)
     inv = data.frames.get("investeringar")
     if inv is not None and len(inv):
-        spent = inv[inv["period"].isin(period.month_codes)].groupby("namnd", sort=False, observed=True)[
-            "belopp_kr"].sum()
+        spent = (inv[inv["period"].isin(period.month_codes)]
+                 .groupby("namnd", sort=False, observed=True)["belopp_kr"].sum())
     else:
         spent = pd.Series(dtype=float)
     b = data.budget
@@ -229,4 +246,33 @@ def kontrollera_period(data: Dataset, period: Period | str) -> list[str]:
     if made.empty:
         msgs.append(f"Det finns ingen helårsprognos för {period.year} gjord senast per "
                     f"{period.month_name} i {where}; prognoskolumnerna är tomma.")
+    return msgs
+
+
+def indata_anmarkningar(data: Dataset, namnd: str, period: Period | str) -> list[str]:
+    """What is missing in a nämnd's inputs for the period, as Swedish messages for the top
+    of its report (empty if nothing): no drift budget for the year, no utfall in the
+    period, no full-year forecast made at or before the month, or an id that is not in
+    the register.
+
+    Raises
+    ------
+    InputError
+        When the report month has no utfall at all (:func:`kontrollera_period`).
+    """
+    period = Period.parse(period)
+    msgs = []
+    if namnd not in data.register.ids:
+        return [f"Nämnden '{namnd}' finns inte i registret (organisation.csv)."]
+    kontrollera_period(data, period)                # refuses a period without utfall
+    b = data.budget
+    if not ((b["ar"] == period.year) & (b["typ"] == "drift") & (b["namnd"] == namnd)).any():
+        msgs.append(f"Det finns ingen driftbudget för {period.year} för nämnden i budgetfilerna; "
+                    "budget och avvikelser visas som 0.")
+    u = data.utfall
+    if not ((u["namnd"] == namnd) & u["period"].isin(period.month_codes)).any():
+        msgs.append(f"Det finns inget utfall för nämnden för perioden {period.short_label}.")
+    if not np.isfinite(senaste_prognos_kr(data, namnd, period, "drift")):
+        msgs.append(f"Ekonomen har inte lämnat någon helårsprognos för {period.year} "
+                    f"(senast per {MONTH_NAMES[period.month - 1]}); prognoskolumnerna är tomma.")
     return msgs

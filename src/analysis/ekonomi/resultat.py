@@ -41,11 +41,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.io.dataset import Dataset
-from analysis.ekonomi.drift import (annual_budget_kr, periodisation_weights,
-                      prognoses_kr)
-from analysis.io.contract import konto_key
+from analysis.core.kommunbas import konto_key, rr_rad
 from analysis.core.period import Period
+from analysis.ekonomi.drift import annual_budget_kr, periodisation_weights, prognoses_kr
+from analysis.io.dataset import Dataset
 
 LINES = [
     ("intakter", "Verksamhetens intäkter"),
@@ -75,13 +74,10 @@ COLUMNS = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar"
 
 
 def rr_line(konto: np.ndarray | pd.Series) -> np.ndarray:
-    """The resultaträkning line of each account (Kommun-Bas classes); '' for balance
-    accounts (classes 1–2), which do not belong in the resultaträkning."""
-    two = konto_key(np.asarray(konto)) // 1000          # first two digits
-    return np.select(
-        [two < 30, two < 40, two == 78, two < 80, two < 82, two < 84, two == 84, two == 85],
-        ["", "intakter", "avskrivningar", "kostnader", "skatt", "statsbidrag", "fin_intakter",
-         "fin_kostnader"], "extraordinara")
+    """The resultaträkning line of each account (Kommun-Bas classes,
+    :func:`analysis.core.kommunbas.rr_rad`); '' for balance accounts (classes 1–2), which
+    do not belong in the resultaträkning."""
+    return rr_rad(np.asarray(konto))
 
 
 def _flagged(data: Dataset, konto: np.ndarray, column: str) -> np.ndarray:
@@ -230,35 +226,31 @@ def rr_not(rr: pd.DataFrame) -> str | None:
             "kostnaderna, så att resultaträkningen stämmer med driftsredovisningen.")
 
 
-#: The block of the kommun's driftsredovisning a finans unit belongs to, by its dominant
-#: resultaträkning line.
-_BLOCK_OF_LINE = {"skatt": "summa_skatt", "statsbidrag": "summa_skatt",
-                  "fin_intakter": "summa_finansiellt", "fin_kostnader": "summa_finansiellt",
-                  "avskrivningar": "avskrivningar"}
 
+def semesterloneskuld_avvikelse(data: Dataset, period: Period | str) -> float | None:
+    """The semesterlöneskuld accounts' period deviation (utfall − periodised budget, tkr),
+    or ``None`` when the kontoplan marks no such account.
 
-def unit_blocks(data: Dataset, year: int) -> dict[str, str]:
-    """Which block of the kommun's driftsredovisning each unit belongs to.
-
-    Nämnder are ``summa_namnder``. A finans unit goes by the resultaträkning line that
-    dominates its annual budget (its utfall in the year when it has no budget):
-    taxes and general grants ``summa_skatt``, financial items ``summa_finansiellt``,
-    depreciation ``avskrivningar``, anything else the finansförvaltning
-    ``summa_finans`` (pensions, internal items, gains and losses). Nothing depends on
-    the units' names, so any kommun's register works.
+    The accounts are those of the kontoplan's ranges with ``semesterloneskuld`` set; their
+    utfall counts over every unit, their budget is each nämnd's and finans unit's annual
+    budget on them times the unit's periodisation share (as in the driftsredovisning).
     """
-    reg = data.register
-    out = {u: "summa_namnder" for u in reg.namnder}
-    b = data.budget
-    b = b[(b["ar"] == year) & (b["typ"] == "drift") & b["namnd"].isin(reg.finans)]
-    budget, _, _ = _by_unit_line(b, data)
+    period = Period.parse(period)
+    kp = data.frames.get("kontoplan")
+    if kp is None or "semesterloneskuld" not in kp:
+        return None
+    units = data.register.namnder + data.register.finans
     u = data.utfall
-    u = u[(u["period"] // 100 == year) & u["namnd"].isin(reg.finans)]
-    utfall, _, _ = _by_unit_line(u, data)
-    for unit in reg.finans:
-        row = budget.loc[unit].abs() if unit in budget.index else None
-        if row is None or row.max() == 0:
-            row = utfall.loc[unit].abs() if unit in utfall.index else None
-        line = row.idxmax() if row is not None and row.max() > 0 else ""
-        out[unit] = _BLOCK_OF_LINE.get(line, "summa_finans")
-    return out
+    u = u[u["period"].isin(period.month_codes)]
+    utfall = float(u.loc[_flagged(data, u["konto"].to_numpy(), "semesterloneskuld"),
+                         "belopp_kr"].sum())
+    b = data.budget
+    b = b[(b["ar"] == period.year) & (b["typ"] == "drift") & b["namnd"].isin(units)]
+    b = b[_flagged(data, b["konto"].to_numpy(), "semesterloneskuld")]
+    budget = 0.0
+    if len(b):
+        per_unit = b.groupby(b["namnd"].astype(str))["belopp_kr"].sum()
+        share = periodisation_weights(data, period.year, list(per_unit.index)).loc[
+            :, 1:period.month].sum(axis=1)
+        budget = float((per_unit * share).sum())
+    return (utfall - budget) / 1000

@@ -1,7 +1,8 @@
 """Swedish commentary for a nämnd's economy, in the register of the published reports.
 
 The text follows the published delårsrapporter: amounts in mkr with one decimal and a
-decimal comma, a minus sign kept next to a negative word ("underskott med -19,4 mkr"),
+decimal comma (:func:`analysis.core.format.mkr`), a minus sign (U+2212) kept next to a
+negative word ("underskott med −19,4 mkr"),
 a plus sign on favourable deviations, the largest contributors named in descending
 order, and the change against the previous forecast with the month's Swedish name.
 
@@ -26,10 +27,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ekonomi.prognos import TOTALT, avvikelsetabell
-from analysis.io.dataset import Dataset
-from analysis.ekonomi.drift import compute_driftsredovisning, prognoses_kr
+from analysis.core.format import lista, mkr
+from analysis.core.labels import TOTALT
 from analysis.core.period import MONTH_NAMES, Period
+from analysis.ekonomi.avvikelse import avvikelsetabell
+from analysis.ekonomi.drift import compute_driftsredovisning, prognoses_kr
+from analysis.io.dataset import Dataset
 from analysis.io.readers import open_input_file
 
 GENERERAD_RUBRIK = "Automatiskt genererad kommentar"
@@ -42,48 +45,28 @@ TROSKEL_TKR = 50.0
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def format_mkr(tkr: float, tecken: bool = False) -> str:
-    """An amount in tkr as ``"2,3 mkr"`` (one decimal, decimal comma, no-break space
-    between thousands). ``tecken=True`` writes ``+`` before positive amounts; negative
-    amounts always carry ``-``.
+def namn_i_text(name: str) -> str:
+    """A name as it reads inside a sentence: 'Personalkostnader' → 'personalkostnader';
+    acronyms ('SFI') are kept.
 
-    >>> format_mkr(2345.0)
-    '2,3 mkr'
-    >>> format_mkr(-19440.0, tecken=True)
-    '-19,4 mkr'
-    >>> format_mkr(1067000.0, tecken=True)
-    '+1\\xa0067,0 mkr'
+    >>> namn_i_text("Personalkostnader"), namn_i_text("SFI")
+    ('personalkostnader', 'SFI')
     """
-    if tkr is None or not math.isfinite(tkr):
-        return "– mkr"
-    value = round(tkr / 1000, 1)
-    if value == 0:
-        value = 0.0
-    text = f"{abs(value):,.1f}".replace(",", "\u00a0").replace(".", ",")
-    if value < 0:
-        text = "-" + text
-    elif tecken and value > 0:
-        text = "+" + text
-    return f"{text} mkr"
-
-
-def _namn_i_text(name: str) -> str:
-    """'Personalkostnader' → 'personalkostnader'; acronyms ('SFI') are kept."""
     if len(name) > 1 and name[0].isupper() and name[1].islower():
         return name[0].lower() + name[1:]
     return name
 
 
-def _jamfort(avvikelse_tkr: float) -> str:
+def jamfort(avvikelse_tkr: float) -> str:
+    """How a deviation compares in words: ``"bättre än"`` (positive), ``"sämre än"``
+    (negative) or ``"i nivå med"`` when it is smaller than :data:`TROSKEL_TKR`.
+
+    >>> jamfort(120.0), jamfort(-120.0), jamfort(-49.0)
+    ('bättre än', 'sämre än', 'i nivå med')
+    """
     if abs(avvikelse_tkr) < TROSKEL_TKR:
         return "i nivå med"
     return "bättre än" if avvikelse_tkr > 0 else "sämre än"
-
-
-def _lista(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " och " + items[-1]
 
 
 @dataclass
@@ -107,7 +90,7 @@ class Underlag:
 
 
 def _bidrag(series: pd.Series, vad: str, n: int = 2) -> str | None:
-    """'Per kontogrupp finns de största negativa avvikelserna inom … (-10,2 mkr), och de
+    """'Per kontogrupp finns de största negativa avvikelserna inom … (−10,2 mkr), och de
     största positiva inom … (+4,0 mkr).' (or None when nothing deviates)."""
     s = series[series.abs() >= TROSKEL_TKR]
     neg = s[s < 0].sort_values().head(n)
@@ -116,12 +99,12 @@ def _bidrag(series: pd.Series, vad: str, n: int = 2) -> str | None:
         return None
     parts = []
     if len(neg):
-        parts.append("de största negativa avvikelserna inom " + _lista(
-            [f"{_namn_i_text(k)} ({format_mkr(v, True)})" for k, v in neg.items()]))
+        parts.append("de största negativa avvikelserna inom " + lista(
+            [f"{namn_i_text(k)} ({mkr(v, tecken=True)})" for k, v in neg.items()]))
     if len(pos):
         ord_ = "de största positiva inom " if parts else "de största positiva avvikelserna inom "
-        parts.append(ord_ + _lista(
-            [f"{_namn_i_text(k)} ({format_mkr(v, True)})" for k, v in pos.items()]))
+        parts.append(ord_ + lista(
+            [f"{namn_i_text(k)} ({mkr(v, tecken=True)})" for k, v in pos.items()]))
     text = ", och ".join(parts)
     return f"Per {vad} finns {text}."
 
@@ -141,17 +124,17 @@ def skriv_kommentar(u: Underlag) -> str:
     avv = u.utfall_period - u.budget_period
     sentences = []
     manader = f"januari–{MONTH_NAMES[p.month - 1]} {p.year}" if p.month > 1 else f"januari {p.year}"
-    jamf = _jamfort(avv)
+    jamf = jamfort(avv)
     if jamf == "i nivå med":
         sentences.append(
             f"{u.namn} redovisar ett utfall för perioden {manader} på "
-            f"{format_mkr(u.utfall_period, True)}, vilket är i nivå med periodiserad budget "
-            f"({format_mkr(u.budget_period, True)}).")
+            f"{mkr(u.utfall_period, tecken=True)}, vilket är i nivå med periodiserad budget "
+            f"({mkr(u.budget_period, tecken=True)}).")
     else:
         sentences.append(
             f"{u.namn} redovisar ett utfall för perioden {manader} på "
-            f"{format_mkr(u.utfall_period, True)}, vilket är {format_mkr(abs(avv))} {jamf} "
-            f"periodiserad budget ({format_mkr(u.budget_period, True)}).")
+            f"{mkr(u.utfall_period, tecken=True)}, vilket är {mkr(abs(avv))} {jamf} "
+            f"periodiserad budget ({mkr(u.budget_period, tecken=True)}).")
     if u.budget_period == 0 and (u.budget_helar == 0 or not math.isfinite(u.budget_helar)):
         sentences.append("Observera att nämnden saknar budget för året, så avvikelserna "
                          "motsvarar hela utfallet.")
@@ -163,24 +146,24 @@ def skriv_kommentar(u: Underlag) -> str:
     if math.isfinite(u.prognos_helar):
         avv_helar = u.prognos_helar - u.budget_helar
         if abs(avv_helar) < TROSKEL_TKR:
-            prognos.append(f"Prognosen för helåret är {format_mkr(u.prognos_helar, True)}, "
+            prognos.append(f"Prognosen för helåret är {mkr(u.prognos_helar, tecken=True)}, "
                            "vilket är i nivå med budget för året.")
         else:
             ord_ = "ett överskott" if avv_helar > 0 else "ett underskott"
             prognos.append(f"Prognosen för helåret visar på {ord_} med "
-                           f"{format_mkr(avv_helar, True)} jämfört med budget "
-                           f"(prognos {format_mkr(u.prognos_helar, True)}, budget "
-                           f"{format_mkr(u.budget_helar, True)}).")
+                           f"{mkr(avv_helar, tecken=True)} jämfört med budget "
+                           f"(prognos {mkr(u.prognos_helar, tecken=True)}, budget "
+                           f"{mkr(u.budget_helar, tecken=True)}).")
         if math.isfinite(u.prognos_foregaende) and u.foregaende_manad:
             manad = MONTH_NAMES[int(u.foregaende_manad) - 1]
             delta = u.prognos_helar - u.prognos_foregaende
-            j = _jamfort(delta)
+            j = jamfort(delta)
             if j == "i nivå med":
                 prognos.append(f"Prognosen är i stort sett oförändrad jämfört med prognosen i "
-                               f"{manad} ({format_mkr(u.prognos_foregaende, True)}).")
+                               f"{manad} ({mkr(u.prognos_foregaende, tecken=True)}).")
             else:
-                prognos.append(f"Prognosen är {format_mkr(abs(delta))} {j} prognosen i "
-                               f"{manad} ({format_mkr(u.prognos_foregaende, True)}).")
+                prognos.append(f"Prognosen är {mkr(abs(delta))} {j} prognosen i "
+                               f"{manad} ({mkr(u.prognos_foregaende, tecken=True)}).")
     else:
         prognos.append("Någon helårsprognos har inte lämnats för perioden.")
     stycken.append(" ".join(prognos))

@@ -22,14 +22,24 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-
-from analysis.core.errors import InputError, Problem
 import pyarrow.compute as pc
 
-from analysis.io.readers import (MAX_QUOTED_CHARS, RawTable, arrow_column, categorical_column,
-                      parse_numbers, parse_periods, read_table, require_columns)
+from analysis.core.errors import InputError, Problem
+from analysis.core.format import tal
+from analysis.core.kommunbas import KONTOGRUPPER, konto_key
 from analysis.core.register import Register, name_key
+from analysis.io.readers import (
+    MAX_QUOTED_CHARS,
+    RawTable,
+    arrow_column,
+    categorical_column,
+    parse_numbers,
+    parse_periods,
+    read_table,
+    require_columns,
+)
 
 #: File endings read as input (CSV, gzip-compressed CSV, Excel).
 SUFFIXES = (".csv", ".csv.gz", ".txt", ".xlsx")
@@ -48,20 +58,8 @@ MUST_HAVE_ROWS = ("utfall",)
 #: Tolerance for periodisation weights summing to 1.
 WEIGHT_TOLERANCE = 1e-6
 
-#: The default Kommun-Bas mapping: (account prefix, kontogrupp); the longest prefix wins.
-KOMMUN_BAS: tuple[tuple[str, str], ...] = (
-    ("3", "Verksamhetens intäkter"),
-    ("4", "Material och tjänster"),
-    ("5", "Personalkostnader"),
-    ("6", "Övriga kostnader"),
-    ("7", "Övriga kostnader"),
-    ("78", "Avskrivningar"),
-    ("80", "Skatteintäkter"),
-    ("82", "Generella statsbidrag och utjämning"),
-    ("84", "Finansiella intäkter"),
-    ("85", "Finansiella kostnader"),
-)
-OVRIGA_KONTON = "Övriga konton"
+#: The kontogrupp of an account outside every range of a kommun's own kontoplan (without
+#: a kontoplan, accounts outside Kommun-Bas fall in :data:`analysis.core.kommunbas.OVRIGA_KONTON`).
 EJ_I_KONTOPLAN = "Ej i kontoplanen"
 
 
@@ -72,9 +70,9 @@ class FileKind:
     name: str
     folder: str
     required: bool
-    columns: tuple[str, ...]            # required columns (normalised names)
-    optional: tuple[str, ...]           # optional columns the parser understands
-    split_key: str | None               # column whose values must not overlap between files
+    columns: tuple[str, ...]  # required columns (normalised names)
+    optional: tuple[str, ...]  # optional columns the parser understands
+    split_key: str | None  # column whose values must not overlap between files
     parser: Callable[[RawTable, Register], pd.DataFrame]
 
     def files(self, raw_dir: Path) -> list[Path]:
@@ -92,9 +90,15 @@ class FileKind:
             return []
         problems: list[Problem] = []
         if self.folder and not folder.resolve().is_relative_to(Path(raw_dir).resolve()):
-            raise InputError(Problem(f"{self.folder}/", (
-                "mappen är en länk till en plats utanför data/raw och läses inte; lägg "
-                "filerna direkt i data/raw")))
+            raise InputError(
+                Problem(
+                    f"{self.folder}/",
+                    (
+                        "mappen är en länk till en plats utanför data/raw och läses inte; lägg "
+                        "filerna direkt i data/raw"
+                    ),
+                )
+            )
         found = []
         for path in sorted(folder.iterdir()):
             lower = path.name.lower()
@@ -104,15 +108,28 @@ class FileKind:
                 continue
             mode = os.lstat(path).st_mode
             if stat.S_ISLNK(mode):
-                problems.append(Problem(display_name(path, raw_dir), (
-                    "filen är en symbolisk länk och läses inte; av säkerhetsskäl läses bara "
-                    "vanliga filer i data/raw. Ersätt länken med en kopia av filen.")))
+                problems.append(
+                    Problem(
+                        display_name(path, raw_dir),
+                        (
+                            "filen är en symbolisk länk och läses inte; av säkerhetsskäl "
+                            "läses bara "
+                            "vanliga filer i data/raw. Ersätt länken med en kopia av filen."
+                        ),
+                    )
+                )
             elif stat.S_ISREG(mode):
                 found.append(path)
             elif not stat.S_ISDIR(mode):
-                problems.append(Problem(display_name(path, raw_dir), (
-                    "är inte en vanlig fil och läses inte; lägg en vanlig CSV- eller "
-                    ".xlsx-fil här.")))
+                problems.append(
+                    Problem(
+                        display_name(path, raw_dir),
+                        (
+                            "är inte en vanlig fil och läses inte; lägg en vanlig CSV- eller "
+                            ".xlsx-fil här."
+                        ),
+                    )
+                )
         if problems:
             raise InputError(problems)
         return found
@@ -120,23 +137,33 @@ class FileKind:
 
 # --- small parsing helpers --------------------------------------------------------------
 
+
 def _text(table: RawTable, column: str) -> pd.Series:
     return table.data[column].astype(str)
 
 
-def _problem_rows(table: RawTable, mask: np.ndarray, column: str, message: str | Callable[[str], str]
-                  ) -> list[Problem]:
+def _problem_rows(
+    table: RawTable, mask: np.ndarray, column: str, message: str | Callable[[str], str]
+) -> list[Problem]:
     idx = np.flatnonzero(mask)
     if not len(idx):
         return []
     values = table.data[column].to_numpy() if column in table.data else None
     out = []
     for i in idx[:50]:
-        msg = message(_cut(values[i])) if callable(message) else message
-        out.append(Problem(table.file, msg, int(table.lines[i]), table.original.get(column, column)))
+        value = values[i] if values is not None else ""
+        msg = message(_cut(value)) if callable(message) else message
+        out.append(
+            Problem(table.file, msg, int(table.lines[i]), table.original.get(column, column))
+        )
     if len(idx) > 50:
-        out.append(Problem(table.file, f"... samma fel på ytterligare {len(idx) - 50} rader.",
-                           column=table.original.get(column, column)))
+        out.append(
+            Problem(
+                table.file,
+                f"... samma fel på ytterligare {len(idx) - 50} rader.",
+                column=table.original.get(column, column),
+            )
+        )
     return out
 
 
@@ -165,44 +192,64 @@ def _check(problems: list[Problem]) -> None:
         raise InputError(problems)
 
 
-def _enum(table: RawTable, column: str, mapping: dict[str, str], expected: str,
-          default: str | None = None) -> tuple[np.ndarray, list[Problem]]:
+def _enum(
+    table: RawTable, column: str, mapping: dict[str, str], expected: str, default: str | None = None
+) -> tuple[np.ndarray, list[Problem]]:
     """Map free-text codes (case/whitespace-insensitive) to canonical values."""
     if column not in table.data:
         return np.full(len(table.data), default, dtype=object), []
     raw = _text(table, column)
     keys = raw.map(lambda v: name_key(v).replace("ä", "a").replace("å", "a").replace("ö", "o"))
-    canon = {name_key(k).replace("ä", "a").replace("å", "a").replace("ö", "o"): v
-             for k, v in mapping.items()}
+    canon = {
+        name_key(k).replace("ä", "a").replace("å", "a").replace("ö", "o"): v
+        for k, v in mapping.items()
+    }
     out = keys.map(canon)
     if default is not None:
         out = out.where(raw != "", default)
     bad = out.isna().to_numpy()
-    problems = _problem_rows(table, bad, column,
-                             lambda v: f"'{v}' är inte ett giltigt värde; förväntade {expected}.")
+    problems = _problem_rows(
+        table, bad, column, lambda v: f"'{v}' är inte ett giltigt värde; förväntade {expected}."
+    )
     return out.to_numpy(dtype=object), problems
 
 
 def _konto(table: RawTable, column: str = "konto") -> tuple[np.ndarray, list[Problem]]:
     arr = arrow_column(table, column)
     ok = pc.match_substring_regex(arr, r"^\d{3,5}$").to_numpy(zero_copy_only=False)
-    problems = _problem_rows(table, ~ok, column, lambda v: f"'{v}' är inget konto; förväntade ett "
-                             "Kommun-Bas-konto med 3–5 siffror, t.ex. 4010.")
+    problems = _problem_rows(
+        table,
+        ~ok,
+        column,
+        lambda v: (
+            f"'{v}' är inget konto; förväntade ett Kommun-Bas-konto med 3–5 siffror, t.ex. 4010."
+        ),
+    )
     if problems:
         return np.zeros(len(ok), dtype=np.int32), problems
     return pc.cast(arr, "int32").to_numpy(zero_copy_only=False), []
 
 
-def konto_key(konto: np.ndarray | pd.Series) -> np.ndarray:
-    """Accounts normalised to five digits for range lookups: 301 → 30100, 4010 → 40100."""
-    k = np.asarray(konto, dtype=np.int64)
-    digits = np.floor(np.log10(np.maximum(k, 1))).astype(np.int64) + 1
-    return k * 10 ** np.maximum(5 - digits, 0)
-
-
-def _numbers(table: RawTable, column: str, problems: list[Problem], **kw) -> np.ndarray:
+def _numbers(
+    table: RawTable,
+    column: str,
+    problems: list[Problem],
+    *,
+    allow_empty: bool = False,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> np.ndarray:
+    """:func:`parse_numbers`, collecting its problems in ``problems`` (zeros then)."""
     try:
-        return parse_numbers(table, column, **kw)
+        return parse_numbers(
+            table,
+            column,
+            allow_empty=allow_empty,
+            integer=integer,
+            minimum=minimum,
+            maximum=maximum,
+        )
     except InputError as e:
         problems.extend(e.problems)
         return np.zeros(len(table.data))
@@ -218,8 +265,12 @@ def _periods(table: RawTable, column: str, problems: list[Problem]) -> np.ndarra
 
 def _units(table: RawTable, register: Register, column: str, problems: list[Problem]) -> pd.Series:
     try:
-        return register.resolve_column(table.data[column], file=table.file,
-                                       column=table.original.get(column, column), lines=table.lines)
+        return register.resolve_column(
+            table.data[column],
+            file=table.file,
+            column=table.original.get(column, column),
+            lines=table.lines,
+        )
     except InputError as e:
         problems.extend(e.problems)
         return pd.Series([""] * len(table.data), index=table.data.index, dtype=object)
@@ -240,13 +291,17 @@ def _belopp(table: RawTable, problems: list[Problem], column: str = "belopp") ->
 
 
 def _year(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
-    return _numbers(table, column, problems, integer=True, minimum=1900, maximum=2200).astype(np.int16)
+    return _numbers(table, column, problems, integer=True, minimum=1900, maximum=2200).astype(
+        np.int16
+    )
 
 
-def _month(table: RawTable, column: str, problems: list[Problem], *, allow_empty: bool = False
-           ) -> np.ndarray:
-    return _numbers(table, column, problems, integer=True, minimum=1, maximum=12,
-                    allow_empty=allow_empty)
+def _month(
+    table: RawTable, column: str, problems: list[Problem], *, allow_empty: bool = False
+) -> np.ndarray:
+    return _numbers(
+        table, column, problems, integer=True, minimum=1, maximum=12, allow_empty=allow_empty
+    )
 
 
 _TYP = {"drift": "drift", "investering": "investering", "inv": "investering"}
@@ -254,13 +309,17 @@ _TYP = {"drift": "drift", "investering": "investering", "inv": "investering"}
 
 # --- economy ----------------------------------------------------------------------------
 
+
 def parse_utfall(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
     period = _periods(table, "period", problems)
     try:
         namnd = register.resolve_categorical(
-            categorical_column(table, "namnd"), file=table.file,
-            column=table.original.get("namnd", "namnd"), lines=table.lines)
+            categorical_column(table, "namnd"),
+            file=table.file,
+            column=table.original.get("namnd", "namnd"),
+            lines=table.lines,
+        )
     except InputError as e:
         problems += e.problems
         namnd = None
@@ -268,13 +327,15 @@ def parse_utfall(table: RawTable, register: Register) -> pd.DataFrame:
     problems += p
     belopp = _belopp(table, problems)
     _check(problems)
-    frame = pd.DataFrame({
-        "period": period.astype(np.int32),
-        "namnd": namnd,
-        "konto": konto,
-        "belopp_kr": -belopp,
-    })
-    for col in ("verksamhet", "ansvar", "projekt"):   # few distinct values: categorical
+    frame = pd.DataFrame(
+        {
+            "period": period.astype(np.int32),
+            "namnd": namnd,
+            "konto": konto,
+            "belopp_kr": -belopp,
+        }
+    )
+    for col in ("verksamhet", "ansvar", "projekt"):  # few distinct values: categorical
         if col in table.data:
             frame[col] = categorical_column(table, col)
     return _extras(table, frame, ("period", "namnd", "konto", "belopp"))
@@ -290,8 +351,15 @@ def parse_budget(table: RawTable, register: Register) -> pd.DataFrame:
     typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
     problems += p
     _check(problems)
-    frame = pd.DataFrame({"ar": ar, "namnd": namnd.to_numpy(dtype=object), "konto": konto,
-                          "typ": typ, "belopp_kr": -belopp})
+    frame = pd.DataFrame(
+        {
+            "ar": ar,
+            "namnd": namnd.to_numpy(dtype=object),
+            "konto": konto,
+            "typ": typ,
+            "belopp_kr": -belopp,
+        }
+    )
     for col in ("verksamhet", "projekt"):
         if col in table.data:
             frame[col] = table.data[col].astype(str).to_numpy()
@@ -305,14 +373,20 @@ PROGNOS_RADER = ("verksamhet", "kontogrupp", "ansvar", "projekt")
 
 def kontogrupper(plan: pd.DataFrame | None) -> list[str]:
     """The kontogrupper (report lines) accounts can fall into: the kontoplan's groups and
-    ``Ej i kontoplanen``, or without a kontoplan the Kommun-Bas groups and ``Övriga konton``."""
+    ``Ej i kontoplanen``, or without a kontoplan the Kommun-Bas groups and ``Övriga konton``
+    (:data:`analysis.core.kommunbas.KONTOGRUPPER`).
+
+    >>> kontogrupper(None)[:2], kontogrupper(None)[-1]
+    (['Verksamhetens intäkter', 'Material och tjänster'], 'Övriga konton')
+    """
     if plan is not None and len(plan):
         return [*dict.fromkeys(plan.sort_values("_lo")["grupp"].astype(str)), EJ_I_KONTOPLAN]
-    return [*dict.fromkeys(name for _, name in KOMMUN_BAS), OVRIGA_KONTON]
+    return list(KONTOGRUPPER)
 
 
-def parse_prognos(table: RawTable, register: Register,
-                  grupper: Callable[[], list[str]] | None = None) -> pd.DataFrame:
+def parse_prognos(
+    table: RawTable, register: Register, grupper: Callable[[], list[str]] | None = None
+) -> pd.DataFrame:
     """The ``prognos`` files; ``grupper()`` gives the valid kontogrupper (default
     :func:`kontogrupper` of Kommun-Bas), asked only when the file has the column."""
     problems: list[Problem] = []
@@ -332,14 +406,27 @@ def parse_prognos(table: RawTable, register: Register,
         given = rader["kontogrupp"]
         mapped = np.array([canon.get(name_key(v), None) if v else "" for v in given], dtype=object)
         bad = np.array([m is None for m in mapped], dtype=bool)
-        problems += _problem_rows(table, bad, "kontogrupp", lambda v: (
-            f"okänd kontogrupp '{v}'. Kända kontogrupper: {_list_known(known)}. Lämna tomt om "
-            "prognosen inte är fördelad på kontogrupp."))
+        problems += _problem_rows(
+            table,
+            bad,
+            "kontogrupp",
+            lambda v: (
+                f"okänd kontogrupp '{v}'. Kända kontogrupper: {_list_known(known)}. Lämna tomt om "
+                "prognosen inte är fördelad på kontogrupp."
+            ),
+        )
         rader["kontogrupp"] = np.where(bad, "", mapped).astype(object)
     _check(problems)
-    frame = pd.DataFrame({"ar": ar, "prognosmanad": manad.astype(np.int8),
-                          "namnd": namnd.to_numpy(dtype=object), "typ": typ, "belopp_kr": -belopp,
-                          **rader})
+    frame = pd.DataFrame(
+        {
+            "ar": ar,
+            "prognosmanad": manad.astype(np.int8),
+            "namnd": namnd.to_numpy(dtype=object),
+            "typ": typ,
+            "belopp_kr": -belopp,
+            **rader,
+        }
+    )
     return _extras(table, frame, ("ar", "prognosmanad", "namnd", "belopp", "typ", *PROGNOS_RADER))
 
 
@@ -352,23 +439,45 @@ def parse_periodisering(table: RawTable, register: Register) -> pd.DataFrame:
     typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
     problems += p
     _check(problems)
-    frame = pd.DataFrame({"ar": ar, "namnd": namnd.to_numpy(dtype=object), "typ": typ,
-                          "manad": manad.astype(np.int8), "andel": andel,
-                          "_line": table.lines})
+    frame = pd.DataFrame(
+        {
+            "ar": ar,
+            "namnd": namnd.to_numpy(dtype=object),
+            "typ": typ,
+            "manad": manad.astype(np.int8),
+            "andel": andel,
+            "_line": table.lines,
+        }
+    )
     dup = frame.duplicated(["ar", "namnd", "typ", "manad"], keep="first").to_numpy()
-    problems += _problem_rows(table, dup, "manad",
-                              "månaden förekommer redan för samma år och nämnd.")
-    sums = frame.groupby(["ar", "namnd", "typ"], sort=False).agg(
-        andel=("andel", "sum"), line=("_line", "min"))
-    for (year, unit, typ_), row in sums.iterrows():
-        if abs(row.andel - 1.0) > WEIGHT_TOLERANCE:
+    problems += _problem_rows(
+        table, dup, "manad", "månaden förekommer redan för samma år och nämnd."
+    )
+    sums = (
+        frame.groupby(["ar", "namnd", "typ"], sort=False)
+        .agg(andel=("andel", "sum"), line=("_line", "min"))
+        .reset_index()
+    )
+    for year, unit, typ_, andel, line in zip(
+        sums["ar"].tolist(),
+        sums["namnd"].astype(str).tolist(),
+        sums["typ"].astype(str).tolist(),
+        sums["andel"].to_numpy(dtype=np.float64).tolist(),
+        sums["line"].to_numpy(dtype=np.int64).tolist(),
+        strict=True,
+    ):
+        if abs(andel - 1.0) > WEIGHT_TOLERANCE:
             what = "" if typ_ == "drift" else f" ({typ_})"
-            problems.append(Problem(
-                table.file,
-                f"andelarna för {register.namn(unit)} {year}{what} summerar till "
-                f"{row.andel:.6f}".replace(".", ",") + "; de måste summera till 1 (±1e-6). "
-                "Utan rader för nämnden periodiseras budgeten i tolftedelar.",
-                int(row.line), table.original.get("andel", "andel")))
+            problems.append(
+                Problem(
+                    table.file,
+                    f"andelarna för {register.namn(unit)} {year}{what} summerar till "
+                    f"{tal(andel, 6)}; de måste summera till 1 (±1e-6). "
+                    "Utan rader för nämnden periodiseras budgeten i tolftedelar.",
+                    line,
+                    table.original.get("andel", "andel"),
+                )
+            )
     _check(problems)
     return frame.drop(columns="_line")
 
@@ -379,14 +488,31 @@ def parse_investeringar(table: RawTable, register: Register) -> pd.DataFrame:
     namnd = _units(table, register, "namnd", problems)
     belopp = _belopp(table, problems)
     _check(problems)
-    frame = pd.DataFrame({"period": period.astype(np.int32), "namnd": namnd.to_numpy(dtype=object),
-                          "projekt": table.data["projekt"].astype(str).to_numpy(),
-                          "belopp_kr": -belopp})
+    frame = pd.DataFrame(
+        {
+            "period": period.astype(np.int32),
+            "namnd": namnd.to_numpy(dtype=object),
+            "projekt": table.data["projekt"].astype(str).to_numpy(),
+            "belopp_kr": -belopp,
+        }
+    )
     return _extras(table, frame, ("period", "namnd", "projekt", "belopp"))
 
 
-_JA_NEJ = {"ja": True, "j": True, "x": True, "1": True, "true": True, "sant": True,
-           "nej": False, "n": False, "0": False, "false": False, "falskt": False, "": False}
+_JA_NEJ = {
+    "ja": True,
+    "j": True,
+    "x": True,
+    "1": True,
+    "true": True,
+    "sant": True,
+    "nej": False,
+    "n": False,
+    "0": False,
+    "false": False,
+    "falskt": False,
+    "": False,
+}
 
 
 def parse_kontoplan(table: RawTable, register: Register) -> pd.DataFrame:
@@ -396,8 +522,12 @@ def parse_kontoplan(table: RawTable, register: Register) -> pd.DataFrame:
     till, p = _konto(table, "konto_till")
     problems += p
     grupp = _text(table, "grupp")
-    problems += _problem_rows(table, (grupp == "").to_numpy(), "grupp",
-                              "grupp saknas; ange raden i rapporten kontona hör till.")
+    problems += _problem_rows(
+        table,
+        (grupp == "").to_numpy(),
+        "grupp",
+        "grupp saknas; ange raden i rapporten kontona hör till.",
+    )
     intern, p = _enum(table, "intern", {k: k for k in _JA_NEJ}, "ja eller nej", default="nej")
     problems += p
     _check(problems)
@@ -410,24 +540,55 @@ def parse_kontoplan(table: RawTable, register: Register) -> pd.DataFrame:
     bad = lo > hi
     problems += _problem_rows(table, bad, "konto_till", "konto_till är mindre än konto_fran.")
     _check(problems)
-    frame = pd.DataFrame({"konto_fran": fran, "konto_till": till, "grupp": grupp.to_numpy(),
-                          "intern": intern_bool, "_lo": lo, "_hi": hi, "_line": table.lines})
+    frame = pd.DataFrame(
+        {
+            "konto_fran": fran,
+            "konto_till": till,
+            "grupp": grupp.to_numpy(),
+            "intern": intern_bool,
+            "_lo": lo,
+            "_hi": hi,
+            "_line": table.lines,
+        }
+    )
     order = frame.sort_values("_lo")
     overlap = order["_lo"].to_numpy()[1:] <= order["_hi"].to_numpy()[:-1]
     for i in np.flatnonzero(overlap):
         a, b = order.iloc[i], order.iloc[i + 1]
-        problems.append(Problem(table.file, f"kontointervallen {a.konto_fran}–{a.konto_till} (rad "
-                                f"{a._line}) och {b.konto_fran}–{b.konto_till} överlappar.",
-                                int(b._line), table.original.get("konto_fran", "konto_fran")))
+        problems.append(
+            Problem(
+                table.file,
+                f"kontointervallen {a.konto_fran}–{a.konto_till} (rad "
+                f"{a._line}) och {b.konto_fran}–{b.konto_till} överlappar.",
+                int(b._line),
+                table.original.get("konto_fran", "konto_fran"),
+            )
+        )
     _check(problems)
-    return _extras(table, frame.drop(columns="_line"),
-                   ("konto_fran", "konto_till", "grupp", "intern"))
+    return _extras(
+        table, frame.drop(columns="_line"), ("konto_fran", "konto_till", "grupp", "intern")
+    )
 
 
 # --- personnel --------------------------------------------------------------------------
 
-_PERSONNUMMER = re.compile(r"^(19|20)?\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
-                           r"[-+]?\d{4}$")
+
+def _days_in_month(period: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """The number of days of each month ``yyyymm``.
+
+    >>> _days_in_month([202302, 202402, 202304, 202312]).tolist()
+    [28, 29, 30, 31]
+    """
+    code = np.asarray(period, dtype=np.int64)
+    month = ((code // 100 - 1970) * 12 + code % 100 - 1).astype("datetime64[M]")
+    days = (month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")
+    return np.asarray(days, dtype=np.int64)
+
+
+_PERSONNUMMER = re.compile(
+    r"^(19|20)?\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
+    r"[-+]?\d{4}$"
+)
 _KON = {"k": "K", "kvinna": "K", "kvinnor": "K", "f": "K", "m": "M", "man": "M", "män": "M"}
 
 
@@ -438,7 +599,8 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d\u2043\u02d7]")
 _PNR_SEPARATORS = re.compile(r"[\s\-+./:_]")
 _PNR_ANYWHERE = re.compile(
     r"(?<!\d)(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])\d{4}"
-    r"(?!\d)")
+    r"(?!\d)"
+)
 
 
 def clean_id(value: object) -> str:
@@ -483,21 +645,28 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
     if not pnr.any():  # 'A1' and 'A1' + a zero-width space are one person
         codes, uniques = pd.factorize(anstalld, sort=False)
         cleaned = np.asarray([clean_id(v) for v in uniques], dtype=object)
-        anstalld = pd.Series(cleaned[codes] if len(codes) else [], index=anstalld.index,
-                             dtype=object)
+        anstalld = pd.Series(
+            cleaned[codes] if len(codes) else [], index=anstalld.index, dtype=object
+        )
     if pnr.any():
         # Never echo the value: it is personal data.
         problems += _problem_rows(
-            table, pnr, "anstalld",
+            table,
+            pnr,
+            "anstalld",
             "värdet ser ut som ett personnummer (visas inte här). Kolumnen anstalld ska innehålla "
             "ett pseudonymt anställnings-id, aldrig personnummer; exportera om filen från "
-            "personalsystemet med pseudonymiserade id:n.")
+            "personalsystemet med pseudonymiserade id:n.",
+        )
     empty = (anstalld == "").to_numpy()
     problems += _problem_rows(table, empty, "anstalld", "anställnings-id saknas.")
     try:
         forv = register.resolve_forvaltning_column(
-            table.data["forvaltning"], file=table.file,
-            column=table.original.get("forvaltning", "forvaltning"), lines=table.lines)
+            table.data["forvaltning"],
+            file=table.file,
+            column=table.original.get("forvaltning", "forvaltning"),
+            lines=table.lines,
+        )
     except InputError as e:
         problems += e.problems
         forv = pd.Series([""] * len(table.data))
@@ -509,50 +678,94 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
     lang = _numbers(table, "sjuk_h_langtid", problems, minimum=0, maximum=744)
     dagar = _numbers(table, "sjukdagar", problems, integer=True, minimum=0, maximum=31)
     has_kort = "sjuk_h_kort" in table.data
-    kort = (_numbers(table, "sjuk_h_kort", problems, minimum=0, maximum=744, allow_empty=True)
-            if has_kort else np.full(len(table.data), np.nan))
+    kort = (
+        _numbers(table, "sjuk_h_kort", problems, minimum=0, maximum=744, allow_empty=True)
+        if has_kort
+        else np.full(len(table.data), np.nan)
+    )
     _check(problems)
     eps = 1e-6
     year = period // 100
-    problems += _problem_rows(table, sjuk > ordt + eps, "sjuk_h",
-                              lambda v: f"sjuk_h {v} är större än ordinarie_tid_h på samma rad; "
-                              "sjukfrånvaron kan inte överstiga den schemalagda tiden.")
-    problems += _problem_rows(table, lang > sjuk + eps, "sjuk_h_langtid",
-                              "sjuk_h_langtid är större än sjuk_h; den är en del av sjuk_h.")
-    problems += _problem_rows(table, np.nan_to_num(kort) > sjuk + eps, "sjuk_h_kort",
-                              "sjuk_h_kort är större än sjuk_h; den är en del av sjuk_h.")
-    problems += _problem_rows(table, np.nan_to_num(kort) + lang > sjuk + eps, "sjuk_h_kort",
-                              "sjuk_h_kort + sjuk_h_langtid är större än sjuk_h.")
+    problems += _problem_rows(
+        table,
+        sjuk > ordt + eps,
+        "sjuk_h",
+        lambda v: (
+            f"sjuk_h {v} är större än ordinarie_tid_h på samma rad; "
+            "sjukfrånvaron kan inte överstiga den schemalagda tiden."
+        ),
+    )
+    problems += _problem_rows(
+        table,
+        lang > sjuk + eps,
+        "sjuk_h_langtid",
+        "sjuk_h_langtid är större än sjuk_h; den är en del av sjuk_h.",
+    )
+    problems += _problem_rows(
+        table,
+        np.nan_to_num(kort) > sjuk + eps,
+        "sjuk_h_kort",
+        "sjuk_h_kort är större än sjuk_h; den är en del av sjuk_h.",
+    )
+    problems += _problem_rows(
+        table,
+        np.nan_to_num(kort) + lang > sjuk + eps,
+        "sjuk_h_kort",
+        "sjuk_h_kort + sjuk_h_langtid är större än sjuk_h.",
+    )
     age = year - fodelsear
-    problems += _problem_rows(table, (age < 13) | (age > 100), "fodelsear",
-                              lambda v: f"födelseåret {v} ger en orimlig ålder för en anställd.")
-    days_in_month = pd.PeriodIndex.from_fields(year=year, month=period % 100, freq="M").days_in_month
-    problems += _problem_rows(table, dagar > np.asarray(days_in_month), "sjukdagar",
-                              lambda v: f"{v} sjukdagar är fler än dagarna i månaden.")
+    problems += _problem_rows(
+        table,
+        (age < 13) | (age > 100),
+        "fodelsear",
+        lambda v: f"födelseåret {v} ger en orimlig ålder för en anställd.",
+    )
+    problems += _problem_rows(
+        table,
+        dagar > _days_in_month(period),
+        "sjukdagar",
+        lambda v: f"{v} sjukdagar är fler än dagarna i månaden.",
+    )
     _check(problems)
-    frame = pd.DataFrame({
-        "period": period.astype(np.int32),
-        "anstalld": pd.Categorical(anstalld.to_numpy()),
-        "forvaltning": pd.Categorical(forv.to_numpy(), categories=register.forvaltningar),
-        "kon": pd.Categorical(kon, categories=["K", "M"]),
-        "fodelsear": fodelsear.astype(np.int16),
-        "ordinarie_tid_h": ordt,
-        "sjuk_h": sjuk,
-        "sjuk_h_langtid": lang,
-        "sjukdagar": dagar.astype(np.int16),
-        "sjuk_h_kort": kort,
-    })
+    frame = pd.DataFrame(
+        {
+            "period": period.astype(np.int32),
+            "anstalld": pd.Categorical(anstalld.to_numpy()),
+            "forvaltning": pd.Categorical(forv.to_numpy(), categories=register.forvaltningar),
+            "kon": pd.Categorical(kon, categories=["K", "M"]),
+            "fodelsear": fodelsear.astype(np.int16),
+            "ordinarie_tid_h": ordt,
+            "sjuk_h": sjuk,
+            "sjuk_h_langtid": lang,
+            "sjukdagar": dagar.astype(np.int16),
+            "sjuk_h_kort": kort,
+        }
+    )
     return frame
 
 
 # --- population -------------------------------------------------------------------------
 
-_OMRADE = {"inom_lanet": "inom_lanet", "inom länet": "inom_lanet", "inomlanet": "inom_lanet",
-           "lanet": "inom_lanet",
-           "annat_lan": "annat_lan", "annat län": "annat_lan", "övriga sverige": "annat_lan",
-           "utlandet": "utlandet", "utland": "utlandet", "annat land": "utlandet"}
-_RIKTNING = {"in": "in", "inflyttning": "in", "inflyttade": "in",
-             "ut": "ut", "utflyttning": "ut", "utflyttade": "ut"}
+_OMRADE = {
+    "inom_lanet": "inom_lanet",
+    "inom länet": "inom_lanet",
+    "inomlanet": "inom_lanet",
+    "lanet": "inom_lanet",
+    "annat_lan": "annat_lan",
+    "annat län": "annat_lan",
+    "övriga sverige": "annat_lan",
+    "utlandet": "utlandet",
+    "utland": "utlandet",
+    "annat land": "utlandet",
+}
+_RIKTNING = {
+    "in": "in",
+    "inflyttning": "in",
+    "inflyttade": "in",
+    "ut": "ut",
+    "utflyttning": "ut",
+    "utflyttade": "ut",
+}
 
 
 def _alder(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
@@ -562,11 +775,15 @@ def _alder(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
     table.data[column] = cleaned
     values = _numbers(table, column, problems, integer=True, minimum=0, maximum=130)
     table.data[column] = raw
-    return np.minimum(values, 100).astype(np.int16)
+    return np.asarray(np.minimum(values, 100), dtype=np.int16)
 
 
-def _population_common(table: RawTable, problems: list[Problem]) -> dict[str, np.ndarray]:
-    cols: dict[str, np.ndarray] = {"ar": _year(table, "ar", problems)}
+def _population_common(
+    table: RawTable, problems: list[Problem]
+) -> dict[str, np.ndarray | pd.api.extensions.ExtensionArray]:
+    cols: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
+        "ar": _year(table, "ar", problems)
+    }
     if "manad" in table.data:
         m = _month(table, "manad", problems, allow_empty=True)
         cols["manad"] = pd.Series(m).astype("Int64").array
@@ -622,8 +839,9 @@ def parse_flyttningar(table: RawTable, register: Register) -> pd.DataFrame:
     problems += p
     antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
     _check(problems)
-    return pd.DataFrame({**cols, "kon": kon, "alder": alder, "riktning": riktning,
-                         "omrade": omrade, "antal": antal})
+    return pd.DataFrame(
+        {**cols, "kon": kon, "alder": alder, "riktning": riktning, "omrade": omrade, "antal": antal}
+    )
 
 
 # --- goals ------------------------------------------------------------------------------
@@ -653,15 +871,31 @@ def parse_matetal(table: RawTable, register: Register) -> pd.DataFrame:
     frame["status"] = status
     frame["kommentar"] = _text(table, "kommentar").to_numpy() if "kommentar" in table.data else ""
     frame["period"] = period
-    return _extras(table, frame, ("ar", "namnd", "mal", "matetal", "enhet", "riktning",
-                                  "malvarde", "utfall", "status", "kommentar", "period"))
+    return _extras(
+        table,
+        frame,
+        (
+            "ar",
+            "namnd",
+            "mal",
+            "matetal",
+            "enhet",
+            "riktning",
+            "malvarde",
+            "utfall",
+            "status",
+            "kommentar",
+            "period",
+        ),
+    )
 
 
 _PERIOD_TEXT = re.compile(r"^\s*(\d{4})-?(\d{1,2})\s*$")
 
 
-def _optional_period(table: RawTable, column: str, ar: np.ndarray, problems: list[Problem]
-                     ) -> np.ndarray:
+def _optional_period(
+    table: RawTable, column: str, ar: np.ndarray, problems: list[Problem]
+) -> np.ndarray:
     """An optional ``YYYY-MM`` column (the month a value was measured): yyyymm, 0 = empty.
     The year must be the row's ``ar``."""
     n = len(table.data)
@@ -673,57 +907,189 @@ def _optional_period(table: RawTable, column: str, ar: np.ndarray, problems: lis
     month = pd.to_numeric(parts[1], errors="coerce").to_numpy()
     empty = (text == "").to_numpy()
     bad = ~empty & (np.isnan(year) | np.isnan(month) | (month < 1) | (month > 12))
-    problems += _problem_rows(table, bad, column, lambda v: (
-        f"'{v}' är ingen period; ange år och månad som ÅÅÅÅ-MM (t.ex. 2023-04) eller lämna tomt."))
+    problems += _problem_rows(
+        table,
+        bad,
+        column,
+        lambda v: (
+            f"'{v}' är ingen period; ange år och månad som ÅÅÅÅ-MM (t.ex. 2023-04) "
+            "eller lämna tomt."
+        ),
+    )
     other_year = ~empty & ~bad & (year != ar)
-    problems += _problem_rows(table, other_year, column, lambda v: (
-        f"perioden '{v}' hör inte till radens år (kolumnen ar)."))
+    problems += _problem_rows(
+        table,
+        other_year,
+        column,
+        lambda v: f"perioden '{v}' hör inte till radens år (kolumnen ar).",
+    )
     codes = np.where(empty | bad, 0, np.nan_to_num(year) * 100 + np.nan_to_num(month))
     return codes.astype(np.int64)
 
 
 def _lenient_numbers(text: pd.Series) -> np.ndarray:
     """Numbers where a cell is one ('73 %', '2,20%', '140 468 kg'); NaN for text cells."""
-    cleaned = (text.str.replace("\u2212", "-", regex=False)
-               .str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-               .str.replace(r"(%|kg|st|tkr|mkr|kr)$", "", regex=True)
-               .str.replace(",", ".", regex=False))
-    return pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[-+]?\d+(\.\d+)?"), None),
-                         errors="coerce").to_numpy(dtype=float)
+    cleaned = (
+        text.str.replace("\u2212", "-", regex=False)
+        .str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+        .str.replace(r"(%|kg|st|tkr|mkr|kr)$", "", regex=True)
+        .str.replace(",", ".", regex=False)
+    )
+    return pd.to_numeric(
+        cleaned.where(cleaned.str.fullmatch(r"[-+]?\d+(\.\d+)?"), None), errors="coerce"
+    ).to_numpy(dtype=float)
 
 
 # --- the registry of kinds ----------------------------------------------------------------
 
-KINDS: dict[str, FileKind] = {k.name: k for k in (
-    FileKind("utfall", "ekonomi", True, ("period", "namnd", "konto", "belopp"),
-             ("verksamhet", "ansvar", "projekt"), "period", parse_utfall),
-    FileKind("budget", "ekonomi", True, ("ar", "namnd", "konto", "belopp"),
-             ("verksamhet", "projekt", "typ"), "ar", parse_budget),
-    FileKind("prognos", "ekonomi", True, ("ar", "prognosmanad", "namnd", "belopp"),
-             ("typ", *PROGNOS_RADER), "ar", parse_prognos),
-    FileKind("periodisering", "ekonomi", False, ("ar", "namnd", "manad", "andel"), ("typ",),
-             "ar", parse_periodisering),
-    FileKind("investeringar", "ekonomi", False, ("period", "namnd", "projekt", "belopp"), (),
-             "period", parse_investeringar),
-    FileKind("kontoplan", "ekonomi", False, ("konto_fran", "konto_till", "grupp"), ("intern",),
-             None, parse_kontoplan),
-    FileKind("sjukfranvaro", "personal", True,
-             ("period", "anstalld", "forvaltning", "kon", "fodelsear", "ordinarie_tid_h",
-              "sjuk_h", "sjuk_h_langtid", "sjukdagar"), ("sjuk_h_kort",), "period",
-             parse_sjukfranvaro),
-    FileKind("folkmangd", "befolkning", True, ("ar", "kon", "alder", "antal"), ("manad",),
-             "ar", parse_folkmangd),
-    FileKind("fodda", "befolkning", True, ("ar", "moderns_alder", "kon", "antal"), ("manad",),
-             "ar", parse_fodda),
-    FileKind("doda", "befolkning", True, ("ar", "kon", "alder", "antal"), ("manad",),
-             "ar", parse_doda),
-    FileKind("flyttningar", "befolkning", True,
-             ("ar", "kon", "alder", "riktning", "omrade", "antal"), ("manad",), "ar",
-             parse_flyttningar),
-    FileKind("matetal", "mal", False,
-             ("ar", "namnd", "mal", "matetal", "enhet", "riktning", "malvarde", "utfall"),
-             ("status", "kommentar", "period"), "ar", parse_matetal),
-)}
+KINDS: dict[str, FileKind] = {
+    k.name: k
+    for k in (
+        FileKind(
+            "utfall",
+            "ekonomi",
+            True,
+            ("period", "namnd", "konto", "belopp"),
+            ("verksamhet", "ansvar", "projekt"),
+            "period",
+            parse_utfall,
+        ),
+        FileKind(
+            "budget",
+            "ekonomi",
+            True,
+            ("ar", "namnd", "konto", "belopp"),
+            ("verksamhet", "projekt", "typ"),
+            "ar",
+            parse_budget,
+        ),
+        FileKind(
+            "prognos",
+            "ekonomi",
+            True,
+            ("ar", "prognosmanad", "namnd", "belopp"),
+            ("typ", *PROGNOS_RADER),
+            "ar",
+            parse_prognos,
+        ),
+        FileKind(
+            "periodisering",
+            "ekonomi",
+            False,
+            ("ar", "namnd", "manad", "andel"),
+            ("typ",),
+            "ar",
+            parse_periodisering,
+        ),
+        FileKind(
+            "investeringar",
+            "ekonomi",
+            False,
+            ("period", "namnd", "projekt", "belopp"),
+            (),
+            "period",
+            parse_investeringar,
+        ),
+        FileKind(
+            "kontoplan",
+            "ekonomi",
+            False,
+            ("konto_fran", "konto_till", "grupp"),
+            ("intern",),
+            None,
+            parse_kontoplan,
+        ),
+        FileKind(
+            "sjukfranvaro",
+            "personal",
+            True,
+            (
+                "period",
+                "anstalld",
+                "forvaltning",
+                "kon",
+                "fodelsear",
+                "ordinarie_tid_h",
+                "sjuk_h",
+                "sjuk_h_langtid",
+                "sjukdagar",
+            ),
+            ("sjuk_h_kort",),
+            "period",
+            parse_sjukfranvaro,
+        ),
+        FileKind(
+            "folkmangd",
+            "befolkning",
+            True,
+            ("ar", "kon", "alder", "antal"),
+            ("manad",),
+            "ar",
+            parse_folkmangd,
+        ),
+        FileKind(
+            "fodda",
+            "befolkning",
+            True,
+            ("ar", "moderns_alder", "kon", "antal"),
+            ("manad",),
+            "ar",
+            parse_fodda,
+        ),
+        FileKind(
+            "doda",
+            "befolkning",
+            True,
+            ("ar", "kon", "alder", "antal"),
+            ("manad",),
+            "ar",
+            parse_doda,
+        ),
+        FileKind(
+            "flyttningar",
+            "befolkning",
+            True,
+            ("ar", "kon", "alder", "riktning", "omrade", "antal"),
+            ("manad",),
+            "ar",
+            parse_flyttningar,
+        ),
+        FileKind(
+            "matetal",
+            "mal",
+            False,
+            ("ar", "namnd", "mal", "matetal", "enhet", "riktning", "malvarde", "utfall"),
+            ("status", "kommentar", "period"),
+            "ar",
+            parse_matetal,
+        ),
+    )
+}
+
+
+def load_register(
+    path: str | Path, file: str = "organisation.csv", root: str | Path | None = None
+) -> Register:
+    """Read the register file ``organisation.csv`` into a :class:`Register`.
+
+    Only a regular file is read (never a symbolic link), inside ``root`` (default: the
+    file's own folder, ``data/raw``); ``file`` is its name in messages.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, lacks a column ``id``, ``namn`` or ``typ``, or holds
+        a bad unit (see :class:`Register`).
+    """
+    path = Path(path)
+    table = read_table(
+        path,
+        file,
+        root=root if root is not None else path.parent,
+        expected_columns=("id", "namn", "typ", "forvaltning", "alias"),
+    )
+    require_columns(table, ["id", "namn", "typ"])
+    return Register(table.data, file=file, lines=table.lines)
 
 
 def display_name(path: Path, raw_dir: Path) -> str:
@@ -733,22 +1099,24 @@ def display_name(path: Path, raw_dir: Path) -> str:
         return path.name
 
 
-def load_kind(kind: FileKind, files: list[Path], raw_dir: Path, register: Register
-              ) -> pd.DataFrame | None:
+def load_kind(
+    kind: FileKind, files: list[Path], raw_dir: Path, register: Register
+) -> pd.DataFrame | None:
     """Read, validate and concatenate every file of one kind; ``None`` if there are none."""
     if not files:
         return None
     frames: list[pd.DataFrame] = []
     problems: list[Problem] = []
-    keys_by_file: list[tuple[str, set]] = []
+    keys_by_file: list[tuple[str, set[int | str]]] = []
     parser = kind.parser
-    if kind.name == "prognos":          # kontogrupp names are checked against the kontoplan
+    if kind.name == "prognos":  # kontogrupp names are checked against the kontoplan
         parser = partial(parse_prognos, grupper=lambda: _kontogrupper_i(raw_dir, register))
     for path in files:
         name = display_name(path, raw_dir)
         try:
-            table = read_table(path, name, expected_columns=kind.columns + kind.optional,
-                               root=raw_dir)
+            table = read_table(
+                path, name, expected_columns=kind.columns + kind.optional, root=raw_dir
+            )
             require_columns(table, list(kind.columns))
             frame = parser(table, register)
         except InputError as e:
@@ -758,19 +1126,33 @@ def load_kind(kind: FileKind, files: list[Path], raw_dir: Path, register: Regist
             keys_by_file.append((name, set(np.unique(frame[kind.split_key]).tolist())))
         frames.append(frame)
     if kind.name in MUST_HAVE_ROWS and frames and not problems and not any(len(f) for f in frames):
-        problems += [Problem(display_name(path, raw_dir), (
-            "filen innehåller inga datarader, bara rubrikraden; exportera filen på nytt med "
-            f"uppgifterna (kolumnerna {', '.join(kind.columns)})."), 2) for path in files]
+        problems += [
+            Problem(
+                display_name(path, raw_dir),
+                (
+                    "filen innehåller inga datarader, bara rubrikraden; exportera filen "
+                    "på nytt med "
+                    f"uppgifterna (kolumnerna {', '.join(kind.columns)})."
+                ),
+                2,
+            )
+            for path in files
+        ]
     for i, (name_a, keys_a) in enumerate(keys_by_file):
-        for name_b, keys_b in keys_by_file[i + 1:]:
+        for name_b, keys_b in keys_by_file[i + 1 :]:
             common = sorted(keys_a & keys_b)
             if common:
                 shown = ", ".join(_format_key(kind.split_key, k) for k in common[:6])
                 more = f" (och {len(common) - 6} till)" if len(common) > 6 else ""
-                problems.append(Problem(
-                    name_b, f"{_key_word(kind.split_key)} {shown}{more} finns också i {name_a}. "
-                    f"Filer av samma slag som delas upp per år får inte överlappa; ta bort "
-                    "dubbletten eller slå ihop filerna.", column=kind.split_key))
+                problems.append(
+                    Problem(
+                        name_b,
+                        f"{_key_word(kind.split_key)} {shown}{more} finns också i {name_a}. "
+                        f"Filer av samma slag som delas upp per år får inte överlappa; ta bort "
+                        "dubbletten eller slå ihop filerna.",
+                        column=kind.split_key,
+                    )
+                )
     if problems:
         raise InputError(problems)
     return _sorted(_concat(frames), kind.split_key)
@@ -801,12 +1183,15 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if len(frames) == 1:
         return frames[0]
     columns = dict.fromkeys(c for f in frames for c in f.columns)
-    categorical = [c for c in columns
-                   if all(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames if c in f)]
+    categorical = [
+        c
+        for c in columns
+        if all(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames if c in f)
+    ]
     out = pd.concat(frames, ignore_index=True)
     for col in out.columns:
         if isinstance(out[col].dtype, pd.CategoricalDtype):
-            continue                        # same categories in every file (e.g. namnd)
+            continue  # same categories in every file (e.g. namnd)
         if col in categorical or (out[col].dtype == object and out[col].isna().any()):
             # differing categories concatenate as object, and a column missing from one
             # file leaves NaN there: make it text ("" where absent) again
@@ -820,8 +1205,8 @@ def _key_word(key: str | None) -> str:
     return {"period": "Perioden", "ar": "Året"}.get(key or "", "Värdet")
 
 
-def _format_key(key: str | None, value: object) -> str:
+def _format_key(key: str | None, value: int | str) -> str:
     if key == "period":
-        v = int(value)  # type: ignore[arg-type]
+        v = int(value)
         return f"{v // 100}-{v % 100:02d}"
     return str(value)

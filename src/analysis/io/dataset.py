@@ -24,22 +24,25 @@ import hashlib
 import json
 import os
 import tempfile
-from contextlib import contextmanager
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analysis import __version__
-from analysis.core.errors import InputError, Problem
-from analysis.io.contract import KINDS, display_name, load_kind
+from analysis.core.atomic import atomic_write_bytes
+from analysis.core.errors import InputError, ModellError, Problem
 from analysis.core.period import Period
 from analysis.core.register import Register
+from analysis.io.contract import KINDS, display_name, load_kind, load_register
 
 #: Bumped whenever the processed format changes, so old caches are rebuilt.
 SCHEMA_VERSION = 6
@@ -53,7 +56,19 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 ROW_GROUP = 500_000
 
 
-class LazyFrames(Mapping):
+#: A JSON object of the manifest (its entries are checked where they are read: a
+#: damaged manifest costs a rebuild, never wrong numbers).
+Json: TypeAlias = dict[str, Any]
+
+
+@runtime_checkable
+class SummingFrames(Protocol):
+    """Frames that can sum a column per period without loading the whole frame."""
+
+    def sum_by_period(self, key: str, by: str, value: str, months: list[int]) -> pd.Series: ...
+
+
+class LazyFrames(Mapping[str, pd.DataFrame | None]):
     """Frames by kind; cached ones are read from Parquet on first use, so a report that
     needs only the ledger never reads the personnel data."""
 
@@ -88,9 +103,11 @@ class LazyFrames(Mapping):
         if item is None or not months:
             return pd.Series(dtype=float)
         if isinstance(item, Path):
-            table = pq.read_table(item, columns=["period", by, value],
-                                  filters=[("period", ">=", months[0]),
-                                           ("period", "<=", months[-1])])
+            table = pq.read_table(
+                item,
+                columns=["period", by, value],
+                filters=[("period", ">=", months[0]), ("period", "<=", months[-1])],
+            )
             if months[-1] - months[0] + 1 != len(months) and months[-1] // 100 == months[0] // 100:
                 table = table.filter(pc.is_in(table["period"], pa.array(months, pa.int32())))
             agg = table.group_by(by).aggregate([(value, "sum")])
@@ -102,7 +119,7 @@ class LazyFrames(Mapping):
         return rows.groupby(by, sort=False, observed=True)[value].sum()
 
 
-def dated_mask(kind: str, frame: pd.DataFrame, cutoff: Period) -> np.ndarray:
+def dated_mask(kind: str, frame: pd.DataFrame | None, cutoff: Period) -> npt.NDArray[np.bool_]:
     """Which rows of a frame of ``kind`` were known at the end of ``cutoff``.
 
     The date of a row, by kind of file:
@@ -127,21 +144,29 @@ def dated_mask(kind: str, frame: pd.DataFrame, cutoff: Period) -> np.ndarray:
     # the date columns are the contract's for the kind, never an extra drill-down column
     # that happens to be called ``period`` or ``ar``
     if kind in _BY_PERIOD:
-        return frame["period"].to_numpy(dtype=np.int64) <= code
-    ar = frame["ar"].to_numpy(dtype=np.int64) if kind in _BY_YEAR_AND_MORE else None
+        return np.asarray(frame["period"].to_numpy(dtype=np.int64) <= code, dtype=np.bool_)
+    if kind not in _BY_YEAR_AND_MORE:
+        return np.ones(len(frame), dtype=np.bool_)
+    ar = frame["ar"].to_numpy(dtype=np.int64)
     if kind == "matetal":
-        per = (frame["period"].fillna(0).to_numpy(dtype=np.int64) if "period" in frame
-               else np.zeros(len(frame), dtype=np.int64))
+        per = (
+            frame["period"].fillna(0).to_numpy(dtype=np.int64)
+            if "period" in frame
+            else np.zeros(len(frame), dtype=np.int64)
+        )
         return np.where(per > 0, per <= code, ar <= cutoff.year)
     if kind == "prognos":
-        return ar * 100 + frame["prognosmanad"].to_numpy(dtype=np.int64) <= code
-    if kind in _BEFOLKNING:
-        manad = (frame["manad"].astype("Float64").fillna(12).to_numpy(dtype=np.int64)
-                 if "manad" in frame else np.full(len(frame), 12, dtype=np.int64))
-        return ar * 100 + manad <= code
-    if kind in _BY_YEAR:
-        return ar <= cutoff.year
-    return np.ones(len(frame), dtype=bool)
+        month_end = ar * 100 + frame["prognosmanad"].to_numpy(dtype=np.int64)
+    elif kind in _BEFOLKNING:
+        manad = (
+            frame["manad"].astype("Float64").fillna(12).to_numpy(dtype=np.int64)
+            if "manad" in frame
+            else np.full(len(frame), 12, dtype=np.int64)
+        )
+        month_end = ar * 100 + manad
+    else:  # _BY_YEAR
+        return np.asarray(ar <= cutoff.year, dtype=np.bool_)
+    return np.asarray(month_end <= code, dtype=np.bool_)
 
 
 #: Kinds dated by their month ``period``.
@@ -152,7 +177,7 @@ _BEFOLKNING = frozenset({"folkmangd", "fodda", "doda", "flyttningar"})
 _BY_YEAR_AND_MORE = _BY_YEAR | _BEFOLKNING | {"prognos", "matetal"}
 
 
-class AsOfFrames(Mapping):
+class AsOfFrames(Mapping[str, pd.DataFrame | None]):
     """The frames of a dataset as known at the end of a period: each frame is filtered
     with :func:`dated_mask` on first use (so unused kinds are never read)."""
 
@@ -183,7 +208,7 @@ class AsOfFrames(Mapping):
     def sum_by_period(self, key: str, by: str, value: str, months: list[int]) -> pd.Series:
         """As :meth:`LazyFrames.sum_by_period`, over the months known at the cutoff."""
         known = [int(m) for m in months if int(m) <= self.cutoff.code]
-        if key in self._cache or not hasattr(self._base, "sum_by_period"):
+        if key in self._cache or not isinstance(self._base, SummingFrames):
             item = self[key]
             if item is None or not known:
                 return pd.Series(dtype=float)
@@ -200,10 +225,10 @@ class Dataset:
     register: Register
     frames: Mapping[str, pd.DataFrame | None]
     sources: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> {file: sha256}
-    rebuilt: list[str] = field(default_factory=list)                   # kinds parsed this time
+    rebuilt: list[str] = field(default_factory=list)  # kinds parsed this time
 
     def __getattr__(self, name: str) -> pd.DataFrame | None:
-        frames = self.__dict__.get("frames", {})
+        frames: Mapping[str, pd.DataFrame | None] = self.__dict__.get("frames", {})
         if name in frames:
             return frames[name]
         raise AttributeError(name)
@@ -214,8 +239,17 @@ class Dataset:
 
     @property
     def last_period(self) -> Period:
-        """The last month with utfall."""
-        return Period.from_code(int(self.frames["utfall"]["period"].max()))
+        """The last month with utfall.
+
+        Raises
+        ------
+        ModellError
+            When the dataset has no utfall rows (:func:`load_data` never returns one).
+        """
+        utfall = self.frames["utfall"]
+        if utfall is None or not len(utfall):
+            raise ModellError("Det finns inget utfall, så ingen period att rapportera.")
+        return Period.from_code(int(utfall["period"].max()))
 
     @property
     def cutoff(self) -> Period | None:
@@ -232,9 +266,13 @@ class Dataset:
             if base.cutoff.code <= period.code:
                 return self
             base = base._base
-        return Dataset(data_dir=self.data_dir, register=self.register,
-                       frames=AsOfFrames(base, period), sources=self.sources,
-                       rebuilt=self.rebuilt)
+        return Dataset(
+            data_dir=self.data_dir,
+            register=self.register,
+            frames=AsOfFrames(base, period),
+            sources=self.sources,
+            rebuilt=self.rebuilt,
+        )
 
     def input_hashes(self, period: Period | str | None = None) -> dict[str, str]:
         """Every raw file read, with its SHA-256 (for run manifests).
@@ -284,51 +322,11 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_path(path: Path):
-    """Context manager yielding a temporary path that is renamed to ``path`` on success."""
-    return _AtomicPath(path)
-
-
-class _AtomicPath:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def __enter__(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.path.suffix,
-                                   dir=self.path.parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
-        return self.tmp
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                os.replace(self.tmp, self.path)
-        finally:
-            self.tmp.unlink(missing_ok=True)
-
-
-def file_hashes(files: list[Path], raw: Path, known: dict[str, dict]) -> dict[str, dict]:
+def file_hashes(files: list[Path], raw: Path, known: dict[str, Json]) -> dict[str, Json]:
     """SHA-256, size and mtime of each file. A file whose size and modification time (in
     nanoseconds) equal the manifest's keeps its recorded hash without being read again;
     any other file is hashed in full."""
-    out = {}
+    out: dict[str, Json] = {}
     for path in files:
         name = display_name(path, raw)
         st = path.stat()
@@ -340,11 +338,13 @@ def file_hashes(files: list[Path], raw: Path, known: dict[str, dict]) -> dict[st
     return out
 
 
-def _read_manifest(processed: Path) -> dict:
+def _read_manifest(processed: Path) -> Json:
+    """The manifest in ``processed``; ``{}`` when it is missing, unreadable or not an object."""
     try:
-        return json.loads((processed / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((processed / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Dataset:
@@ -371,26 +371,32 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
         if candidates:
             org_path = candidates[0]
         else:
-            raise InputError(Problem(
-                display_name(org_path, data_dir),
-                f"registret saknas. Lägg organisation.csv i {raw.as_posix()}/ (se DATA_CONTRACT: "
-                "kolumnerna id, namn, typ, forvaltning, alias)."))
-    register = Register.load(org_path, display_name(org_path, raw))
+            raise InputError(
+                Problem(
+                    display_name(org_path, data_dir),
+                    f"registret saknas. Lägg organisation.csv i {raw.as_posix()}/ "
+                    "(se DATA_CONTRACT: "
+                    "kolumnerna id, namn, typ, forvaltning, alias).",
+                )
+            )
+    register = load_register(org_path, display_name(org_path, raw))
     register_hash = sha256(org_path)
 
     manifest = _read_manifest(processed) if use_cache else {}
-    cache_ok = (manifest.get("schema") == SCHEMA_VERSION
-                and manifest.get("register") == register_hash)
+    cache_ok = (
+        manifest.get("schema") == SCHEMA_VERSION and manifest.get("register") == register_hash
+    )
     cached_kinds = manifest.get("kinds", {}) if cache_ok else {}
 
     frames = LazyFrames()
-    sources: dict[str, dict[str, str]] = {"organisation": {display_name(org_path, raw):
-                                                             register_hash}}
-    parquet_of: dict[str, dict] = {}                     # kind -> the manifest's file entry
+    sources: dict[str, dict[str, str]] = {
+        "organisation": {display_name(org_path, raw): register_hash}
+    }
+    parquet_of: dict[str, Json] = {}  # kind -> the manifest's file entry
     rebuilt: list[str] = []
     fresh: dict[str, pd.DataFrame] = {}
     rows: dict[str, int] = {}
-    stat_by_kind: dict[str, dict] = {}
+    stat_by_kind: dict[str, Json] = {}
     problems: list[Problem] = []
     for kind in KINDS.values():
         files = kind.files(raw)
@@ -401,17 +407,24 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
         stat_by_kind[kind.name] = stats
         if not files:
             if kind.required:
-                problems.append(Problem(
-                    f"{kind.folder}/{kind.name}*.csv",
-                    f"inga filer hittades i {kind.folder}/ (förväntade t.ex. "
-                    f"{kind.folder}/{kind.name}.csv eller {kind.name}_2023.csv med kolumnerna "
-                    f"{', '.join(kind.columns)})."))
+                problems.append(
+                    Problem(
+                        f"{kind.folder}/{kind.name}*.csv",
+                        f"inga filer hittades i {kind.folder}/ (förväntade t.ex. "
+                        f"{kind.folder}/{kind.name}.csv eller {kind.name}_2023.csv med kolumnerna "
+                        f"{', '.join(kind.columns)}).",
+                    )
+                )
             frames[kind.name] = None
             continue
         cached = entry.get("parquet") if entry else None
-        if (entry and entry.get("files") == hashes
-                and _parquet_ok(processed, cached, entry.get("rows"))):
-            frames[kind.name] = processed / cached["file"]     # read on first use
+        if (
+            entry
+            and entry.get("files") == hashes
+            and isinstance(cached, dict)
+            and _parquet_ok(processed, cached, entry.get("rows"))
+        ):
+            frames[kind.name] = processed / cached["file"]  # read on first use
             rows[kind.name] = entry["rows"]
             parquet_of[kind.name] = cached
             continue
@@ -420,26 +433,31 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
         except InputError as e:
             problems += e.problems
             continue
+        if frame is None:  # pragma: no cover - load_kind gives None only without files
+            continue
         frames[kind.name] = fresh[kind.name] = frame
         rows[kind.name] = len(frame)
         rebuilt.append(kind.name)
     if problems:
         raise InputError(problems)
 
-    stat_changed = any(cached_kinds.get(k, {}).get("stat") != v for k, v in stat_by_kind.items()
-                       if k in rows)
+    stat_changed = any(
+        cached_kinds.get(k, {}).get("stat") != v for k, v in stat_by_kind.items() if k in rows
+    )
     if rebuilt or stat_changed or not cache_ok or manifest.get("version") != __version__:
-        written = _write_cache(processed, fresh, sources, rows, register_hash, stat_by_kind,
-                               parquet_of)
-        for name in fresh:                      # the frames stay in memory; the files are
-            parquet_of[name] = written[name]    # named for the record only
+        written = _write_cache(
+            processed, fresh, sources, rows, register_hash, stat_by_kind, parquet_of
+        )
+        for name in fresh:  # the frames stay in memory; the files are
+            parquet_of[name] = written[name]  # named for the record only
     elif processed.is_dir():
         _clean_temp_files(processed)
-    return Dataset(data_dir=data_dir, register=register, frames=frames, sources=sources,
-                   rebuilt=rebuilt)
+    return Dataset(
+        data_dir=data_dir, register=register, frames=frames, sources=sources, rebuilt=rebuilt
+    )
 
 
-def _parquet_ok(processed: Path, entry: dict | None, rows: int | None) -> bool:
+def _parquet_ok(processed: Path, entry: object, rows: object) -> bool:
     """A cache file is trusted only if it is the file the manifest names, byte for byte:
     a regular file of the recorded size and SHA-256 whose footer reads and whose row
     count matches. Anything else (missing, damaged, replaced, a symbolic link) is rebuilt,
@@ -458,7 +476,7 @@ def _parquet_ok(processed: Path, entry: dict | None, rows: int | None) -> bool:
             return False
         if sha256(path) != entry.get("sha256"):
             return False
-        return pq.ParquetFile(path).metadata.num_rows == rows
+        return bool(pq.ParquetFile(path).metadata.num_rows == rows)
     except Exception:  # missing or damaged: rebuild, never trust
         return False
 
@@ -478,13 +496,16 @@ def cache_lock(processed: Path) -> Iterator[None]:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)                           # closing releases the lock
+        os.close(fd)  # closing releases the lock
 
 
 def _is_temp(name: str) -> bool:
     """A temporary file of a cache writer (``.<name>.<random>.tmp`` / ``.parquet``)."""
-    return name.startswith(".") and name not in (CACHE_LOCK, ".gitkeep") and (
-        name.endswith(".tmp") or name.endswith(".parquet"))
+    return (
+        name.startswith(".")
+        and name not in (CACHE_LOCK, ".gitkeep")
+        and (name.endswith(".tmp") or name.endswith(".parquet"))
+    )
 
 
 def _clean_cache(processed: Path, keep: set[str]) -> None:
@@ -521,7 +542,7 @@ def _clean_temp_files(processed: Path) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
-        return                                 # a writer is busy: its files are not stale
+        return  # a writer is busy: its files are not stale
     try:
         for path in stale:
             try:
@@ -532,7 +553,7 @@ def _clean_temp_files(processed: Path) -> None:
         os.close(fd)
 
 
-def _write_parquet(processed: Path, name: str, frame: pd.DataFrame) -> dict:
+def _write_parquet(processed: Path, name: str, frame: pd.DataFrame) -> Json:
     """Write ``frame`` under a new, content-addressed name; return its manifest entry."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet", dir=processed)
     os.close(fd)
@@ -544,16 +565,21 @@ def _write_parquet(processed: Path, name: str, frame: pd.DataFrame) -> dict:
         digest = sha256(tmp_path)
         target = processed / f"{name}-{digest[:16]}.parquet"
         size = tmp_path.stat().st_size
-        os.replace(tmp_path, target)            # a new name: no manifest refers to it yet
+        os.replace(tmp_path, target)  # a new name: no manifest refers to it yet
     finally:
         tmp_path.unlink(missing_ok=True)
     return {"file": target.name, "sha256": digest, "size": size}
 
 
-def _write_cache(processed: Path, fresh: dict[str, pd.DataFrame],
-                 sources: dict[str, dict[str, str]], rows: dict[str, int],
-                 register_hash: str, stats: dict[str, dict],
-                 kept: dict[str, dict] | None = None) -> dict[str, dict]:
+def _write_cache(
+    processed: Path,
+    fresh: dict[str, pd.DataFrame],
+    sources: dict[str, dict[str, str]],
+    rows: dict[str, int],
+    register_hash: str,
+    stats: dict[str, Json],
+    kept: dict[str, Json] | None = None,
+) -> dict[str, Json]:
     """Write the newly parsed kinds under new names, then the manifest that names every
     kind's file (the one atomic switch); returns the new files' entries by kind.
 
@@ -561,23 +587,38 @@ def _write_cache(processed: Path, fresh: dict[str, pd.DataFrame],
     kept = dict(kept or {})
     with cache_lock(processed):
         previous = _read_manifest(processed)
-        _clean_cache(processed, _named_files(previous) | _named_files({"kinds": {
-            k: {"parquet": v} for k, v in kept.items()}}))
+        _clean_cache(
+            processed,
+            _named_files(previous)
+            | _named_files({"kinds": {k: {"parquet": v} for k, v in kept.items()}}),
+        )
         written = {name: _write_parquet(processed, name, frame) for name, frame in fresh.items()}
         files = {**kept, **written}
-        kinds = {name: {"files": sources[name], "rows": int(n), "stat": stats.get(name, {}),
-                        "parquet": files[name]}
-                 for name, n in rows.items() if name in files}
-        manifest = {"schema": SCHEMA_VERSION, "version": __version__, "register": register_hash,
-                    "kinds": kinds}
-        atomic_write_bytes(processed / MANIFEST,
-                           json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        kinds = {
+            name: {
+                "files": sources[name],
+                "rows": int(n),
+                "stat": stats.get(name, {}),
+                "parquet": files[name],
+            }
+            for name, n in rows.items()
+            if name in files
+        }
+        manifest = {
+            "schema": SCHEMA_VERSION,
+            "version": __version__,
+            "register": register_hash,
+            "kinds": kinds,
+        }
+        atomic_write_bytes(
+            processed / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
+        )
         # the switch is made; keep the previous generation's files for loads still reading
         _clean_cache(processed, _named_files(manifest) | _named_files(previous))
     return written
 
 
-def _named_files(manifest: dict) -> set[str]:
+def _named_files(manifest: Json) -> set[str]:
     out = set()
     kinds = manifest.get("kinds") if isinstance(manifest, dict) else None
     for entry in (kinds or {}).values():

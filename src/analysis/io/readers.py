@@ -48,9 +48,10 @@ import stat
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.core.errors import InputError, Problem
+from analysis.core.format import MAX_DECIMALS, MINUS, antal, tal
 
 __all__ = [
     "RawTable",
@@ -73,6 +75,9 @@ __all__ = [
     "quoted",
     "open_input_file",
     "MAX_QUOTED_CHARS",
+    "read_bytes",
+    "decode",
+    "split_line",
 ]
 
 #: Human-readable list of the supported file formats, used in messages.
@@ -106,6 +111,11 @@ MAX_GZIP_UNCOMPRESSED = 4 * 1024 * 1024 * 1024
 _DELIMITER_NAMES = {";": "';' (semikolon)", ",": "',' (komma)", "\t": "tabb", "|": "'|'"}
 _SAMPLE_BYTES = 1 << 20
 _SAMPLE_RECORDS = 50
+
+#: What a CSV or xlsx reader hands to :func:`_finish`: the header, its line, one pyarrow
+#: string array per column and the spreadsheet line of each row. (pyarrow ships no type
+#: information, so its arrays are ``Any`` to the type checker.)
+_Cells: TypeAlias = tuple[list[str], int, list[Any], np.ndarray]
 
 
 # ---------------------------------------------------------------------------------------
@@ -155,8 +165,9 @@ def normalise_column(name: str) -> str:
     """
     text = str(name).strip().strip(_STRIP_CHARS).strip().casefold()
     # å/ä → a, ö → o, é → e (and every other accented letter): drop combining marks.
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(ch))
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
     return _SEPARATOR_RUN.sub("_", text)
 
 
@@ -181,18 +192,24 @@ def quoted(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
 # ---------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------
-def _cp1252_c1(error: UnicodeDecodeError):
+def _cp1252_c1(error: UnicodeError) -> tuple[str, int]:
     # The five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are
     # mapped to the C1 control characters of the same value, as Windows itself does.
-    return error.object[error.start:error.end].decode("latin-1"), error.end
+    if not isinstance(error, UnicodeDecodeError):  # pragma: no cover - decoding only
+        raise error
+    return bytes(error.object[error.start : error.end]).decode("latin-1"), error.end
 
 
 codecs.register_error("analysis-cp1252-c1", _cp1252_c1)
 
 
-def read_table(path: str | os.PathLike, file: str | None = None, *,
-               expected_columns: Iterable[str] = (),
-               root: str | os.PathLike | None = None) -> RawTable:
+def read_table(
+    path: str | os.PathLike[str],
+    file: str | None = None,
+    *,
+    expected_columns: Iterable[str] = (),
+    root: str | os.PathLike[str] | None = None,
+) -> RawTable:
     """Read one CSV or ``.xlsx`` file into a :class:`RawTable` of strings.
 
     ``file`` is the name used in messages (default: the file's name). ``expected_columns``
@@ -210,37 +227,50 @@ def read_table(path: str | os.PathLike, file: str | None = None, *,
     if lower.endswith(".xlsx"):
         return _read_xlsx(path, display, root)
     if lower.endswith((".csv.gz", ".txt.gz")):
-        raw = _read_bytes(path, display, root)
+        raw = read_bytes(path, display, root)
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unpacked:
                 raw = unpacked.read(MAX_GZIP_UNCOMPRESSED + 1)
         except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(Problem(
-                file=display,
-                message="filen är inte en giltig gzip-komprimerad fil (trasig eller avkortad?)",
-            )) from exc
+            raise InputError(
+                Problem(
+                    file=display,
+                    message="filen är inte en giltig gzip-komprimerad fil (trasig eller avkortad?)",
+                )
+            ) from exc
         if len(raw) > MAX_GZIP_UNCOMPRESSED:
-            raise InputError(Problem(file=display, message=(
-                f"filen packas upp till mer än {_format_bytes(MAX_GZIP_UNCOMPRESSED)} och "
-                "läses inte (en så stor fil är troligen fel); dela upp den per år")))
+            raise InputError(
+                Problem(
+                    file=display,
+                    message=(
+                        f"filen packas upp till mer än {_format_bytes(MAX_GZIP_UNCOMPRESSED)} och "
+                        "läses inte (en så stor fil är troligen fel); dela upp den per år"
+                    ),
+                )
+            )
         return _read_csv_bytes(raw, display, expected)
     if lower.endswith((".csv", ".txt")):
-        return _read_csv_bytes(_read_bytes(path, display, root), display, expected)
+        return _read_csv_bytes(read_bytes(path, display, root), display, expected)
 
     suffix = "".join(path.suffixes[-2:]) if lower.endswith(".gz") else path.suffix
     if lower.endswith((".xls", ".xlsm", ".xlsb", ".ods")):
         hint = "spara den i Excel som Excel-arbetsbok (.xlsx) eller som CSV"
     else:
         hint = "spara den som CSV eller Excel-arbetsbok (.xlsx)"
-    raise InputError(Problem(
-        file=display,
-        message=(f"filformatet '{suffix or path.name}' stöds inte; {hint}. "
-                 f"Filformat som kan läsas: {SUPPORTED_FORMATS}"),
-    ))
+    raise InputError(
+        Problem(
+            file=display,
+            message=(
+                f"filformatet '{suffix or path.name}' stöds inte; {hint}. "
+                f"Filformat som kan läsas: {SUPPORTED_FORMATS}"
+            ),
+        )
+    )
 
 
-def open_input_file(path: str | os.PathLike, display: str,
-                    root: str | os.PathLike | None = None):
+def open_input_file(
+    path: str | os.PathLike[str], display: str, root: str | os.PathLike[str] | None = None
+) -> BinaryIO:
     """Open an input file for binary reading, refusing anything but a regular file.
 
     A symbolic link is never followed (also not for the file's own name: the file is
@@ -264,30 +294,55 @@ def open_input_file(path: str | os.PathLike, display: str,
     except FileNotFoundError as exc:
         raise InputError(Problem(file=display, message="filen finns inte")) from exc
     except OSError as exc:
-        raise InputError(Problem(
-            file=display, message=f"filen kunde inte läsas ({exc.strerror or exc})",
-        )) from exc
+        raise InputError(
+            Problem(
+                file=display,
+                message=f"filen kunde inte läsas ({exc.strerror or exc})",
+            )
+        ) from exc
     if stat.S_ISLNK(info.st_mode):
-        raise InputError(Problem(file=display, message=(
-            "filen är en symbolisk länk och läses inte; av säkerhetsskäl läses bara vanliga "
-            "filer i data/raw. Ersätt länken med en kopia av filen")))
+        raise InputError(
+            Problem(
+                file=display,
+                message=(
+                    "filen är en symbolisk länk och läses inte; av säkerhetsskäl läses "
+                    "bara vanliga "
+                    "filer i data/raw. Ersätt länken med en kopia av filen"
+                ),
+            )
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(Problem(file=display, message=(
-            "är inte en vanlig fil (utan t.ex. en mapp eller en enhet) och läses inte; "
-            "lägg en vanlig CSV- eller .xlsx-fil här")))
+        raise InputError(
+            Problem(
+                file=display,
+                message=(
+                    "är inte en vanlig fil (utan t.ex. en mapp eller en enhet) och läses inte; "
+                    "lägg en vanlig CSV- eller .xlsx-fil här"
+                ),
+            )
+        )
     if root is not None:
         base = Path(root).resolve()
         if not path.resolve().is_relative_to(base):
-            raise InputError(Problem(file=display, message=(
-                "filen ligger utanför data/raw (via en länkad mapp) och läses inte; lägg "
-                "filen direkt i data/raw")))
+            raise InputError(
+                Problem(
+                    file=display,
+                    message=(
+                        "filen ligger utanför data/raw (via en länkad mapp) och läses inte; lägg "
+                        "filen direkt i data/raw"
+                    ),
+                )
+            )
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:  # e.g. ELOOP: replaced by a link since the check
-        raise InputError(Problem(
-            file=display, message=f"filen kunde inte läsas ({exc.strerror or exc})",
-        )) from exc
+        raise InputError(
+            Problem(
+                file=display,
+                message=f"filen kunde inte läsas ({exc.strerror or exc})",
+            )
+        ) from exc
     handle = os.fdopen(fd, "rb")
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         handle.close()
@@ -295,17 +350,32 @@ def open_input_file(path: str | os.PathLike, display: str,
     return handle
 
 
-def _read_bytes(path: Path, display: str, root: str | os.PathLike | None = None) -> bytes:
+def read_bytes(
+    path: str | os.PathLike[str], display: str, root: str | os.PathLike[str] | None = None
+) -> bytes:
+    """The whole content of one input file, read through :func:`open_input_file` (a
+    regular file only, never a symbolic link; inside ``root`` when given).
+
+    Raises
+    ------
+    InputError
+        Naming ``display`` when the file is refused or cannot be read.
+    """
     with open_input_file(path, display, root) as handle:
         try:
-            return handle.read()
+            data: bytes = handle.read()
+            return data
         except MemoryError as exc:
-            raise InputError(Problem(file=display, message=(
-                "filen är för stor för att läsas in i minnet"))) from exc
+            raise InputError(
+                Problem(file=display, message=("filen är för stor för att läsas in i minnet"))
+            ) from exc
         except OSError as exc:
-            raise InputError(Problem(
-                file=display, message=f"filen kunde inte läsas ({exc.strerror or exc})",
-            )) from exc
+            raise InputError(
+                Problem(
+                    file=display,
+                    message=f"filen kunde inte läsas ({exc.strerror or exc})",
+                )
+            ) from exc
 
 
 def _is_valid_utf8(data: bytes) -> bool:
@@ -326,17 +396,19 @@ def _is_valid_utf8(data: bytes) -> bool:
 # into 'FÃ¶rbÃ¤ttrat'. In Windows-1252 these bytes read 'Ã', 'Â' or 'â' followed by a
 # sign, which Swedish text does not have.
 _UTF8_IN_CP1252 = re.compile(
-    rb"\xC3[\x80-\xBF]|\xC2[\xA0-\xBF]|\xE2\x80[\x90-\xBF]|\xE2\x82\xAC|\xE2\x84\xA2")
+    rb"\xC3[\x80-\xBF]|\xC2[\xA0-\xBF]|\xE2\x80[\x90-\xBF]|\xE2\x82\xAC|\xE2\x84\xA2"
+)
 # Text that already is mojibake (UTF-8 read as Windows-1252 and saved again as UTF-8):
 # 'Ã' or 'Â' followed by what Windows-1252 makes of a UTF-8 continuation byte.
 _MOJIBAKE_UTF8 = re.compile(
     rb"\xC3[\x82\x83](?:\xC2[\xA0-\xBF]|\xC5[\x92\x93\xA0\xA1\xB8\xBD\xBE]|\xC6\x92"
     rb"|\xCB[\x86\x9C]|\xE2\x80[\x93\x94\x98-\x9E\xA0-\xA2\xA6\xB0\xB9\xBA]|\xE2\x82\xAC"
-    rb"|\xE2\x84\xA2)")
+    rb"|\xE2\x84\xA2)"
+)
 
 
 def _format_bytes(size: int) -> str:
-    return f"{size // (1024 * 1024):,} MB".replace(",", "\u00a0")
+    return f"{antal(size // (1024 * 1024))} MB"
 
 
 def _line_of(raw: bytes, position: int) -> int:
@@ -344,29 +416,36 @@ def _line_of(raw: bytes, position: int) -> int:
     return raw.count(b"\n", 0, position) + 1
 
 
-def _garbled_at(raw: bytes, match: re.Match, encoding: str) -> str:
+def _garbled_at(raw: bytes, match: re.Match[bytes], encoding: str) -> str:
     start = max(raw.rfind(b"\n", 0, match.start()) + 1, match.start() - 8)
-    chunk = raw[start:match.end() + 8]
+    chunk = raw[start : match.end() + 8]
     lines = chunk.decode(encoding, errors="replace").splitlines()
     return lines[0] if lines else ""
 
 
-def _decode(raw: bytes, display: str) -> tuple[bytes, str]:
-    """Return the file's content as UTF-8 bytes (without BOM) and the detected encoding.
+def decode(raw: bytes, display: str) -> tuple[bytes, str]:
+    """Return the file's content as UTF-8 bytes (without BOM) and the detected encoding
+    (``utf-8``, ``utf-8-sig``, ``utf-16`` or ``cp1252``): the package's one encoding
+    detector, for the contract's CSV files and SCB's exports alike.
 
     A file that is neither valid UTF-8 nor pure Windows-1252 — parts saved as UTF-8,
     parts as Windows-1252 — is refused with the line of the first UTF-8 letter, and so
-    is UTF-8 text that already is mojibake ('FÃ¶rbÃ¤ttrat').
+    is UTF-8 text that already is mojibake ('FÃ¶rbÃ¤ttrat'); so are a workbook saved as
+    ``.csv`` and a binary file. ``display`` names the file in the error.
     """
     if raw.startswith(codecs.BOM_UTF8):
-        body = raw[len(codecs.BOM_UTF8):]
+        body = raw[len(codecs.BOM_UTF8) :]
         if not (body.isascii() or _is_valid_utf8(body)):
-            raise InputError(Problem(
-                file=display,
-                message=("filen är märkt som UTF-8 men innehåller tecken som inte är "
-                         "giltig UTF-8; spara den på nytt som 'CSV UTF-8' eller "
-                         "'CSV (semikolonavgränsad)'"),
-            ))
+            raise InputError(
+                Problem(
+                    file=display,
+                    message=(
+                        "filen är märkt som UTF-8 men innehåller tecken som inte är "
+                        "giltig UTF-8; spara den på nytt som 'CSV UTF-8' eller "
+                        "'CSV (semikolonavgränsad)'"
+                    ),
+                )
+            )
         _refuse_mojibake(body, display)
         return body, "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -374,22 +453,33 @@ def _decode(raw: bytes, display: str) -> tuple[bytes, str]:
         try:
             return raw.decode("utf-16").encode("utf-8"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise InputError(Problem(
-                file=display, message="filen är märkt som UTF-16 men går inte att avkoda",
-            )) from exc
+            raise InputError(
+                Problem(
+                    file=display,
+                    message="filen är märkt som UTF-16 men går inte att avkoda",
+                )
+            ) from exc
     head = raw[:4096]
     if head.startswith(b"PK\x03\x04"):
-        raise InputError(Problem(
-            file=display,
-            message=("filen verkar vara en Excel-arbetsbok, inte en CSV-fil; "
-                     "ge den ändelsen .xlsx eller spara den som CSV"),
-        ))
+        raise InputError(
+            Problem(
+                file=display,
+                message=(
+                    "filen verkar vara en Excel-arbetsbok, inte en CSV-fil; "
+                    "ge den ändelsen .xlsx eller spara den som CSV"
+                ),
+            )
+        )
     if b"\x00" in head:
-        raise InputError(Problem(
-            file=display,
-            message=("filen verkar inte vara en textfil; förväntade en CSV-fil "
-                     "(UTF-8 eller Windows-1252) eller en .xlsx-fil"),
-        ))
+        raise InputError(
+            Problem(
+                file=display,
+                message=(
+                    "filen verkar inte vara en textfil; förväntade en CSV-fil "
+                    "(UTF-8 eller Windows-1252) eller en .xlsx-fil"
+                ),
+            )
+        )
     if raw.isascii():
         return raw, "utf-8"
     if _is_valid_utf8(raw):
@@ -397,11 +487,19 @@ def _decode(raw: bytes, display: str) -> tuple[bytes, str]:
         return raw, "utf-8"
     found = _UTF8_IN_CP1252.search(raw)
     if found is not None:
-        raise InputError(Problem(file=display, line=_line_of(raw, found.start()), message=(
-            "filen blandar teckenkodningar (UTF-8 och Windows-1252); raden skulle läsas som "
-            f"{quoted(_garbled_at(raw, found, 'cp1252'), 20)} och texten bli förvanskad "
-            "(t.ex. 'FÃ¶rbÃ¤ttrat' i stället för 'Förbättrat'). Spara hela filen på nytt "
-            "med en kodning, t.ex. 'CSV UTF-8' i Excel")))
+        raise InputError(
+            Problem(
+                file=display,
+                line=_line_of(raw, found.start()),
+                message=(
+                    "filen blandar teckenkodningar (UTF-8 och Windows-1252); raden "
+                    "skulle läsas som "
+                    f"{quoted(_garbled_at(raw, found, 'cp1252'), 20)} och texten bli förvanskad "
+                    "(t.ex. 'FÃ¶rbÃ¤ttrat' i stället för 'Förbättrat'). Spara hela filen på nytt "
+                    "med en kodning, t.ex. 'CSV UTF-8' i Excel"
+                ),
+            )
+        )
     return raw.decode("cp1252", errors="analysis-cp1252-c1").encode("utf-8"), "cp1252"
 
 
@@ -411,10 +509,28 @@ def _refuse_mojibake(body: bytes, display: str) -> None:
         return
     found = _MOJIBAKE_UTF8.search(body)
     if found is not None:
-        raise InputError(Problem(file=display, line=_line_of(body, found.start()), message=(
-            f"raden innehåller förvanskad text ({quoted(_garbled_at(body, found, 'utf-8'), 20)}:"
-            " tecken som sparats om i fel teckenkodning, t.ex. 'Ã¶' i stället för 'ö'); "
-            "rätta texten i källan och spara filen på nytt som 'CSV UTF-8'")))
+        raise InputError(
+            Problem(
+                file=display,
+                line=_line_of(body, found.start()),
+                message=(
+                    f"raden innehåller förvanskad text "
+                    f"({quoted(_garbled_at(body, found, 'utf-8'), 20)}:"
+                    " tecken som sparats om i fel teckenkodning, t.ex. 'Ã¶' i stället för 'ö'); "
+                    "rätta texten i källan och spara filen på nytt som 'CSV UTF-8'"
+                ),
+            )
+        )
+
+
+def split_line(line: str, delimiter: str) -> list[str]:
+    """The fields of one CSV line (``"`` quotes, doubled inside a field), as every reader
+    of the package splits them.
+
+    >>> split_line('"2580 Luleå";"0 år";409', ";")
+    ['2580 Luleå', '0 år', '409']
+    """
+    return next(csv.reader([line], delimiter=delimiter, quotechar='"', strict=False), [])
 
 
 def _blank(fields: list[str]) -> bool:
@@ -463,8 +579,11 @@ def _choose_delimiter(text: str, truncated: bool, expected: set[str]) -> str | N
         matches = len(names & expected)
         ncols = len(header)
         # Field counts, ignoring empty fields beyond the header (harmless, see below).
-        counts = [len(r) if len(r) <= ncols or not _blank(r[ncols:]) else ncols
-                  for r in records[1:] if not _blank(r)]
+        counts = [
+            len(r) if len(r) <= ncols or not _blank(r[ncols:]) else ncols
+            for r in records[1:]
+            if not _blank(r)
+        ]
         equal = sum(c == ncols for c in counts) / len(counts) if counts else 1.0
         fits = sum(c <= ncols for c in counts) / len(counts) if counts else 1.0
         # A reading counts with its number of columns when most rows have exactly that
@@ -478,12 +597,14 @@ def _choose_delimiter(text: str, truncated: bool, expected: set[str]) -> str | N
 
 
 def _read_csv_bytes(raw: bytes, display: str, expected: set[str]) -> RawTable:
-    body, encoding = _decode(raw, display)
+    body, encoding = decode(raw, display)
     if not body or body.isspace():
         raise InputError(Problem(file=display, message="filen är tom"))
 
     truncated = len(body) > _SAMPLE_BYTES
-    head = body[:_SAMPLE_BYTES].decode("utf-8", errors="ignore") if truncated else body.decode("utf-8")
+    head = (
+        body[:_SAMPLE_BYTES].decode("utf-8", errors="ignore") if truncated else body.decode("utf-8")
+    )
     delimiter = _choose_delimiter(head, truncated, expected)
     if delimiter is None:
         raise InputError(Problem(file=display, message="filen är tom"))
@@ -503,8 +624,14 @@ def _empty_columns(header: list[str]) -> list[pa.Array]:
     return [pa.array([], pa.large_string()) for _ in header]
 
 
-def _read_csv_fast(body: bytes, display: str, delimiter: str, header: list[str],
-                   header_index: int, header_physical: int):
+def _read_csv_fast(
+    body: bytes,
+    display: str,
+    delimiter: str,
+    header: list[str],
+    header_index: int,
+    header_physical: int,
+) -> _Cells | None:
     """pyarrow's reader; returns None when the file needs the exact path.
 
     Works on index ranges of ``body`` (no copies of a possibly large buffer).
@@ -530,7 +657,7 @@ def _read_csv_fast(body: bytes, display: str, delimiter: str, header: list[str],
 
     irregular = False
 
-    def abort(row) -> str:
+    def abort(row: Any) -> str:
         nonlocal irregular
         irregular = True
         return "error"
@@ -545,7 +672,7 @@ def _read_csv_fast(body: bytes, display: str, delimiter: str, header: list[str],
         # numbers the rows it hands over, and put the repaired rows back in place.
         invalid = []
 
-        def collect(row) -> str:
+        def collect(row: Any) -> str:
             if row.number is None:
                 return "error"
             invalid.append((row.number, row.text))
@@ -561,64 +688,85 @@ def _read_csv_fast(body: bytes, display: str, delimiter: str, header: list[str],
         lines = np.arange(2, physical_lines + 2, dtype=np.int64)
     else:
         # pyarrow skipped empty lines (or joined lines inside quotes): find out which.
-        lines = _nonempty_lines(body, start, stop, term)
-        if lines is None or rows != len(lines):
+        found = _nonempty_lines(body, start, stop, term)
+        if found is None or rows != len(found):
             return None
+        lines = found
     columns = [table.column(i) for i in range(ncols)]
     if invalid:
-        columns = _repair_rows(columns, invalid, lines, display, delimiter, ncols)
-        if columns is None:
+        repaired = _repair_rows(columns, invalid, lines, display, delimiter, ncols)
+        if repaired is None:
             return None
+        columns = repaired
     return header, 1, columns, lines
 
 
-def _arrow_read(data: pa.Buffer, ncols: int, delimiter: str, *, threads: bool, handler):
+def _arrow_read(
+    data: pa.Buffer, ncols: int, delimiter: str, *, threads: bool, handler: Callable[[Any], str]
+) -> pa.Table:
     names = [f"f{i}" for i in range(ncols)]
     return pacsv.read_csv(
         pa.BufferReader(data),
-        read_options=pacsv.ReadOptions(column_names=names, encoding="utf8",
-                                       use_threads=threads),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
-                                         double_quote=True, escape_char=False,
-                                         newlines_in_values=False,
-                                         ignore_empty_lines=True,
-                                         invalid_row_handler=handler),
+        read_options=pacsv.ReadOptions(column_names=names, encoding="utf8", use_threads=threads),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=False,
+            ignore_empty_lines=True,
+            invalid_row_handler=handler,
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.large_string() for n in names},
-            strings_can_be_null=False, quoted_strings_can_be_null=False,
-            check_utf8=False),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=False,
+        ),
     )
 
 
 def _too_many_fields(display: str, line: int, found: int, ncols: int, delimiter: str) -> Problem:
     return Problem(
-        file=display, line=line,
-        message=(f"raden har {found} fält men rubrikraden har {ncols}; kontrollera "
-                 f"avgränsaren ({_DELIMITER_NAMES[delimiter]}) och att fält som innehåller "
-                 f"den, t.ex. tal med decimalkomma, står inom citattecken"),
+        file=display,
+        line=line,
+        message=(
+            f"raden har {found} fält men rubrikraden har {ncols}; kontrollera "
+            f"avgränsaren ({_DELIMITER_NAMES[delimiter]}) och att fält som innehåller "
+            f"den, t.ex. tal med decimalkomma, står inom citattecken"
+        ),
     )
 
 
-def _repair_rows(columns: list, invalid: list[tuple[int, str]], lines: np.ndarray,
-                 display: str, delimiter: str, ncols: int) -> list | None:
+def _repair_rows(
+    columns: list[pa.Array],
+    invalid: list[tuple[int, str]],
+    lines: np.ndarray,
+    display: str,
+    delimiter: str,
+    ncols: int,
+) -> list[pa.Array] | None:
     """Pad short rows (and drop empty trailing fields of long ones) and merge them back
     at their positions; raise for rows with real extra fields. None: use the exact path."""
     fixed: list[list[str]] = []
     problems: list[Problem] = []
     for number, text in invalid:
-        fields = next(csv.reader([text], delimiter=delimiter, strict=False), [])
+        fields = split_line(text, delimiter)
         if len(fields) > ncols and not _blank(fields[ncols:]):
             if len(problems) < _MAX_ROW_PROBLEMS:
-                problems.append(_too_many_fields(display, int(lines[number - 1]), len(fields),
-                                                 ncols, delimiter))
+                problems.append(
+                    _too_many_fields(display, int(lines[number - 1]), len(fields), ncols, delimiter)
+                )
             continue
         fixed.append((fields + [""] * ncols)[:ncols])
     if problems:
         if len(problems) == _MAX_ROW_PROBLEMS:
-            problems.append(Problem(
-                file=display,
-                message=f"minst {len(problems)} rader har för många fält; de första listas",
-            ))
+            problems.append(
+                Problem(
+                    file=display,
+                    message=f"minst {len(problems)} rader har för många fält; de första listas",
+                )
+            )
         raise InputError(problems)
 
     total = len(columns[0]) + len(fixed) if columns else len(fixed)
@@ -661,7 +809,7 @@ def _nonempty_lines(body: bytes, start: int, stop: int, term: bytes) -> np.ndarr
     return (np.flatnonzero(length > 0) + 2).astype(np.int64)
 
 
-def _read_csv_exact(body: bytes, display: str, delimiter: str):
+def _read_csv_exact(body: bytes, display: str, delimiter: str) -> _Cells:
     """The reference reader: Python's csv module, one record per spreadsheet row."""
     text = body.decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -688,34 +836,40 @@ def _read_csv_exact(body: bytes, display: str, delimiter: str):
                     if len(problems) >= _MAX_ROW_PROBLEMS:
                         stopped = True
                         break  # enough to show the pattern; do not read millions of rows
-                    problems.append(_too_many_fields(display, number, len(record), ncols,
-                                                     delimiter))
+                    problems.append(
+                        _too_many_fields(display, number, len(record), ncols, delimiter)
+                    )
                     continue
             elif len(record) < ncols:
                 record = record + [""] * (ncols - len(record))
-            for col, value in zip(columns, record):
+            for col, value in zip(columns, record, strict=True):
                 col.append(value)
             lines.append(number)
     except csv.Error as exc:
-        raise InputError(Problem(
-            file=display, line=number + 1,
-            message=f"raden kan inte tolkas som CSV ({exc}); kontrollera citattecknen",
-        )) from exc
+        raise InputError(
+            Problem(
+                file=display,
+                line=number + 1,
+                message=f"raden kan inte tolkas som CSV ({exc}); kontrollera citattecknen",
+            )
+        ) from exc
     if header is None:
         raise InputError(Problem(file=display, message="filen är tom"))
     if problems:
         if stopped:
-            problems.append(Problem(
-                file=display,
-                message=f"läsningen avbröts efter {len(problems)} rader med för många fält",
-            ))
+            problems.append(
+                Problem(
+                    file=display,
+                    message=f"läsningen avbröts efter {len(problems)} rader med för många fält",
+                )
+            )
         raise InputError(problems)
     arrays = [pa.array(col, type=pa.large_string()) for col in columns]
     return header, header_line, arrays, np.asarray(lines, dtype=np.int64)
 
 
 # --- xlsx --------------------------------------------------------------------------
-def _xlsx_cell(value) -> str:
+def _xlsx_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -725,7 +879,7 @@ def _xlsx_cell(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 2 ** 53:
+        if value.is_integer() and abs(value) < 2**53:
             return str(int(value))  # 4010.0 → '4010', so ids and accounts stay text-equal
         return repr(value)
     if isinstance(value, _dt.datetime):
@@ -736,9 +890,12 @@ def _xlsx_cell(value) -> str:
 
 
 def _invalid_xlsx(display: str) -> InputError:
-    return InputError(Problem(
-        file=display, message="filen är inte en giltig .xlsx-fil (trasig eller avkortad?)",
-    ))
+    return InputError(
+        Problem(
+            file=display,
+            message="filen är inte en giltig .xlsx-fil (trasig eller avkortad?)",
+        )
+    )
 
 
 def _check_zip_sizes(raw: bytes, display: str) -> None:
@@ -755,25 +912,38 @@ def _check_zip_sizes(raw: bytes, display: str) -> None:
         raise _invalid_xlsx(display) from exc
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise InputError(Problem(file=display, message=(
-            f"arbetsboken packas upp till {_format_bytes(total)}, mer än de "
-            f"{_format_bytes(MAX_XLSX_UNCOMPRESSED)} som läses; spara den som CSV eller "
-            "dela upp den per år")))
+        raise InputError(
+            Problem(
+                file=display,
+                message=(
+                    f"arbetsboken packas upp till {_format_bytes(total)}, mer än de "
+                    f"{_format_bytes(MAX_XLSX_UNCOMPRESSED)} som läses; spara den som CSV eller "
+                    "dela upp den per år"
+                ),
+            )
+        )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_MIN_BYTES and ratio > MAX_XLSX_RATIO:
-            times = f"{int(ratio):,}".replace(",", "\u00a0")
-            raise InputError(Problem(file=display, message=(
-                f"arbetsboken är misstänkt: delen {quoted(member.filename)} packas upp "
-                f"{times} gånger större (till {_format_bytes(member.file_size)}); en vanlig "
-                "arbetsbok packas upp högst några tiotal gånger. Filen läses inte; spara om "
-                "den i Excel eller som CSV")))
+            times = antal(int(ratio))
+            raise InputError(
+                Problem(
+                    file=display,
+                    message=(
+                        f"arbetsboken är misstänkt: delen {quoted(member.filename)} packas upp "
+                        f"{times} gånger större (till {_format_bytes(member.file_size)}); "
+                        "en vanlig arbetsbok packas upp högst några tiotal gånger. "
+                        "Filen läses inte; spara om "
+                        "den i Excel eller som CSV"
+                    ),
+                )
+            )
 
 
-def _read_xlsx(path: Path, display: str, root: str | os.PathLike | None = None) -> RawTable:
+def _read_xlsx(path: Path, display: str, root: str | os.PathLike[str] | None = None) -> RawTable:
     import openpyxl  # imported lazily: only needed for Excel files
 
-    raw = _read_bytes(path, display, root)
+    raw = read_bytes(path, display, root)
     if not raw.startswith(b"PK"):
         raise _invalid_xlsx(display)
     _check_zip_sizes(raw, display)
@@ -782,13 +952,20 @@ def _read_xlsx(path: Path, display: str, root: str | os.PathLike | None = None) 
     except InputError:
         raise
     except MemoryError as exc:
-        raise InputError(Problem(file=display, message=(
-            "arbetsboken är för stor för att läsas in i minnet; spara den som CSV"))) from exc
+        raise InputError(
+            Problem(
+                file=display,
+                message=("arbetsboken är för stor för att läsas in i minnet; spara den som CSV"),
+            )
+        ) from exc
     except OSError as exc:
         if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
-            raise InputError(Problem(
-                file=display, message=f"filen kunde inte läsas ({exc.strerror or exc})",
-            )) from exc
+            raise InputError(
+                Problem(
+                    file=display,
+                    message=f"filen kunde inte läsas ({exc.strerror or exc})",
+                )
+            ) from exc
         raise _invalid_xlsx(display) from exc
     except Exception as exc:  # BadZipFile, KeyError, XML errors, ...
         raise _invalid_xlsx(display) from exc
@@ -808,8 +985,10 @@ def _read_xlsx(path: Path, display: str, root: str | os.PathLike | None = None) 
             for position, cell in enumerate(cells, start=1):
                 if len(cell) > MAX_CELL_CHARS:
                     from openpyxl.utils import get_column_letter
-                    raise InputError(_too_long(display, number, get_column_letter(position),
-                                               len(cell)))
+
+                    raise InputError(
+                        _too_long(display, number, get_column_letter(position), len(cell))
+                    )
             if _blank(cells):
                 continue
             if header is None:
@@ -820,8 +999,12 @@ def _read_xlsx(path: Path, display: str, root: str | os.PathLike | None = None) 
     except InputError:
         raise
     except MemoryError as exc:
-        raise InputError(Problem(file=display, message=(
-            "arbetsboken är för stor för att läsas in i minnet; spara den som CSV"))) from exc
+        raise InputError(
+            Problem(
+                file=display,
+                message=("arbetsboken är för stor för att läsas in i minnet; spara den som CSV"),
+            )
+        ) from exc
     except Exception as exc:  # a truncated member surfaces only while reading
         raise _invalid_xlsx(display) from exc
     finally:
@@ -834,21 +1017,25 @@ def _read_xlsx(path: Path, display: str, root: str | os.PathLike | None = None) 
     columns: list[list[str]] = [[] for _ in range(width)]
     for row in rows:
         row = row + [""] * (width - len(row))
-        for col, value in zip(columns, row):
+        for col, value in zip(columns, row, strict=True):
             col.append(value)
     arrays = [pa.array(col, type=pa.large_string()) for col in columns]
-    return _finish(display, header, header_line, arrays,
-                   np.asarray(lines, dtype=np.int64), None, None)
+    return _finish(
+        display, header, header_line, arrays, np.asarray(lines, dtype=np.int64), None, None
+    )
 
 
 # --- common ------------------------------------------------------------------------
 def _too_long(display: str, line: int, column: str, length: int) -> Problem:
-    def grouped(n: int) -> str:
-        return f"{n:,}".replace(",", "\u00a0")
-
-    return Problem(file=display, line=line, column=column, message=(
-        f"cellen innehåller {grouped(length)} tecken, fler än de {grouped(MAX_CELL_CHARS)} "
-        "en cell får ha; kontrollera att filen är rätt export"))
+    return Problem(
+        file=display,
+        line=line,
+        column=column,
+        message=(
+            f"cellen innehåller {antal(length)} tecken, fler än de {antal(MAX_CELL_CHARS)} "
+            "en cell får ha; kontrollera att filen är rätt export"
+        ),
+    )
 
 
 def _nfc(array: pa.Array) -> pa.Array:
@@ -858,26 +1045,40 @@ def _nfc(array: pa.Array) -> pa.Array:
     return pc.utf8_normalize(array, form="NFC")
 
 
-def _finish(display: str, header: list[str], header_line: int, arrays: list,
-            lines: np.ndarray, encoding: str | None, delimiter: str | None) -> RawTable:
+def _finish(
+    display: str,
+    header: list[str],
+    header_line: int,
+    arrays: list[pa.Array],
+    lines: np.ndarray,
+    encoding: str | None,
+    delimiter: str | None,
+) -> RawTable:
     """Strip cells, drop all-empty rows and nameless empty columns, name the columns."""
     arrays = [_nfc(pc.utf8_trim_whitespace(pc.fill_null(a, ""))) for a in arrays]
     header = [unicodedata.normalize("NFC", str(h)) for h in header]
     for position, array in enumerate(arrays):
         if len(array) and pc.max(pc.binary_length(array)).as_py() > MAX_CELL_CHARS:
             lengths = np.asarray(pc.utf8_length(array).to_numpy(zero_copy_only=False))
-            first = int(np.flatnonzero(lengths > MAX_CELL_CHARS)[0]) if (
-                lengths > MAX_CELL_CHARS).any() else -1
+            first = (
+                int(np.flatnonzero(lengths > MAX_CELL_CHARS)[0])
+                if (lengths > MAX_CELL_CHARS).any()
+                else -1
+            )
             if first >= 0:
                 name = header[position] if position < len(header) else str(position + 1)
-                raise InputError(_too_long(display, int(lines[first]),
-                                           _clean_original(name)[:MAX_QUOTED_CHARS],
-                                           int(lengths[first])))
+                raise InputError(
+                    _too_long(
+                        display,
+                        int(lines[first]),
+                        _clean_original(name)[:MAX_QUOTED_CHARS],
+                        int(lengths[first]),
+                    )
+                )
     if arrays and len(lines):
-        nonempty = None
-        for a in arrays:
-            has = pc.greater(pc.binary_length(a), 0)
-            nonempty = has if nonempty is None else pc.or_(nonempty, has)
+        nonempty = pc.greater(pc.binary_length(arrays[0]), 0)
+        for a in arrays[1:]:
+            nonempty = pc.or_(nonempty, pc.greater(pc.binary_length(a), 0))
         if not pc.all(nonempty).as_py():
             mask = np.asarray(nonempty.to_numpy(zero_copy_only=False), dtype=bool)
             arrays = [pc.filter(a, nonempty) for a in arrays]
@@ -887,7 +1088,7 @@ def _finish(display: str, header: list[str], header_line: int, arrays: list,
     original: dict[str, str] = {}
     kept = []
     seen: dict[str, str] = {}
-    for position, (raw_name, array) in enumerate(zip(header, arrays), start=1):
+    for position, (raw_name, array) in enumerate(zip(header, arrays, strict=False), start=1):
         name = normalise_column(raw_name)
         spelt = _clean_original(raw_name)
         if not name:
@@ -896,12 +1097,17 @@ def _finish(display: str, header: list[str], header_line: int, arrays: list,
             name = f"kolumn_{position}"
             spelt = f"(namnlös kolumn {position})"
         if name in seen:
-            raise InputError(Problem(
-                file=display, line=header_line,
-                message=(f"kolumnerna {quoted(seen[name])} och {quoted(spelt)} får samma namn "
-                         f"('{name}'; skiftläge, mellanslag och å/ä/ö räknas inte); "
-                         f"ta bort eller byt namn på den ena"),
-            ))
+            raise InputError(
+                Problem(
+                    file=display,
+                    line=header_line,
+                    message=(
+                        f"kolumnerna {quoted(seen[name])} och {quoted(spelt)} får samma namn "
+                        f"('{name}'; skiftläge, mellanslag och å/ä/ö räknas inte); "
+                        f"ta bort eller byt namn på den ena"
+                    ),
+                )
+            )
         seen[name] = spelt
         names.append(name)
         original[name] = spelt
@@ -914,9 +1120,16 @@ def _finish(display: str, header: list[str], header_line: int, arrays: list,
                 data[name] = data[name].astype(str)
     else:
         data = pd.DataFrame(index=pd.RangeIndex(len(lines)))
-    return RawTable(file=display, columns=names, original=original, data=data,
-                    lines=np.asarray(lines, dtype=np.int64), encoding=encoding,
-                    delimiter=delimiter, header_line=header_line)
+    return RawTable(
+        file=display,
+        columns=names,
+        original=original,
+        data=data,
+        lines=np.asarray(lines, dtype=np.int64),
+        encoding=encoding,
+        delimiter=delimiter,
+        header_line=header_line,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -945,12 +1158,16 @@ def _delimiter_hint(table: RawTable, missing: list[str]) -> str | None:
                 continue
             what = _DELIMITER_NAMES.get(char, f"'{char}'")
             if table.delimiter is None:
-                return (f"Hela rubrikraden verkar ligga i en cell, avgränsad med {what}; "
-                        f"dela upp den i kolumner (i Excel: Data → Text till kolumner)")
+                return (
+                    f"Hela rubrikraden verkar ligga i en cell, avgränsad med {what}; "
+                    f"dela upp den i kolumner (i Excel: Data → Text till kolumner)"
+                )
             used = _DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))
-            return (f"Rubrikraden verkar vara avgränsad med {what}, men filen lästes med "
-                    f"{used} som avgränsare; kontrollera avgränsaren — alla rader ska "
-                    f"använda samma avgränsare (';', ',' eller tabb)")
+            return (
+                f"Rubrikraden verkar vara avgränsad med {what}, men filen lästes med "
+                f"{used} som avgränsare; kontrollera avgränsaren — alla rader ska "
+                f"använda samma avgränsare (';', ',' eller tabb)"
+            )
     return None
 
 
@@ -983,8 +1200,10 @@ def _column_strings(table: RawTable, column: str) -> tuple[str, pa.Array]:
     try:
         arr = pa.array(series.array)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        arr = pa.array(series.astype(object).where(series.notna(), "").map(str).tolist(),
-                       type=pa.large_string())
+        arr = pa.array(
+            series.astype(object).where(series.notna(), "").map(str).tolist(),
+            type=pa.large_string(),
+        )
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if not pa.types.is_large_string(arr.type):
@@ -1003,30 +1222,47 @@ def arrow_column(table: RawTable, column: str) -> pa.Array:
 def categorical_column(table: RawTable, column: str) -> pd.Categorical:
     """A text column as a pandas Categorical, encoded by pyarrow (fast on millions of rows)."""
     encoded = pc.dictionary_encode(arrow_column(table, column))
-    return pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
-                                     categories=pd.Index(encoded.dictionary.to_pylist(),
-                                                         dtype="str"))
+    return pd.Categorical.from_codes(
+        encoded.indices.to_numpy(zero_copy_only=False),
+        categories=pd.Index(encoded.dictionary.to_pylist(), dtype="str"),
+    )
 
 
-def _problems(table: RawTable, column: str, indices: np.ndarray, values: pa.Array,
-              message) -> list[Problem]:
+def _problems(
+    table: RawTable,
+    column: str,
+    indices: np.ndarray,
+    values: pa.Array,
+    message: Callable[[Any, int], str],
+) -> list[Problem]:
+    """One problem per bad cell ``indices`` (at most :data:`MAX_PROBLEMS_PER_COLUMN`);
+    ``message(value, i)`` words it."""
     spelt = table.display(column)
     out = []
-    for i in indices[:MAX_PROBLEMS_PER_COLUMN]:
-        i = int(i)
-        out.append(Problem(file=table.file, line=int(table.lines[i]), column=spelt,
-                           message=message(values[i].as_py(), i)))
+    for index in indices[:MAX_PROBLEMS_PER_COLUMN]:
+        i = int(index)
+        out.append(
+            Problem(
+                file=table.file,
+                line=int(table.lines[i]),
+                column=spelt,
+                message=message(values[i].as_py(), i),
+            )
+        )
     return out
 
 
 def _raise(table: RawTable, column: str, problems: list[Problem], total: int) -> None:
     problems.sort(key=lambda p: (p.line is None, p.line or 0))
     if total > len(problems):
-        problems.append(Problem(
-            file=table.file, column=table.display(column),
-            message=f"totalt {total} felaktiga värden i kolumnen; de första "
-                    f"{len(problems)} listas",
-        ))
+        problems.append(
+            Problem(
+                file=table.file,
+                column=table.display(column),
+                message=f"totalt {antal(total)} felaktiga värden i kolumnen; de första "
+                f"{antal(len(problems))} listas",
+            )
+        )
     raise InputError(problems)
 
 
@@ -1034,15 +1270,16 @@ def _raise(table: RawTable, column: str, problems: list[Problem], total: int) ->
 # Numbers
 # ---------------------------------------------------------------------------------------
 _GROUP = " \u00a0\u2009\u202f'\u2019"  # space, NBSP, thin space, narrow NBSP, apostrophes
-_MINUS = "\u2212"                     # Unicode minus sign
-_GROUP_C = f"[{_GROUP}.]"              # grouping marks when ',' is the decimal mark
-_GROUP_D = f"[{_GROUP},]"              # grouping marks when '.' is the decimal mark
+_GROUP_C = f"[{_GROUP}.]"  # grouping marks when ',' is the decimal mark
+_GROUP_D = f"[{_GROUP},]"  # grouping marks when '.' is the decimal mark
 
 
 def _number_pattern(group: str, decimal: str) -> str:
     integer = rf"(?:\d+|[1-9]\d{{0,2}}(?:{group}\d{{3}})+)"
-    return (rf"^[+\-{_MINUS}]?(?:{integer}(?:\{decimal}\d*)?|\{decimal}\d+)"
-            rf"(?:[eE][+\-]?\d+)?$")
+    return (
+        rf"^[+\-{MINUS}]?(?:{integer}(?:\{decimal}\d*)?|\{decimal}\d+)"
+        rf"(?:[eE][+\-]?\d+)?$"
+    )
 
 
 _NUMBER_C = _number_pattern(_GROUP_C, ",")
@@ -1050,34 +1287,39 @@ _NUMBER_D = _number_pattern(_GROUP_D, ".")
 
 
 def _format_bound(value: float) -> str:
-    if float(value).is_integer():
-        text = f"{int(value):,}".replace(",", "\u00a0")
-    else:
-        text = f"{value:,}".replace(",", "\u00a0").replace(".", ",")
-    return text.replace("-", "−") if value < 0 else text
+    """A bound of a range check as the messages write it: ``−10 000``, ``0,5`` (as many
+    decimals as the bound has)."""
+    x = float(value)
+    fraction = f"{abs(x):.{MAX_DECIMALS}f}".partition(".")[2].rstrip("0")
+    return tal(x, min(len(fraction), MAX_DECIMALS))
 
 
 def _bytes_of(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(offsets relative to the first value, UTF-8 bytes) of a large_string array
     without nulls; zero-copy views."""
     buffers = arr.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64, count=len(arr) + 1,
-                            offset=arr.offset * 8)
+    offsets = np.frombuffer(buffers[1], dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
     if buffers[2] is None or len(arr) == 0:
         return offsets - offsets[0], np.empty(0, dtype=np.uint8)
-    data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
     return offsets - offsets[0], data
 
 
-def _strings_from(offsets: np.ndarray, data: np.ndarray,
-                  valid: np.ndarray | None = None) -> pa.Array:
+def _strings_from(
+    offsets: np.ndarray, data: np.ndarray, valid: np.ndarray | None = None
+) -> pa.Array:
     validity = None
     if valid is not None and not valid.all():
         validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
     return pa.Array.from_buffers(
-        pa.large_string(), len(offsets) - 1,
-        [validity, pa.py_buffer(np.ascontiguousarray(offsets, dtype=np.int64)),
-         pa.py_buffer(np.ascontiguousarray(data))])
+        pa.large_string(),
+        len(offsets) - 1,
+        [
+            validity,
+            pa.py_buffer(np.ascontiguousarray(offsets, dtype=np.int64)),
+            pa.py_buffer(np.ascontiguousarray(data)),
+        ],
+    )
 
 
 def _cast_float(strings: pa.Array) -> np.ndarray | None:
@@ -1099,14 +1341,17 @@ _BYTE_KIND[[ord(" "), ord("'")]] = _GROUP_BYTE
 _BYTE_KIND[0x80:] = _HIGH
 
 
-def _parse_general(s: pa.Array, offsets: np.ndarray, data: np.ndarray,
-                   usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _parse_general(
+    s: pa.Array, offsets: np.ndarray, data: np.ndarray, usable: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Parse with per-column decimal-mark detection; return (values, valid mask)."""
-    match_c = np.asarray(pc.match_substring_regex(s, _NUMBER_C).to_numpy(zero_copy_only=False),
-                         dtype=bool)
+    match_c = np.asarray(
+        pc.match_substring_regex(s, _NUMBER_C).to_numpy(zero_copy_only=False), dtype=bool
+    )
     if (data == 44).any() or (data == 46).any():
-        match_d = np.asarray(pc.match_substring_regex(s, _NUMBER_D)
-                             .to_numpy(zero_copy_only=False), dtype=bool)
+        match_d = np.asarray(
+            pc.match_substring_regex(s, _NUMBER_D).to_numpy(zero_copy_only=False), dtype=bool
+        )
     else:
         match_d = match_c  # without marks both readings are the same
     only_c = match_c & ~match_d & usable
@@ -1120,8 +1365,9 @@ def _parse_general(s: pa.Array, offsets: np.ndarray, data: np.ndarray,
         # whose only marks are single commas is Swedish (decimal comma).
         has_dot = np.zeros(len(usable), dtype=bool)
         if both.any():
-            has_dot = np.asarray(pc.match_substring(s, ".").to_numpy(zero_copy_only=False),
-                                 dtype=bool)
+            has_dot = np.asarray(
+                pc.match_substring(s, ".").to_numpy(zero_copy_only=False), dtype=bool
+            )
         column_c = not (both & has_dot).any()
     use_c = only_c | (both & column_c)
     valid = (match_c | match_d) & usable
@@ -1138,8 +1384,12 @@ def _parse_general(s: pa.Array, offsets: np.ndarray, data: np.ndarray,
         comma_to_dot = (kind == _COMMA) if decimal_c else None
     else:
         use_c_b = np.repeat(use_c, np.diff(offsets))
-        drop = ((kind == _GROUP_BYTE) | (kind == _HIGH) | ((kind == _DOT) & use_c_b)
-                | ((kind == _COMMA) & ~use_c_b))
+        drop = (
+            (kind == _GROUP_BYTE)
+            | (kind == _HIGH)
+            | ((kind == _DOT) & use_c_b)
+            | ((kind == _COMMA) & ~use_c_b)
+        )
         comma_to_dot = (kind == _COMMA) & use_c_b
     drop &= ~minus
     normal = data.copy()
@@ -1155,9 +1405,15 @@ def _parse_general(s: pa.Array, offsets: np.ndarray, data: np.ndarray,
     return values, valid
 
 
-def parse_numbers(table: RawTable, column: str, *, allow_empty: bool = False,
-                  integer: bool = False, minimum: float | None = None,
-                  maximum: float | None = None) -> np.ndarray:
+def parse_numbers(
+    table: RawTable,
+    column: str,
+    *,
+    allow_empty: bool = False,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> np.ndarray:
     """Parse a string column into float64; NaN for empty cells when ``allow_empty``.
 
     Accepts a leading ``-``, ``+`` or ``−``, thousands grouped with spaces, (narrow)
@@ -1213,22 +1469,45 @@ def parse_numbers(table: RawTable, column: str, *, allow_empty: bool = False,
         return values.astype(np.float64, copy=False)
 
     problems: list[Problem] = []
-    problems += _problems(table, column, np.flatnonzero(bad_text), s,
-                          lambda v, i: f"{quoted(v)} är inte {what}; förväntade {example}")
-    problems += _problems(table, column, np.flatnonzero(bad_empty), s,
-                          lambda v, i: f"värde saknas; förväntade {example}")
-    problems += _problems(table, column, np.flatnonzero(bad_integer), s,
-                          lambda v, i: f"{quoted(v)} är inte ett heltal; förväntade {example}")
+    problems += _problems(
+        table,
+        column,
+        np.flatnonzero(bad_text),
+        s,
+        lambda v, i: f"{quoted(v)} är inte {what}; förväntade {example}",
+    )
+    problems += _problems(
+        table,
+        column,
+        np.flatnonzero(bad_empty),
+        s,
+        lambda v, i: f"värde saknas; förväntade {example}",
+    )
+    problems += _problems(
+        table,
+        column,
+        np.flatnonzero(bad_integer),
+        s,
+        lambda v, i: f"{quoted(v)} är inte ett heltal; förväntade {example}",
+    )
     if minimum is not None:
         bound = _format_bound(minimum)
-        problems += _problems(table, column, np.flatnonzero(bad_low), s,
-                              lambda v, i: f"{quoted(v)} är mindre än det minsta tillåtna "
-                                           f"värdet {bound}")
+        problems += _problems(
+            table,
+            column,
+            np.flatnonzero(bad_low),
+            s,
+            lambda v, i: f"{quoted(v)} är mindre än det minsta tillåtna värdet {bound}",
+        )
     if maximum is not None:
         bound = _format_bound(maximum)
-        problems += _problems(table, column, np.flatnonzero(bad_high), s,
-                              lambda v, i: f"{quoted(v)} är större än det högsta tillåtna "
-                                           f"värdet {bound}")
+        problems += _problems(
+            table,
+            column,
+            np.flatnonzero(bad_high),
+            s,
+            lambda v, i: f"{quoted(v)} är större än det högsta tillåtna värdet {bound}",
+        )
     _raise(table, column, problems[:MAX_PROBLEMS_PER_COLUMN], total)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -1236,8 +1515,10 @@ def parse_numbers(table: RawTable, column: str, *, allow_empty: bool = False,
 # ---------------------------------------------------------------------------------------
 # Periods
 # ---------------------------------------------------------------------------------------
-_PERIOD = (r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2})"
-           r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?|(?P<m2>\d{2}))$")
+_PERIOD = (
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?|(?P<m2>\d{2}))$"
+)
 _PERIOD_EXPECTED = "förväntade en period som ÅÅÅÅ-MM, till exempel 2023-04"
 
 
@@ -1255,17 +1536,20 @@ def _parse_period_values(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         # Unmatched values and groups that did not take part give '' → 0.
         text = pc.fill_null(pc.struct_field(parts, name), "")
         text = pc.if_else(pc.equal(text, ""), "0", text)
-        return np.asarray(pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False),
-                          dtype=np.int64)
+        return np.asarray(pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
 
     year = field("y")
     month = field("m") + field("m2")
     day = field("d")
-    empty = np.asarray(pc.equal(pc.binary_length(values), 0).to_numpy(zero_copy_only=False),
-                       dtype=bool)
-    has_day_text = np.asarray(pc.fill_null(pc.not_equal(
-        pc.fill_null(pc.struct_field(parts, "d"), ""), ""), False)
-        .to_numpy(zero_copy_only=False), dtype=bool)
+    empty = np.asarray(
+        pc.equal(pc.binary_length(values), 0).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    has_day_text = np.asarray(
+        pc.fill_null(
+            pc.not_equal(pc.fill_null(pc.struct_field(parts, "d"), ""), ""), False
+        ).to_numpy(zero_copy_only=False),
+        dtype=bool,
+    )
     kind[~matched] = 1
     kind[matched & has_day_text & ((day < 1) | (day > 31))] = 1
     kind[(kind == 0) & ((month < 1) | (month > 12))] = 2
@@ -1292,13 +1576,13 @@ def parse_periods(table: RawTable, column: str) -> np.ndarray:
 
     messages = {
         1: lambda v: f"{quoted(v)} är ingen period; {_PERIOD_EXPECTED}",
-        2: lambda v: (f"{quoted(v)} är ingen giltig period: månaden måste vara 01–12; "
-                      f"{_PERIOD_EXPECTED}"),
+        2: lambda v: (
+            f"{quoted(v)} är ingen giltig period: månaden måste vara 01–12; {_PERIOD_EXPECTED}"
+        ),
         3: lambda v: f"{quoted(v)} är ingen giltig period: året måste vara 1900–2200",
         4: lambda v: f"värde saknas; {_PERIOD_EXPECTED}",
     }
     bad = np.flatnonzero(kind)
-    problems = _problems(table, column, bad, s,
-                         lambda v, i: messages[int(kind[i])](v))
+    problems = _problems(table, column, bad, s, lambda v, i: messages[int(kind[i])](v))
     _raise(table, column, problems, len(bad))
     raise AssertionError("unreachable")  # pragma: no cover

@@ -13,17 +13,26 @@ Definitions (the data contract's export sheet ``sjukfranvaro``):
   ordinarie_tid_h > 0;
 * ``langtid_andel``: 100 × Σ sjuk_h_langtid / Σ sjuk_h (spells of 60 days or more);
 * age in a year = year − födelseår; groups up to 29, 30–49, 50 and over;
-* ``antal_anstallda``: distinct employees in the group with ordinarie_tid_h > 0.
+* ``antal_anstallda``: distinct employees in the group with ordinarie_tid_h > 0;
+* frisknärvaro: the share of those employees with fewer than ``max_dagar`` (8) sick days
+  over the months;
+* korttidsfrånvaro: 100 × Σ sjuk_h_kort / Σ ordinarie_tid_h (spells of at most 14 days).
+
+The whole kommun is the row ``Totalt`` of the export sheet (the data contract's word,
+:data:`analysis.personal.sekretess.TOTALT`) and the row
+:data:`analysis.core.labels.HELA_KOMMUNEN` of the tables per förvaltning and kön.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
+from analysis.core.labels import HELA_KOMMUNEN, TOTALT
 from analysis.personal.sekretess import MIN_GROUP, monster
+from analysis.personal.sekretess import TOTALT as KOMMUNEN_I_EXPORT
 
 NYCKELTAL = ("total", "langtid_andel", "kvinnor", "man",
              "alder_upp_till_29", "alder_30_49", "alder_50_och_over")
@@ -112,7 +121,7 @@ def compute_sjukfranvaro_sheet(personal: pd.DataFrame, forvaltningar: list[str],
     frames = []
     for forv in [*forvaltningar, None]:
         nt = compute_nyckeltal(personal, present, forv)
-        nt.insert(0, "forvaltning", "Totalt" if forv is None else forv)
+        nt.insert(0, "forvaltning", KOMMUNEN_I_EXPORT if forv is None else forv)
         frames.append(nt)
     sheet = pd.concat(frames, ignore_index=True)
     sheet["antal_anstallda"] = sheet["antal_anstallda"].astype(float) \
@@ -124,153 +133,130 @@ def compute_sjukfranvaro_sheet(personal: pd.DataFrame, forvaltningar: list[str],
                   "manad_till"]]
 
 
+KON_TEXT = {"K": "Kvinnor", "M": "Män"}
+
+#: The kön codes of the data and the pattern's column of each (``None``: both kön).
+_KON_KOLUMN = {None: "total", "K": "kvinnor", "M": "man"}
+
+
+def friska_anstallda(rows: pd.DataFrame, max_dagar: int = 8) -> tuple[int, int]:
+    """(employees, of whom healthy) in ``rows``: the employees with ordinary time in at
+    least one of the rows' months, and how many of them have fewer than ``max_dagar``
+    sick days summed over the rows.
+
+    Counts only, without suppression: the caller decides whether they may be shown
+    (:func:`compute_frisknarvaro` applies the period's pattern).
+    """
+    employed = rows.loc[rows["ordinarie_tid_h"] > 0, "anstalld"].unique()
+    days = rows[rows["anstalld"].isin(employed)].groupby(
+        "anstalld", observed=True)["sjukdagar"].sum()
+    return int(len(days)), int((days < max_dagar).sum())
+
+
 def compute_frisknarvaro(personal: pd.DataFrame, months: Iterable[int],
-                         forvaltning: str | None = None, max_dagar: int = 8) -> dict[str, float]:
+                         forvaltning: str | None = None, max_dagar: int = 8,
+                         kon: str | None = None) -> dict[str, float]:
     """Share of employees with fewer than ``max_dagar`` sick days over ``months``.
 
     The employees counted are those with ordinary time in at least one of the months
     (in the förvaltning, when one is given: an employee who moves is counted in each
-    förvaltning with the days spent there).
+    förvaltning with the days spent there); ``kon`` (``"K"`` or ``"M"``) restricts them
+    to one kön.
 
     Returns ``{'procent': …, 'antal_anstallda': …, 'antal_friska': …, 'undertryckt': …}``;
     ``procent`` is NaN when the group has :data:`MIN_GROUP` or fewer employees or is
     hidden by the period's suppression pattern (:func:`analysis.personal.sekretess.monster`, from
-    all rows of ``personal``). The counts are internal: never publish them for a
-    suppressed group.
+    all rows of ``personal``; the cell of the kön when ``kon`` is given). The counts are
+    internal: never publish them for a suppressed group.
     """
     months = list(months)
     pattern = monster(personal, months)
     rows = personal[personal["period"].isin(months)]
     if forvaltning is not None:
         rows = rows[rows["forvaltning"] == forvaltning]
-    employed = rows.loc[rows["ordinarie_tid_h"] > 0, "anstalld"].unique()
-    days = rows[rows["anstalld"].isin(employed)].groupby("anstalld", observed=True)["sjukdagar"].sum()
-    n = int(len(days))
-    friska = int((days < max_dagar).sum())
-    suppressed = n <= MIN_GROUP or pattern.dold(forvaltning, "total")
+    if kon is not None:
+        rows = rows[rows["kon"] == kon]
+    n, friska = friska_anstallda(rows, max_dagar)
+    suppressed = n <= MIN_GROUP or pattern.dold(forvaltning, _KON_KOLUMN[kon])
     pct = np.nan if suppressed else 100.0 * friska / n
     return {"procent": pct, "antal_anstallda": n, "antal_friska": friska,
             "undertryckt": bool(suppressed)}
 
 
-_AGE_KEYS = ("alder_upp_till_29", "alder_30_49", "alder_50_och_over")
+def _grupper(forvaltningar: Iterable[str]) -> Iterator[tuple[str | None, str | None]]:
+    """(förvaltning or ``None`` for the kommun, kön code or ``None`` for both) of a table
+    per förvaltning and kön: the kommun first, each as a whole and per kön."""
+    for forv in [None, *forvaltningar]:
+        for kon in [None, *KON_TEXT]:
+            yield forv, kon
 
 
-def compute_nyckeltal_all(personal: pd.DataFrame, months: Iterable[int],
-                          forvaltningar: Iterable[str], totalt: bool = True) -> pd.DataFrame:
-    """The seven nyckeltal for many förvaltningar at once (one pass over the rows).
+def _rad(forv: str | None, kon: str | None) -> dict[str, str]:
+    return {"forvaltning": HELA_KOMMUNEN if forv is None else forv,
+            "kon": TOTALT if kon is None else KON_TEXT[kon]}
 
-    Gives the same numbers as calling :func:`compute_nyckeltal` once per förvaltning
-    (and once with ``forvaltning=None`` for ``Totalt``), but reads the rows only once,
-    which matters for millions of person-month rows.
 
-    Parameters
-    ----------
-    personal : DataFrame
-        Processed ``sjukfranvaro`` rows (``period`` as yyyymm).
-    months : iterable of int
-        Period codes (yyyymm) to include.
-    forvaltningar : iterable of str
-        The förvaltningar, in the order wanted; one absent from the data gets zero
-        employees (suppressed).
-    totalt : bool, default True
-        Append the whole kommun as förvaltning ``Totalt``.
+def frisknarvaro_per_kon(personal: pd.DataFrame, months: Iterable[int],
+                         forvaltningar: Sequence[str], max_dagar: int = 8) -> pd.DataFrame:
+    """Frisknärvaro (% of employees with fewer than ``max_dagar`` sick days over
+    ``months``, :func:`compute_frisknarvaro`) per förvaltning and kön, and for the whole
+    kommun.
+
+    Groups of :data:`MIN_GROUP` or fewer employees are suppressed, and so are the
+    groups of the period's suppression pattern (:mod:`analysis.personal.sekretess`): when one kön
+    of a förvaltning is suppressed the other is too, and a small förvaltning is never
+    the kommun minus the shown ones.
 
     Returns
     -------
     DataFrame
-        Columns ``forvaltning``, ``nyckeltal``, ``procent``, ``antal_anstallda``,
-        ``sjuk_h``, ``ordinarie_tid_h``, ``undertryckt``; seven rows per förvaltning in
-        the order of :data:`NYCKELTAL`.
+        ``forvaltning`` (:data:`~analysis.core.labels.HELA_KOMMUNEN` for the kommun),
+        ``kon`` (``Totalt``, ``Kvinnor``, ``Män``), ``procent``, ``antal_anstallda``,
+        ``undertryckt``.
     """
-    forvaltningar = list(forvaltningar)
     months = list(months)
+    out = []
+    for forv, kon in _grupper(forvaltningar):
+        f = compute_frisknarvaro(personal, months, forv, max_dagar, kon=kon)
+        out.append({**_rad(forv, kon), "procent": f["procent"],
+                    "antal_anstallda": f["antal_anstallda"], "undertryckt": f["undertryckt"]})
+    return pd.DataFrame(out, columns=["forvaltning", "kon", "procent", "antal_anstallda",
+                                      "undertryckt"])
+
+
+def korttid_tillganglig(personal: pd.DataFrame, months: Iterable[int] | None = None) -> bool:
+    """Whether ``sjuk_h_kort`` is present (not NaN) in every row of ``months``."""
+    if "sjuk_h_kort" not in personal.columns:
+        return False
+    rows = personal if months is None else personal[personal["period"].isin(list(months))]
+    rows = rows[rows["ordinarie_tid_h"] > 0]
+    return bool(len(rows)) and not rows["sjuk_h_kort"].isna().any()
+
+
+def korttid_per_kon(personal: pd.DataFrame, months: Iterable[int],
+                    forvaltningar: Sequence[str]) -> pd.DataFrame | None:
+    """Korttidsfrånvaro (spells of at most 14 days): 100 × Σ sjuk_h_kort / Σ
+    ordinarie_tid_h over rows with ordinarie_tid_h > 0, per förvaltning and kön.
+
+    Returns ``None`` when the column is missing or empty for the months (the kommun's
+    HR system does not deliver it). Otherwise the columns of
+    :func:`frisknarvaro_per_kon`, with the same suppression (the period's pattern).
+    """
+    months = list(months)
+    if not korttid_tillganglig(personal, months):
+        return None
     pattern = monster(personal, months)
-    nf = len(forvaltningar)
-    # work on numpy arrays (no copy of the frame); categoricals through their codes
-    ordt_all = personal["ordinarie_tid_h"].to_numpy(dtype=float)
-    mask = np.isin(personal["period"].to_numpy(), np.asarray(months, dtype=np.int64))
-    mask &= ordt_all > 0
-    pos = {name: i for i, name in enumerate(forvaltningar)}
-
-    def codes_of(col: str, lookup) -> np.ndarray:
-        """Integer code per selected row: ``lookup(value)`` for each distinct value."""
-        ser = personal[col]
-        if isinstance(ser.dtype, pd.CategoricalDtype):
-            lut = np.array([lookup(c) for c in ser.cat.categories] + [lookup(None)],
-                           dtype=np.int64)
-            return lut[ser.cat.codes.to_numpy()[mask]]   # code −1 (missing) -> last
-        codes, uniques = pd.factorize(ser.to_numpy()[mask])
-        lut = np.array([lookup(c) for c in uniques] + [lookup(None)], dtype=np.int64)
-        return lut[codes]
-
-    # förvaltning index 0..nf-1, nf = not asked for (still counted in Totalt)
-    f = codes_of("forvaltning", lambda c: pos.get(c, nf))
-    # kön: 0 K, 1 M, 2 other/missing (in neither kön row)
-    kc = codes_of("kon", lambda c: {"K": 0, "M": 1}.get(c, 2))
-    emp = personal["anstalld"]
-    if isinstance(emp.dtype, pd.CategoricalDtype):
-        a = emp.cat.codes.to_numpy()[mask].astype(np.int64)
-    else:
-        a = pd.factorize(emp.to_numpy()[mask])[0].astype(np.int64)
-    n_emp = int(a.max()) + 2 if len(a) else 1
-    age = (personal["period"].to_numpy()[mask] // 100).astype(np.int64) \
-        - personal["fodelsear"].to_numpy()[mask].astype(np.int64)
-    g = (age > 29).astype(np.int64) + (age > 49)
-    sjuk = personal["sjuk_h"].to_numpy(dtype=float)[mask]
-    ordt = ordt_all[mask]
-    lang = personal["sjuk_h_langtid"].to_numpy(dtype=float)[mask]
-
-    slots = nf + 1  # the last slot gathers rows of förvaltningar not asked for
-
-    def sums(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (np.bincount(index, sjuk, size), np.bincount(index, ordt, size),
-                np.bincount(index, lang, size))
-
-    # distinct employees: the unique (employee, förvaltning, kön, age group) tuples once,
-    # then the distinct employees per grouping from that much smaller set
-    cell = (f * 3 + kc) * 3 + g
-    uniq = pd.unique(a * (slots * 9) + cell)
-    u_a, u_cell = uniq // (slots * 9), uniq % (slots * 9)
-    u_f, u_k, u_g = u_cell // 9, (u_cell // 3) % 3, u_cell % 3
-
-    def distinct(group: np.ndarray, size: int, keep: np.ndarray | None = None) -> np.ndarray:
-        ga, gg = (u_a, group) if keep is None else (u_a[keep], group[keep])
-        return np.bincount(pd.unique(gg * n_emp + ga) // n_emp, minlength=size)[:size]
-
-    t_s, t_o, t_l = sums(f, slots)
-    t_n = distinct(u_f, slots)
-    fk = f * 3 + kc
-    k_s, k_o, _ = sums(fk, slots * 3)
-    k_n = distinct(u_f * 3 + u_k, slots * 3)
-    fg = f * 3 + g
-    g_s, g_o, _ = sums(fg, slots * 3)
-    g_n = distinct(u_f * 3 + u_g, slots * 3)
-
-    def block(name: str, tot: tuple, kon: tuple, grp: tuple) -> list[tuple]:
-        (ts, to, tl, tn), (ks, ko, kn), (gs, go, gn) = tot, kon, grp
-        items = [("total", ts, to, tn), ("langtid_andel", tl, ts, tn),
-                 ("kvinnor", ks[0], ko[0], kn[0]), ("man", ks[1], ko[1], kn[1])]
-        items += [(key, gs[i], go[i], gn[i]) for i, key in enumerate(_AGE_KEYS)]
-        out = []
-        for key, num, den, n in items:
-            n = int(n)
-            suppressed = n <= MIN_GROUP or pattern.dold(None if name == "Totalt" else name, key)
-            pct = np.nan if (suppressed or den <= 0) else 100.0 * float(num) / float(den)
-            out.append((name, key, pct, n, float(num), float(den), suppressed))
-        return out
-
-    records: list[tuple] = []
-    for i, name in enumerate(forvaltningar):
-        records += block(name, (t_s[i], t_o[i], t_l[i], t_n[i]),
-                         (k_s[3 * i:3 * i + 2], k_o[3 * i:3 * i + 2], k_n[3 * i:3 * i + 2]),
-                         (g_s[3 * i:3 * i + 3], g_o[3 * i:3 * i + 3], g_n[3 * i:3 * i + 3]))
-    if totalt:
-        records += block("Totalt", (t_s.sum(), t_o.sum(), t_l.sum(), len(pd.unique(u_a))),
-                         (k_s.reshape(-1, 3).sum(0)[:2], k_o.reshape(-1, 3).sum(0)[:2],
-                          distinct(u_k, 3)[:2]),
-                         (g_s.reshape(-1, 3).sum(0), g_o.reshape(-1, 3).sum(0),
-                          distinct(u_g, 3)))
-    return pd.DataFrame(records, columns=["forvaltning", "nyckeltal", "procent",
-                                          "antal_anstallda", "sjuk_h", "ordinarie_tid_h",
-                                          "undertryckt"])
+    rows = personal[personal["period"].isin(months) & (personal["ordinarie_tid_h"] > 0)]
+    out = []
+    for forv, kon in _grupper(forvaltningar):
+        part = rows if forv is None else rows[rows["forvaltning"] == forv]
+        if kon is not None:
+            part = part[part["kon"] == kon]
+        n = int(part["anstalld"].nunique())
+        den = float(part["ordinarie_tid_h"].sum())
+        supp = n <= MIN_GROUP or pattern.dold(forv, _KON_KOLUMN[kon])
+        pct = np.nan if supp or den <= 0 else 100.0 * float(part["sjuk_h_kort"].sum()) / den
+        out.append({**_rad(forv, kon), "procent": pct, "antal_anstallda": n,
+                    "undertryckt": bool(supp)})
+    return pd.DataFrame(out, columns=["forvaltning", "kon", "procent", "antal_anstallda",
+                                      "undertryckt"])

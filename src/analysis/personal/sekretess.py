@@ -44,11 +44,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.core import labels
+
 #: Groups with this many employees or fewer are suppressed.
 MIN_GROUP = 10
 
-#: The name of the whole kommun's row in a pattern.
-TOTALT = "Totalt"
+#: The name of the whole kommun's row in a pattern and in the export sheet (the data
+#: contract's ``Totalt``).
+TOTALT = labels.TOTALT
 
 KON = ("kvinnor", "man")
 ALDER = ("alder_upp_till_29", "alder_30_49", "alder_50_och_over")

@@ -6,25 +6,25 @@ Column labels are Swedish; money is in mkr or tkr as the label says.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 
-from analysis.io.dataset import Dataset, load_data
-from analysis.ekonomi.drift import (annual_budget_kr, compute_driftsredovisning, kontrollera_period,
-                      periodisation_weights)
+from analysis.core.labels import DRIFT
 from analysis.core.period import MONTH_ABBREVIATIONS, Period
-from analysis.personal.nyckeltal import NYCKELTAL_TEXT, compute_frisknarvaro, compute_nyckeltal
+from analysis.ekonomi.drift import (
+    annual_budget_kr,
+    compute_driftsredovisning,
+    kontrollera_period,
+    periodisation_weights,
+)
+from analysis.io.dataset import Dataset, load_data
+from analysis.personal.nyckeltal import NYCKELTAL_TEXT, compute_nyckeltal
 
-DRIFT_LABELS = {
-    "utfall_period": "Utfall perioden",
-    "budget_period": "Budget perioden",
-    "avvikelse_period": "Avvikelse perioden",
-    "prognos_helar": "Prognos helår",
-    "budget_helar": "Budget helår",
-    "avvikelse_helar": "Avvikelse helår",
-    "prognos_foregaende": "Föregående prognos",
-    "prognos_forandring": "Förändring mot föregående prognos",
-}
+#: The kommun's name when the register has no ``kommun`` (or ``kf``) row and the
+#: environment variable ``ANALYSIS_KOMMUN`` is not set.
+KOMMUN_STANDARD = "Exempelkommunen"
 
 
 def open_data(data_dir: str = "../data", period: Period | str | None = None) -> Dataset:
@@ -61,6 +61,16 @@ def _show_warnings(warnings: list[str]) -> None:
             print(f"VARNING: {w}", file=sys.stderr)
 
 
+def kommun_namn(data: Dataset) -> str:
+    """The kommun's name: the register's optional ``kommun`` (or ``kf``) row, else the
+    environment variable ``ANALYSIS_KOMMUN``, else :data:`KOMMUN_STANDARD`."""
+    units = data.register.units
+    for uid in ("kommun", "kf"):
+        if uid in units:
+            return units[uid].namn
+    return os.environ.get("ANALYSIS_KOMMUN", KOMMUN_STANDARD)
+
+
 def drift_table(data: Dataset, period: Period | str, units: list[str] | None = None,
                 unit: str = "mkr") -> pd.DataFrame:
     """The driftsredovisning with Swedish labels, in mkr (or tkr), ``Totalt`` last."""
@@ -69,7 +79,7 @@ def drift_table(data: Dataset, period: Period | str, units: list[str] | None = N
     names = {u: data.register.namn(u) for u in data.register.ids}
     if units is not None:
         drift = drift[drift["namnd"].isin(units)]
-    out = drift.rename(columns=DRIFT_LABELS)
+    out = drift.rename(columns=DRIFT)
     out.insert(0, "Nämnd", out.pop("namnd").map(lambda u: names.get(u, u)))
     if unit == "mkr":
         num = out.columns[1:]
@@ -119,20 +129,6 @@ def personal_table(data: Dataset, forvaltning: str | None, period: Period | str,
     table = pd.DataFrame(cols)
     table.insert(0, "Nyckeltal", [NYCKELTAL_TEXT[k] for k in table.index])
     return table.reset_index(drop=True)
-
-
-def frisknarvaro_table(data: Dataset, forvaltningar: list[str], years: list[int],
-                       max_dagar: int = 8) -> pd.DataFrame:
-    """Frisknärvaro (% with fewer than ``max_dagar`` sick days) per förvaltning and year."""
-    personal = data.sjukfranvaro
-    rows = []
-    for forv in [None, *forvaltningar]:
-        row = {"Förvaltning": "Hela kommunen" if forv is None else forv}
-        for year in years:
-            months = [year * 100 + m for m in range(1, 13)]
-            row[str(year)] = compute_frisknarvaro(personal, months, forv, max_dagar)["procent"]
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def key_figures(data: Dataset, namnd: str, period: Period | str) -> pd.DataFrame:

@@ -9,14 +9,14 @@ A notebook cell calls :func:`show_table`; it displays one output with two mimety
   :mod:`analysis.batch.publish` writes the Excel sheets and re-renders the HTML, so that no
   HTML from a notebook is ever trusted.
 
->>> format_number(-1234.5, 1)
-'−1\\xa0234,5'
->>> format_number(3.14159, 2, percent=True)
-'3,14\\xa0%'
->>> format_number(12, sign=True)
-'+12'
->>> format_number(float("nan"))
-'–'
+Every number is written by :func:`analysis.core.format.tal`.
+
+>>> payload = table_payload(pd.DataFrame({"Nämnd": ["Totalt"], "mkr": [-1234.5]}),
+...                         "Drift, mkr", decimals=1)
+>>> payload["name"], payload["rows"]
+('drift_mkr', [['Totalt', -1234.5]])
+>>> '<td class="tal">−1\\xa0234,5</td>' in render_html(payload)
+True
 """
 
 from __future__ import annotations
@@ -26,23 +26,16 @@ import html
 import math
 import numbers
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from analysis.core.errors import AnalysisError
+from analysis.core.errors import ArgumentError
+from analysis.core.format import MAX_DECIMALS, MISSING, is_missing, is_number, slug, tal
 
 #: The mimetype of the data part of a table output.
 TABLE_MIMETYPE = "application/vnd.kommun-analysis.table+json"
-
-#: Thousands separator: no-break space, so that a number never wraps.
-THOUSANDS = "\u00a0"
-MINUS = "\u2212"
-MISSING = "–"
-#: Decimals accepted per column (more would only show floating-point noise).
-MAX_DECIMALS = 10
 
 #: Row labels that mark a sum row (shown in bold with a rule above).
 _SUM_LABELS = re.compile(r"^\s*(totalt|summa)\b", re.IGNORECASE)
@@ -61,80 +54,20 @@ def status_class(text: Any) -> str | None:
     return STATUS_CLASSES.get(word)
 
 
-class TableError(AnalysisError, ValueError):
-    """A table cannot be shown as asked (unknown columns, bad decimals)."""
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return (isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
-            and math.isnan(value))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def format_number(value: Any, decimals: int = 0, *, percent: bool = False,
-                  sign: bool = False) -> str:
-    """``value`` in Swedish format: ``−1 234,5`` (no-break space, decimal comma, U+2212).
-
-    Missing values (``None``, NaN, ``pd.NA``) and infinities give ``–``. ``sign=True``
-    puts ``+`` before positive numbers; a number that rounds to zero has no sign.
-    ``percent=True`` appends `` %`` (the value is already in percent).
-
-    >>> format_number(1234567.891, 2)
-    '1\\xa0234\\xa0567,89'
-    >>> format_number(-0.04, 1)
-    '0,0'
-    >>> format_number(5.25, 1, percent=True, sign=True)
-    '+5,2\\xa0%'
-    """
-    if _is_missing(value):
-        return MISSING
-    if not _is_number(value):
-        raise TableError(f"format_number: {value!r} är inte ett tal.")
-    x = float(value)
-    if not math.isfinite(x):
-        return MISSING
-    decimals = _check_decimals(decimals, "format_number")
-    text = f"{abs(x):,.{decimals}f}"
-    is_zero = not any(ch in "123456789" for ch in text)
-    text = text.replace(",", THOUSANDS).replace(".", ",")
-    if not is_zero:
-        if x < 0:
-            text = MINUS + text
-        elif sign:
-            text = "+" + text
-    if percent:
-        text += "\u00a0%"
-    return text
-
-
-def _check_decimals(decimals: Any, where: str) -> int:
+def _decimals(decimals: Any, argument: str) -> int:
+    """``decimals`` checked (an integer 0–10), else :class:`ArgumentError` naming
+    ``argument``."""
     if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or not (
             0 <= decimals <= MAX_DECIMALS):
-        raise TableError(f"{where}: antalet decimaler måste vara ett heltal 0–{MAX_DECIMALS}, "
-                         f"inte {decimals!r}.")
+        raise ArgumentError(argument, f"antalet decimaler måste vara ett heltal "
+                                      f"0–{MAX_DECIMALS}, inte {decimals!r}.")
     return int(decimals)
-
-
-def slug(text: str) -> str:
-    """A file- and sheet-friendly name: ``"Driftsredovisning Socialnämnden, mkr"`` →
-    ``"driftsredovisning_socialnamnden_mkr"``.
-
-    >>> slug("Sjukfrånvaro Överförmyndarnämnden (%)")
-    'sjukfranvaro_overformyndarnamnden'
-    """
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_") or "tabell"
 
 
 # --- the data part -------------------------------------------------------------------
 def _json_value(value: Any) -> Any:
     """A JSON-able scalar: NaN/NA → None, numpy scalars → Python, dates → ISO text."""
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, bool):
         return value
@@ -152,22 +85,22 @@ def _json_value(value: Any) -> Any:
 
 def _columns_of(df: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
-        raise TableError(f"show_table: väntade en pandas DataFrame, fick {type(df).__name__}.")
+        raise ArgumentError("df", f"väntade en pandas DataFrame, fick {type(df).__name__}.")
     if not isinstance(df.index, pd.RangeIndex):   # a meaningful index becomes the labels
         df = df.reset_index()
     df = df.copy()
     df.columns = [" ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in df.columns]
     if len(set(df.columns)) != len(df.columns):
         dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
-        raise TableError(f"show_table: kolumnnamnen måste vara unika; dubbletter: {dup}.")
+        raise ArgumentError("df", f"kolumnnamnen måste vara unika; dubbletter: {dup}.")
     return df
 
 
 def _unknown(names: Iterable[str], columns: Sequence[str], what: str) -> None:
     missing = [n for n in names if n not in columns]
     if missing:
-        raise TableError(f"show_table: {what} nämner kolumner som inte finns: {missing}; "
-                         f"tabellens kolumner är {list(columns)}.")
+        raise ArgumentError(what, f"nämner kolumner som inte finns: {missing}; "
+                                  f"tabellens kolumner är {list(columns)}.")
 
 
 def table_payload(df: pd.DataFrame, title: str, *, name: str | None = None,
@@ -186,13 +119,13 @@ def table_payload(df: pd.DataFrame, title: str, *, name: str | None = None,
                and not pd.api.types.is_bool_dtype(df[c])]
     if isinstance(decimals, Mapping):
         _unknown(decimals, columns, "decimals")
-        dec = {c: _check_decimals(decimals.get(c, 0), f"decimals[{c!r}]") for c in numeric}
+        dec = {c: _decimals(decimals.get(c, 0), f"decimals[{c!r}]") for c in numeric}
     else:
-        n = _check_decimals(decimals, "decimals")
+        n = _decimals(decimals, "decimals")
         dec = {c: n for c in numeric}
     rows = [[_json_value(v) for v in row] for row in df.itertuples(index=False, name=None)]
     return {
-        "name": str(name) if name else slug(title),
+        "name": str(name) if name else slug(title, sep="_", fallback="tabell"),
         "title": str(title),
         "columns": columns,
         "rows": rows,
@@ -231,8 +164,8 @@ def render_html(payload: Mapping[str, Any]) -> str:
 
     def dec_of(col: str) -> int:
         try:
-            return _check_decimals(decimals.get(col, 0), "decimals")
-        except TableError:
+            return _decimals(decimals.get(col, 0), "decimals")
+        except ArgumentError:
             return 0
 
     label_col = 0 if columns and columns[0] not in numeric else None
@@ -243,15 +176,15 @@ def render_html(payload: Mapping[str, Any]) -> str:
     for index, row in enumerate(rows):
         row = list(row)[:len(columns)] + [None] * (len(columns) - len(row))
         cells = []
-        for j, (col, value) in enumerate(zip(columns, row)):
-            if col.strip().casefold() in YEAR_COLUMNS and _is_number(value) \
+        for j, (col, value) in enumerate(zip(columns, row, strict=True)):
+            if col.strip().casefold() in YEAR_COLUMNS and is_number(value) \
                     and float(value).is_integer():
                 cells.append(f'<td class="tal">{int(value)}</td>')   # 2024, not 2 024
-            elif _is_number(value) or (col in numeric and _is_missing(value)):
+            elif is_number(value) or (col in numeric and is_missing(value)):
                 d = dec_of(col)
-                text = format_number(value, d, percent=col in percent, sign=col in deviation)
+                text = tal(value, d, procent=col in percent, tecken=col in deviation)
                 classes = ["tal"]
-                if col in deviation and _is_number(value) and math.isfinite(value):
+                if col in deviation and is_number(value) and math.isfinite(value):
                     shown = round(float(value), d)
                     if shown < 0:
                         classes.append("negativ")
@@ -259,7 +192,7 @@ def render_html(payload: Mapping[str, Any]) -> str:
                         classes.append("positiv")
                 cells.append(f'<td class="{" ".join(classes)}">{esc(text)}</td>')
             else:
-                text = MISSING if _is_missing(value) else str(value)
+                text = MISSING if is_missing(value) else str(value)
                 css = status_class(text) if col in status else None
                 if css:
                     cells.append(f'<td class="text"><span class="{css}">{esc(text)}</span></td>')

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.io.dataset import atomic_write_bytes
+from analysis.core.atomic import atomic_write_bytes
 from analysis.sample.ekonomi import generate_ekonomi
 
 SEED = 2023

@@ -1,0 +1,215 @@
+"""The tables and charts of the befolkning report.
+
+Display tables (Swedish headings) and figures built from the tidy frames of
+:mod:`analysis.befolkning.historik` and :mod:`analysis.befolkning.scenarier`; the
+sentences are in :mod:`analysis.befolkning.text`. The figures are made without pyplot;
+tick labels go through :func:`analysis.core.format.tal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from analysis.befolkning.historik import AGES
+from analysis.befolkning.scenarier import DEMAND_LABELS, SCENARIOS
+from analysis.core.format import tal
+from analysis.core.labels import TOTALT
+from analysis.rapport.charts import style_axes
+
+__all__ = [
+    "backtest_chart",
+    "backtest_table",
+    "demand_table",
+    "fan_table",
+    "period_table",
+    "pyramid_chart",
+    "scenario_chart",
+    "scenario_table",
+    "sheet_table",
+]
+
+
+def _tick(x: float, _pos: object = None) -> str:
+    """A tick label in whole units."""
+    return tal(x)
+
+
+# --------------------------------------------------------------------------------------
+# tables
+# --------------------------------------------------------------------------------------
+def period_table(komp: pd.DataFrame) -> pd.DataFrame:
+    """The period table of :func:`analysis.befolkning.historik.period_components` for the
+    report: ``Komponent`` (the Swedish label) and ``Antal``."""
+    return komp[["text", "antal"]].rename(columns={"text": "Komponent", "antal": "Antal"})
+
+
+def sheet_table(sheet: pd.DataFrame) -> pd.DataFrame:
+    """The ``befolkning`` sheet (:func:`analysis.befolkning.prognos.befolkning_sheet`) with
+    capitalised headings (``Ar``, ``Folkmangd``, …)."""
+    return sheet.rename(columns=str.capitalize)
+
+
+def demand_table(ind: pd.DataFrame) -> pd.DataFrame:
+    """The demand indicators (:func:`analysis.befolkning.scenarier.demand_indicators`) with
+    Swedish headings (``År``, ``Typ``, the labels of :data:`DEMAND_LABELS`) and ``Typ``
+    'Utfall'/'Prognos'."""
+    out = ind.rename(columns={"ar": "År", "typ": "Typ", **DEMAND_LABELS})
+    out["Typ"] = out["Typ"].map({"utfall": "Utfall", "prognos": "Prognos"})
+    return out
+
+
+def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
+    """The last year of the back-test (:func:`analysis.befolkning.scenarier.backtest`):
+    ``Åldersgrupp`` ('0-5 år', …, 'Totalt'), ``Prognos``, ``Utfall``, ``Fel (personer)``,
+    ``Fel (%)``."""
+    last = bt[bt["ar"] == bt["ar"].max()]
+    out = last[["grupp", "prognos", "utfall", "fel", "fel_procent"]].rename(columns={
+        "grupp": "Åldersgrupp", "prognos": "Prognos", "utfall": "Utfall",
+        "fel": "Fel (personer)", "fel_procent": "Fel (%)"})
+    out["Åldersgrupp"] = [g if g == TOTALT else f"{g} år" for g in out["Åldersgrupp"]]
+    return out
+
+
+def scenario_table(scen: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """The folkmängd per scenario (columns, Swedish labels) for ``years`` (rows, ``År``)."""
+    present = set(scen["text"])
+    return (scen[scen["ar"].isin(list(years))]
+            .pivot(index="ar", columns="text", values="folkmangd")
+            .reindex(columns=[t for t in SCENARIOS.values() if t in present])
+            .reset_index().rename(columns={"ar": "År"}))
+
+
+def fan_table(fan: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """The uncertainty bands of :func:`analysis.befolkning.scenarier.uncertainty_fan` for
+    ``years``, Swedish headings."""
+    cols = {"ar": "År", "folkmangd": "Huvudalternativ", "nedre_95": "Nedre 95 %",
+            "nedre_80": "Nedre 80 %", "ovre_80": "Övre 80 %", "ovre_95": "Övre 95 %"}
+    out = fan[fan["ar"].isin(list(years))][list(cols)]
+    return out.rename(columns=cols).reset_index(drop=True)
+
+
+
+# --------------------------------------------------------------------------------------
+# charts
+# --------------------------------------------------------------------------------------
+_BLUE, _LIGHT, _ORANGE, _GREEN, _GREY = "#1f4e79", "#8fa9c4", "#c55a11", "#2e7d32", "#7f7f7f"
+_SCENARIO_STYLE = {"bas": (_GREEN, "--"), "lag": (_GREY, ":"), "hog": (_GREY, "-."),
+                   "mal": (_ORANGE, "--")}
+
+
+def _finish(ax, title: str, ylabel: str) -> None:
+    style_axes(ax, title, ylabel, formatter=_tick, legend_size=8)
+
+
+def pyramid_chart(now: pd.DataFrame, later: pd.DataFrame | None, title: str,
+                  labels: Sequence[str] = ("Nu", "Prognos")) -> Figure:
+    """A population pyramid (men left, women right) by single year of age.
+
+    Parameters
+    ----------
+    now : pandas.DataFrame
+        ``kon``, ``alder``, ``antal`` (bars).
+    later : pandas.DataFrame, optional
+        The same for a later year (drawn as an outline).
+    title : str
+    labels : pair of str
+        Legend texts of ``now`` and ``later``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = Figure(figsize=(7.5, 5.0))
+    ax = fig.subplots()
+
+    def arr(df: pd.DataFrame, kon: str) -> np.ndarray:
+        s = df[df["kon"] == kon].groupby("alder")["antal"].sum()
+        return s.reindex(AGES, fill_value=0.0).to_numpy(dtype=float)
+
+    ax.barh(AGES, -arr(now, "M"), height=1.0, color=_LIGHT, label=f"Män {labels[0]}")
+    ax.barh(AGES, arr(now, "K"), height=1.0, color=_BLUE, alpha=0.7,
+            label=f"Kvinnor {labels[0]}")
+    if later is not None:
+        ax.step(-arr(later, "M"), AGES, where="mid", color=_ORANGE, linewidth=1.0,
+                label=labels[1])
+        ax.step(arr(later, "K"), AGES, where="mid", color=_ORANGE, linewidth=1.0)
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_ylabel("ålder")
+    ax.set_xlabel("invånare (män till vänster, kvinnor till höger)")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: tal(abs(x))))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def scenario_chart(history: pd.DataFrame, scen: pd.DataFrame, title: str,
+                   fan: pd.DataFrame | None = None,
+                   goal: tuple[int, float] | None = None) -> Figure:
+    """The folkmängd: history, the scenarios, an optional fan and goal.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        ``ar``, ``folkmangd`` (e.g. :func:`analysis.befolkning.historik.yearly_components`).
+    scen : pandas.DataFrame
+        :func:`analysis.befolkning.scenarier.scenarios`.
+    title : str
+    fan : pandas.DataFrame, optional
+        :func:`analysis.befolkning.scenarier.uncertainty_fan`.
+    goal : (year, folkmängd), optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = Figure(figsize=(7.5, 4.0))
+    ax = fig.subplots()
+    ax.plot(history["ar"], history["folkmangd"], color=_BLUE, marker="o", markersize=3,
+            label="Utfall")
+    last = history.iloc[-1]
+    if fan is not None:
+        x = np.r_[last["ar"], fan["ar"]]
+        for lo, hi, alpha, text in (
+                ("nedre_95", "ovre_95", 0.15, "95 % intervall, slumpmässig variation"),
+                ("nedre_80", "ovre_80", 0.3, "80 % intervall, slumpmässig variation")):
+            ax.fill_between(x, np.r_[last["folkmangd"], fan[lo]],
+                            np.r_[last["folkmangd"], fan[hi]], color=_GREEN, alpha=alpha,
+                            linewidth=0, label=text)
+    for sid, part in scen.groupby("scenario", sort=False):
+        colour, style = _SCENARIO_STYLE.get(sid, (_GREY, "--"))
+        ax.plot(np.r_[last["ar"], part["ar"]], np.r_[last["folkmangd"], part["folkmangd"]],
+                style, color=colour, label=SCENARIOS.get(sid, sid))
+    if goal is not None:
+        ax.axhline(goal[1], color=_ORANGE, linestyle=":", linewidth=1.0)
+        ax.plot([goal[0]], [goal[1]], marker="*", color=_ORANGE, markersize=10,
+                linestyle="none", label=f"Mål {goal[0]}: {tal(goal[1])}")
+    _finish(ax, title, "invånare")
+    fig.tight_layout()
+    return fig
+
+
+def backtest_chart(bt: pd.DataFrame, title: str) -> Figure:
+    """The back-test's error in per cent by age group and year (bars)."""
+    fig = Figure(figsize=(7.5, 3.6))
+    ax = fig.subplots()
+    wide = bt.pivot(index="grupp", columns="ar", values="fel_procent")
+    wide = wide.reindex(pd.unique(bt["grupp"]))
+    n = len(wide.columns)
+    x = np.arange(len(wide))
+    w = 0.8 / max(n, 1)
+    for i, year in enumerate(wide.columns):
+        ax.bar(x + (i - (n - 1) / 2) * w, wide[year], width=w, label=str(year),
+               color=_BLUE, alpha=0.3 + 0.7 * (i + 1) / n)
+    ax.set_xticks(x, [g if g == TOTALT else f"{g} år" for g in wide.index])
+    ax.axhline(0, color="black", linewidth=0.6)
+    _finish(ax, title, "fel, % av utfallet")
+    ax.yaxis.set_major_formatter(FuncFormatter(_tick))
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,320 @@
+"""The kommun-wide delårsrapport's presentation: display tables in mkr, the texts that
+compose several rooms (the summary, the population paragraph, the personnel table) and
+the chart of the short version.
+
+The numbers come from the domain rooms (:mod:`analysis.ekonomi.block`,
+:mod:`analysis.ekonomi.investering`, :mod:`analysis.ekonomi.nyckeltal`, the personal and
+befolkning rooms); this module only labels, scales to mkr and writes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.befolkning.historik import BefolkningData, period_components
+from analysis.core.errors import InputError
+from analysis.core.format import antal, lista, mkr, tal
+from analysis.core.labels import DRIFT, HELA_KOMMUNEN, TOTALT
+from analysis.core.period import MONTH_NAMES, Period
+from analysis.ekonomi import investering
+from analysis.ekonomi.block import NAMN_TROSKEL_TKR, NUMERIC
+from analysis.ekonomi.nyckeltal import BELOPP
+from analysis.ekonomi.text import jamfort, namn_i_text
+from analysis.io.dataset import Dataset
+from analysis.kontroller.bas import Kontroller, kontrollera_andelar, kontrollera_vagt_medel
+from analysis.personal.nyckeltal import compute_frisknarvaro
+from analysis.personal.serier import forandring_per_forvaltning, hittills_i_ar, kontrollvarden
+from analysis.personal.text import variation_text
+from analysis.personal.trender import jamforelse_test
+
+#: The headings of the key figures' amounts (:func:`nyckeltal_tabell`).
+NYCKELTAL_RUBRIKER = {"utfall_prognos": "Utfall/prognos", "budget": "Budget",
+                      "avvikelse": "Avvikelse"}
+#: The column of the change in :func:`personal_per_forvaltning` (not a share).
+FORANDRING_PE = "Förändring, procentenheter"
+
+
+def _miljoner(tkr: float, tecken: bool = True) -> str:
+    return mkr(tkr, tecken=tecken, decimaler=None, enhet="miljoner kronor")
+
+
+def _i_mkr(frame: pd.DataFrame, label: str, cols: list[str]) -> pd.DataFrame:
+    out = frame[[label, *cols]].rename(columns={label: "", **DRIFT}).copy()
+    headings = [DRIFT[c] for c in cols]
+    out[headings] = out[headings] / 1000
+    return out.reset_index(drop=True)
+
+
+# --- display tables -----------------------------------------------------------------------
+def block_tabell(block: pd.DataFrame) -> pd.DataFrame:
+    """The driftsredovisning in blocks (:func:`analysis.ekonomi.block.drift_block`) for the
+    report: mkr, Swedish column headings, without the previous forecast."""
+    return _i_mkr(block, "rad", [c for c in NUMERIC if c != "prognos_foregaende"])
+
+
+def rr_tabell(rr: pd.DataFrame) -> pd.DataFrame:
+    """The resultaträkning for the report (mkr, Swedish column headings)."""
+    return _i_mkr(rr, "rad", ["utfall_period", "budget_period", "avvikelse_period",
+                              "prognos_helar", "budget_helar", "avvikelse_helar"])
+
+
+def invest_tabell(data: Dataset, period: Period | str) -> pd.DataFrame:
+    """The investeringsredovisning for the report (mkr; spending negative): one row per
+    nämnd (its name) and a *Summa* row, the eight amounts and the genomförandegrad of
+    utfall and prognos (%), from :func:`analysis.ekonomi.investering.investeringar`."""
+    inv = investering.investeringar(data, period)
+    inv["namnd"] = [("Summa" if u == TOTALT else data.register.namn(u)) for u in inv["namnd"]]
+    out = _i_mkr(inv, "namnd", investering.NUMERIC)
+    out["Genomförandegrad utfall, %"] = inv["genomforandegrad_utfall"].to_numpy()
+    out["Genomförandegrad prognos, %"] = inv["genomforandegrad_prognos"].to_numpy()
+    return out
+
+
+def nyckeltal_tabell(nyckeltal: pd.DataFrame) -> pd.DataFrame:
+    """The key figures (:func:`analysis.ekonomi.nyckeltal.nyckeltal`) for the report: the
+    label in the first column (no heading), *Utfall/prognos*, *Budget*, *Avvikelse* in mkr."""
+    out = nyckeltal[["rad", *BELOPP]].rename(columns={"rad": "", **NYCKELTAL_RUBRIKER})
+    out[list(NYCKELTAL_RUBRIKER.values())] = out[list(NYCKELTAL_RUBRIKER.values())] / 1000
+    return out.reset_index(drop=True)
+
+
+# --- personal ---------------------------------------------------------------------------
+def personal_per_forvaltning(personal: pd.DataFrame, period: Period | str,
+                             max_dagar: int = 8) -> pd.DataFrame:
+    """Per förvaltning and for the whole kommun: sick leave year to date, the same months
+    last year, the change (procentenheter) and frisknärvaro (fewer than ``max_dagar``
+    sick days) over the period. Groups of 10 or fewer employees are NaN (suppressed), and
+    so are the förvaltningar hidden with them so that the kommun minus the shown ones does
+    not give a small group (the period's pattern, :func:`analysis.personal.sekretess.monster`); the
+    change is NaN when either year is."""
+    period = Period.parse(period)
+    present = set(np.unique(personal["period"]).tolist())
+    months = [m for m in period.month_codes if m in present]
+    forvaltningar = [str(f) for f in personal["forvaltning"].cat.categories] \
+        if hasattr(personal["forvaltning"], "cat") else sorted(personal["forvaltning"].unique())
+    per = forandring_per_forvaltning(personal, period, forvaltningar)
+    hela = hittills_i_ar(personal, period)
+    rows = [{"forvaltning": HELA_KOMMUNEN, "procent": hela["procent"],
+             "procent_foregaende": hela["procent_foregaende"], "skillnad": hela["skillnad"]}]
+    table = pd.concat([pd.DataFrame(rows), per], ignore_index=True)
+    table["frisknarvaro"] = [
+        compute_frisknarvaro(personal, months, None if f == HELA_KOMMUNEN else f,
+                             max_dagar)["procent"] for f in table["forvaltning"]]
+    return table.rename(columns={
+        "forvaltning": "Förvaltning", "procent": f"Sjukfrånvaro {period.year}",
+        "procent_foregaende": f"Sjukfrånvaro {period.year - 1}",
+        "skillnad": FORANDRING_PE, "frisknarvaro": "Frisknärvaro"})
+
+
+def kontrollera_personal(k: Kontroller, tabell: pd.DataFrame, personal: pd.DataFrame,
+                         period: Period | str, forvaltningar: list[str]) -> None:
+    """The checks of the personnel table (:func:`personal_per_forvaltning`): every share
+    within 0–100, and the whole kommun's sick leave and frisknärvaro between the smallest
+    and largest of the förvaltningar's (their unsuppressed values, for the check only)."""
+    period = Period.parse(period)
+    rows = tabell.set_index("Förvaltning")
+    shares = rows.drop(columns=[FORANDRING_PE])
+    kontrollera_andelar(k, "Personal: andelar", {
+        f"{f}, {c}": v for f, row in shares.iterrows() for c, v in row.items()})
+    delar = kontrollvarden(personal, period, forvaltningar)
+    hela = rows.loc[HELA_KOMMUNEN]
+    kontrollera_vagt_medel(k, "Personal: hela kommunen", hela[f"Sjukfrånvaro {period.year}"],
+                           delar["procent"], "Sjukfrånvaron för hela kommunen")
+    kontrollera_vagt_medel(k, "Personal: hela kommunen", hela["Frisknärvaro"],
+                           delar["frisknarvaro"], "Frisknärvaron för hela kommunen")
+
+
+# --- befolkning -----------------------------------------------------------------------
+def befolkning_underlag(data: Dataset, period: Period | str
+                        ) -> tuple[BefolkningData | None, pd.DataFrame | None, str | None]:
+    """What the kommun report's population section is written from: ``(the population
+    data, the period's components, None)``, or ``(None, None, why)`` when the population
+    files are missing or do not cover the period (the report then says so)."""
+    period = Period.parse(period)
+    try:
+        bd = BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar)
+        return bd, period_components(bd, period.year, period.month), None
+    except (InputError, KeyError) as fel:
+        return None, None, str(fel)
+
+
+def _befolkning_grund(komp: pd.DataFrame, period: Period) -> tuple[bool, int]:
+    """``(whole year shown instead of the period, the year shown)`` from the attrs that
+    :func:`analysis.befolkning.prognos.period_components` sets (``grund``, ``ar``)."""
+    shown = int(komp.attrs.get("ar", period.year))
+    return komp.attrs.get("grund", "manad") == "ar" or shown != period.year, shown
+
+
+def _saknas(period: Period) -> str:
+    what = (f"helåret {period.year}" if period.month == 12
+            else f"januari–{MONTH_NAMES[period.month - 1]} {period.year}")
+    return f"Befolkningsuppgifter per månad för {what} finns inte än"
+
+
+def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> str:
+    """The population paragraph (seed001 §6 style).
+
+    '… befolkning har totalt minskat med −2 personer sedan årsskiftet, …' when the
+    components cover the period (``komp.attrs['grund']`` ``'manad'`` or absent). When they
+    fall back to the last complete year (``'ar'``, the year in ``attrs['ar']``), the text
+    says so and speaks of that year: 'Befolkningsuppgifter per månad för januari–april
+    2023 finns inte än; texten avser helåret 2022. Under 2022 minskade …'.
+    """
+    period = Period.parse(period)
+    c = komp.set_index("komponent")["antal"]
+
+    def n(v: float, sign: bool = True) -> str:
+        return antal(float(v), tecken=sign)
+
+    helar, shown = _befolkning_grund(komp, period)
+    change = float(c["forandring"])
+    prev = c.get("forandring_foregaende_ar")
+    prev = float(prev) if prev is not None and math.isfinite(float(prev)) else None
+    better = None if prev is None else ("en förbättring" if change > prev else "en försämring"
+                                        if change < prev else "samma utveckling")
+    if helar:
+        verb = "ökade" if change > 0 else "minskade" if change < 0 else "var oförändrad"
+        text = (f"{_saknas(period)}; texten avser helåret {shown}. Under {shown} {verb} "
+                f"{kommun}s befolkning" + (f" med {n(change)} personer" if change else ""))
+        if better:
+            text += (f", vilket är {better} jämfört med {shown - 1} då förändringen var "
+                     f"{n(prev)} invånare")
+        verb_netto = "var"
+    else:
+        verb = "ökat" if change > 0 else "minskat" if change < 0 else "varit oförändrad"
+        since = "under året" if period.month == 12 else "sedan årsskiftet"
+        text = (f"{kommun}s befolkning har totalt {verb} med {n(change)} personer {since}"
+                if change else f"{kommun}s befolkning har varit oförändrad {since}")
+        if better:
+            same = "föregående år" if period.month == 12 else "samma period föregående år"
+            text += (f", vilket är {better} jämfört med {same} då förändringen var "
+                     f"{n(prev)} invånare")
+        verb_netto = "är"
+    text += (f". Födelsenettot {verb_netto} {n(c['fodelsenetto'])} ({n(c['fodda'], False)} "
+             f"födda och {n(c['doda'], False)} döda) och flyttnettot {n(c['flyttnetto'])}")
+    delar = [("inom länet", "flyttnetto_inom_lanet"), ("från andra län", "flyttnetto_annat_lan"),
+             ("från utlandet", "flyttnetto_utlandet")]
+    known = [(t, c.get(k)) for t, k in delar if c.get(k) is not None and math.isfinite(float(c[k]))]
+    if known:
+        text += " (" + ", ".join(f"{t} {n(v)}" for t, v in known) + ")"
+    text += "."
+    adj = float(c.get("justering", 0.0))
+    if abs(adj) >= 0.5:
+        text += (f" Övriga förändringar, som rättelser i folkbokföringen, {verb_netto} "
+                 f"{n(adj)} personer; de förklarar skillnaden mellan komponenterna och den "
+                 "totala förändringen.")
+    return text
+
+
+# --- the short version for citizens -------------------------------------------------------
+def diagram_100kr(df: pd.DataFrame, titel: str):
+    """'Så används 100 kronor': horizontal bars with the amount written at each bar
+    (the frame of :func:`analysis.ekonomi.nyckeltal.nettokostnad_per_100kr`)."""
+    from matplotlib.figure import Figure
+
+    d = df.iloc[::-1]
+    fig = Figure(figsize=(7.0, 0.22 * len(d) + 0.7))
+    ax = fig.subplots()
+    bars = ax.barh(d["verksamhet"], d["kronor"], color="#1f4e79")
+    for bar, v in zip(bars, d["kronor"]):
+        ax.text(bar.get_width() + 0.5, bar.get_y() + bar.get_height() / 2,
+                f"{tal(v)} kr", va="center", fontsize=8)
+    ax.set_title(titel, loc="left", fontsize=11)
+    ax.set_xticks([])
+    ax.spines[["top", "right", "bottom"]].set_visible(False)
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _sjuk_variation(data: Dataset, period: Period, sjuk: dict) -> str:
+    """What the test of the year-to-date change says ('en skillnad inom den normala
+    variationen mellan åren', 'en tydlig minskning', or '' when no test could be made).
+    ``sjuk['tydlig']`` (True/False/None) is used when given; otherwise the test of
+    :func:`analysis.personal.trender.jamforelse_test` is made on ``data``."""
+    skillnad = float(sjuk["procent"] - sjuk["procent_foregaende"])
+    if "tydlig" in sjuk:
+        test = {"tydlig": sjuk["tydlig"]}
+    elif data.frames.get("sjukfranvaro") is None:
+        return ""
+    else:
+        test = jamforelse_test(data.frames["sjukfranvaro"], period)
+    return variation_text(test, skillnad)
+
+
+def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
+             block: pd.DataFrame, inv: pd.DataFrame, befolkning: pd.DataFrame | None,
+             sjuk: dict | None, mal_text: str | None) -> str:
+    """The key figures in plain Swedish (markdown bullets), for the summary and the short
+    version: result, the nämnder against budget, investments (the two largest),
+    inhabitants, sick leave and goals — each from the table it is printed in.
+
+    At year end (December) every line speaks of the year's outcome, never of a forecast.
+    The inhabitants line says which date the population is from when
+    ``befolkning.attrs['grund']`` is ``'ar'`` (the monthly figures of the year are
+    missing). The sick-leave line says whether the change against last year is more than
+    the normal variation between years (``sjuk['tydlig']`` when given, else the test of
+    :func:`analysis.personal.trender.jamforelse_test`)."""
+    period = Period.parse(period)
+    r, b = rr.set_index("id"), block.set_index("id")
+    months = "hela året" if period.month == 12 else f"januari–{MONTH_NAMES[period.month - 1]}"
+    res = float(r.loc["arets_resultat", "utfall_period"])
+    dev = float(r.loc["arets_resultat", "avvikelse_period"])
+    plus = "ett överskott" if res >= 0 else "ett underskott"
+    text = [f"- **Ekonomin:** {kommun} fick {plus} på {_miljoner(abs(res), False)} under "
+            f"{months}. Det är {_miljoner(abs(dev), False)} {jamfort(dev)} vad kommunen hade "
+            "planerat."]
+    if period.month < 12 and rr.attrs.get("har_prognos", True):
+        p = float(r.loc["arets_resultat", "prognos_helar"])
+        word = "ett överskott" if p >= 0 else "ett underskott"
+        text[-1] += f" För hela året räknar kommunen med {word} på {_miljoner(abs(p), False)}."
+    n = b.loc["summa_namnder"]
+    col = "avvikelse_period" if period.month == 12 else "avvikelse_helar"
+    d = float(n[col])
+    if abs(d) >= 50 and (period.month == 12 or block.attrs.get("har_prognos", True)):
+        more = "mer" if d < 0 else "mindre"
+        if period.month == 12:          # the year is over: what was used, not a forecast
+            text.append(f"- **Verksamheterna:** nämnderna använde {_miljoner(abs(d), False)} "
+                        f"{more} än budgeten under året.")
+        else:
+            text.append(f"- **Verksamheterna:** nämnderna använder {_miljoner(abs(d), False)} "
+                        f"{more} än budgeten under året, enligt prognosen.")
+    tot = inv.set_index("namnd").loc[TOTALT]
+    line = (f"- **Investeringar:** {_miljoner(-float(tot['utfall_period']), False)} "
+            f"{'under året' if period.month == 12 else 'hittills i år'}")
+    spent = (-inv[inv["namnd"] != TOTALT].set_index("namnd")["utfall_period"]).sort_values(
+        ascending=False)
+    spent = spent[spent >= NAMN_TROSKEL_TKR].head(2)
+    if len(spent):
+        line += ", mest inom " + lista([namn_i_text(data.register.namn(u)) for u in spent.index])
+    text.append(line + ".")
+    if befolkning is not None:
+        c = befolkning.set_index("komponent")["antal"]
+        change = float(c["forandring"])
+        verb = "fler" if round(change) >= 0 else "färre"
+        folk = antal(float(c["folkmangd"]))
+        helar, shown = _befolkning_grund(befolkning, period)
+        if helar:
+            text.append(f"- **Invånare:** {folk} personer den 31 december {shown}, "
+                        f"{antal(abs(change))} {verb} än ett år tidigare "
+                        f"({_saknas(period).lower()}).")
+        else:
+            since = "under året" if period.month == 12 else "sedan årsskiftet"
+            text.append(f"- **Invånare:** {folk} personer, {antal(abs(change))} {verb} {since}.")
+    if sjuk and math.isfinite(sjuk.get("procent", math.nan)):
+        line = (f"- **Sjukfrånvaro:** {tal(sjuk['procent'], 1)} procent av arbetstiden bland "
+                "kommunens anställda")
+        if math.isfinite(sjuk.get("procent_foregaende", math.nan)):
+            jmf = "lägre" if sjuk["procent"] < sjuk["procent_foregaende"] else "högre"
+            same = "förra året" if period.month == 12 else "samma period förra året"
+            line += f", {jmf} än {same} ({tal(sjuk['procent_foregaende'], 1)} procent)"
+            variation = _sjuk_variation(data, period, sjuk)
+            if variation:
+                line += f", {variation}"
+        text.append(line + ".")
+    if mal_text:
+        text.append(f"- **Mål:** {mal_text}")
+    return "\n".join(text)

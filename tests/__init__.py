@@ -1,0 +1,1 @@
+"""The tests, mirroring src/analysis/: tests/<room>/test_<module>.py."""
