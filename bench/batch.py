@@ -32,8 +32,14 @@ def ours(data_dir: Path, reports: Path, period: str) -> float:
     from analysis.core.period import Period
 
     t = time.perf_counter()
-    code = run_reports(period=Period.parse(period), namnder=None, data_dir=data_dir,
-                       reports_dir=reports, workers=2, progress=False)
+    code = run_reports(
+        period=Period.parse(period),
+        namnder=None,
+        data_dir=data_dir,
+        reports_dir=reports,
+        workers=2,
+        progress=False,
+    )
     assert code == 0
     return time.perf_counter() - t
 
@@ -43,16 +49,30 @@ def naive(tasks, data_dir: Path, out: Path, period: str) -> float:
     t = time.perf_counter()
     for nb, stem, parameters in tasks:
         executed = out / f"{stem}.ipynb"
-        cmd = [str(BIN / "papermill"), str(ROOT / "notebooks" / nb), str(executed),
-               "-p", "data_dir", str(data_dir), "--cwd",
-               str(ROOT / "notebooks"), "--no-progress-bar"]
+        cmd = [
+            str(BIN / "papermill"),
+            str(ROOT / "notebooks" / nb),
+            str(executed),
+            "-p",
+            "data_dir",
+            str(data_dir),
+            "--cwd",
+            str(ROOT / "notebooks"),
+            "--no-progress-bar",
+        ]
         for key, value in parameters.items():
             cmd += ["-y", f"{key}: {json.dumps(value)}"]
         subprocess.run(cmd, check=True, capture_output=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                        str(executed)], check=True, capture_output=True)
-        subprocess.run([str(BIN / "weasyprint"), str(out / f"{stem}.html"),
-                        str(out / f"{stem}.pdf")], check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [str(BIN / "weasyprint"), str(out / f"{stem}.html"), str(out / f"{stem}.pdf")],
+            check=True,
+            capture_output=True,
+        )
     return time.perf_counter() - t
 
 
@@ -63,15 +83,19 @@ def warm(tasks, data_dir: Path, period: str) -> float:
 
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
     try:
-        kc.execute_interactive(WARM_IMPORTS, timeout=120)       # as analysis run warms up
+        kc.execute_interactive(WARM_IMPORTS, timeout=120)  # as analysis run warms up
         t = time.perf_counter()
         for nb, _, parameters in tasks:
-            code = [c for c in nbformat.read(ROOT / "notebooks" / nb, as_version=4).cells
-                    if c.cell_type == "code"]
+            code = [
+                c
+                for c in nbformat.read(ROOT / "notebooks" / nb, as_version=4).cells
+                if c.cell_type == "code"
+            ]
             defaults = [c.source for c in code if "parameters" in c.metadata.get("tags", [])]
             cells = [c.source for c in code if "parameters" not in c.metadata.get("tags", [])]
-            params = "".join(f"{k} = {v!r}\n" for k, v in
-                             {**parameters, "data_dir": str(data_dir)}.items())
+            params = "".join(
+                f"{k} = {v!r}\n" for k, v in {**parameters, "data_dir": str(data_dir)}.items()
+            )
             for source in [*defaults, params, *cells]:
                 reply = kc.execute_interactive(source, timeout=300, output_hook=lambda m: None)
                 assert reply["content"]["status"] == "ok", reply["content"]
@@ -90,22 +114,32 @@ def main(period: str = "2023-04") -> None:
     try:
         data_dir = work / "data"
         shutil.copytree(ROOT / "data" / "raw", data_dir / "raw")
-        data = load_data(data_dir)                                   # warm the cache
-        tasks = [(t.spec.notebook, t.stem, t.parameters) for t in build_tasks(
-            read_matrix(ROOT / "notebooks"), ROOT / "notebooks", data.register,
-            Period.parse(period))]
+        data = load_data(data_dir)  # warm the cache
+        tasks = [
+            (t.spec.notebook, t.stem, t.parameters)
+            for t in build_tasks(
+                read_matrix(ROOT / "notebooks"),
+                ROOT / "notebooks",
+                data.register,
+                Period.parse(period),
+            )
+        ]
         print(f"{len(tasks)} rapporter för {period} (HTML + PDF + Excel), 2 kärnor\n")
-        ours(data_dir, work / "warmup", period)                      # font caches etc.
+        ours(data_dir, work / "warmup", period)  # font caches etc.
         a = ours(data_dir, work / "reports", period)
-        print(f"1. analysis run (processpool 2):                {a:6.1f} s  "
-              f"({a / len(tasks):.2f} s per rapport)")
+        print(
+            f"1. analysis run (processpool 2):                {a:6.1f} s  "
+            f"({a / len(tasks):.2f} s per rapport)"
+        )
         c = warm(tasks, data_dir, period)
         print(f"3. samma notebooks i en varm kärna, utan export: {c:6.1f} s")
         b = naive(tasks, data_dir, work / "naive", period)
         print(f"2. naiv baslinje (papermill → nbconvert → weasyprint, CLI i följd): {b:6.1f} s")
         print(f"\nKvot baslinje / analysis run: {b / a:.1f}×  [mål: ≥ 5×]")
-        print(f"Export och orkestrering kostar {a - c / 2:.1f} s utöver ren körning delad på två "
-              f"kärnor ({c / 2:.1f} s).")
+        print(
+            f"Export och orkestrering kostar {a - c / 2:.1f} s utöver ren körning delad på två "
+            f"kärnor ({c / 2:.1f} s)."
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -24,14 +24,16 @@ def write_large_ledger(path: Path, rows: int = 5_000_000, year: int = 2023, seed
     units = np.array([u[0] for u in UNITS if u[2] == "namnd"])
     month = rng.integers(1, 13, rows)
     period = np.char.add(f"{year}-", np.char.zfill(month.astype(str), 2))
-    table = pa.table({
-        "period": period,
-        "namnd": units[rng.integers(0, len(units), rows)],
-        "konto": ACCOUNTS[rng.integers(0, len(ACCOUNTS), rows)],
-        "belopp": np.round(rng.gamma(2.0, 4000.0, rows) * rng.choice([1, -0.2], rows), 2),
-        "verksamhet": np.char.add("V", rng.integers(100, 160, rows).astype(str)),
-        "ansvar": np.char.add("A", rng.integers(1000, 1400, rows).astype(str)),
-    })
+    table = pa.table(
+        {
+            "period": period,
+            "namnd": units[rng.integers(0, len(units), rows)],
+            "konto": ACCOUNTS[rng.integers(0, len(ACCOUNTS), rows)],
+            "belopp": np.round(rng.gamma(2.0, 4000.0, rows) * rng.choice([1, -0.2], rows), 2),
+            "verksamhet": np.char.add("V", rng.integers(100, 160, rows).astype(str)),
+            "ansvar": np.char.add("A", rng.integers(1000, 1400, rows).astype(str)),
+        }
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(table, path)
     return path

@@ -73,6 +73,7 @@ def ensure_duckdb():
         print("Installerar duckdb i .venv (endast för benchmarken) ...")
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "duckdb"], check=True)
     import duckdb
+
     return duckdb
 
 
@@ -97,20 +98,26 @@ def main(rows: int = 5_000_000) -> None:
             old.unlink()
         t = time.perf_counter()
         csv = write_large_ledger(data_dir / "raw" / "ekonomi" / "utfall_2023.csv", rows)
-        print(f"Genererade {rows:,} rader utfall ({csv.stat().st_size / 2**20:.0f} MB CSV) på "
-              f"{time.perf_counter() - t:.1f} s".replace(",", " "))
+        print(
+            f"Genererade {rows:,} rader utfall ({csv.stat().st_size / 2**20:.0f} MB CSV) på "
+            f"{time.perf_counter() - t:.1f} s".replace(",", " ")
+        )
 
         # prime the cache for everything but utfall, so the measurement is the ledger
-        subprocess.run([sys.executable, "-c", CHILD, str(data_dir)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-c", CHILD, str(data_dir)], check=True, capture_output=True
+        )
         (data_dir / "processed" / "utfall.parquet").unlink()
-        out = subprocess.run([sys.executable, "-c", CHILD, str(data_dir)], check=True,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(data_dir)], check=True, capture_output=True, text=True
+        )
         m = json.loads(out.stdout)
-        print(f"\n1. Inläsning till data/processed: {m['seconds']:.2f} s, "
-              f"{m['rows'] / m['seconds'] / 1e6:.2f} miljoner rader/s, toppminne "
-              f"{m['peak_mb']:.0f} MB (varav {m['base_mb']:.0f} MB före inläsningen)"
-              f"  [mål: ≥ 1 miljon rader/s, < 2 048 MB]")
+        print(
+            f"\n1. Inläsning till data/processed: {m['seconds']:.2f} s, "
+            f"{m['rows'] / m['seconds'] / 1e6:.2f} miljoner rader/s, toppminne "
+            f"{m['peak_mb']:.0f} MB (varav {m['base_mb']:.0f} MB före inläsningen)"
+            f"  [mål: ≥ 1 miljon rader/s, < 2 048 MB]"
+        )
 
         duckdb = ensure_duckdb()
         processed = data_dir / "processed"
@@ -129,10 +136,14 @@ def main(rows: int = 5_000_000) -> None:
         check = compute_driftsredovisning(load_data(data_dir), "2023-04").set_index("namnd")
         ref = con.execute(sql).fetchdf().set_index("namnd")
         diff = (check.loc[ref.index, "utfall_period"] - ref["utfall_period"]).abs().max()
-        print("\n2. Driftsredovisning för alla nämnder från processad data "
-              "(bästa av 5, inklusive läsning av Parquet):")
-        print(f"   analysis: {a * 1000:.0f} ms   DuckDB: {b * 1000:.0f} ms   "
-              f"kvot {a / b:.2f}×  [mål: ≤ 2×]   största skillnad i utfall: {diff:.2e} tkr")
+        print(
+            "\n2. Driftsredovisning för alla nämnder från processad data "
+            "(bästa av 5, inklusive läsning av Parquet):"
+        )
+        print(
+            f"   analysis: {a * 1000:.0f} ms   DuckDB: {b * 1000:.0f} ms   "
+            f"kvot {a / b:.2f}×  [mål: ≤ 2×]   största skillnad i utfall: {diff:.2e} tkr"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -34,23 +34,34 @@ def inputs(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.
     kon = np.array(["K", "M"])
     grid = pd.MultiIndex.from_product([kommun, kon, ages], names=["kommun", "kon", "alder"])
     pop = pd.DataFrame(index=grid).reset_index()
-    pop["antal"] = (np.repeat(size / 2, 2 * N_AGES) * np.tile(shape, 2 * N_KOMMUNER)
-                    * rng.uniform(0.9, 1.1, len(pop)))
+    pop["antal"] = (
+        np.repeat(size / 2, 2 * N_AGES)
+        * np.tile(shape, 2 * N_KOMMUNER)
+        * rng.uniform(0.9, 1.1, len(pop))
+    )
 
     rows = []
-    for k, level in zip(kommun, rng.normal(0.0, 0.1, N_KOMMUNER)):
+    for k, level in zip(kommun, rng.normal(0.0, 0.1, N_KOMMUNER), strict=False):
         for s, extra in (("K", 0.0), ("M", 0.3)):
             m = np.exp(-10.0 + level + extra + 0.095 * ages)
             m[0] = 0.002
-            rows.append(pd.DataFrame({"kommun": k, "kon": s, "alder": ages,
-                                      "nLx": life_table(m, s)["Lx"].to_numpy()}))
+            rows.append(
+                pd.DataFrame(
+                    {"kommun": k, "kon": s, "alder": ages, "nLx": life_table(m, s)["Lx"].to_numpy()}
+                )
+            )
     nlx = pd.concat(rows, ignore_index=True)
 
     base = np.where((ages >= 15) & (ages <= 49), np.exp(-0.5 * ((ages - 31) / 5.5) ** 2), 0.0)
     base *= 1.7 / base.sum()
-    asfr = pd.DataFrame({"kommun": np.repeat(kommun, N_AGES), "alder": np.tile(ages, N_KOMMUNER),
-                         "asfr": np.tile(base, N_KOMMUNER) * np.repeat(
-                             rng.uniform(0.85, 1.15, N_KOMMUNER), N_AGES)})
+    asfr = pd.DataFrame(
+        {
+            "kommun": np.repeat(kommun, N_AGES),
+            "alder": np.tile(ages, N_KOMMUNER),
+            "asfr": np.tile(base, N_KOMMUNER)
+            * np.repeat(rng.uniform(0.85, 1.15, N_KOMMUNER), N_AGES),
+        }
+    )
     mig = pop[["kommun", "kon", "alder"]].copy()
     mig["antal"] = pop["antal"] * rng.normal(0.0, 0.01, len(pop))
     return pop, nlx, asfr, mig
@@ -64,13 +75,20 @@ def main(repeats: int = 3) -> None:
         result = project_cohort_component(pop, nlx, asfr, mig, width=1, steps=STEPS)
         times.append(time.perf_counter() - t)
     cells = N_KOMMUNER * 2 * N_AGES
-    print(f"Projektion: {N_KOMMUNER} kommuner × 2 kön × {N_AGES} åldrar × {STEPS} år "
-          f"({cells:_} celler per år; {len(result):_} rader ut)".replace("_", " "))
-    print(f"Tid per anrop: bäst {min(times):.3f} s, median {np.median(times):.3f} s "
-          f"({repeats} körningar); mål < 1 s: {'uppfyllt' if min(times) < 1 else 'EJ uppfyllt'}")
+    print(
+        f"Projektion: {N_KOMMUNER} kommuner × 2 kön × {N_AGES} åldrar × {STEPS} år "
+        f"({cells:_} celler per år; {len(result):_} rader ut)".replace("_", " ")
+    )
+    print(
+        f"Tid per anrop: bäst {min(times):.3f} s, median {np.median(times):.3f} s "
+        f"({repeats} körningar); mål < 1 s: {'uppfyllt' if min(times) < 1 else 'EJ uppfyllt'}"
+    )
     total = result[result["steg"] == STEPS]["antal"].sum()
-    print(f"Folkmängd år 0: {pop['antal'].sum():_.0f}; efter {STEPS} år: {total:_.0f}"
-          .replace("_", " "))
+    print(
+        f"Folkmängd år 0: {pop['antal'].sum():_.0f}; efter {STEPS} år: {total:_.0f}".replace(
+            "_", " "
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -51,31 +51,36 @@ def synthetic(rows: int, seed: int = 0) -> pd.DataFrame:
     ordt = rng.choice([0.0, 120.0, 160.0, 168.0], n, p=[0.03, 0.2, 0.4, 0.37])
     sick = np.where(rng.random(n) < 0.25, rng.uniform(0, 1, n) * ordt, 0.0)
     lang = np.where(rng.random(n) < 0.3, sick, 0.0)
-    return pd.DataFrame({
-        "period": period,
-        "anstalld": pd.Categorical.from_codes(emp, [f"A{i:07d}" for i in range(n_emp)]),
-        "forvaltning": pd.Categorical.from_codes(forv_of[emp], FORVALTNINGAR),
-        "kon": pd.Categorical.from_codes(np.where(kon_of[emp], 0, 1), ["K", "M"]),
-        "fodelsear": born_of[emp],
-        "ordinarie_tid_h": ordt,
-        "sjuk_h": sick,
-        "sjuk_h_langtid": lang,
-        "sjukdagar": (sick / 8).round().astype(np.int16),
-        "sjuk_h_kort": sick - lang,
-    })
+    return pd.DataFrame(
+        {
+            "period": period,
+            "anstalld": pd.Categorical.from_codes(emp, [f"A{i:07d}" for i in range(n_emp)]),
+            "forvaltning": pd.Categorical.from_codes(forv_of[emp], FORVALTNINGAR),
+            "kon": pd.Categorical.from_codes(np.where(kon_of[emp], 0, 1), ["K", "M"]),
+            "fodelsear": born_of[emp],
+            "ordinarie_tid_h": ordt,
+            "sjuk_h": sick,
+            "sjuk_h_langtid": lang,
+            "sjukdagar": (sick / 8).round().astype(np.int16),
+            "sjuk_h_kort": sick - lang,
+        }
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=5_000_000)
-    ap.add_argument("--series", action="store_true",
-                    help="also time the monthly series of every förvaltning")
+    ap.add_argument(
+        "--series", action="store_true", help="also time the monthly series of every förvaltning"
+    )
     args = ap.parse_args()
 
     t0 = time.perf_counter()
     df = synthetic(args.rows)
-    print(f"genererat {len(df):,} rader på {time.perf_counter() - t0:.2f} s, "
-          f"minne {df.memory_usage(deep=True).sum() / 2**20:.0f} MB")
+    print(
+        f"genererat {len(df):,} rader på {time.perf_counter() - t0:.2f} s, "
+        f"minne {df.memory_usage(deep=True).sum() / 2**20:.0f} MB"
+    )
     months = sorted(df["period"].unique().tolist())
 
     t0 = time.perf_counter()
@@ -83,21 +88,27 @@ def main() -> None:
     for forv in [*FORVALTNINGAR, None]:
         n += len(compute_nyckeltal(df, months, forv))
     t_nt = time.perf_counter() - t0
-    print(f"compute_nyckeltal, {len(FORVALTNINGAR)} förvaltningar + Totalt, "
-          f"{len(months)} månader: {t_nt:.2f} s ({n} rader)")
+    print(
+        f"compute_nyckeltal, {len(FORVALTNINGAR)} förvaltningar + Totalt, "
+        f"{len(months)} månader: {t_nt:.2f} s ({n} rader)"
+    )
 
     t0 = time.perf_counter()
     frisk = compute_frisknarvaro(df, months)
-    print(f"compute_frisknarvaro, hela kommunen: {time.perf_counter() - t0:.2f} s "
-          f"({frisk['procent']:.1f} %)")
+    print(
+        f"compute_frisknarvaro, hela kommunen: {time.perf_counter() - t0:.2f} s "
+        f"({frisk['procent']:.1f} %)"
+    )
 
     t_ser = 0.0
     if args.series:
         t0 = time.perf_counter()
         n = sum(len(manadsserie(df, forv)) for forv in [*FORVALTNINGAR, None])
         t_ser = time.perf_counter() - t0
-        print(f"manadsserie, {len(FORVALTNINGAR)} förvaltningar + hela kommunen × "
-              f"{len(months)} månader: {t_ser:.2f} s ({n} rader)")
+        print(
+            f"manadsserie, {len(FORVALTNINGAR)} förvaltningar + hela kommunen × "
+            f"{len(months)} månader: {t_ser:.2f} s ({n} rader)"
+        )
 
     peak = peak_memory_mb()
     print(f"toppminne (VmHWM): {peak:.0f} MB")

@@ -23,10 +23,7 @@ TINY = {
         "bolag;Kommunens bolag;ovrig;;\n"
     ),
     # costs +, revenues − (accounting sign); one file per year
-    "ekonomi/utfall_2022.csv": (
-        "period,namnd,konto,belopp\n"
-        "2022-12,bun,5010,1000\n"
-    ),
+    "ekonomi/utfall_2022.csv": ("period,namnd,konto,belopp\n2022-12,bun,5010,1000\n"),
     "ekonomi/utfall_2023.csv": (
         "period;namnd;konto;belopp;verksamhet\n"
         "2023-01;BUN;5010;100 000,00;Förskola\n"
@@ -67,14 +64,11 @@ TINY = {
         "2023-01;A000002;Socialförvaltningen;M;1995;150,5;0;0;0\n"
         "2023-02;A000001;Barn- och utbildningsförvaltningen;K;1980;152;0;0;0\n"
     ),
-    "befolkning/folkmangd.csv": (
-        "ar,kon,alder,antal\n2022,K,0,10\n2022,M,0,11\n2022,K,100+,2\n"
-    ),
+    "befolkning/folkmangd.csv": ("ar,kon,alder,antal\n2022,K,0,10\n2022,M,0,11\n2022,K,100+,2\n"),
     "befolkning/fodda.csv": "ar,moderns_alder,kon,antal\n2022,30,K,10\n2022,31,M,11\n",
     "befolkning/doda.csv": "ar,kon,alder,antal\n2022,K,90,1\n",
     "befolkning/flyttningar.csv": (
-        "ar,kon,alder,riktning,omrade,antal\n2022,K,20,in,inom_lanet,3\n"
-        "2022,M,25,ut,utlandet,1\n"
+        "ar,kon,alder,riktning,omrade,antal\n2022,K,20,in,inom_lanet,3\n2022,M,25,ut,utlandet,1\n"
     ),
 }
 

@@ -95,12 +95,15 @@ def test_the_house_rules_hold():
     assert violations(modules()) == []
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("import matplotlib.pyplot as plt", "utanför rapport/batch"),
-    ("from IPython.display import display", "utanför rapport/batch"),
-    ("from analysis.rapport.tables import show_table", "ett rum ovanför"),
-    ("from analysis.io.readers import _decode", "privat namn _decode"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import matplotlib.pyplot as plt", "utanför rapport/batch"),
+        ("from IPython.display import display", "utanför rapport/batch"),
+        ("from analysis.rapport.tables import show_table", "ett rum ovanför"),
+        ("from analysis.io.readers import _decode", "privat namn _decode"),
+    ],
+)
 def test_the_rules_can_fail(source, expected):
     mods = {"analysis.ekonomi.ny": ast.parse(source)}
     assert any(expected in v for v in violations(mods))
@@ -120,10 +123,30 @@ def notebook_imports(path: Path) -> list[tuple[str, list[str], int]]:
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
-def test_notebooks_import_public_names_of_the_rooms(path):
-    for target, names, cell in notebook_imports(path):
-        if target.split(".")[0] != "analysis":
-            continue
-        assert room_of(target) not in ("batch", "cli"), f"cell {cell}: {target}"
-        assert not [n for n in names if n.startswith("_")], f"cell {cell}: {target} {names}"
-        assert all(not part.startswith("_") for part in target.split(".")), f"cell {cell}"
+def test_notebooks_import_the_package_only_through_its_api(path):
+    found = [t for t, _, _ in notebook_imports(path) if t.split(".")[0] == "analysis"]
+    assert found, "the notebook uses the package"
+    assert set(found) == {"analysis.api"}, found
+
+
+def test_the_api_names_public_things_once():
+    import types
+
+    import analysis.api as api
+
+    assert len(api.__all__) == len(set(api.__all__))
+    for name in api.__all__:
+        obj = getattr(api, name)  # every name resolves
+        assert not name.startswith("_")
+        if isinstance(obj, types.ModuleType):
+            assert not any(part.startswith("_") for part in obj.__name__.split("."))
+            assert room_of(obj.__name__) not in ("batch", "cli")
+    # every room's public modules are reachable (a new module is added to the api too)
+    modules_in_api = {
+        getattr(api, n).__name__
+        for n in api.__all__
+        if isinstance(getattr(api, n), types.ModuleType)
+    }
+    for room in ("ekonomi", "personal", "befolkning", "mal", "kontroller", "rapport"):
+        for path in sorted((PKG / room).glob("[!_]*.py")):
+            assert f"analysis.{room}.{path.stem}" in modules_in_api, path

@@ -47,8 +47,16 @@ def test_environment_yml_matches_pyproject():
 
 def test_named_dependencies_are_declared():
     names = set(_pyproject())
-    assert {"jupyterlab", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert",
-            "statsmodels", "weasyprint"} <= names
+    assert {
+        "jupyterlab",
+        "pandas",
+        "matplotlib",
+        "seaborn",
+        "papermill",
+        "nbconvert",
+        "statsmodels",
+        "weasyprint",
+    } <= names
 
 
 def _declared_anywhere() -> set[str]:
@@ -95,6 +103,8 @@ def test_every_imported_package_is_declared():
 
 def test_dev_tools_are_in_the_test_extra():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    test = {_normalise(re.match(r"[A-Za-z0-9_.-]+", d).group(0))
-            for d in meta["optional-dependencies"]["test"]}
+    test = {
+        _normalise(re.match(r"[A-Za-z0-9_.-]+", d).group(0))
+        for d in meta["optional-dependencies"]["test"]
+    }
     assert {"ruff", "mypy", "pandas-stubs", "pytest"} <= test

@@ -34,59 +34,91 @@ def _period_arg(text: str) -> Period:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analysis",
-        description="Delårsrapporter för kommunens nämnder: budget, sjukfrånvaro och befolkning.")
+        description="Delårsrapporter för kommunens nämnder: budget, sjukfrånvaro och befolkning.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
     def data_dir(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data-dir", type=Path, default=Path("data"),
-                       help="mappen med raw/ och processed/ (standard: data)")
+        p.add_argument(
+            "--data-dir",
+            type=Path,
+            default=Path("data"),
+            help="mappen med raw/ och processed/ (standard: data)",
+        )
 
     run = sub.add_parser("run", help="kör rapportnotebooks för en period (HTML, PDF, Excel)")
-    run.add_argument("--period", type=_period_arg,
-                     help="rapportmånad ÅÅÅÅ-MM (standard: senaste delåret i data)")
+    run.add_argument(
+        "--period", type=_period_arg, help="rapportmånad ÅÅÅÅ-MM (standard: senaste delåret i data)"
+    )
     run.add_argument("--namnd", nargs="+", metavar="ID", help="bara dessa nämnder (id)")
     data_dir(run)
     run.add_argument("--reports-dir", type=Path, default=Path("reports"))
-    run.add_argument("--format", default="html,pdf,xlsx",
-                     help="kommaseparerad lista av html, pdf, xlsx (standard: alla)")
-    run.add_argument("--workers", type=int, default=None,
-                     help="antal parallella processer (standard: antal kärnor)")
-    run.add_argument("--timeout", type=int, default=600,
-                     help="längsta körtid i sekunder för en cell i en notebook (standard: 600)")
-    run.add_argument("--fresh-kernels", action="store_true",
-                     help="starta en ny kärna för varje rapport (långsammare; standard är en "
-                          "återanvänd kärna per process som töms mellan rapporterna)")
-    run.add_argument("--strikt", action="store_true",
-                     help="avsluta med felkod 2 om någon rapports kontroller avviker (annars "
-                          "visas avvikelserna i rapporten, index.html och manifest.json)")
-    run.add_argument("--scheduler", metavar="ADRESS",
-                     help="kör på ett Dask-kluster, t.ex. tcp://10.0.0.5:8786 (kräver extra dask)")
+    run.add_argument(
+        "--format",
+        default="html,pdf,xlsx",
+        help="kommaseparerad lista av html, pdf, xlsx (standard: alla)",
+    )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="antal parallella processer (standard: antal kärnor)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        help="längsta körtid i sekunder för en cell i en notebook (standard: 600)",
+    )
+    run.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="starta en ny kärna för varje rapport (långsammare; standard är en "
+        "återanvänd kärna per process som töms mellan rapporterna)",
+    )
+    run.add_argument(
+        "--strikt",
+        action="store_true",
+        help="avsluta med felkod 2 om någon rapports kontroller avviker (annars "
+        "visas avvikelserna i rapporten, index.html och manifest.json)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADRESS",
+        help="kör på ett Dask-kluster, t.ex. tcp://10.0.0.5:8786 (kräver extra dask)",
+    )
 
     export = sub.add_parser("export", help="nyckeltabellerna som Excel, utan notebooks")
-    export.add_argument("--period", type=_period_arg,
-                        help="rapportmånad ÅÅÅÅ-MM (standard: senaste delåret i data)")
+    export.add_argument(
+        "--period", type=_period_arg, help="rapportmånad ÅÅÅÅ-MM (standard: senaste delåret i data)"
+    )
     export.add_argument("--out", type=Path, required=True, help="Excel-fil att skriva")
-    export.add_argument("--horizon", type=int, default=10,
-                        help="antal prognosår i bladet befolkning (standard: 10)")
+    export.add_argument(
+        "--horizon", type=int, default=10, help="antal prognosår i bladet befolkning (standard: 10)"
+    )
     data_dir(export)
 
     check = sub.add_parser("check", help="validera data/raw och uppdatera data/processed")
     data_dir(check)
 
     lab = sub.add_parser(
-        "lab", help="starta JupyterLab på arbetskopior av rapportnotebooks (mappen arbete/)",
+        "lab",
+        help="starta JupyterLab på arbetskopior av rapportnotebooks (mappen arbete/)",
         description="JupyterLab i mappen arbete/, som har en egen kopia av varje "
-                    "rapportnotebook i notebooks/. Det du ändrar och sparar där påverkar "
-                    "aldrig rapporterna som analysis run gör. Övriga flaggor går vidare till "
-                    "jupyter lab, t.ex. analysis lab --no-browser --port 8899.")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
-                     help="fler flaggor till jupyter lab, t.ex. --no-browser --port 8899")
+        "rapportnotebook i notebooks/. Det du ändrar och sparar där påverkar "
+        "aldrig rapporterna som analysis run gör. Övriga flaggor går vidare till "
+        "jupyter lab, t.ex. analysis lab --no-browser --port 8899.",
+    )
+    lab.add_argument(
+        "jupyter_args",
+        nargs=argparse.REMAINDER,
+        help="fler flaggor till jupyter lab, t.ex. --no-browser --port 8899",
+    )
 
     sample = sub.add_parser("sample", help="skriv exempelkommunen till DATA_DIR/raw")
     data_dir(sample)
-    sample.add_argument("--force", action="store_true",
-                        help="skriv över befintliga filer i raw/")
+    sample.add_argument("--force", action="store_true", help="skriv över befintliga filer i raw/")
     return parser
 
 
@@ -101,7 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     data = load_data(args.data_dir)
     period = args.period or _default_period(data)
-    for text in kontrollera_period(data, period):      # refuses a period without utfall
+    for text in kontrollera_period(data, period):  # refuses a period without utfall
         print(f"VARNING: {text}", file=sys.stderr)
     out = export_workbook(data, period, args.out, horizon=args.horizon)
     print(f"Skrev {out} ({period.label}).")
@@ -120,8 +152,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         files = len(data.sources.get(kind, {}))
         state = "inläst" if kind in data.rebuilt else "från cache"
         print(f"  {kind:<14} {antal(len(frame)):>10} rader  {files} fil(er)  {state}")
-    print(f"Senaste månad med utfall: {data.last_period}; senaste delår: "
-          f"{_default_period(data).label}.")
+    print(
+        f"Senaste månad med utfall: {data.last_period}; senaste delår: "
+        f"{_default_period(data).label}."
+    )
     return 0
 
 
@@ -131,7 +165,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     raw = args.data_dir / "raw"
     if (raw / "organisation.csv").exists() and not args.force:
         raise ConfigurationError(
-            f"{raw} innehåller redan data; rådata skrivs aldrig över utan --force.")
+            f"{raw} innehåller redan data; rådata skrivs aldrig över utan --force."
+        )
     written = write_sample(raw)
     print(f"Skrev exempelkommunen: {len(written)} filer i {raw}.")
     return 0
@@ -142,10 +177,15 @@ def lab_command(root: Path, extra: list[str] | None = None) -> list[str]:
     feed, update checks and the extension manager's network access turned off."""
     import os
 
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
-           "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.extension_manager=readonly"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     return cmd + list(extra or [])
@@ -170,16 +210,19 @@ def prepare_workspace(root: Path) -> tuple[Path, list[str]]:
     work.mkdir(exist_ok=True)
     ignore = work / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# analysis lab: the ekonom's working copies, never committed\n*\n",
-                          encoding="utf-8")
+        ignore.write_text(
+            "# analysis lab: the ekonom's working copies, never committed\n*\n", encoding="utf-8"
+        )
     notes = []
     for template in sorted((root / "notebooks").glob("*.ipynb")):
         copy = work / template.name
         if not copy.exists():
             shutil.copyfile(template, copy)
         elif copy.stat().st_mtime < template.stat().st_mtime:
-            notes.append(f"{WORKSPACE}/{copy.name} är äldre än mallen notebooks/{template.name}; "
-                         "ta bort kopian för att få en ny.")
+            notes.append(
+                f"{WORKSPACE}/{copy.name} är äldre än mallen notebooks/{template.name}; "
+                "ta bort kopian för att få en ny."
+            )
     return work, notes
 
 
@@ -190,8 +233,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
     root = project_root()
     work, notes = prepare_workspace(root)
-    print(f"Startar JupyterLab i {work}: arbetskopior av rapporterna i notebooks/. Det du "
-          "sparar här ändrar aldrig rapporterna som analysis run gör.")
+    print(
+        f"Startar JupyterLab i {work}: arbetskopior av rapporterna i notebooks/. Det du "
+        "sparar här ändrar aldrig rapporterna som analysis run gör."
+    )
     for note in notes:
         print(f"  {note}")
     return subprocess.call(lab_command(work, args.jupyter_args))
@@ -201,14 +246,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     from analysis.batch.runner import run_reports
 
     return run_reports(
-        period=args.period, namnder=args.namnd, data_dir=args.data_dir,
-        reports_dir=args.reports_dir, formats=args.format, workers=args.workers,
-        timeout=args.timeout, scheduler=args.scheduler, reuse_kernels=not args.fresh_kernels,
-        strict=args.strikt)
+        period=args.period,
+        namnder=args.namnd,
+        data_dir=args.data_dir,
+        reports_dir=args.reports_dir,
+        formats=args.format,
+        workers=args.workers,
+        timeout=args.timeout,
+        scheduler=args.scheduler,
+        reuse_kernels=not args.fresh_kernels,
+        strict=args.strikt,
+    )
 
 
-COMMANDS = {"run": cmd_run, "export": cmd_export, "check": cmd_check, "sample": cmd_sample,
-            "lab": cmd_lab}
+COMMANDS = {
+    "run": cmd_run,
+    "export": cmd_export,
+    "check": cmd_check,
+    "sample": cmd_sample,
+    "lab": cmd_lab,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,17 +275,22 @@ def main(argv: list[str] | None = None) -> int:
     # right after the sub-command, so everything after `lab` goes to jupyter lab as it is
     # (`analysis lab --help` still shows the command's help)
     lab_at = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
-    if (lab_at is not None and argv[lab_at] == "lab"
-            and not {"-h", "--help"} & set(argv[lab_at + 1:lab_at + 2])):
-        args = parser.parse_args(argv[:lab_at + 1])
-        args.jupyter_args = argv[lab_at + 1:]
+    if (
+        lab_at is not None
+        and argv[lab_at] == "lab"
+        and not {"-h", "--help"} & set(argv[lab_at + 1 : lab_at + 2])
+    ):
+        args = parser.parse_args(argv[: lab_at + 1])
+        args.jupyter_args = argv[lab_at + 1 :]
     else:
         args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except InputError as e:
-        print(f"analysis {args.command}: indata kunde inte läsas; inget har skrivits.\n{e}",
-              file=sys.stderr)
+        print(
+            f"analysis {args.command}: indata kunde inte läsas; inget har skrivits.\n{e}",
+            file=sys.stderr,
+        )
         return 2
     except AnalysisError as e:
         print(f"analysis {args.command}: {e}", file=sys.stderr)

@@ -25,13 +25,16 @@ from analysis.batch.excel import (
 )
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("drift: [mkr]/år*?", "drift mkrår"),
-    ("x" * 40, "x" * 31),
-    ("[]:*?/\\", "Tabell"),
-    ("Om rapporten", "Om rapporten (2)"),
-    ("History", "History (2)"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("drift: [mkr]/år*?", "drift mkrår"),
+        ("x" * 40, "x" * 31),
+        ("[]:*?/\\", "Tabell"),
+        ("Om rapporten", "Om rapporten (2)"),
+        ("History", "History (2)"),
+    ],
+)
 def test_sheet_names(name, expected):
     assert sheet_name(name, {"om rapporten"}) == expected
 
@@ -47,10 +50,19 @@ def test_excel_text_removes_control_characters_only():
     assert excel_text(-1.5) == -1.5 and excel_text(None) is None
 
 
-@pytest.mark.parametrize("text, quoted", [
-    ("=1+1", True), ("+46 70", True), ("-2", True), ("@SUM(A1)", True), ("\t=1", True),
-    ("\uff1d1", True), ("Socialnämnden", False), ("1 234", False),
-])
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ("=1+1", True),
+        ("+46 70", True),
+        ("-2", True),
+        ("@SUM(A1)", True),
+        ("\t=1", True),
+        ("\uff1d1", True),
+        ("Socialnämnden", False),
+        ("1 234", False),
+    ],
+)
 def test_force_text_makes_a_text_cell(text, quoted):
     ws = openpyxl.Workbook().active
     cell = ws.cell(row=1, column=1)
@@ -69,16 +81,22 @@ def test_force_text_leaves_numbers_alone():
 
 def test_text_cell_writes_any_value_as_text():
     ws = openpyxl.Workbook().active
-    cell = text_cell(ws, 2, 3, "=HYPERLINK(\"x\")\x00")
+    cell = text_cell(ws, 2, 3, '=HYPERLINK("x")\x00')
     assert cell.coordinate == "C2"
-    assert cell.value == "=HYPERLINK(\"x\")" and cell.data_type == "s" and cell.quotePrefix
+    assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s" and cell.quotePrefix
     assert text_cell(ws, 1, 1, 2024).value == "2024"
 
 
-@pytest.mark.parametrize("decimals, percent, expected", [
-    (0, False, "#,##0"), (1, False, "#,##0.0"), (3, False, "#,##0.000"),
-    (0, True, "0"), (2, True, "0.00"),
-])
+@pytest.mark.parametrize(
+    "decimals, percent, expected",
+    [
+        (0, False, "#,##0"),
+        (1, False, "#,##0.0"),
+        (3, False, "#,##0.000"),
+        (0, True, "0"),
+        (2, True, "0.00"),
+    ],
+)
 def test_number_format(decimals, percent, expected):
     assert number_format(decimals, percent) == expected
 
@@ -86,9 +104,19 @@ def test_number_format(decimals, percent, expected):
 def test_write_sheet(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
-    write_sheet(ws, ["Nämnd", "tkr"], [["=1+1", np.float64(-1234.56)], ["Totalt", None],
-                                       ["x", np.nan], ["y", pd.NA], ["z", np.int64(7)]],
-                formats={"tkr": FORMAT_TKR}, numeric=["tkr"])
+    write_sheet(
+        ws,
+        ["Nämnd", "tkr"],
+        [
+            ["=1+1", np.float64(-1234.56)],
+            ["Totalt", None],
+            ["x", np.nan],
+            ["y", pd.NA],
+            ["z", np.int64(7)],
+        ],
+        formats={"tkr": FORMAT_TKR},
+        numeric=["tkr"],
+    )
     out = save_workbook(wb, tmp_path / "s.xlsx")
     ws = openpyxl.load_workbook(out).active
     assert [c.value for c in ws[1]] == ["Nämnd", "tkr"]
@@ -104,16 +132,18 @@ def test_write_sheet(tmp_path):
 
 
 def test_write_workbook_sheets_formats_and_numbers(tmp_path):
-    frames = {"drift": pd.DataFrame({"namnd": ["bun", "Totalt"], "utfall": [-1.25, 3.0]}),
-              "x" * 40: pd.DataFrame({"a": [1]})}
+    frames = {
+        "drift": pd.DataFrame({"namnd": ["bun", "Totalt"], "utfall": [-1.25, 3.0]}),
+        "x" * 40: pd.DataFrame({"a": [1]}),
+    }
     out = write_workbook(frames, tmp_path / "w.xlsx", {"drift": {"utfall": FORMAT_TKR}})
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["drift", "x" * 31]
     ws = wb["drift"]
     assert [c.value for c in ws["B"]] == ["utfall", -1.25, 3.0]
     assert ws["B2"].number_format == FORMAT_TKR
-    assert wb["x" * 31]["A2"].number_format == "General"       # no format asked for
-    assert ws["B1"].alignment.horizontal == "right"             # a number column
+    assert wb["x" * 31]["A2"].number_format == "General"  # no format asked for
+    assert ws["B1"].alignment.horizontal == "right"  # a number column
 
 
 def test_save_workbook_is_atomic(tmp_path, monkeypatch):

@@ -10,15 +10,36 @@ import pytest
 
 from analysis.cli import main
 
-DRIFT_COLUMNS = ["namnd", "utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
-                 "budget_helar", "avvikelse_helar", "prognos_foregaende", "prognos_forandring"]
+DRIFT_COLUMNS = [
+    "namnd",
+    "utfall_period",
+    "budget_period",
+    "avvikelse_period",
+    "prognos_helar",
+    "budget_helar",
+    "avvikelse_helar",
+    "prognos_foregaende",
+    "prognos_forandring",
+]
 
 
 @pytest.fixture(scope="module")
 def workbook(sample_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "nyckeltal.xlsx"
-    assert main(["export", "--period", "2023-03", "--out", str(out),
-                 "--data-dir", str(sample_data.data_dir)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--period",
+                "2023-03",
+                "--out",
+                str(out),
+                "--data-dir",
+                str(sample_data.data_dir),
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -31,10 +52,24 @@ def test_sheets_and_columns(workbook):
     assert wb.sheetnames == ["driftsredovisning", "sjukfranvaro", "befolkning"]
     assert [c.value for c in wb["driftsredovisning"][1]] == DRIFT_COLUMNS
     assert [c.value for c in wb["sjukfranvaro"][1]] == [
-        "forvaltning", "nyckeltal", "procent", "antal_anstallda", "manad_fran", "manad_till"]
+        "forvaltning",
+        "nyckeltal",
+        "procent",
+        "antal_anstallda",
+        "manad_fran",
+        "manad_till",
+    ]
     assert [c.value for c in wb["befolkning"][1]] == [
-        "ar", "folkmangd", "fodda", "doda", "inflyttade", "utflyttade", "flyttnetto", "justering",
-        "typ"]
+        "ar",
+        "folkmangd",
+        "fodda",
+        "doda",
+        "inflyttade",
+        "utflyttade",
+        "flyttnetto",
+        "justering",
+        "typ",
+    ]
     # numbers are stored as numbers, unrounded
     cell = wb["driftsredovisning"]["B2"]
     assert isinstance(cell.value, float | int)
@@ -49,7 +84,8 @@ def test_driftsredovisning_rows_and_total(workbook, sample_data):
     for col in ("utfall_period", "budget_period", "budget_helar"):
         assert tot[col] == pytest.approx(body[col].sum())
     assert tot["prognos_helar"] == pytest.approx(
-        body["prognos_helar"].fillna(body["budget_helar"]).sum())
+        body["prognos_helar"].fillna(body["budget_helar"]).sum()
+    )
     assert math.isnan(tot["prognos_foregaende"]) and math.isnan(tot["prognos_forandring"])
     deviation = body["avvikelse_period"] - (body["utfall_period"] - body["budget_period"])
     assert deviation.abs().max() < 1e-6

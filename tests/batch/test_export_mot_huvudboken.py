@@ -17,8 +17,14 @@ def test_export_driftsredovisning_equals_the_ledger(sample_data, tmp_path, perio
     ledger = huvudbok_drift(sample_data.as_of(period), period)
     assert list(sheet.index) == list(ledger.index)
     for col in DRIFT_COLUMNS:
-        pd.testing.assert_series_equal(sheet[col].astype(float), ledger[col].astype(float),
-                                       check_names=False, atol=0.0005, rtol=0)
+        pd.testing.assert_series_equal(
+            sheet[col].astype(float),
+            ledger[col].astype(float),
+            check_names=False,
+            atol=0.0005,
+            rtol=0,
+        )
     # avvikelse columns are the difference of the two paths' figures
-    assert ((sheet["avvikelse_period"] - (ledger["utfall_period"] - ledger["budget_period"]))
-            .abs().max() < 0.0005)
+    assert (
+        sheet["avvikelse_period"] - (ledger["utfall_period"] - ledger["budget_period"])
+    ).abs().max() < 0.0005

@@ -29,9 +29,11 @@ def free_port() -> int:
 
 def api(port: int, path: str, method: str = "GET", body: dict | None = None) -> dict:
     req = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", method=method,
+        f"http://127.0.0.1:{port}{path}",
+        method=method,
         data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
+        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:
         text = resp.read()
         return json.loads(text) if text else {}
@@ -44,9 +46,18 @@ def server(tmp_path_factory):
     shutil.copytree(SAMPLE_RAW, root / "data" / "raw")
     port = free_port()
     proc = subprocess.Popen(
-        lab_command(root, ["--no-browser", f"--port={port}", "--ip=127.0.0.1",
-                           f"--IdentityProvider.token={TOKEN}"]),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        lab_command(
+            root,
+            [
+                "--no-browser",
+                f"--port={port}",
+                "--ip=127.0.0.1",
+                f"--IdentityProvider.token={TOKEN}",
+            ],
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(120):
             try:
@@ -66,17 +77,37 @@ async def run_cells(port: int, kernel_id: str, sources: list[str]) -> list[dict]
     from tornado.websocket import websocket_connect
 
     ws = await websocket_connect(
-        f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={TOKEN}")
+        f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={TOKEN}"
+    )
     session = uuid.uuid4().hex
     outputs: list[dict] = []
     for source in sources:
         msg_id = uuid.uuid4().hex
-        await ws.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "session": session, "username": "test",
-                       "msg_type": "execute_request", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": source, "silent": False, "store_history": True,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+        await ws.write_message(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "session": session,
+                        "username": "test",
+                        "msg_type": "execute_request",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": source,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         while True:
             msg = json.loads(await asyncio.wait_for(ws.read_message(), timeout=120))
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
@@ -94,20 +125,32 @@ async def run_cells(port: int, kernel_id: str, sources: list[str]) -> list[dict]
 def test_lab_serves_and_runs_a_report_notebook(server):
     port = server
     assert any(k == "python3" for k in api(port, "/api/kernelspecs")["kernelspecs"])
-    lab = urllib.request.urlopen(urllib.request.Request(
-        f"http://127.0.0.1:{port}/lab", headers={"Authorization": f"token {TOKEN}"}), timeout=30)
+    lab = urllib.request.urlopen(
+        urllib.request.Request(
+            f"http://127.0.0.1:{port}/lab", headers={"Authorization": f"token {TOKEN}"}
+        ),
+        timeout=30,
+    )
     assert lab.status == 200
-    sess = api(port, "/api/sessions", "POST", {"path": "notebooks/namnd.ipynb",
-                                               "type": "notebook", "name": "namnd.ipynb",
-                                               "kernel": {"name": "python3"}})
+    sess = api(
+        port,
+        "/api/sessions",
+        "POST",
+        {
+            "path": "notebooks/namnd.ipynb",
+            "type": "notebook",
+            "name": "namnd.ipynb",
+            "kernel": {"name": "python3"},
+        },
+    )
     try:
         nb = nbformat.read(ROOT / "notebooks" / "namnd.ipynb", as_version=4)
         sources = [c.source for c in nb.cells if c.cell_type == "code"]
-        sources[0] = 'namnd = "sbn"\nperiod = "2023-04"\ndata_dir = "../data"'   # an ekonom's edit
+        sources[0] = 'namnd = "sbn"\nperiod = "2023-04"\ndata_dir = "../data"'  # an ekonom's edit
         outputs = asyncio.run(run_cells(port, sess["kernel"]["id"], sources))
     finally:
         api(port, f"/api/sessions/{sess['id']}", "DELETE")
     assert not [o for o in outputs if o["type"] == "error"]
     html = " ".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "Stadsbyggnadsnämnden" in html
-    assert any("image/svg+xml" in o.get("data", {}) for o in outputs)   # the chart
+    assert any("image/svg+xml" in o.get("data", {}) for o in outputs)  # the chart

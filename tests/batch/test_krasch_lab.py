@@ -32,13 +32,13 @@ def test_the_help_example_starts_the_lab_with_its_flags(project, capsys):
     with pytest.raises(SystemExit) as done:
         cli.main(["lab", "--help"])
     assert done.value.code == 0
-    assert "--no-browser --port 8899" in capsys.readouterr().out     # the example …
-    assert cli.main(["lab", "--no-browser", "--port", "8899"]) == 0   # … works
+    assert "--no-browser --port 8899" in capsys.readouterr().out  # the example …
+    assert cli.main(["lab", "--no-browser", "--port", "8899"]) == 0  # … works
     assert calls and calls[0][-3:] == ["--no-browser", "--port", "8899"]
     assert cli.main(["lab", "--port=8900", "--no-browser"]) == 0
     assert calls[1][-2:] == ["--port=8900", "--no-browser"]
     assert cli.main(["lab"]) == 0 and calls[2] == cli.lab_command(root / "arbete", [])
-    with pytest.raises(SystemExit):                      # other commands stay strict
+    with pytest.raises(SystemExit):  # other commands stay strict
         cli.main(["check", "--no-browser"])
     capsys.readouterr()
 
@@ -56,7 +56,7 @@ def test_the_lab_opens_working_copies_and_never_the_templates(project, capsys):
     # the ekonom edits a working copy (as JupyterLab's autosave would) …
     name = sorted(templates)[0]
     (work / name).write_bytes(templates[name] + b"\n")
-    assert cli.main(["lab"]) == 0                        # … a second start keeps the edit
+    assert cli.main(["lab"]) == 0  # … a second start keeps the edit
     assert (work / name).read_bytes() == templates[name] + b"\n"
     # … and the templates `analysis run` executes are as they were
     assert {p.name: p.read_bytes() for p in (root / "notebooks").glob("*.ipynb")} == templates

@@ -38,27 +38,48 @@ sys.exit(run_reports(period=Period(2023, 4), namnder=["bun", "sn"], data_dir=Pat
 def _notebook(folder: Path, body: str) -> Path:
     folder.mkdir(exist_ok=True)
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     cell = nbformat.v4.new_code_cell('namnd = "bun"\nperiod = "2023-04"\ndata_dir = "../data"')
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell, nbformat.v4.new_code_cell(body)]
     nbformat.write(nb, folder / "rapport.ipynb")
     (folder / "rapporter.yml").write_text(
         "rapporter:\n  - notebook: rapport.ipynb\n    per: namnd\n    titel: Rapport\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder
 
 
 def _start(tiny: Path, tmp_path: Path, notebooks: Path, workers: int) -> tuple:
     runtime = tmp_path / "runtime"
     runtime.mkdir()
-    (tmp_path / "tmp").mkdir()          # the run's temp folder: kernel connection files
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "TMPDIR": str(tmp_path / "tmp"),
-           "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(tiny), str(tmp_path / "reports"),
-                             str(notebooks), str(workers)], env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    (tmp_path / "tmp").mkdir()  # the run's temp folder: kernel connection files
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(runtime),
+        "TMPDIR": str(tmp_path / "tmp"),
+        "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            DRIVER,
+            str(tiny),
+            str(tmp_path / "reports"),
+            str(notebooks),
+            str(workers),
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     return proc, runtime
 
 
@@ -85,11 +106,15 @@ def _alive(procs: list[psutil.Process]) -> list[psutil.Process]:
 def test_killing_the_run_leaves_no_workers_kernels_or_connection_files(tiny, tmp_path):
     markers = tmp_path / "markers"
     markers.mkdir()
-    notebooks = _notebook(tmp_path / "nb", (
-        "import os, pathlib, time\n"
-        f"pathlib.Path({str(markers)!r}, namnd).write_text(str(os.getpid()))\n"
-        "while True:\n"
-        "    time.sleep(0.05)       # the report is busy until the run is killed\n"))
+    notebooks = _notebook(
+        tmp_path / "nb",
+        (
+            "import os, pathlib, time\n"
+            f"pathlib.Path({str(markers)!r}, namnd).write_text(str(os.getpid()))\n"
+            "while True:\n"
+            "    time.sleep(0.05)       # the report is busy until the run is killed\n"
+        ),
+    )
     proc, runtime = _start(tiny, tmp_path, notebooks, workers=2)
     children: list[psutil.Process] = []
     try:
@@ -98,22 +123,24 @@ def test_killing_the_run_leaves_no_workers_kernels_or_connection_files(tiny, tmp
         children = psutil.Process(proc.pid).children(recursive=True)
         kernels = {int(p.read_text()) for p in markers.iterdir()}
         assert kernels <= {c.pid for c in children}
-        connection_files = [Path(c.cmdline()[c.cmdline().index("-f") + 1]) for c in children
-                            if c.pid in kernels]
-        assert len(children) >= 4                    # forkserver, 2 workers, 2 kernels …
+        connection_files = [
+            Path(c.cmdline()[c.cmdline().index("-f") + 1]) for c in children if c.pid in kernels
+        ]
+        assert len(children) >= 4  # forkserver, 2 workers, 2 kernels …
         # the kernels are connected: their connection files (with keys) are gone already
         assert len(connection_files) == 2
         assert not [f for f in connection_files if f.exists()]
         assert not list(runtime.glob("kernel-*.json"))
-        os.kill(proc.pid, signal.SIGKILL)            # kill -9 of the run
+        os.kill(proc.pid, signal.SIGKILL)  # kill -9 of the run
         proc.wait(timeout=30)
         assert _poll(lambda: not _alive(children), 30), [
-            (p.pid, p.name()) for p in _alive(children)]
+            (p.pid, p.name()) for p in _alive(children)
+        ]
         assert not [f for f in connection_files if f.exists()]
         assert not list(runtime.glob("kernel-*.json"))
         assert not list((tmp_path / "tmp").glob("*.json"))
     finally:
-        for p in _alive(children):                   # only what this test started
+        for p in _alive(children):  # only what this test started
             p.kill()
         if proc.poll() is None:
             proc.kill()
@@ -126,21 +153,26 @@ def test_a_real_run_keeps_modes_refuses_a_symlinked_log_and_lists_comment_files(
     (comments / "bun.md").write_text("Verksamheten går enligt plan.\n", encoding="utf-8")
     secret = tmp_path / "hemlig.txt"
     secret.write_text("inte här\n", encoding="utf-8")
-    (comments / "sn.md").symlink_to(secret)                 # never an input, never read
+    (comments / "sn.md").symlink_to(secret)  # never an input, never read
     audit = tmp_path / "reports" / "2023-04" / "_notebooks"
     audit.mkdir(parents=True)
     target = tmp_path / "target.txt"
     target.write_text("orört\n", encoding="utf-8")
     (audit / "kernels.log").symlink_to(target)
-    notebooks = _notebook(tmp_path / "nb", (
-        "import sys\nprint('rapport för', namnd)\n"
-        "print('till loggen', file=sys.stderr)\n"))
+    notebooks = _notebook(
+        tmp_path / "nb",
+        ("import sys\nprint('rapport för', namnd)\nprint('till loggen', file=sys.stderr)\n"),
+    )
     proc, runtime = _start(tiny, tmp_path, notebooks, workers=1)
     out_text, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     out = tmp_path / "reports" / "2023-04"
-    for path in [*out.glob("*.html"), *(out / "_notebooks").glob("*.ipynb"),
-                 out / "manifest.json", out / "_notebooks" / "kernels.log"]:
+    for path in [
+        *out.glob("*.html"),
+        *(out / "_notebooks").glob("*.ipynb"),
+        out / "manifest.json",
+        out / "_notebooks" / "kernels.log",
+    ]:
         mode = stat.S_IMODE(os.lstat(path).st_mode)
         assert mode == 0o600, (path.name, oct(mode))
     log = out / "_notebooks" / "kernels.log"
@@ -149,12 +181,12 @@ def test_a_real_run_keeps_modes_refuses_a_symlinked_log_and_lists_comment_files(
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     import hashlib
 
-    assert manifest["inputs"]["kommentarer/2023-04/bun.md"] == hashlib.sha256(
-        (comments / "bun.md").read_bytes()).hexdigest()
+    assert (
+        manifest["inputs"]["kommentarer/2023-04/bun.md"]
+        == hashlib.sha256((comments / "bun.md").read_bytes()).hexdigest()
+    )
     assert "kommentarer/2023-04/sn.md" not in manifest["inputs"]
     assert "organisation.csv" in manifest["inputs"]
-    assert not list(runtime.glob("kernel-*.json"))           # removed after the run
+    assert not list(runtime.glob("kernel-*.json"))  # removed after the run
     assert not list((tmp_path / "tmp").glob("*.json"))
     assert {r["stem"] for r in manifest["reports"]} == {"rapport-bun", "rapport-sn"}
-
-

@@ -15,8 +15,19 @@ from analysis.cli import main
 @pytest.fixture(scope="module")
 def reports(sample_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    code = main(["run", "--period", "2023-04", "--data-dir", str(sample_data.data_dir),
-                 "--reports-dir", str(out), "--workers", "2"])
+    code = main(
+        [
+            "run",
+            "--period",
+            "2023-04",
+            "--data-dir",
+            str(sample_data.data_dir),
+            "--reports-dir",
+            str(out),
+            "--workers",
+            "2",
+        ]
+    )
     assert code == 0
     return out / "2023-04"
 
@@ -31,9 +42,12 @@ def test_every_report_of_the_matrix(reports, sample_data):
     namnder = sample_data.register.namnder
     from analysis.core.format import slug
 
-    expected = ({f"namnd-{u}" for u in namnder} | {f"ekonomi-{u}" for u in namnder}
-                | {f"personal-{slug(f)}" for f in sample_data.register.forvaltningar}
-                | {"befolkning", "personal", "kommun", "kortversion"})
+    expected = (
+        {f"namnd-{u}" for u in namnder}
+        | {f"ekonomi-{u}" for u in namnder}
+        | {f"personal-{slug(f)}" for f in sample_data.register.forvaltningar}
+        | {"befolkning", "personal", "kommun", "kortversion"}
+    )
     assert "personal-ks-kommunstab" in expected
     assert stems == expected
     assert all(r["status"] == "ok" for r in manifest["reports"])
@@ -61,8 +75,13 @@ def test_html_is_self_contained_without_code(reports):
 def test_excel_tables_hold_numbers(reports):
     wb = openpyxl.load_workbook(reports / "namnd-sbn.xlsx")
     assert len(wb.sheetnames) >= 3
-    numbers = [c.value for ws in wb.worksheets[1:] for row in ws.iter_rows(min_row=2)
-               for c in row if isinstance(c.value, int | float)]
+    numbers = [
+        c.value
+        for ws in wb.worksheets[1:]
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if isinstance(c.value, int | float)
+    ]
     assert len(numbers) > 10
 
 
@@ -86,21 +105,31 @@ def test_kommun_report_reproduces_the_published_commentary(reports):
     text = _flat(pdf_text(reports / "kommun.pdf"))
     for phrase in (
         "Nämndernas utfall för perioden är -18 miljoner kronor sämre än budget",
-        "stadsbyggnadsnämnden -25 miljoner kronor", "socialnämnden -11 miljoner kronor",
+        "stadsbyggnadsnämnden -25 miljoner kronor",
+        "socialnämnden -11 miljoner kronor",
         "Finansförvaltningen avviker med -98 miljoner kronor",
         "exklusive semesterlöneskulden är avvikelsen -15 miljoner kronor",
         "underskott med -44 miljoner kronor för nämnderna",
-        "barn- och utbildningsnämnden (-19 mkr)", "stadsbyggnadsnämnden (-22 mkr)",
+        "barn- och utbildningsnämnden (-19 mkr)",
+        "stadsbyggnadsnämnden (-22 mkr)",
         "-13 miljoner kronor, jämfört med den prognos som gjordes i mars 2023 på -31",
-        "investerat för 146 miljoner kronor", "1 067 miljoner kronor",
+        "investerat för 146 miljoner kronor",
+        "1 067 miljoner kronor",
         "23 miljoner kronor högre än budget",
         "Om semesterlöneskuldens resultatpåverkan exkluderas är resultatet +72 miljoner kronor",
         "58 miljoner kronor sämre än budgeterat resultat",
     ):
         assert phrase in text, phrase
-    for heading in ("Resultaträkning", "Driftsredovisning", "Investeringsredovisning",
-                    "Befolkningsutveckling", "Personal", "Måluppföljning", "Kontroller",
-                    "Bilaga: Nämndernas måluppföljning"):
+    for heading in (
+        "Resultaträkning",
+        "Driftsredovisning",
+        "Investeringsredovisning",
+        "Befolkningsutveckling",
+        "Personal",
+        "Måluppföljning",
+        "Kontroller",
+        "Bilaga: Nämndernas måluppföljning",
+    ):
         assert heading in text, heading
 
 
@@ -115,8 +144,12 @@ def test_every_report_ran_its_checks_and_all_hold(reports):
 
 def test_goal_status_is_shown_with_colour_and_text(reports):
     html = (reports / "kommun.html").read_text(encoding="utf-8")
-    for css, word in (("status-gron", "Grön"), ("status-gul", "Gul"), ("status-rod", "Röd"),
-                      ("status-ingen", "Ej bedömd")):
+    for css, word in (
+        ("status-gron", "Grön"),
+        ("status-gul", "Gul"),
+        ("status-rod", "Röd"),
+        ("status-ingen", "Ej bedömd"),
+    ):
         assert re.search(rf'<span class="{css}">{word}</span>', html), css
     # the appendix: every nämnd with goals has its heading; lower-is-better is stated
     assert "Överförmyndarnämnden" in html and "Lägre" in html and "Nytt mätetal" in html
@@ -128,6 +161,11 @@ def test_short_version_is_two_pages_in_plain_swedish(reports):
     pdf = PdfReader(reports / "kortversion.pdf")
     assert len(pdf.pages) == 2
     text = _flat(pdf_text(reports / "kortversion.pdf"))
-    for phrase in ("Det viktigaste", "underskott på 11 miljoner kronor",
-                   "Vad går pengarna till?", "Ordlista", "mätetal"):
+    for phrase in (
+        "Det viktigaste",
+        "underskott på 11 miljoner kronor",
+        "Vad går pengarna till?",
+        "Ordlista",
+        "mätetal",
+    ):
         assert phrase in text, phrase

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from .test_historik import tiny_data
 
 import analysis.befolkning.antaganden as ant
 from analysis.befolkning.antaganden import estimate_assumptions, life_table
 from analysis.befolkning.historik import BefolkningData
 from analysis.core.errors import ArgumentError, ModellError
+
+from .test_historik import tiny_data
 
 NA = pd.NA
 
@@ -21,15 +22,16 @@ NA = pd.NA
 # --------------------------------------------------------------------------------------
 def test_life_table_hand_computed():
     lt = life_table([0.01, 0.02, 0.5], kon="K", radix=1000)
-    a0 = 0.14903 - 2.05527 * 0.01                  # Andreev–Kingkade, women, m0 < 0.01724
+    a0 = 0.14903 - 2.05527 * 0.01  # Andreev–Kingkade, women, m0 < 0.01724
     q0 = 0.01 / (1 + (1 - a0) * 0.01)
     l1 = 1000 * (1 - q0)
     q1 = 0.02 / (1 + 0.5 * 0.02)
     l2 = l1 * (1 - q1)
     assert lt["ax"].iloc[0] == pytest.approx(a0)
     assert lt["lx"].tolist() == pytest.approx([1000, l1, l2])
-    assert lt["Lx"].tolist() == pytest.approx([l1 + a0 * (1000 - l1), l2 + 0.5 * (l1 - l2),
-                                               l2 / 0.5])
+    assert lt["Lx"].tolist() == pytest.approx(
+        [l1 + a0 * (1000 - l1), l2 + 0.5 * (l1 - l2), l2 / 0.5]
+    )
     assert lt["ex"].iloc[0] == pytest.approx(lt["Lx"].sum() / 1000)
     assert life_table([0.01, 0.5], kon="M")["ax"].iloc[0] == pytest.approx(0.14929 - 1.99545 * 0.01)
     with pytest.raises(ArgumentError, match="'dodstal'"):
@@ -40,11 +42,15 @@ def test_life_table_hand_computed():
 
 AGES = np.arange(101)
 TRUE_ASFR = np.where((AGES >= 15) & (AGES <= 49), 0.004 * (AGES - 14) * (50 - AGES) / 17.5, 0)
-TRUE_M = np.vstack([np.where(AGES < 30, 0.0004, 1e-4 * np.exp(0.1 * (AGES - 30))),
-                    np.where(AGES < 30, 0.0006, 1.6e-4 * np.exp(0.1 * (AGES - 30)))])
+TRUE_M = np.vstack(
+    [
+        np.where(AGES < 30, 0.0004, 1e-4 * np.exp(0.1 * (AGES - 30))),
+        np.where(AGES < 30, 0.0006, 1.6e-4 * np.exp(0.1 * (AGES - 30))),
+    ]
+)
 TRUE_M[:, 0] = [0.003, 0.004]
 TRUE_M[:, 100] = [0.6, 0.7]
-TRUE_OUT = 0.02 + 0.0002 * AGES                    # linear: the 1-2-1 smoother keeps it
+TRUE_OUT = 0.02 + 0.0002 * AGES  # linear: the 1-2-1 smoother keeps it
 
 
 def synthetic_data() -> BefolkningData:
@@ -70,8 +76,10 @@ def synthetic_data() -> BefolkningData:
         pd.DataFrame(rows_fm, columns=["ar", "manad", "kon", "alder", "antal"]),
         pd.DataFrame(rows_b, columns=["ar", "manad", "moderns_alder", "kon", "antal"]),
         pd.DataFrame(rows_d, columns=["ar", "manad", "kon", "alder", "antal"]),
-        pd.DataFrame(rows_f, columns=["ar", "manad", "kon", "alder", "riktning", "omrade",
-                                      "antal"]))
+        pd.DataFrame(
+            rows_f, columns=["ar", "manad", "kon", "alder", "riktning", "omrade", "antal"]
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +95,7 @@ def test_assumptions_recover_known_rates(synthetic):
     assert asfr.loc[20:44].to_numpy() == pytest.approx(TRUE_ASFR[20:45], rel=0.03)
     assert a.tfr == pytest.approx(TRUE_ASFR.sum(), rel=0.02)
     m = a.dodstal.pivot(index="kon", columns="alder", values="dodstal").to_numpy()
-    assert m[:, 0] == pytest.approx(TRUE_M[:, 0])                       # observed
+    assert m[:, 0] == pytest.approx(TRUE_M[:, 0])  # observed
     assert m[:, 1:28].ravel() == pytest.approx(TRUE_M[:, 1:28].ravel())  # flat: kernel exact
     assert m[:, 50:100].ravel() == pytest.approx(TRUE_M[:, 50:100].ravel(), rel=1e-6)  # Gompertz
     assert m[:, 40:50].ravel() == pytest.approx(TRUE_M[:, 40:50].ravel(), rel=0.02)
@@ -124,7 +132,10 @@ def test_failed_gompertz_fit_is_reported_in_the_notes():
     # the tiny kommun has a handful of deaths: no Gompertz fit, no deaths at 100+
     a = estimate_assumptions(tiny_data(), 2022)
     notes = " ".join(a.anmarkningar)
-    assert "Dödligheten för kvinnor kunde inte anpassas till en Gompertzkurva (för få dödsfall" in notes
+    assert (
+        "Dödligheten för kvinnor kunde inte anpassas till en Gompertzkurva (för få dödsfall"
+        in notes
+    )
     assert "Dödligheten för män kunde inte anpassas" in notes
     assert "Inga dödsfall bland kvinnor 100 år och äldre under 2021–2022" in notes
 

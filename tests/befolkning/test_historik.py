@@ -41,57 +41,83 @@ def stock(year, month, total):
 def tiny_data(first_stock: bool = True) -> BefolkningData:
     fm = []
     if first_stock:
-        fm += stock(2020, NA, 1000)              # 31 December 2020, no month
+        fm += stock(2020, NA, 1000)  # 31 December 2020, no month
     fm += stock(2021, NA, 1015)
     # 2022 monthly: each month +1 born, −1 dead, +5 in, −4 out = +1 a month
     for m in range(1, 13):
         fm += stock(2022, m, 1015 + m)
     # 2023: January–April only, with 4 unexplained persons in April
-    fm += stock(2023, 1, 1027 + 2 + 6 - 3)                # 1032
-    fm += stock(2023, 2, 1032 - 3 + 2 - 1)                # 1030
-    fm += stock(2023, 3, 1030 + 1 + 4)                    # 1035
-    fm += stock(2023, 4, 1035 - 2 - 7 + 4)                # 1030, incl. +4 unexplained
+    fm += stock(2023, 1, 1027 + 2 + 6 - 3)  # 1032
+    fm += stock(2023, 2, 1032 - 3 + 2 - 1)  # 1030
+    fm += stock(2023, 3, 1030 + 1 + 4)  # 1035
+    fm += stock(2023, 4, 1035 - 2 - 7 + 4)  # 1030, incl. +4 unexplained
     folkmangd = pd.DataFrame(fm, columns=["ar", "manad", "kon", "alder", "antal"])
 
-    fodda = [(2021, NA, 30, "K", 5), (2021, NA, 32, "M", 7)]               # 12
+    fodda = [(2021, NA, 30, "K", 5), (2021, NA, 32, "M", 7)]  # 12
     fodda += [(2022, m, 31, "K" if m % 2 else "M", 1) for m in range(1, 13)]
-    fodda += [(2023, 1, 29, "K", 2), (2023, 3, 35, "M", 1)]               # 3
+    fodda += [(2023, 1, 29, "K", 2), (2023, 3, 35, "M", 1)]  # 3
     fodda = pd.DataFrame(fodda, columns=["ar", "manad", "moderns_alder", "kon", "antal"])
 
-    doda = [(2021, NA, "K", 80, 4), (2021, NA, "M", 85, 5)]                # 9
+    doda = [(2021, NA, "K", 80, 4), (2021, NA, "M", 85, 5)]  # 9
     doda += [(2022, m, "M", 90, 1) for m in range(1, 13)]
-    doda += [(2023, 2, "K", 88, 3), (2023, 4, "M", 77, 2)]                # 5
+    doda += [(2023, 2, "K", 88, 3), (2023, 4, "M", 77, 2)]  # 5
     doda = pd.DataFrame(doda, columns=["ar", "manad", "kon", "alder", "antal"])
 
-    fl = [(2021, NA, "K", 20, "in", "inom_lanet", 20),
-          (2021, NA, "M", 21, "in", "annat_lan", 20),
-          (2021, NA, "K", 25, "in", "utlandet", 10),                      # in 50
-          (2021, NA, "M", 24, "ut", "annat_lan", 40)]                     # out 40
+    fl = [
+        (2021, NA, "K", 20, "in", "inom_lanet", 20),
+        (2021, NA, "M", 21, "in", "annat_lan", 20),
+        (2021, NA, "K", 25, "in", "utlandet", 10),  # in 50
+        (2021, NA, "M", 24, "ut", "annat_lan", 40),
+    ]  # out 40
     for m in range(1, 13):
         fl += [(2022, m, "K", 20, "in", "annat_lan", 5), (2022, m, "M", 26, "ut", "inom_lanet", 4)]
-    fl += [(2023, 1, "K", 19, "in", "inom_lanet", 6), (2023, 2, "M", 22, "in", "annat_lan", 2),
-           (2023, 3, "K", 30, "in", "utlandet", 4),
-           (2023, 1, "M", 27, "ut", "inom_lanet", 3), (2023, 4, "K", 23, "ut", "annat_lan", 7),
-           (2023, 2, "M", 33, "ut", "utlandet", 1)]
-    flyttningar = pd.DataFrame(fl, columns=["ar", "manad", "kon", "alder", "riktning",
-                                            "omrade", "antal"])
+    fl += [
+        (2023, 1, "K", 19, "in", "inom_lanet", 6),
+        (2023, 2, "M", 22, "in", "annat_lan", 2),
+        (2023, 3, "K", 30, "in", "utlandet", 4),
+        (2023, 1, "M", 27, "ut", "inom_lanet", 3),
+        (2023, 4, "K", 23, "ut", "annat_lan", 7),
+        (2023, 2, "M", 33, "ut", "utlandet", 1),
+    ]
+    flyttningar = pd.DataFrame(
+        fl, columns=["ar", "manad", "kon", "alder", "riktning", "omrade", "antal"]
+    )
     return BefolkningData(folkmangd, fodda, doda, flyttningar)
 
 
 def test_yearly_components_hand_computed():
     yc = yearly_components(tiny_data())
-    assert list(yc.columns) == ["ar", "folkmangd", "fodda", "doda", "inflyttade", "utflyttade",
-                                "flyttnetto", "justering", "typ"]
+    assert list(yc.columns) == [
+        "ar",
+        "folkmangd",
+        "fodda",
+        "doda",
+        "inflyttade",
+        "utflyttade",
+        "flyttnetto",
+        "justering",
+        "typ",
+    ]
     # 2020 has no flows and 2023 only four months: not complete
     assert yc["ar"].tolist() == [2021, 2022]
     y21, y22 = yc.iloc[0], yc.iloc[1]
     assert (y21.folkmangd, y21.fodda, y21.doda, y21.inflyttade, y21.utflyttade) == (
-        1015, 12, 9, 50, 40)
+        1015,
+        12,
+        9,
+        50,
+        40,
+    )
     assert y21.flyttnetto == 50 - 40
-    assert y21.justering == 1015 - 1000 - (12 - 9 + 10)            # = 2
+    assert y21.justering == 1015 - 1000 - (12 - 9 + 10)  # = 2
     assert (y22.folkmangd, y22.fodda, y22.doda, y22.inflyttade, y22.utflyttade) == (
-        1027, 12, 12, 60, 48)
-    assert y22.justering == 1027 - 1015 - (12 - 12 + 12)            # = 0
+        1027,
+        12,
+        12,
+        60,
+        48,
+    )
+    assert y22.justering == 1027 - 1015 - (12 - 12 + 12)  # = 0
     assert set(yc["typ"]) == {"utfall"}
 
 
@@ -105,8 +131,8 @@ def test_yearly_components_first_year_without_previous_stock_is_nan():
 def test_period_components_hand_computed():
     pc = period_components(tiny_data(), 2023, 4).set_index("komponent")["antal"]
     assert pc["folkmangd"] == 1030
-    assert pc["forandring"] == 1030 - 1027                          # +3
-    assert pc["forandring_foregaende_ar"] == (1015 + 4) - 1015      # +4
+    assert pc["forandring"] == 1030 - 1027  # +3
+    assert pc["forandring_foregaende_ar"] == (1015 + 4) - 1015  # +4
     assert pc["fodda"] == 2 + 1
     assert pc["doda"] == 3 + 2
     assert pc["fodelsenetto"] == 3 - 5
@@ -116,7 +142,7 @@ def test_period_components_hand_computed():
     assert pc["flyttnetto_annat_lan"] == 2 - 7
     assert pc["flyttnetto_utlandet"] == 4 - 1
     assert pc["flyttnetto"] == 12 - 11
-    assert pc["justering"] == 3 - (3 - 5) - 1                       # = +4 unexplained
+    assert pc["justering"] == 3 - (3 - 5) - 1  # = +4 unexplained
     # up to February only
     feb = period_components(tiny_data(), 2023, 2).set_index("komponent")["antal"]
     assert feb["fodda"] == 2 and feb["doda"] == 3 and feb["flyttnetto"] == 6 + 2 - 3 - 1
@@ -129,7 +155,7 @@ def test_period_components_labels_and_full_annual_year():
     assert (pc["text"].str.len() > 0).all()
     p = pc.set_index("komponent")["antal"]
     assert p["forandring"] == 15 and p["justering"] == 2
-    assert np.isnan(p["forandring_foregaende_ar"])   # no 2019 folkmängd
+    assert np.isnan(p["forandring_foregaende_ar"])  # no 2019 folkmängd
 
 
 def test_period_components_errors():
@@ -137,8 +163,9 @@ def test_period_components_errors():
     with pytest.raises(InputError, match="folkmängd saknas för 2021-04"):
         period_components(data, 2021, 4)
     april = pd.DataFrame(stock(2021, 4, 1010), columns=["ar", "manad", "kon", "alder", "antal"])
-    with_april = BefolkningData(pd.concat([data.folkmangd, april]), data.fodda, data.doda,
-                                data.flyttningar)
+    with_april = BefolkningData(
+        pd.concat([data.folkmangd, april]), data.fodda, data.doda, data.flyttningar
+    )
     with pytest.raises(InputError, match="helårssiffror"):
         period_components(with_april, 2021, 4)
     with pytest.raises(InputError, match="2023-05"):
@@ -153,8 +180,9 @@ def test_period_errors_name_the_files_as_the_loaders_show_them():
         period_components(data, 2021, 4)
     assert e.value.problems[0].file == "befolkning/folkmangd"
     june = pd.DataFrame(stock(2023, 6, 1031), columns=["ar", "manad", "kon", "alder", "antal"])
-    with_june = BefolkningData(pd.concat([data.folkmangd, june]), data.fodda, data.doda,
-                               data.flyttningar)
+    with_june = BefolkningData(
+        pd.concat([data.folkmangd, june]), data.fodda, data.doda, data.flyttningar
+    )
     with pytest.raises(InputError) as e:
         period_components(with_june, 2023, 6, fallback=False)
     problem = e.value.problems[0]
@@ -172,17 +200,25 @@ def test_complete_years_and_the_last_of_them():
     # 2020 has no flows, 2021 annual totals, 2022 all twelve months, 2023 no 31 December
     assert complete_years(data) == [2021, 2022]
     assert last_complete_year(data) == 2022
-    only_2023 = BefolkningData(*(getattr(data, t)[getattr(data, t)["ar"] == 2023]
-                                 for t in ("folkmangd", "fodda", "doda", "flyttningar")))
+    only_2023 = BefolkningData(
+        *(
+            getattr(data, t)[getattr(data, t)["ar"] == 2023]
+            for t in ("folkmangd", "fodda", "doda", "flyttningar")
+        )
+    )
     assert complete_years(only_2023) == []
     with pytest.raises(ModellError, match="inget fullständigt år"):
         last_complete_year(only_2023)
 
 
 def test_annual_rows_prefer_the_annual_total_of_a_year():
-    df = pd.DataFrame({"ar": [2021, 2021, 2022, 2022],
-                       "manad": pd.array([NA, 3, 1, 2], dtype="Int64"),
-                       "antal": [10.0, 1.0, 2.0, 3.0]})
+    df = pd.DataFrame(
+        {
+            "ar": [2021, 2021, 2022, 2022],
+            "manad": pd.array([NA, 3, 1, 2], dtype="Int64"),
+            "antal": [10.0, 1.0, 2.0, 3.0],
+        }
+    )
     assert annual_rows(df)["antal"].tolist() == [10.0, 2.0, 3.0]
 
 
@@ -221,11 +257,12 @@ def test_sample_is_fast_deterministic_and_in_contract_format(raw):
     t0 = time.perf_counter()
     again = generate_befolkning(2023)
     assert time.perf_counter() - t0 < 3.0
-    for key, columns in {"folkmangd": ["ar", "manad", "kon", "alder", "antal"],
-                         "fodda": ["ar", "manad", "moderns_alder", "kon", "antal"],
-                         "doda": ["ar", "manad", "kon", "alder", "antal"],
-                         "flyttningar": ["ar", "manad", "kon", "alder", "riktning", "omrade",
-                                         "antal"]}.items():
+    for key, columns in {
+        "folkmangd": ["ar", "manad", "kon", "alder", "antal"],
+        "fodda": ["ar", "manad", "moderns_alder", "kon", "antal"],
+        "doda": ["ar", "manad", "kon", "alder", "antal"],
+        "flyttningar": ["ar", "manad", "kon", "alder", "riktning", "omrade", "antal"],
+    }.items():
         df = raw[key]
         assert list(df.columns) == columns
         pd.testing.assert_frame_equal(df, again[key])
@@ -294,8 +331,11 @@ def _cells(df, year, month=None, **where):
     for k, v in where.items():
         sel = sel[sel[k] == v]
     out = np.zeros((2, 101))
-    np.add.at(out, ((sel["kon"] == "M").to_numpy().astype(int), sel["alder"].to_numpy()),
-              sel["antal"].to_numpy())
+    np.add.at(
+        out,
+        ((sel["kon"] == "M").to_numpy().astype(int), sel["alder"].to_numpy()),
+        sel["antal"].to_numpy(),
+    )
     return out
 
 
@@ -305,16 +345,20 @@ def test_sample_cohorts_are_explained_by_their_flows(raw):
         monthly = year >= 2019
         months = range(1, 13) if monthly else [None]
         prev = _cells(fm, year - 1, 12 if year - 1 >= 2019 else None)
-        stock = np.zeros_like(prev)                     # the cohorts on 1 January
+        stock = np.zeros_like(prev)  # the cohorts on 1 January
         stock[:, 1:100] = prev[:, :99]
         stock[:, 100] = prev[:, 99] + prev[:, 100]
         for month in months:
-            births = fb[(fb["ar"] == year) & ((fb["manad"] == month) if monthly
-                                              else fb["manad"].isna())]
+            births = fb[
+                (fb["ar"] == year) & ((fb["manad"] == month) if monthly else fb["manad"].isna())
+            ]
             stock[0, 0] += births.loc[births["kon"] == "K", "antal"].sum()
             stock[1, 0] += births.loc[births["kon"] == "M", "antal"].sum()
-            stock += (_cells(fl, year, month, riktning="in")
-                      - _cells(fl, year, month, riktning="ut") - _cells(dd, year, month))
+            stock += (
+                _cells(fl, year, month, riktning="in")
+                - _cells(fl, year, month, riktning="ut")
+                - _cells(dd, year, month)
+            )
             assert np.array_equal(stock, _cells(fm, year, month)), (year, month)
 
 
@@ -331,8 +375,6 @@ def test_sample_is_plausible(sample):
     assert 81 <= a.medellivslangd["K"] <= 86
     assert 77 <= a.medellivslangd["M"] <= 83
     ages = sample.stock_by_age(2023).sum(axis=0)
-    assert ages[19:27].mean() > 1.2 * ages[35:45].mean()   # the student bump
+    assert ages[19:27].mean() > 1.2 * ages[35:45].mean()  # the student bump
     per_omrade = sample.flyttningar.groupby(["riktning", "omrade"])["antal"].sum()
     assert (per_omrade > 0).all() and len(per_omrade) == 6
-
-

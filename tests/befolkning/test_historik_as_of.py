@@ -18,8 +18,6 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from .test_antaganden import synthetic_data
-from .test_historik import tiny_data
 
 import analysis.befolkning.prognos as bef
 from analysis.befolkning.antaganden import Assumptions
@@ -33,6 +31,9 @@ from analysis.befolkning.motor import project_cohort_component
 from analysis.befolkning.prognos import befolkning_sheet, forecast
 from analysis.core.errors import InputError, ModellError
 
+from .test_antaganden import synthetic_data
+from .test_historik import tiny_data
+
 #: What a period the data cannot report on raises: a gap in the files (InputError) or
 #: no complete year to start the forecast from (ModellError).
 NO_REPORT = (InputError, ModellError)
@@ -41,8 +42,9 @@ AGES = np.arange(101)
 EMPTY_FLOWS = {
     "fodda": pd.DataFrame(columns=["ar", "manad", "moderns_alder", "kon", "antal"]),
     "doda": pd.DataFrame(columns=["ar", "manad", "kon", "alder", "antal"]),
-    "flyttningar": pd.DataFrame(columns=["ar", "manad", "kon", "alder", "riktning", "omrade",
-                                         "antal"]),
+    "flyttningar": pd.DataFrame(
+        columns=["ar", "manad", "kon", "alder", "riktning", "omrade", "antal"]
+    ),
 }
 
 
@@ -57,19 +59,26 @@ def as_known_at(data: BefolkningData, year: int, month: int) -> BefolkningData:
         manad = df["manad"].astype("Float64").fillna(12).astype(int)
         return df[df["ar"] * 100 + manad <= code]
 
-    return BefolkningData(keep(data.folkmangd), keep(data.fodda), keep(data.doda),
-                          keep(data.flyttningar))
+    return BefolkningData(
+        keep(data.folkmangd), keep(data.fodda), keep(data.doda), keep(data.flyttningar)
+    )
 
 
 # --------------------------------------------------------------------------------------
 # deaths are not a balancing item
 # --------------------------------------------------------------------------------------
-def _by_sex_age(values: dict[tuple[str, int], float], column: str,
-                default: float = 0.0) -> pd.DataFrame:
+def _by_sex_age(
+    values: dict[tuple[str, int], float], column: str, default: float = 0.0
+) -> pd.DataFrame:
     kon = np.repeat(["K", "M"], 101)
     alder = np.tile(AGES, 2)
-    return pd.DataFrame({"kon": kon, "alder": alder,
-                         column: [values.get((k, a), default) for k, a in zip(kon, alder)]})
+    return pd.DataFrame(
+        {
+            "kon": kon,
+            "alder": alder,
+            column: [values.get((k, a), default) for k, a in zip(kon, alder, strict=False)],
+        }
+    )
 
 
 def test_forecast_deaths_by_hand():
@@ -79,18 +88,22 @@ def test_forecast_deaths_by_hand():
     # Start (31 Dec 2020): 1 000 women aged 30, 100 women aged 99, 50 men aged 100+.
     # Fertility 0,1 at age 30 only, srb 1; 20 in-migrants a year, all men aged 99;
     # no out-migration.
-    fm = pd.DataFrame({"ar": 2020, "kon": ["K", "K", "M"], "alder": [30, 99, 100],
-                       "antal": [1000.0, 100.0, 50.0]})
+    fm = pd.DataFrame(
+        {"ar": 2020, "kon": ["K", "K", "M"], "alder": [30, 99, 100], "antal": [1000.0, 100.0, 50.0]}
+    )
     data = BefolkningData(fm, **EMPTY_FLOWS)
     a = Assumptions(
-        base_year=2020, years=[2020],
+        base_year=2020,
+        years=[2020],
         asfr=pd.DataFrame({"alder": AGES, "asfr": np.where(AGES == 30, 0.1, 0.0)}),
         dodstal=_by_sex_age({}, "dodstal"),
         nLx=_by_sex_age({}, "nLx", 90_000.0),
         utflyttningsrisk=_by_sex_age({}, "risk"),
         inflyttade=20.0,
         inflyttningsprofil=_by_sex_age({("M", 99): 1.0}, "andel"),
-        srb=1.0, radix=100_000)
+        srb=1.0,
+        radix=100_000,
+    )
     comp = forecast(data, base_year=2020, horizon=1, assumptions=a).components.iloc[0]
     # births: 1 · 0,1 · (1 000 at the start + 0 aged 30 at the end) / 2 = 50
     assert comp["fodda"] == pytest.approx(50.0)
@@ -112,7 +125,7 @@ def test_a_leaky_engine_shows_in_justering(monkeypatch):
 
     def leaky(*args, **kwargs):
         res = project_cohort_component(*args, **kwargs)
-        res["antal"] *= 0.98                     # loses 2 % of everyone each step
+        res["antal"] *= 0.98  # loses 2 % of everyone each step
         return res
 
     monkeypatch.setattr(bef, "project_cohort_component", leaky)
@@ -138,47 +151,50 @@ def test_period_components_monthly_attrs():
     assert pc.attrs["ar"] == 2023 and pc.attrs["manad"] == 4
     assert pc.attrs["beskrivning"] == (
         "Tabellen visar januari–april 2023 (folkmängd 30 april 2023) från "
-        "befolkningsuppgifter per månad.")
+        "befolkningsuppgifter per månad."
+    )
     year = period_components(tiny_data(), 2021, 12)
     assert year.attrs["grund"] == "manad" and year.attrs["ar"] == 2021
     assert year.attrs["beskrivning"] == "Tabellen visar helåret 2021 (folkmängd 31 december 2021)."
 
 
 def test_period_components_falls_back_to_the_last_complete_year():
-    data = tiny_data()                 # 2023 only January–April
+    data = tiny_data()  # 2023 only January–April
     pc = period_components(data, 2023, 6)
     assert pc.attrs["grund"] == "ar" and pc.attrs["ar"] == 2022 and pc.attrs["manad"] == 12
     assert pc.attrs["beskrivning"] == (
         "Befolkningsuppgifter per månad saknas för januari–juni 2023; tabellen visar "
-        "helåret 2022 (folkmängd 31 december 2022).")
+        "helåret 2022 (folkmängd 31 december 2022)."
+    )
     c = pc.set_index("komponent")["antal"]
     # 2022 by hand: +1 a month (1 born, 1 dead, 5 in, 4 out), 1 015 → 1 027
     assert c["folkmangd"] == 1027 and c["forandring"] == 12
     assert c["fodda"] == 12 and c["doda"] == 12 and c["fodelsenetto"] == 0
     assert c["inflyttade"] == 60 and c["utflyttade"] == 48 and c["flyttnetto"] == 12
     assert c["justering"] == 0
-    assert c["forandring_foregaende_ar"] == 15          # 2021: 1 000 → 1 015
+    assert c["forandring_foregaende_ar"] == 15  # 2021: 1 000 → 1 015
     # the rows and columns are those of a covered period
     assert pc.columns.tolist() == ["komponent", "text", "antal"]
     assert pc["komponent"].tolist() == list(PERIOD_COMPONENTS)
     # a whole missing year: December 2023 (no monthly data after April)
     dec = period_components(data, 2023, 12)
     assert dec.attrs["grund"] == "ar" and dec.attrs["ar"] == 2022
-    assert dec.attrs["beskrivning"].startswith("Befolkningsuppgifter per månad saknas för "
-                                               "helåret 2023;")
+    assert dec.attrs["beskrivning"].startswith(
+        "Befolkningsuppgifter per månad saknas för helåret 2023;"
+    )
     # a later year with nothing at all (e.g. 2024) falls back too, never forwards
     assert period_components(data, 2024, 4).attrs["ar"] == 2022
 
 
 def test_period_components_without_any_complete_year_before_is_an_error():
     with pytest.raises(InputError, match="folkmängd saknas för 2021-04"):
-        period_components(tiny_data(), 2021, 4)        # 2021 has only annual rows
+        period_components(tiny_data(), 2021, 4)  # 2021 has only annual rows
     with pytest.raises(InputError, match="2023-06"):
         period_components(tiny_data(), 2023, 6, fallback=False)
 
 
 def test_base_year_is_the_last_31_december_at_or_before_the_period_end():
-    data = tiny_data()                 # complete years 2021 and 2022
+    data = tiny_data()  # complete years 2021 and 2022
     assert base_year(data, 2023, 4) == 2022
     assert base_year(data, 2023, 12) == 2022
     assert base_year(data, 2022, 12) == 2022
@@ -188,7 +204,7 @@ def test_base_year_is_the_last_31_december_at_or_before_the_period_end():
 
 
 def test_sheet_stops_the_history_at_the_base_year():
-    data = synthetic_data()            # complete years 2016–2020 (2015: stock only)
+    data = synthetic_data()  # complete years 2016–2020 (2015: stock only)
     sheet = befolkning_sheet(data, horizon=2, base_year=2018)
     assert sheet["ar"].tolist() == [2016, 2017, 2018, 2019, 2020]
     assert sheet["typ"].tolist() == ["utfall"] * 3 + ["prognos"] * 2
@@ -232,31 +248,42 @@ def test_as_of_property_hand_made_kommun(year, month):
 
 
 _AR = st.integers(2022, 2024)
-_MANAD = st.one_of(st.none(), st.integers(1, 12))          # None: 31 December / yearly
+_MANAD = st.one_of(st.none(), st.integers(1, 12))  # None: 31 December / yearly
 
 
 @st.composite
 def future_rows(draw, year: int, month: int) -> dict[str, pd.DataFrame]:
     """Arbitrary rows of all four tables, each dated after the end of ``month`` of
     ``year``."""
+
     def rows(*columns):
         drawn = draw(st.lists(st.tuples(_AR, _MANAD, *columns), max_size=6))
-        return [r for r in drawn
-                if r[0] * 100 + (12 if r[1] is None else r[1]) > year * 100 + month]
+        return [
+            r for r in drawn if r[0] * 100 + (12 if r[1] is None else r[1]) > year * 100 + month
+        ]
 
     n = st.floats(0, 500, allow_nan=False)
     age = st.integers(0, 100)
     kon = st.sampled_from(["K", "M"])
     return {
-        "folkmangd": pd.DataFrame(rows(kon, age, n),
-                                  columns=["ar", "manad", "kon", "alder", "antal"]),
-        "fodda": pd.DataFrame(rows(st.integers(15, 49), kon, n),
-                              columns=["ar", "manad", "moderns_alder", "kon", "antal"]),
+        "folkmangd": pd.DataFrame(
+            rows(kon, age, n), columns=["ar", "manad", "kon", "alder", "antal"]
+        ),
+        "fodda": pd.DataFrame(
+            rows(st.integers(15, 49), kon, n),
+            columns=["ar", "manad", "moderns_alder", "kon", "antal"],
+        ),
         "doda": pd.DataFrame(rows(kon, age, n), columns=["ar", "manad", "kon", "alder", "antal"]),
         "flyttningar": pd.DataFrame(
-            rows(kon, age, st.sampled_from(["in", "ut"]),
-                 st.sampled_from(["inom_lanet", "annat_lan", "utlandet"]), n),
-            columns=["ar", "manad", "kon", "alder", "riktning", "omrade", "antal"]),
+            rows(
+                kon,
+                age,
+                st.sampled_from(["in", "ut"]),
+                st.sampled_from(["inom_lanet", "annat_lan", "utlandet"]),
+                n,
+            ),
+            columns=["ar", "manad", "kon", "alder", "riktning", "omrade", "antal"],
+        ),
     }
 
 
@@ -286,8 +313,9 @@ def test_as_of_property_generated_future_rows(data, year, month):
 
 @pytest.fixture(scope="module")
 def sample(sample_data) -> BefolkningData:
-    return BefolkningData(sample_data.folkmangd, sample_data.fodda, sample_data.doda,
-                          sample_data.flyttningar)
+    return BefolkningData(
+        sample_data.folkmangd, sample_data.fodda, sample_data.doda, sample_data.flyttningar
+    )
 
 
 @pytest.mark.parametrize("year,month", [(2023, 4), (2023, 8), (2022, 12), (2023, 12)])
@@ -299,7 +327,7 @@ def test_as_of_property_sample(sample, year, month):
 
 def test_april_2023_report_is_as_of_april(sample):
     fig = _report_figures(sample, 2023, 4)
-    assert fig["basar"] == 2022                       # not 2023: 31 Dec 2023 is later
+    assert fig["basar"] == 2022  # not 2023: 31 Dec 2023 is later
     assert fig["attrs"]["grund"] == "manad"
     c = fig["perioden"].set_index("komponent")["antal"]
     assert c["folkmangd"] == sample.stock_total(2023, 4) != sample.stock_total(2023, 12)
@@ -314,8 +342,10 @@ def test_sample_period_falls_back_with_annual_data_only(sample):
     # an April 2023 report shows 2022 and says so
     annual = BefolkningData(
         sample.folkmangd[(sample.folkmangd["manad"] == 12) & (sample.folkmangd["ar"] < 2023)],
-        sample.fodda[sample.fodda["ar"] < 2023], sample.doda[sample.doda["ar"] < 2023],
-        sample.flyttningar[sample.flyttningar["ar"] < 2023])
+        sample.fodda[sample.fodda["ar"] < 2023],
+        sample.doda[sample.doda["ar"] < 2023],
+        sample.flyttningar[sample.flyttningar["ar"] < 2023],
+    )
     pc = period_components(annual, 2023, 4)
     assert pc.attrs["grund"] == "ar" and pc.attrs["ar"] == 2022
     assert "2022" in pc.attrs["beskrivning"] and "saknas" in pc.attrs["beskrivning"]
@@ -336,7 +366,7 @@ def test_the_reports_own_check_catches_the_leaky_engine(monkeypatch):
     honest = Kontroller()
     kontrollera_befolkning_ar(honest, befolkning_sheet(data, horizon=4))
     # (the synthetic history is not balanced by its flows; only forecast years count here)
-    assert len(honest) == 4 + 4           # 2017–2020 outcomes, 2021–2024 forecast
+    assert len(honest) == 4 + 4  # 2017–2020 outcomes, 2021–2024 forecast
     assert [f for f in honest.fel if "prognos" in f.kontroll] == []
 
     def leaky(*args, **kwargs):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from .test_antaganden import synthetic_data
 
 import analysis.befolkning.prognos as bef
 from analysis.befolkning.historik import BefolkningData
@@ -13,6 +12,8 @@ from analysis.befolkning.motor import project_cohort_component
 from analysis.befolkning.prognos import befolkning_sheet, check_horizon, forecast
 from analysis.core.errors import ArgumentError, InputError, ModellError
 from analysis.sample.befolkning import generate_befolkning
+
+from .test_antaganden import synthetic_data
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +33,10 @@ def assert_balances(components: pd.DataFrame, start: float) -> None:
     previous = start
     for row in components.itertuples():
         assert row.folkmangd == pytest.approx(
-            previous + row.fodda - row.doda + row.flyttnetto, rel=0, abs=1e-8)
+            previous + row.fodda - row.doda + row.flyttnetto, rel=0, abs=1e-8
+        )
         assert row.flyttnetto == pytest.approx(row.inflyttade - row.utflyttade, abs=1e-9)
-        assert abs(row.justering) < 1e-6   # a residual now: ~0 when the engine is right
+        assert abs(row.justering) < 1e-6  # a residual now: ~0 when the engine is right
         previous = row.folkmangd
 
 
@@ -64,8 +66,7 @@ def test_forecast_balances_and_uses_the_engine(synthetic, monkeypatch):
     risk = a.utflyttningsrisk.sort_values(["kon", "alder"])["risk"].to_numpy()
     prof = a.inflyttningsprofil.sort_values(["kon", "alder"])["andel"].to_numpy()
     net = a.inflyttade * prof - (risk * start["antal"].to_numpy() + 25.0 * prof)
-    direct = project_cohort_component(start, a.nLx, a.asfr, start.assign(antal=net),
-                                      srb=a.srb)
+    direct = project_cohort_component(start, a.nLx, a.asfr, start.assign(antal=net), srb=a.srb)
     first = fc.population[fc.population["ar"] == 2021].sort_values(["kon", "alder"])
     assert first["antal"].to_numpy() == pytest.approx(direct["antal"].to_numpy(), rel=1e-12)
     assert comp["fodda"].iloc[0] == pytest.approx(direct.attrs["fodda"]["antal"].sum())
@@ -74,8 +75,7 @@ def test_forecast_balances_and_uses_the_engine(synthetic, monkeypatch):
 
 def test_extra_net_migration_adds_people(synthetic):
     base = forecast(synthetic, horizon=3)
-    more = forecast(synthetic, horizon=3, extra_net_migration=100.0,
-                    assumptions=base.assumptions)
+    more = forecast(synthetic, horizon=3, extra_net_migration=100.0, assumptions=base.assumptions)
     diff = more.components["inflyttade"] - base.components["inflyttade"]
     assert diff.to_numpy() == pytest.approx([100.0, 100.0, 100.0])
     assert (more.components["folkmangd"] > base.components["folkmangd"]).all()
@@ -83,8 +83,17 @@ def test_extra_net_migration_adds_people(synthetic):
 
 def test_befolkning_sheet_for_the_sample(sample):
     sheet = befolkning_sheet(sample, horizon=5)
-    assert list(sheet.columns) == ["ar", "folkmangd", "fodda", "doda", "inflyttade",
-                                   "utflyttade", "flyttnetto", "justering", "typ"]
+    assert list(sheet.columns) == [
+        "ar",
+        "folkmangd",
+        "fodda",
+        "doda",
+        "inflyttade",
+        "utflyttade",
+        "flyttnetto",
+        "justering",
+        "typ",
+    ]
     assert sheet["typ"].tolist() == ["utfall"] * 24 + ["prognos"] * 5
     assert sheet["ar"].tolist() == list(range(2000, 2029))
     history, projection = sheet[sheet["typ"] == "utfall"], sheet[sheet["typ"] == "prognos"]
@@ -110,7 +119,8 @@ def test_forecast_errors(synthetic):
     with pytest.raises(InputError) as e:
         forecast(synthetic, base_year=2030, horizon=1)
     assert e.value.problems[0].file == "befolkning/folkmangd"
-    empty = BefolkningData(*(getattr(synthetic, t).iloc[:0]
-                             for t in ("folkmangd", "fodda", "doda", "flyttningar")))
+    empty = BefolkningData(
+        *(getattr(synthetic, t).iloc[:0] for t in ("folkmangd", "fodda", "doda", "flyttningar"))
+    )
     with pytest.raises(ModellError, match="inget fullständigt år"):
         forecast(empty)

@@ -33,8 +33,9 @@ from analysis.core.errors import ArgumentError, ModellError
 
 @pytest.fixture(scope="module")
 def bd(sample_data) -> BefolkningData:
-    return BefolkningData(sample_data.folkmangd, sample_data.fodda, sample_data.doda,
-                          sample_data.flyttningar)
+    return BefolkningData(
+        sample_data.folkmangd, sample_data.fodda, sample_data.doda, sample_data.flyttningar
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +50,9 @@ def assumptions(bd, base_year):
 
 @pytest.fixture(scope="module")
 def scen(bd, base_year, assumptions) -> pd.DataFrame:
-    return scenarios(bd, base_year, horizon=20, assumptions=assumptions,
-                     mal_folkmangd=100_000, mal_ar=2040)
+    return scenarios(
+        bd, base_year, horizon=20, assumptions=assumptions, mal_folkmangd=100_000, mal_ar=2040
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -58,8 +60,9 @@ def scen(bd, base_year, assumptions) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 def test_goal_seek_reaches_target(bd, base_year, assumptions):
     extra = goal_seek_net_migration(bd, 100_000, 2040, base_year, assumptions)
-    fc = forecast(bd, base_year, horizon=2040 - base_year, assumptions=assumptions,
-                  extra_net_migration=extra)
+    fc = forecast(
+        bd, base_year, horizon=2040 - base_year, assumptions=assumptions, extra_net_migration=extra
+    )
     reached = fc.components.set_index("ar").loc[2040, "folkmangd"]
     assert abs(reached - 100_000) < 1.0
     assert extra > 0
@@ -74,8 +77,7 @@ def test_goal_seek_base_target_gives_zero(bd, base_year, assumptions):
 
 def test_goal_seek_below_base_gives_negative(bd, base_year, assumptions):
     extra = goal_seek_net_migration(bd, 70_000, base_year + 10, base_year, assumptions)
-    fc = forecast(bd, base_year, horizon=10, assumptions=assumptions,
-                  extra_net_migration=extra)
+    fc = forecast(bd, base_year, horizon=10, assumptions=assumptions, extra_net_migration=extra)
     assert extra < 0
     assert abs(fc.components["folkmangd"].iloc[-1] - 70_000) < 1.0
 
@@ -113,8 +115,9 @@ def test_scenarios_balance_exactly(scen, bd, base_year):
         prev = np.r_[start, part["folkmangd"].to_numpy()[:-1]]
         implied = prev + part["fodda"] - part["doda"] + part["flyttnetto"]
         np.testing.assert_allclose(part["folkmangd"], implied, rtol=0, atol=1e-6)
-        np.testing.assert_allclose(part["flyttnetto"], part["inflyttade"] - part["utflyttade"],
-                                   rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            part["flyttnetto"], part["inflyttade"] - part["utflyttade"], rtol=0, atol=1e-9
+        )
 
 
 def test_scenario_forecast_factor_scales_inflow(bd, base_year, assumptions):
@@ -181,8 +184,9 @@ def test_backtest_ignores_data_after_base_year(bd, base_year):
         df.loc[later, "antal"] = df.loc[later, "antal"] * 3 + 7
         return df
 
-    bad = BefolkningData(corrupt(bd.folkmangd), corrupt(bd.fodda), corrupt(bd.doda),
-                         corrupt(bd.flyttningar))
+    bad = BefolkningData(
+        corrupt(bd.folkmangd), corrupt(bd.fodda), corrupt(bd.doda), corrupt(bd.flyttningar)
+    )
     bt2 = backtest(bad, years_back=5)
     np.testing.assert_array_equal(bt["prognos"].to_numpy(), bt2["prognos"].to_numpy())
     assert not np.allclose(bt["utfall"], bt2["utfall"])
@@ -202,8 +206,7 @@ def test_demand_indicators_sum_single_ages(bd, base_year, assumptions):
     ind = demand_indicators(bd, fc)
     assert list(ind.columns) == ["ar", "typ", *DEMAND_GROUPS]
     assert ind["ar"].is_unique
-    assert set(ind.loc[ind["typ"] == "prognos", "ar"]) == set(range(base_year + 1,
-                                                                  base_year + 6))
+    assert set(ind.loc[ind["typ"] == "prognos", "ar"]) == set(range(base_year + 1, base_year + 6))
     hist = history_by_age(bd)
     for year, frame in ((base_year, hist), (base_year + 3, fc.population)):
         rows = frame[frame["ar"] == year]
@@ -214,15 +217,24 @@ def test_demand_indicators_sum_single_ages(bd, base_year, assumptions):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(2000, 2003), st.sampled_from(["K", "M"]),
-                          st.integers(0, 100), st.floats(0, 1e4)), min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(2000, 2003),
+            st.sampled_from(["K", "M"]),
+            st.integers(0, 100),
+            st.floats(0, 1e4),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_age_groups_property(rows):
     pop = pd.DataFrame(rows, columns=["ar", "kon", "alder", "antal"])
     groups = {"a": (0, 17), "b": (18, 100), "c": (1, 5)}
     out = age_groups(pop, groups).set_index("ar")
     total = pop.groupby("ar")["antal"].sum()
-    np.testing.assert_allclose(out["a"] + out["b"], total.reindex(out.index), rtol=1e-9,
-                               atol=1e-6)
+    np.testing.assert_allclose(out["a"] + out["b"], total.reindex(out.index), rtol=1e-9, atol=1e-6)
     for year, part in pop.groupby("ar"):
         sel = part[(part["alder"] >= 1) & (part["alder"] <= 5)]["antal"].sum()
         assert out.loc[year, "c"] == pytest.approx(sel, abs=1e-6)
@@ -277,7 +289,7 @@ def test_rapportunderlag_april_2023(bd, underlag):
 def test_rapportunderlag_with_a_goal(bd):
     u = rapportunderlag(bd, 2023, 4, horizon=5, mal_folkmangd=90_000.0, mal_ar=2030)
     assert u.mal == (2030, 90_000.0)
-    assert u.slutar == 2027 and u.horisont == 8       # extended to the goal year
+    assert u.slutar == 2027 and u.horisont == 8  # extended to the goal year
     assert u.visa_ar == [2023, 2027, 2030]
     assert u.behov_ar == 2027
     mal = u.scenarier[(u.scenarier["scenario"] == "mal") & (u.scenarier["ar"] == 2030)]

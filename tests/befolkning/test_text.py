@@ -21,13 +21,14 @@ def scenario_frame(goal: bool = False) -> pd.DataFrame:
     of 8 a year, the goal scenario 150 extra in-migrants and a net migration of 90, 100."""
     rows = []
     for sid, levels in (("lag", [1005, 1010]), ("bas", [1010, 1020]), ("hog", [1015, 1030])):
-        for ar, f in zip([2023, 2024], levels):
+        for ar, f in zip([2023, 2024], levels, strict=False):
             rows.append((sid, scen.SCENARIOS[sid], ar, float(f), 8.0, 0.0))
     if goal:
         for ar, f, netto in ((2023, 1100.0, 90.0), (2024, 1200.0, 100.0)):
             rows.append(("mal", scen.SCENARIOS["mal"], ar, f, netto, 150.0))
-    df = pd.DataFrame(rows, columns=["scenario", "text", "ar", "folkmangd", "flyttnetto",
-                                     "extra_flyttnetto"])
+    df = pd.DataFrame(
+        rows, columns=["scenario", "text", "ar", "folkmangd", "flyttnetto", "extra_flyttnetto"]
+    )
     df.attrs.update(base_year=2022, folkmangd_start=1000.0)
     return df
 
@@ -37,7 +38,8 @@ def test_scenario_text_without_goal():
     assert text == (
         f"Enligt huvudalternativet väntas folkmängden öka från 1{NB}000 invånare vid utgången "
         f"av 2022 till 1{NB}020 år 2024 (+20 personer). Med 10 % lägre inflyttning blir "
-        f"folkmängden 1{NB}010 och med 10 % högre 1{NB}030 år 2024.")
+        f"folkmängden 1{NB}010 och med 10 % högre 1{NB}030 år 2024."
+    )
 
 
 def test_scenario_text_with_a_goal_not_reached():
@@ -46,15 +48,18 @@ def test_scenario_text_with_a_goal_not_reached():
         f" Målet 1{NB}200 invånare år 2024 nås inte i huvudalternativet (1{NB}020). Det kräver "
         "att 150 fler personer än i huvudalternativet flyttar in varje år. Eftersom en större "
         "befolkning också ger fler utflyttade blir flyttnettot då i genomsnitt 95 personer "
-        "per år till och med 2024, mot 8 i huvudalternativet.")
+        "per år till och med 2024, mot 8 i huvudalternativet."
+    )
 
 
 def test_scenario_text_goal_already_reached_and_missing_goal_scenario():
     df = scenario_frame(goal=True)
     df.loc[df["scenario"] == "mal", "extra_flyttnetto"] = -4.0
     text = btext.scenario_text(df, 2024, goal=(2023, 1008.0))
-    assert text.endswith(f" Målet 1{NB}008 invånare år 2023 nås redan i huvudalternativet "
-                         f"(1{NB}010); marginalen motsvarar 4 färre inflyttade per år.")
+    assert text.endswith(
+        f" Målet 1{NB}008 invånare år 2023 nås redan i huvudalternativet "
+        f"(1{NB}010); marginalen motsvarar 4 färre inflyttade per år."
+    )
     with pytest.raises(ArgumentError, match="målscenariot saknas"):
         btext.scenario_text(scenario_frame(), 2024, goal=(2024, 1200.0))
     with pytest.raises(ArgumentError, match="saknar år 2030"):
@@ -62,9 +67,17 @@ def test_scenario_text_goal_already_reached_and_missing_goal_scenario():
 
 
 def fan_frame() -> pd.DataFrame:
-    df = pd.DataFrame({"ar": [2023, 2042], "folkmangd": [1000.0, 1100.0], "sd": [5.0, 50.0],
-                       "nedre_95": [990.0, 1002.0], "nedre_80": [993.6, 1035.9],
-                       "ovre_80": [1006.4, 1164.1], "ovre_95": [1010.0, 1198.0]})
+    df = pd.DataFrame(
+        {
+            "ar": [2023, 2042],
+            "folkmangd": [1000.0, 1100.0],
+            "sd": [5.0, 50.0],
+            "nedre_95": [990.0, 1002.0],
+            "nedre_80": [993.6, 1035.9],
+            "ovre_80": [1006.4, 1164.1],
+            "ovre_95": [1010.0, 1198.0],
+        }
+    )
     df.attrs["ar_historik"] = 10
     return df
 
@@ -79,7 +92,8 @@ def test_fan_text_says_what_the_bands_hold_and_what_not():
         "själva antagandena – att inflyttningen, fruktsamheten eller dödligheten varaktigt "
         "blir en annan – ingår inte, så den verkliga osäkerheten är större och intervallen "
         "är inga sannolikheter för den framtida folkmängden; scenarierna visar hur mycket "
-        "antagandena betyder.")
+        "antagandena betyder."
+    )
     # never "med 95 % sannolikhet" about the future
     assert "% sannolikhet" not in text
     with pytest.raises(ArgumentError, match="saknar år 2030"):
@@ -87,36 +101,52 @@ def test_fan_text_says_what_the_bands_hold_and_what_not():
 
 
 def test_demand_text():
-    ind = pd.DataFrame({"ar": [2022, 2032], "typ": ["utfall", "prognos"],
-                        "1-5": [200.0, 190.0], "6-15": [400.0, 440.0], "16-18": [100.0, 100.0],
-                        "65-79": [0.0, 5.0], "80+": [50.0, 75.0]})
+    ind = pd.DataFrame(
+        {
+            "ar": [2022, 2032],
+            "typ": ["utfall", "prognos"],
+            "1-5": [200.0, 190.0],
+            "6-15": [400.0, 440.0],
+            "16-18": [100.0, 100.0],
+            "65-79": [0.0, 5.0],
+            "80+": [50.0, 75.0],
+        }
+    )
     assert btext.demand_text(ind, 2022, 2032) == (
         f"Förändring 2022–2032 enligt huvudalternativet: 1–5 år (förskola): {MINUS}10 "
         f"({MINUS}5,0{NB}%); 6–15 år (förskoleklass och grundskola): +40 (+10,0{NB}%); "
         f"16–18 år (gymnasieskola): 0 (0,0{NB}%); 65–79 år: +5 (–); "
-        f"80 år och äldre (äldreomsorg): +25 (+50,0{NB}%).")
+        f"80 år och äldre (äldreomsorg): +25 (+50,0{NB}%)."
+    )
     with pytest.raises(ArgumentError, match="saknar år 2040"):
         btext.demand_text(ind, 2022, 2040)
 
 
 def test_backtest_text():
-    bt = pd.DataFrame({
-        "ar": [2018, 2018, 2018, 2019, 2019, 2019],
-        "grupp": ["0-5", "80+", "Totalt"] * 2,
-        "prognos": [0.0] * 6, "utfall": [0.0] * 6, "fel": [0.0] * 6,
-        "fel_procent": [1.0, -2.5, 0.3, 0.5, 2.0, -0.6]})
+    bt = pd.DataFrame(
+        {
+            "ar": [2018, 2018, 2018, 2019, 2019, 2019],
+            "grupp": ["0-5", "80+", "Totalt"] * 2,
+            "prognos": [0.0] * 6,
+            "utfall": [0.0] * 6,
+            "fel": [0.0] * 6,
+            "fel_procent": [1.0, -2.5, 0.3, 0.5, 2.0, -0.6],
+        }
+    )
     bt.attrs["base_year"] = 2017
     assert btext.backtest_text(bt) == (
         "En prognos gjord med samma metod och enbart de uppgifter som fanns vid utgången av "
         f"2017 träffade den totala folkmängden med ett fel på mellan 0,3{NB}% och 0,6{NB}% "
         f"under åren 2018–2019. Störst var felet för åldersgruppen 80+ år ({MINUS}2,5{NB}% "
-        "år 2018). Positivt fel betyder att prognosen var för hög.")
+        "år 2018). Positivt fel betyder att prognosen var för hög."
+    )
     one = bt[bt["ar"] == 2019].copy()
     one.attrs["base_year"] = 2018
     assert btext.backtest_text(one).startswith(
         "En prognos gjord med samma metod och enbart de uppgifter som fanns vid utgången av "
         f"2018 träffade den totala folkmängden med ett fel på 0,6{NB}% år 2019. Störst var "
-        "felet för åldersgruppen 80+ år (+2,0")
+        "felet för åldersgruppen 80+ år (+2,0"
+    )
     assert "0–5 år" in btext.backtest_text(bt.assign(fel_procent=[9.0, 1, 1, 1, 1, 1]))
 
 
@@ -130,9 +160,17 @@ def test_period_title():
 
 def _assumptions(years: list[int], notes: list[str]) -> Assumptions:
     empty = pd.DataFrame()
-    return Assumptions(base_year=years[-1], years=years, asfr=empty, dodstal=empty, nLx=empty,
-                       utflyttningsrisk=empty, inflyttade=0.0, inflyttningsprofil=empty,
-                       anmarkningar=notes)
+    return Assumptions(
+        base_year=years[-1],
+        years=years,
+        asfr=empty,
+        dodstal=empty,
+        nLx=empty,
+        utflyttningsrisk=empty,
+        inflyttade=0.0,
+        inflyttningsprofil=empty,
+        anmarkningar=notes,
+    )
 
 
 def test_sheet_note():
@@ -140,7 +178,8 @@ def test_sheet_note():
     assert btext.sheet_note(2022, a) == (
         "Prognosen utgår från folkmängden 31 december 2022. För prognosåren är döda "
         "beräknade med dödlighetsantagandet och justeringen är det som komponenterna inte "
-        "förklarar (ska vara 0). Inga dödsfall bland män 100 år och äldre.")
+        "förklarar (ska vara 0). Inga dödsfall bland män 100 år och äldre."
+    )
     assert btext.sheet_note(2022, _assumptions([2022], [])).endswith("(ska vara 0).")
 
 
@@ -148,12 +187,13 @@ def test_scenario_note():
     assert btext.scenario_note(_assumptions([2018, 2019, 2020, 2021, 2022], [])) == (
         "Huvudalternativet bygger på genomsnitten 2018–2022. Låg och hög inflyttning: "
         "antalet inflyttade 10 % lägre respektive högre än i huvudalternativet, med samma "
-        "utflyttningsrisker.")
+        "utflyttningsrisker."
+    )
 
 
 def test_backtest_title():
-    bt = pd.DataFrame({"ar": [2018, 2019, 2019], "grupp": ["Totalt"] * 3,
-                       "fel_procent": [0.0] * 3})
+    bt = pd.DataFrame({"ar": [2018, 2019, 2019], "grupp": ["Totalt"] * 3, "fel_procent": [0.0] * 3})
     bt.attrs["base_year"] = 2017
     assert btext.backtest_title(bt) == (
-        "Prognos gjord med data till och med 2017 jämförd med utfallet 2019")
+        "Prognos gjord med data till och med 2017 jämförd med utfallet 2019"
+    )

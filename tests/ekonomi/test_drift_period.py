@@ -11,7 +11,7 @@ from tests.conftest import TINY, write_tiny
 
 
 def test_a_period_without_utfall_is_refused_naming_the_last_month(tiny):
-    data = load_data(tiny)                  # the tiny kommun has utfall up to May 2023
+    data = load_data(tiny)  # the tiny kommun has utfall up to May 2023
     with pytest.raises(InputError) as e:
         kontrollera_period(data, "2024-04")
     msg = str(e.value)
@@ -33,8 +33,9 @@ def test_utfall_without_budget_or_forecast_is_warned_about(tmp_path):
     files = dict(TINY)
     files["ekonomi/utfall_2024.csv"] = "period;namnd;konto;belopp\n2024-01;bun;5010;1000\n"
     raw = write_tiny(tmp_path / "data" / "raw")
-    (raw / "ekonomi" / "utfall_2024.csv").write_text(files["ekonomi/utfall_2024.csv"],
-                                                      encoding="utf-8")
+    (raw / "ekonomi" / "utfall_2024.csv").write_text(
+        files["ekonomi/utfall_2024.csv"], encoding="utf-8"
+    )
     data = load_data(tmp_path / "data")
     msgs = kontrollera_period(data, "2024-01")
     assert len(msgs) == 2
@@ -47,5 +48,7 @@ def test_a_namnd_with_utfall_but_no_budget_is_named(tmp_path):
     text = TINY["ekonomi/budget.csv"].replace("2023,sn,5010,900000,drift\n", "")
     (raw / "ekonomi" / "budget.csv").write_text(text, encoding="utf-8")
     msgs = kontrollera_period(load_data(tmp_path / "data"), "2023-04")
-    assert msgs == ["Driftbudget för 2023 saknas för Socialnämnden, som har utfall under "
-                    "perioden; dess budget och avvikelser visas som 0."]
+    assert msgs == [
+        "Driftbudget för 2023 saknas för Socialnämnden, som har utfall under "
+        "perioden; dess budget och avvikelser visas som 0."
+    ]

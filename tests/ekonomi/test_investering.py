@@ -1,4 +1,5 @@
-"""The kommun's investeringsredovisning (analysis.ekonomi.investering; issue 11 §5): the change against the previous
+"""The kommun's investeringsredovisning (analysis.ekonomi.investering; issue 11 §5): the
+change against the previous
 forecast is the change (also in *Summa*), and the genomförandegrad (utfall and prognos as a
 share of the budget) is shown — on a hand-made kommun and on the sample from its raw files."""
 
@@ -11,7 +12,6 @@ import pytest
 
 from analysis.ekonomi import investering
 from analysis.io.dataset import load_data
-
 from tests.conftest import SAMPLE_RAW, TINY, write_tiny
 
 # The tiny kommun plus investments (accounting sign, kr): budgets bun 500 000 (in the tiny
@@ -19,14 +19,17 @@ from tests.conftest import SAMPLE_RAW, TINY, write_tiny
 # bun 520 000 in March and 450 000 in April, sn 180 000 in April only.
 EXTRA = {
     "ekonomi/budget.csv": TINY["ekonomi/budget.csv"] + "2023,sn,1210,200000,investering\n",
-    "ekonomi/investeringar.csv": ("period;namnd;projekt;belopp\n2023-01;bun;Skola;100000\n"
-                                  "2023-03;bun;Skola;50000\n2023-02;sn;Larm;20000\n"
-                                  "2023-06;sn;Larm;99999\n"),
-    "ekonomi/prognos.csv": ("ar;prognosmanad;namnd;belopp;typ\n"
-                            + "".join(line + ";drift\n" for line in
-                                      TINY["ekonomi/prognos.csv"].splitlines()[1:])
-                            + "2023;3;bun;520000;investering\n2023;4;bun;450000;investering\n"
-                            "2023;4;sn;180000;investering\n"),
+    "ekonomi/investeringar.csv": (
+        "period;namnd;projekt;belopp\n2023-01;bun;Skola;100000\n"
+        "2023-03;bun;Skola;50000\n2023-02;sn;Larm;20000\n"
+        "2023-06;sn;Larm;99999\n"
+    ),
+    "ekonomi/prognos.csv": (
+        "ar;prognosmanad;namnd;belopp;typ\n"
+        + "".join(line + ";drift\n" for line in TINY["ekonomi/prognos.csv"].splitlines()[1:])
+        + "2023;3;bun;520000;investering\n2023;4;bun;450000;investering\n"
+        "2023;4;sn;180000;investering\n"
+    ),
 }
 
 
@@ -45,7 +48,7 @@ def test_hand_made_investment_table(tiny_inv):
     bun, sn, summa = (t.loc[i] for i in t.index)
     # report sign, tkr. bun: −150 against −500 × 4/12; prognos −450, previous −520
     assert bun["prognos_forandring"] == pytest.approx(70.0)
-    assert bun["avvikelse_helar"] == pytest.approx(50.0)          # not the change again
+    assert bun["avvikelse_helar"] == pytest.approx(50.0)  # not the change again
     assert bun["prognos_foregaende"] == pytest.approx(-520.0)
     # sn has no previous forecast: no change
     assert math.isnan(sn["prognos_forandring"])
@@ -53,7 +56,7 @@ def test_hand_made_investment_table(tiny_inv):
     assert summa["prognos_helar"] == pytest.approx(-630.0)
     assert summa["prognos_foregaende"] == pytest.approx(-700.0)
     assert summa["prognos_forandring"] == pytest.approx(70.0)
-    assert summa["avvikelse_helar"] == pytest.approx(70.0)        # −630 − (−700)
+    assert summa["avvikelse_helar"] == pytest.approx(70.0)  # −630 − (−700)
     # genomförandegrad: 150/500, 20/200, 170/700; prognos 450/500, 180/200, 630/700
     assert t["genomforandegrad_utfall"].tolist() == pytest.approx([30.0, 10.0, 100 * 170 / 700])
     assert t["genomforandegrad_prognos"].tolist() == pytest.approx([90.0, 90.0, 90.0])
@@ -71,34 +74,36 @@ def test_hand_made_table_without_any_previous_forecast(tiny_inv):
 # --- the sample, from its raw files ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def raw_inv():
-    prog = pd.read_csv(SAMPLE_RAW / "ekonomi" / "prognos.csv", sep=";", decimal=",",
-                       encoding="utf-8-sig")
+    prog = pd.read_csv(
+        SAMPLE_RAW / "ekonomi" / "prognos.csv", sep=";", decimal=",", encoding="utf-8-sig"
+    )
     prog = prog[(prog["typ"] == "investering") & (prog["ar"] == 2023)]
     b = pd.read_csv(SAMPLE_RAW / "ekonomi" / "budget_2023.csv")
-    inv = pd.read_csv(SAMPLE_RAW / "ekonomi" / "investeringar.csv", sep=";", decimal=",",
-                      encoding="cp1252")
+    inv = pd.read_csv(
+        SAMPLE_RAW / "ekonomi" / "investeringar.csv", sep=";", decimal=",", encoding="cp1252"
+    )
     return {
         "prognos": prog.groupby(["namnd", "prognosmanad"])["belopp"].sum().unstack() / -1e6,
         "budget": b[b["typ"] == "investering"].groupby("namnd")["belopp"].sum() / -1e6,
-        "utfall": inv[inv["period"].str.startswith("2023")].groupby("namnd")["belopp"].sum()
-        / -1e6,
+        "utfall": inv[inv["period"].str.startswith("2023")].groupby("namnd")["belopp"].sum() / -1e6,
     }
 
 
 def test_sample_summa_change_is_the_sum_of_the_changes(sample_data, raw_inv):
     t = investering.investeringar(sample_data, "2023-08").set_index("namnd") / 1000
-    change = (raw_inv["prognos"][8] - raw_inv["prognos"][7]).sum()     # August − July
+    change = (raw_inv["prognos"][8] - raw_inv["prognos"][7]).sum()  # August − July
     assert t.loc["Totalt", "prognos_forandring"] == pytest.approx(change, abs=1e-6)
-    assert t.loc["Totalt", "prognos_foregaende"] == pytest.approx(raw_inv["prognos"][7].sum(),
-                                                                  abs=1e-6)
+    assert t.loc["Totalt", "prognos_foregaende"] == pytest.approx(
+        raw_inv["prognos"][7].sum(), abs=1e-6
+    )
 
 
 def test_sample_genomforandegrad_at_year_end(sample_data, raw_inv):
     t = investering.investeringar(sample_data, "2023-12").set_index("namnd")
     sbn = "sbn"
-    share = 100 * raw_inv["utfall"]["sbn"] / raw_inv["budget"]["sbn"]      # 114,3 %
+    share = 100 * raw_inv["utfall"]["sbn"] / raw_inv["budget"]["sbn"]  # 114,3 %
     assert t.loc[sbn, "genomforandegrad_utfall"] == pytest.approx(share, abs=1e-9)
-    total = 100 * raw_inv["utfall"].sum() / raw_inv["budget"].sum()          # 104,1 %
+    total = 100 * raw_inv["utfall"].sum() / raw_inv["budget"].sum()  # 104,1 %
     assert t.loc["Totalt", "genomforandegrad_utfall"] == pytest.approx(total, abs=1e-9)
     assert round(share, 1) == 114.3 and round(total, 1) == 104.1
     # Miljö- och byggnadsnämnden has an investment budget of 0: no share

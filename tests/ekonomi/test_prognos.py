@@ -7,11 +7,12 @@ import math
 
 import numpy as np
 import pytest
-from .test_avvikelse import HAND, _write
 
 from analysis.core.errors import ArgumentError
 from analysis.ekonomi import prognos as B
 from analysis.io.dataset import Dataset, load_data
+
+from .test_avvikelse import HAND, _write
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +22,14 @@ def hand(tmp_path_factory) -> Dataset:
 
 # --- forecasts ------------------------------------------------------------------------
 def test_forecasts_by_hand(hand):
-    p = B.helarsprognoser(hand, "a", "2023-04", metoder=["manuell", "arstakt",
-                                                          "aterstaende_budget", "sasongsprofil"])
+    p = B.helarsprognoser(
+        hand, "a", "2023-04", metoder=["manuell", "arstakt", "aterstaende_budget", "sasongsprofil"]
+    )
     p = p.set_index("metod")["prognos_tkr"]
     assert p["manuell"] == pytest.approx(-1110.0)
     assert p["arstakt"] == pytest.approx(-160.0 / 4 * 12)
     assert p["aterstaende_budget"] == pytest.approx(-160.0 - 1080.0 * 8 / 12)
-    assert math.isnan(p["sasongsprofil"])                  # no history for a
+    assert math.isnan(p["sasongsprofil"])  # no history for a
     h = B.helarsprognoser(hand, "h", "2023-04", metoder=["sasongsprofil"]).iloc[0]
     share = (4 / 13 + 3 / 11) / 2
     assert h["prognos_tkr"] == pytest.approx(-6.0 / share)
@@ -36,8 +38,9 @@ def test_forecasts_by_hand(hand):
 
 def test_model_intervals_are_ordered(sample_data):
     p = B.helarsprognoser(sample_data, "bun", "2023-04", metoder=["modell"]).iloc[0]
-    assert np.isfinite(p[["prognos_tkr", "nedre_80", "ovre_80", "nedre_95", "ovre_95"]]
-                       .astype(float)).all()
+    assert np.isfinite(
+        p[["prognos_tkr", "nedre_80", "ovre_80", "nedre_95", "ovre_95"]].astype(float)
+    ).all()
     assert p.nedre_95 <= p.nedre_80 <= p.prognos_tkr <= p.ovre_80 <= p.ovre_95
     assert p.nedre_95 < p.ovre_95
     # in December nothing remains: the forecast is the outcome, for both models
@@ -53,12 +56,18 @@ def test_backtest_on_the_sample(sample_data):
     assert np.isfinite(acc["mae_tkr"]).all() and np.isfinite(acc["mae_procent"]).all()
     assert (acc["antal"] >= 1).all()
     detail = B.prognossakerhet_detaljer(sample_data, "bun", "2023-04")
-    assert detail["ar"].max() == 2022                  # only complete past years
+    assert detail["ar"].max() == 2022  # only complete past years
 
 
 def test_the_interval_columns_are_named_nedre_and_ovre(hand):
-    assert B.PROGNOS_COLUMNS == ["metod", "prognos_tkr", "nedre_80", "ovre_80", "nedre_95",
-                                 "ovre_95"]
+    assert B.PROGNOS_COLUMNS == [
+        "metod",
+        "prognos_tkr",
+        "nedre_80",
+        "ovre_80",
+        "nedre_95",
+        "ovre_95",
+    ]
     assert B.INTERVALL_COLUMNS == B.PROGNOS_COLUMNS[2:]
     assert B.DETALJ_COLUMNS[4:8] == B.INTERVALL_COLUMNS
 

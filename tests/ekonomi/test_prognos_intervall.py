@@ -17,11 +17,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from .test_avvikelse import HAND, _write
 
 from analysis.ekonomi import prognos as B
 from analysis.io.dataset import Dataset, load_data
 from analysis.rapport.ekonomi import prognossakerhet_tabell
+
+from .test_avvikelse import HAND, _write
 
 SEASON = np.array([1.05, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7, 0.95, 1.05, 1.1, 1.1, 1.25])
 R = 1500
@@ -31,11 +32,12 @@ BOUNDS = {80: (0.76, 0.87), 95: (0.925, 0.985)}
 def _ledger(rng: np.random.Generator, years: int, process: str) -> np.ndarray:
     """Monthly net costs (negative) of ``years`` years from a known process."""
     level = -100_000 * 1.03 ** np.arange(years) * (1 + 0.02 * rng.standard_normal(years))
-    if process == "mult":            # the year's level × season × 4 % noise per month
+    if process == "mult":  # the year's level × season × 4 % noise per month
         noise = 0.04 * rng.standard_normal((years, 12))
-    else:                            # "drift": the level also wanders within the year
-        noise = (np.cumsum(0.01 * rng.standard_normal((years, 12)), axis=1)
-                 + 0.03 * rng.standard_normal((years, 12)))
+    else:  # "drift": the level also wanders within the year
+        noise = np.cumsum(
+            0.01 * rng.standard_normal((years, 12)), axis=1
+        ) + 0.03 * rng.standard_normal((years, 12))
     return level[:, None] * SEASON / 12 * (1 + noise)
 
 
@@ -51,8 +53,9 @@ def _coverage(n_past: int, month: int, process: str, seed: int) -> dict[int, flo
     return {niva: h / R for niva, h in hits.items()}
 
 
-@pytest.mark.parametrize("n_past,month,process", [(2, 4, "mult"), (4, 4, "mult"),
-                                                  (4, 8, "drift"), (6, 8, "mult")])
+@pytest.mark.parametrize(
+    "n_past,month,process", [(2, 4, "mult"), (4, 4, "mult"), (4, 8, "drift"), (6, 8, "mult")]
+)
 def test_simulated_coverage_is_close_to_nominal(n_past, month, process):
     cov = _coverage(n_past, month, process, seed=1000 + 10 * n_past + month)
     for niva, (lo, hi) in BOUNDS.items():
@@ -100,17 +103,21 @@ def test_a_unit_with_zero_budget_and_no_flows_gets_a_tiny_interval(sample_data):
     # Valnämnden: budget 0 and no utfall in 2023 (an election in 2022)
     p = B.helarsprognoser(sample_data, "valn", "2023-04").set_index("metod")
     row = p.loc[B.INTERVALL_METOD]
-    assert abs(row.ovre_95 - row.nedre_95) < 1.0                    # tkr
+    assert abs(row.ovre_95 - row.nedre_95) < 1.0  # tkr
     assert abs(row.prognos_tkr) < 1.0
 
 
 def test_tiny_flows_give_a_tiny_interval(base):
     rng = np.random.default_rng(5)
-    flows = {202000 + 100 * y + m: float(rng.normal(0, 100)) for y in range(4)
-             for m in range(1, 13) if y < 3 or m <= 4}
+    flows = {
+        202000 + 100 * y + m: float(rng.normal(0, 100))
+        for y in range(4)
+        for m in range(1, 13)
+        if y < 3 or m <= 4
+    }
     data = _kommun(base, {"a": flows})
     row = B.helarsprognoser(data, "a", "2023-04").set_index("metod").loc[B.INTERVALL_METOD]
-    assert 0 < row.ovre_95 - row.nedre_95 < 5.0                     # tkr, from flows of ±0,1 tkr
+    assert 0 < row.ovre_95 - row.nedre_95 < 5.0  # tkr, from flows of ±0,1 tkr
 
 
 # --- the back-test reports coverage ---------------------------------------------------
@@ -120,14 +127,25 @@ def base(tmp_path_factory) -> Dataset:
 
 
 def _kommun(base: Dataset, flows: dict[str, dict[int, float]]) -> Dataset:
-    utfall = pd.DataFrame([{"period": code, "namnd": u, "konto": 5010, "belopp_kr": v}
-                           for u, f in flows.items() for code, v in f.items()],
-                          columns=["period", "namnd", "konto", "belopp_kr"])
+    utfall = pd.DataFrame(
+        [
+            {"period": code, "namnd": u, "konto": 5010, "belopp_kr": v}
+            for u, f in flows.items()
+            for code, v in f.items()
+        ],
+        columns=["period", "namnd", "konto", "belopp_kr"],
+    )
     empty_b = pd.DataFrame(columns=["ar", "namnd", "konto", "typ", "belopp_kr"])
     empty_p = pd.DataFrame(columns=["ar", "prognosmanad", "namnd", "typ", "belopp_kr"])
     frames = dict(base.frames.items())
-    frames.update(utfall=utfall, budget=empty_b, prognos=empty_p, periodisering=None,
-                  kontoplan=None, investeringar=None)
+    frames.update(
+        utfall=utfall,
+        budget=empty_b,
+        prognos=empty_p,
+        periodisering=None,
+        kontoplan=None,
+        investeringar=None,
+    )
     return Dataset(data_dir=base.data_dir, register=base.register, frames=frames)
 
 
@@ -139,16 +157,22 @@ def test_backtest_reports_interval_coverage_on_generated_kommuner(base):
     units = ["a", "r", "h", "tom"]
     flows = {}
     for u in units:
-        y = _ledger(rng, 7, "mult")                          # 2017–2023
-        flows[u] = {(2017 + i) * 100 + m + 1: y[i, m] * 1000 for i in range(7)
-                    for m in range(12) if i < 6 or m < 4}
+        y = _ledger(rng, 7, "mult")  # 2017–2023
+        flows[u] = {
+            (2017 + i) * 100 + m + 1: y[i, m] * 1000
+            for i in range(7)
+            for m in range(12)
+            if i < 6 or m < 4
+        }
     data = _kommun(base, flows)
-    frames = [B.prognossakerhet(data, u, "2023-04", manader=range(1, 12), metoder=["modell"])
-              for u in units]
+    frames = [
+        B.prognossakerhet(data, u, "2023-04", manader=range(1, 12), metoder=["modell"])
+        for u in units
+    ]
     acc = pd.concat(frames)
     assert {"antal_intervall", "traff80", "traff95"} <= set(acc.columns)
     weights = acc["antal_intervall"]
-    assert weights.sum() == len(units) * 4 * 11             # 2019–2022 have ≥ 2 past years
+    assert weights.sum() == len(units) * 4 * 11  # 2019–2022 have ≥ 2 past years
     cov80 = (acc["traff80"] * weights).sum() / weights.sum()
     cov95 = (acc["traff95"] * weights).sum() / weights.sum()
     assert 0.65 <= cov80 <= 0.95 and 0.85 <= cov95 <= 1.0, (cov80, cov95)
@@ -167,8 +191,14 @@ def test_backtest_coverage_on_the_sample(sample_data):
     month, every nämnd and finans unit: coverage close to nominal (measured 83 % and
     95 % over 440 cases; ~40 independent unit-years, so ±0,1 bounds)."""
     units = sample_data.register.namnder + sample_data.register.finans
-    d = pd.concat([B.prognossakerhet_detaljer(sample_data, u, "2023-04", manader=range(1, 12),
-                                              metoder=["modell"]) for u in units])
+    d = pd.concat(
+        [
+            B.prognossakerhet_detaljer(
+                sample_data, u, "2023-04", manader=range(1, 12), metoder=["modell"]
+            )
+            for u in units
+        ]
+    )
     d = d[d["inom95"].notna()]
     assert len(d) >= 400
     assert 0.72 <= d["inom80"].mean() <= 0.92
@@ -180,21 +210,28 @@ def test_backtest_coverage_on_the_sample(sample_data):
 
 # --- the sentence when the ekonom's forecast lies outside -----------------------------
 def _prognoser(egen: float, lo: float, hi: float) -> pd.DataFrame:
-    return pd.DataFrame({"metod": ["manuell", B.INTERVALL_METOD],
-                         "prognos_tkr": [egen, (lo + hi) / 2], "nedre_80": [np.nan, lo + 1],
-                         "ovre_80": [np.nan, hi - 1], "nedre_95": [np.nan, lo],
-                         "ovre_95": [np.nan, hi]})
+    return pd.DataFrame(
+        {
+            "metod": ["manuell", B.INTERVALL_METOD],
+            "prognos_tkr": [egen, (lo + hi) / 2],
+            "nedre_80": [np.nan, lo + 1],
+            "ovre_80": [np.nan, hi - 1],
+            "nedre_95": [np.nan, lo],
+            "ovre_95": [np.nan, hi],
+        }
+    )
 
 
 def test_sentence_when_the_ekonoms_forecast_lies_outside_the_95_interval():
     text = B.prognos_utanfor_intervall(_prognoser(-2_053_880.0, -2_044_052.0, -1_981_838.0))
-    assert text == ("Ekonomens prognos (\u22122\u00a0053,9 mkr) ligger under den statistiska "
-                    "modellens 95-procentiga intervall (\u22122\u00a0044,1 mkr till "
-                    "\u22121\u00a0981,8 mkr), som bygger på nämndens egna tidigare år.")
+    assert text == (
+        "Ekonomens prognos (\u22122\u00a0053,9 mkr) ligger under den statistiska "
+        "modellens 95-procentiga intervall (\u22122\u00a0044,1 mkr till "
+        "\u22121\u00a0981,8 mkr), som bygger på nämndens egna tidigare år."
+    )
     above = B.prognos_utanfor_intervall(_prognoser(-1_900_000.0, -2_044_052.0, -1_981_838.0))
     assert "ligger över" in above
-    assert B.prognos_utanfor_intervall(_prognoser(-2_000_000.0, -2_044_052.0,
-                                                  -1_981_838.0)) is None
+    assert B.prognos_utanfor_intervall(_prognoser(-2_000_000.0, -2_044_052.0, -1_981_838.0)) is None
     assert B.prognos_utanfor_intervall(_prognoser(np.nan, -2.0, 2.0)) is None
     assert B.prognos_utanfor_intervall(_prognoser(5.0, np.nan, np.nan)) is None
 
@@ -207,7 +244,9 @@ def test_a_convergence_warning_is_reported_in_the_notes(sample_data, monkeypatch
     real_fit = ets.ETSModel.fit
 
     def fit(self, *a, **kw):
-        warnings.warn("Maximum Likelihood optimization failed to converge.", ConvergenceWarning)
+        warnings.warn(
+            "Maximum Likelihood optimization failed to converge.", ConvergenceWarning, stacklevel=2
+        )
         return real_fit(self, *a, **kw)
 
     monkeypatch.setattr(ets.ETSModel, "fit", fit)
@@ -227,8 +266,9 @@ def test_a_failed_fit_is_reported_and_the_method_left_out(sample_data, monkeypat
     p = B.helarsprognoser(sample_data, "bun", "2023-04", metoder=["ets", "arstakt"])
     assert math.isnan(p.set_index("metod").loc["ets", "prognos_tkr"])
     assert np.isfinite(p.set_index("metod").loc["arstakt", "prognos_tkr"])
-    assert any("kunde inte skattas" in n and "Singular matrix" in n
-               for n in p.attrs["anmarkningar"])
+    assert any(
+        "kunde inte skattas" in n and "Singular matrix" in n for n in p.attrs["anmarkningar"]
+    )
 
 
 def test_too_short_history_for_an_interval_is_said(base):

@@ -15,13 +15,19 @@ import pytest
 from analysis.ekonomi.drift import compute_driftsredovisning, prognoses_kr
 from tests.conftest import DOMAIN
 
-COLUMNS = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
-           "budget_helar", "avvikelse_helar"]
+COLUMNS = [
+    "utfall_period",
+    "budget_period",
+    "avvikelse_period",
+    "prognos_helar",
+    "budget_helar",
+    "avvikelse_helar",
+]
 
 
 def printed_round(x: float, decimals: int = 0) -> float:
     """Round half away from zero, as printed tables do."""
-    f = 10 ** decimals
+    f = 10**decimals
     return math.copysign(math.floor(abs(x) * f + 0.5), x) / f
 
 
@@ -48,16 +54,16 @@ def test_every_unit_row_of_t02(t02, drift, sample_data):
         try:
             uid = reg.resolve(label)
         except KeyError:
-            continue                      # subtotal rows, checked below
+            continue  # subtotal rows, checked below
         got = _mkr(drift, [uid])
-        for col, value in zip(COLUMNS, row.iloc[1:7]):
+        for col, value in zip(COLUMNS, row.iloc[1:7], strict=False):
             assert printed_round(got[col]) == value, f"{label} {col}: {got[col]:.3f} vs {value}"
         checked += 1
-    assert checked == 24                  # 12 nämnder + 7 finans rows + 5 below the line
+    assert checked == 24  # 12 nämnder + 7 finans rows + 5 below the line
 
 
 SUBTOTALS = {
-    "VERKSAMHETENS NETTOKOSTNAD": None,   # everything above skatter
+    "VERKSAMHETENS NETTOKOSTNAD": None,  # everything above skatter
     "SKATTER OCH UTJÄMNING": ["skatteintakter", "statsbidrag"],
     "FINANSIELLA INTÄKTER OCH KOSTNADER": ["finansiella-intakter", "finansiella-kostnader"],
     "RESULTAT EFTER FINANSIELLA POSTER": "all",
@@ -74,7 +80,7 @@ def test_subtotals_of_t02(t02, drift, sample_data):
             ids = units
         got = _mkr(drift, ids)
         row = t02.set_index("Rad").loc[label]
-        for col, value in zip(COLUMNS, row.iloc[:6]):
+        for col, value in zip(COLUMNS, row.iloc[:6], strict=False):
             assert printed_round(got[col]) == value, f"{label} {col}: {got[col]:.3f} vs {value}"
     # the Totalt row of the export equals the result
     tot = drift.set_index("namnd").loc["Totalt"]
@@ -111,10 +117,16 @@ def test_result_excluding_semesterloneskuld(sample_data, drift):
     accounts = kp.loc[kp["semesterloneskuld"] == "ja", ["_lo", "_hi"]]
     assert len(accounts) == 1
     from analysis.core.kommunbas import konto_key
+
     key = konto_key(u["konto"])
     in_period = u["period"].between(202301, 202304)
-    sem = u.loc[in_period & (key >= accounts["_lo"].iloc[0]) & (key <= accounts["_hi"].iloc[0]),
-                "belopp_kr"].sum() / 1e6
+    sem = (
+        u.loc[
+            in_period & (key >= accounts["_lo"].iloc[0]) & (key <= accounts["_hi"].iloc[0]),
+            "belopp_kr",
+        ].sum()
+        / 1e6
+    )
     result = drift.set_index("namnd").loc["Totalt", "utfall_period"] / 1000
     assert printed_round(result - sem) == 72
     d = drift.set_index("namnd")
@@ -145,7 +157,7 @@ def test_every_row_of_t03_investeringsredovisning(sample_data):
     for _, row in t03.iterrows():
         uid = "Totalt" if row["Rad"] == "Summa" else sample_data.register.resolve(row["Rad"])
         got = inv.loc[uid, COLUMNS] / 1000
-        for col, value in zip(COLUMNS, row.iloc[1:7]):
+        for col, value in zip(COLUMNS, row.iloc[1:7], strict=False):
             assert printed_round(got[col], 1) == value, f"{row['Rad']} {col}: {got[col]:.4f}"
 
 
@@ -154,16 +166,21 @@ def test_n01_population_january_april_2023_from_the_raw_files(sample_data):
     before) — read back from data/raw through the loaders."""
     from analysis.befolkning.historik import BefolkningData, period_components
 
-    bd = BefolkningData(sample_data.folkmangd, sample_data.fodda, sample_data.doda,
-                        sample_data.flyttningar)
+    bd = BefolkningData(
+        sample_data.folkmangd, sample_data.fodda, sample_data.doda, sample_data.flyttningar
+    )
     got = period_components(bd, 2023, 4).set_index("komponent")["antal"]
     n01 = pd.read_csv(DOMAIN / "n01_befolkning_jan_apr_2023.csv").set_index("Komponent")
     expected = {
         "forandring": "Befolkningsförändring totalt sedan årsskiftet",
         "forandring_foregaende_ar": "Befolkningsförändring samma period föregående år",
-        "fodda": "Antal födda", "doda": "Antal döda", "fodelsenetto": "Födelsenetto",
-        "flyttnetto": "Flyttnetto totalt", "flyttnetto_inom_lanet": "Flyttnetto inom länet",
-        "flyttnetto_annat_lan": "Flyttnetto annat län", "flyttnetto_utlandet": "Flyttnetto från annat land",
+        "fodda": "Antal födda",
+        "doda": "Antal döda",
+        "fodelsenetto": "Födelsenetto",
+        "flyttnetto": "Flyttnetto totalt",
+        "flyttnetto_inom_lanet": "Flyttnetto inom länet",
+        "flyttnetto_annat_lan": "Flyttnetto annat län",
+        "flyttnetto_utlandet": "Flyttnetto från annat land",
     }
     for key, label in expected.items():
         assert got[key] == n01.loc[label, "Antal personer"], key

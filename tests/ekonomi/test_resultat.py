@@ -8,15 +8,22 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from .test_avvikelse import HAND, _write
 
 from analysis.core.kommunbas import konto_key
 from analysis.ekonomi.resultat import compute_resultatrakning, rr_line, semesterloneskuld_avvikelse
 from analysis.io.dataset import load_data
 from tests.conftest import DOMAIN
 
-COLUMNS = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
-           "budget_helar", "avvikelse_helar"]
+from .test_avvikelse import HAND, _write
+
+COLUMNS = [
+    "utfall_period",
+    "budget_period",
+    "avvikelse_period",
+    "prognos_helar",
+    "budget_helar",
+    "avvikelse_helar",
+]
 
 
 def printed_round(x: float) -> float:
@@ -24,10 +31,22 @@ def printed_round(x: float) -> float:
 
 
 def test_account_classes():
-    assert list(rr_line(pd.Series([3110, 301, 4010, 5010, 7810, 7910, 8010, 8210, 8410, 8510,
-                                   8910, 1210]))) == [
-        "intakter", "intakter", "kostnader", "kostnader", "avskrivningar", "kostnader", "skatt",
-        "statsbidrag", "fin_intakter", "fin_kostnader", "extraordinara", ""]
+    assert list(
+        rr_line(pd.Series([3110, 301, 4010, 5010, 7810, 7910, 8010, 8210, 8410, 8510, 8910, 1210]))
+    ) == [
+        "intakter",
+        "intakter",
+        "kostnader",
+        "kostnader",
+        "avskrivningar",
+        "kostnader",
+        "skatt",
+        "statsbidrag",
+        "fin_intakter",
+        "fin_kostnader",
+        "extraordinara",
+        "",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +60,14 @@ def test_reconciles_exactly_with_the_driftsredovisning(rr):
     # subtotals are sums of their parts
     for col in COLUMNS:
         assert rr.loc["vnk", col] == pytest.approx(
-            rr.loc[["intakter", "kostnader", "intern_differens", "avskrivningar"], col].sum())
+            rr.loc[["intakter", "kostnader", "intern_differens", "avskrivningar"], col].sum()
+        )
         assert rr.loc["arets_resultat", col] == pytest.approx(
-            rr.loc[["vnk", "skatt", "statsbidrag", "fin_intakter", "fin_kostnader",
-                    "extraordinara"], col].sum())
+            rr.loc[
+                ["vnk", "skatt", "statsbidrag", "fin_intakter", "fin_kostnader", "extraordinara"],
+                col,
+            ].sum()
+        )
 
 
 def test_internal_residual_is_its_own_line_not_hidden_in_the_costs(rr, sample_data):
@@ -57,6 +80,7 @@ def test_internal_residual_is_its_own_line_not_hidden_in_the_costs(rr, sample_da
     assert line["budget_helar"] == pytest.approx(0.0, abs=1e-6)
     # the costs line holds only the external costs: by hand from the ledger
     from analysis.ekonomi.drift import periodisation_weights
+
     b = sample_data.budget
     b = b[(b["ar"] == 2023) & (b["typ"] == "drift")]
     units = sample_data.register.namnder + sample_data.register.finans
@@ -72,13 +96,15 @@ def test_internal_residual_is_its_own_line_not_hidden_in_the_costs(rr, sample_da
     by_hand = (b[cost].groupby("namnd")["belopp_kr"].sum() * share).sum() / 1000
     assert rr.loc["kostnader", "budget_period"] == pytest.approx(by_hand, abs=0.001)
     from analysis.ekonomi.resultat import rr_not
+
     assert "olika nycklar" in rr_not(rr.reset_index())
 
 
 def test_no_residual_line_when_internal_items_cancel(sample_data):
     rr = compute_resultatrakning(sample_data, "2023-12").set_index("id")
-    assert "intern_differens" not in rr.index      # the whole year: both sides cancel
+    assert "intern_differens" not in rr.index  # the whole year: both sides cancel
     from analysis.ekonomi.resultat import rr_not
+
     assert rr_not(rr.reset_index()) is None
 
 
@@ -91,11 +117,13 @@ def test_internal_checks_are_data_not_constants(rr):
 
 def test_one_sided_internal_booking_fails_the_check(sample_data, monkeypatch):
     import analysis.ekonomi.resultat as res
+
     real = res._by_unit_line
 
     def one_sided(frame, data):
         table, intern, sem = real(frame, data)
-        return table, intern + 1000.0, sem       # 1 tkr booked by one party only
+        return table, intern + 1000.0, sem  # 1 tkr booked by one party only
+
     monkeypatch.setattr(res, "_by_unit_line", one_sided)
     rr = compute_resultatrakning(sample_data, "2023-04")
     checks = rr.attrs["kontroller"].set_index("kontroll")
@@ -112,19 +140,26 @@ def test_internal_transactions_are_eliminated(rr, sample_data):
 # revenue and cost (239 / −1 868) cannot follow from per-nämnd periodisation, and its
 # "Avvikelse utfall" for intäkter and kostnader is printed wrong (785 / −902).
 NOT_REPRODUCIBLE = {
-    ("Verksamhetens intäkter", "budget_period"), ("Verksamhetens intäkter", "avvikelse_period"),
-    ("Verksamhetens kostnader", "budget_period"), ("Verksamhetens kostnader", "avvikelse_period"),
-    ("Verksamhetens kostnader", "budget_helar"), ("Verksamhetens kostnader", "avvikelse_helar"),
+    ("Verksamhetens intäkter", "budget_period"),
+    ("Verksamhetens intäkter", "avvikelse_period"),
+    ("Verksamhetens kostnader", "budget_period"),
+    ("Verksamhetens kostnader", "avvikelse_period"),
+    ("Verksamhetens kostnader", "budget_helar"),
+    ("Verksamhetens kostnader", "avvikelse_helar"),
     ("Verksamhetens nettokostnader", "avvikelse_period"),
     ("Verksamhetens nettokostnader", "budget_helar"),
     ("Verksamhetens nettokostnader", "avvikelse_helar"),
-    ("Verksamhetens resultat", "utfall_period"), ("Verksamhetens resultat", "budget_period"),
-    ("Verksamhetens resultat", "avvikelse_period"), ("Verksamhetens resultat", "prognos_helar"),
-    ("Verksamhetens resultat", "budget_helar"), ("Verksamhetens resultat", "avvikelse_helar"),
+    ("Verksamhetens resultat", "utfall_period"),
+    ("Verksamhetens resultat", "budget_period"),
+    ("Verksamhetens resultat", "avvikelse_period"),
+    ("Verksamhetens resultat", "prognos_helar"),
+    ("Verksamhetens resultat", "budget_helar"),
+    ("Verksamhetens resultat", "avvikelse_helar"),
     ("Finansiella intäkter", "avvikelse_period"),
     ("Resultat efter finansiella poster", "utfall_period"),
     ("Resultat efter finansiella poster", "budget_period"),
-    ("Årets resultat", "utfall_period"), ("Årets resultat", "budget_period"),
+    ("Årets resultat", "utfall_period"),
+    ("Årets resultat", "budget_period"),
 }
 
 
@@ -135,7 +170,7 @@ def test_published_resultatrakning_where_it_is_consistent(rr):
     for label, row in t01.iterrows():
         if label not in by_text.index or row.isna().all():
             continue
-        for col, printed in zip(COLUMNS, row):
+        for col, printed in zip(COLUMNS, row, strict=False):
             if (label, col) in NOT_REPRODUCIBLE or pd.isna(printed):
                 continue
             assert printed_round(by_text.loc[label, col] / 1000) == printed, (label, col)
@@ -149,16 +184,19 @@ def test_result_excluding_semesterloneskuld(rr):
 
 def test_semesterloneskuld_avvikelse_by_hand(tmp_path):
     files = dict(HAND)
-    files["ekonomi/kontoplan.csv"] = ("konto_fran;konto_till;grupp;semesterloneskuld\n"
-                                      "1000;2999;Balans;\n3000;3999;Intäkter;\n"
-                                      "4000;5099;Kostnader;\n5100;5199;Semesterlöneskuld;ja\n"
-                                      "5200;8999;Övrigt;\n")
-    files["ekonomi/utfall.csv"] = (HAND["ekonomi/utfall.csv"]
-                                   + "2023-02;a;5110;20000;Skola\n"     # cost: −20 tkr
-                                   + "2023-03;r;5120;-5000;Taxa\n"      # a decrease: +5 tkr
-                                   + "2023-05;a;5110;7000;Skola\n")     # after the period
-    files["ekonomi/budget.csv"] = (HAND["ekonomi/budget.csv"]
-                                   + "2023;a;5110;120000;Skola;drift;\n")
+    files["ekonomi/kontoplan.csv"] = (
+        "konto_fran;konto_till;grupp;semesterloneskuld\n"
+        "1000;2999;Balans;\n3000;3999;Intäkter;\n"
+        "4000;5099;Kostnader;\n5100;5199;Semesterlöneskuld;ja\n"
+        "5200;8999;Övrigt;\n"
+    )
+    files["ekonomi/utfall.csv"] = (
+        HAND["ekonomi/utfall.csv"]
+        + "2023-02;a;5110;20000;Skola\n"  # cost: −20 tkr
+        + "2023-03;r;5120;-5000;Taxa\n"  # a decrease: +5 tkr
+        + "2023-05;a;5110;7000;Skola\n"
+    )  # after the period
+    files["ekonomi/budget.csv"] = HAND["ekonomi/budget.csv"] + "2023;a;5110;120000;Skola;drift;\n"
     data = load_data(_write(tmp_path, files))
     # utfall −20 + 5 = −15 tkr; budget −120 tkr × 4/12 (twelfths) = −40 tkr
     assert semesterloneskuld_avvikelse(data, "2023-04") == pytest.approx(-15.0 + 40.0)

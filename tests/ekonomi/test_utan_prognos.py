@@ -48,8 +48,17 @@ def test_texts_say_no_forecast_has_been_made(january):
     inv = invest_text(data, "2023-01", "Kommunen")
     assert "Någon helårsprognos för investeringarna har ännu inte lämnats." in inv
     assert "Helårsprognosen" not in inv
-    summary = klartext(data, "2023-01", "Kommunen", rr, block,
-                              compute_investeringsredovisning(data, "2023-01"), None, None, None)
+    summary = klartext(
+        data,
+        "2023-01",
+        "Kommunen",
+        rr,
+        block,
+        compute_investeringsredovisning(data, "2023-01"),
+        None,
+        None,
+        None,
+    )
     assert "För hela året räknar" not in summary and "enligt prognosen" not in summary
 
 
@@ -64,8 +73,9 @@ def test_key_figures_print_no_budget_as_forecast(january):
 
 def test_text_checks_follow(january):
     data, rr, block = january
-    text = (kommun_block.rr_text(rr, "2023-01") + "\n"
-            + kommun_block.drift_text(data, block, "2023-01"))
+    text = (
+        kommun_block.rr_text(rr, "2023-01") + "\n" + kommun_block.drift_text(data, block, "2023-01")
+    )
     k = Kontroller()
     kontrollera_text(k, "g", text, kommun_textkontroller(rr, block, "2023-01"))
     assert len(k) == 5 and k.fel == []
@@ -74,7 +84,7 @@ def test_text_checks_follow(january):
 def test_units_without_forecast_are_named_under_the_tables(sample_data):
     data = sample_data.as_of("2023-04")
     block = kommun_block.drift_block(data, "2023-04")
-    assert kommun_block.prognos_not(block) is None               # every unit has one in April
+    assert kommun_block.prognos_not(block) is None  # every unit has one in April
     rows = block.index[block["id"].isin(["valn", "krev"])]
     partial = block.copy()
     partial.loc[rows, "prognos_helar"] = float("nan")
@@ -82,4 +92,4 @@ def test_units_without_forecast_are_named_under_the_tables(sample_data):
     assert note.startswith("2 av ") and "Valnämnden" in note and "Kommunrevisionen" in note
     assert "räknas med sin budget" in note
     jan = kommun_block.drift_block(sample_data.as_of("2023-01"), "2023-01")
-    assert kommun_block.prognos_not(jan) is None                  # none at all: the texts say so
+    assert kommun_block.prognos_not(jan) is None  # none at all: the texts say so

@@ -24,8 +24,9 @@ def read(name: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def frames(sample_data):
-    bd = historik.BefolkningData(sample_data.folkmangd, sample_data.fodda, sample_data.doda,
-                                   sample_data.flyttningar)
+    bd = historik.BefolkningData(
+        sample_data.folkmangd, sample_data.fodda, sample_data.doda, sample_data.flyttningar
+    )
     return {p: {"komp": historik.period_components(bd, 2023, int(p[-2:]))} for p in PERIODS}
 
 
@@ -36,7 +37,7 @@ def test_befolkning_rest_within_limit_holds_beyond_fails(frames, period):
     kontrollera_befolkning(k, komp)
     assert len(k) == 1 and k.fel == []
     folk = float(komp.set_index("komponent").loc["folkmangd", "antal"])
-    limit = max(10, 0.001 * folk)                   # 0,1 % of the folkmängd, at least 10
+    limit = max(10, 0.001 * folk)  # 0,1 % of the folkmängd, at least 10
     for rest, ok in ((limit - 0.5, True), (limit + 0.5, False), (-(limit + 0.5), False)):
         broken = komp.copy()
         broken.loc[broken["komponent"] == "justering", "antal"] = rest
@@ -65,8 +66,6 @@ def test_sample_population_reproduces_the_published_components(frames):
     k = Kontroller()
     kontrollera_befolkning(k, frames["2023-04"]["komp"])
     assert k.fel == []
-
-
 
 
 def test_the_limit_is_written_in_swedish():

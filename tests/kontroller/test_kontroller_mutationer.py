@@ -47,12 +47,14 @@ def test_driftsredovisning_against_the_ledger(data, monkeypatch):
 
     real = economy.utfall_kr
 
-    def lose_a_month(data, months):          # the parquet path forgets the last month
+    def lose_a_month(data, months):  # the parquet path forgets the last month
         return real(data, list(months)[:-1])
+
     monkeypatch.setattr(economy, "utfall_kr", lose_a_month)
     k = Kontroller()
-    kekonomi.kontrollera_huvudbok(k, "Driftsredovisning",
-                                    economy.compute_driftsredovisning(data, PERIOD), data, PERIOD)
+    kekonomi.kontrollera_huvudbok(
+        k, "Driftsredovisning", economy.compute_driftsredovisning(data, PERIOD), data, PERIOD
+    )
     assert groups_failing(k) == {"Driftsredovisning = huvudboken"}
     assert any(f.kontroll == "Totalt, utfall perioden" for f in k.fel)
 
@@ -82,6 +84,7 @@ def test_each_column_of_the_driftsredovisning_is_checked(data, monkeypatch, muta
         def twelfths(data, year, units, typ="drift"):
             w = real(data, year, units, typ)
             return w * 0 + 1 / 12
+
         monkeypatch.setattr(economy, "periodisation_weights", twelfths)
         column = "budget perioden"
     elif mutation == "prognos":
@@ -89,6 +92,7 @@ def test_each_column_of_the_driftsredovisning_is_checked(data, monkeypatch, muta
 
         def previous(data, year, month, typ="drift"):
             return real(data, year, month - 1, typ)
+
         monkeypatch.setattr(economy, "prognoses_kr", previous)
         column = "prognos helår"
     else:
@@ -96,12 +100,15 @@ def test_each_column_of_the_driftsredovisning_is_checked(data, monkeypatch, muta
 
         def with_investments(data, year, typ="drift"):
             return real(data, year, typ) + real(data, year, "investering").reindex(
-                real(data, year, typ).index, fill_value=0.0)
+                real(data, year, typ).index, fill_value=0.0
+            )
+
         monkeypatch.setattr(economy, "annual_budget_kr", with_investments)
         column = ("budget helår", "budget perioden")
     k = Kontroller()
-    kekonomi.kontrollera_huvudbok(k, "Driftsredovisning",
-                                    economy.compute_driftsredovisning(data, PERIOD), data, PERIOD)
+    kekonomi.kontrollera_huvudbok(
+        k, "Driftsredovisning", economy.compute_driftsredovisning(data, PERIOD), data, PERIOD
+    )
     assert k.fel and all(f.kontroll.endswith(column) for f in k.fel)
 
 
@@ -114,9 +121,10 @@ def test_resultatrakning_against_the_driftsredovisning(data, monkeypatch):
 
     real = resultat.rr_line
 
-    def depreciation_as_balance(konto):       # 78xx lost as if a balance account
+    def depreciation_as_balance(konto):  # 78xx lost as if a balance account
         lines = real(konto)
         return pd.Series(lines).replace("avskrivningar", "").to_numpy()
+
     monkeypatch.setattr(resultat, "rr_line", depreciation_as_balance)
     k = Kontroller()
     kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
@@ -153,6 +161,7 @@ def test_block_against_resultatrakning(data, monkeypatch):
     def depreciation_among_taxes(data, year):
         blocks = real(data, year)
         return {u: ("summa_skatt" if b == "avskrivningar" else b) for u, b in blocks.items()}
+
     monkeypatch.setattr(eblock, "unit_blocks", depreciation_among_taxes)
     k = Kontroller()
     kekonomi.kontrollera_block(k, eblock.drift_block(data, PERIOD), drift, rr)
@@ -167,27 +176,30 @@ def test_text_against_the_tables(sample_data, period, expected):
     block = eblock.drift_block(data, period)
     text = eblock.rr_text(rr, period) + "\n" + eblock.drift_text(data, block, period)
     k = Kontroller()
-    ktext.kontrollera_text(k, "Texten = tabellerna", text,
-                                ktext.kommun_textkontroller(rr, block, period))
+    ktext.kontrollera_text(
+        k, "Texten = tabellerna", text, ktext.kommun_textkontroller(rr, block, period)
+    )
     assert len(k) == expected and k.fel == [], k.tabell()
 
 
 def test_text_written_from_the_wrong_column_fails(data):
     rr = resultat.compute_resultatrakning(data, PERIOD)
     block = eblock.drift_block(data, PERIOD)
-    wrong = rr.copy()                       # the text is written from the budget column
+    wrong = rr.copy()  # the text is written from the budget column
     wrong["utfall_period"] = wrong["budget_period"]
     wrong["avvikelse_period"] = 0.0
     text = eblock.rr_text(wrong, PERIOD) + "\n" + eblock.drift_text(data, block, PERIOD)
     k = Kontroller()
-    ktext.kontrollera_text(k, "Texten = tabellerna", text,
-                                ktext.kommun_textkontroller(rr, block, PERIOD))
+    ktext.kontrollera_text(
+        k, "Texten = tabellerna", text, ktext.kommun_textkontroller(rr, block, PERIOD)
+    )
     fel = {f.kontroll for f in k.fel}
     assert "Resultat för perioden i texten = tabellen" in fel
     # a text that no longer prints a checked figure fails too
     k = Kontroller()
-    ktext.kontrollera_text(k, "g", "Inga siffror här.",
-                                ktext.kommun_textkontroller(rr, block, PERIOD))
+    ktext.kontrollera_text(
+        k, "g", "Inga siffror här.", ktext.kommun_textkontroller(rr, block, PERIOD)
+    )
     assert len(k.fel) == len(k)
 
 
@@ -204,10 +216,11 @@ def test_population_engine_that_loses_people_is_caught(bd, monkeypatch):
 
     real = befolkning.project_cohort_component
 
-    def leaky(*args, **kwargs):              # loses 2 % of everyone each step
+    def leaky(*args, **kwargs):  # loses 2 % of everyone each step
         out = real(*args, **kwargs)
         out["antal"] = out["antal"] * 0.98
         return out
+
     monkeypatch.setattr(befolkning, "project_cohort_component", leaky)
     k = Kontroller()
     kbefolkning.kontrollera_befolkning_ar(k, befolkning.befolkning_sheet(bd, horizon=5))
@@ -219,8 +232,9 @@ def test_population_components_against_the_stocks_on_missing_events(bd):
     """A month of births lost from the event file: the rest grows beyond the limit."""
     fodda = bd.fodda
     lost = fodda[~((fodda["ar"] == 2023) & (fodda["manad"] == 2))]
-    broken = historik.BefolkningData(bd.folkmangd, lost, bd.doda,
-                                       bd.flyttningar[bd.flyttningar["antal"] > 0])
+    broken = historik.BefolkningData(
+        bd.folkmangd, lost, bd.doda, bd.flyttningar[bd.flyttningar["antal"] > 0]
+    )
     k = Kontroller()
     kbefolkning.kontrollera_befolkning(k, historik.period_components(broken, 2023, 4))
     assert groups_failing(k) == {"Befolkning: komponenterna mot folkmängden"}
@@ -255,11 +269,16 @@ def run_broken(tmp_path, monkeypatch, data_dir, notebook: str, code: str, **para
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(textwrap.dedent(code), encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", str(site))        # the kernel imports it at start
+    monkeypatch.setenv("PYTHONPATH", str(site))  # the kernel imports it at start
     out = tmp_path / f"{notebook}.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / f"{notebook}.ipynb"), str(out),
-                        parameters={"period": PERIOD, "data_dir": str(data_dir), **params},
-                        cwd=str(ROOT / "notebooks"), kernel_name="python3", progress_bar=False)
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / f"{notebook}.ipynb"),
+        str(out),
+        parameters={"period": PERIOD, "data_dir": str(data_dir), **params},
+        cwd=str(ROOT / "notebooks"),
+        kernel_name="python3",
+        progress_bar=False,
+    )
     return fran_notebook(json.loads(out.read_text(encoding="utf-8")))
 
 
@@ -291,8 +310,10 @@ def test_goal_texts_against_the_overview(data, monkeypatch):
     wrong.loc[wrong.index[wrong["status"] == "gron"][0], "status"] = "gul"
     k = Kontroller()
     ktext.kontrollera_text(k, "g", status.status_text(wrong), ktext.mal_textkontroller(ov))
-    assert {f.kontroll for f in k.fel} == {"Antal gröna i texten = tabellen",
-                                           "Antal gula i texten = tabellen"}
+    assert {f.kontroll for f in k.fel} == {
+        "Antal gröna i texten = tabellen",
+        "Antal gula i texten = tabellen",
+    }
 
 
 # --- the remaining groups ----------------------------------------------------------------------
@@ -305,6 +326,7 @@ def test_rr_signs_and_internal_items_through_the_path(data, monkeypatch):
         table = table.copy()
         table["intakter"] = -table["intakter"].abs()
         return table, intern, sem
+
     monkeypatch.setattr(resultat, "_by_unit_line", revenue_with_the_wrong_sign)
     k = Kontroller()
     kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
@@ -312,7 +334,8 @@ def test_rr_signs_and_internal_items_through_the_path(data, monkeypatch):
 
     def one_sided(frame, data):
         table, intern, sem = real(frame, data)
-        return table, intern + 5000.0, sem          # 5 tkr booked by one party only
+        return table, intern + 5000.0, sem  # 5 tkr booked by one party only
+
     monkeypatch.setattr(resultat, "_by_unit_line", one_sided)
     k = Kontroller()
     kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
@@ -327,20 +350,22 @@ def test_block_loses_a_unit_through_the_path(data, monkeypatch):
         blocks = real(data, year)
         blocks["fin-pension"] = "summa_okand"
         return blocks
+
     monkeypatch.setattr(eblock, "unit_blocks", pensions_in_no_known_block)
     k = Kontroller()
     kekonomi.kontrollera_block(k, eblock.drift_block(data, PERIOD), drift)
     assert [f.kontroll for f in k.fel] == [
-        "varje enhet i driftsredovisningen står i precis ett block (avviker: fin-pension)"]
+        "varje enhet i driftsredovisningen står i precis ett block (avviker: fin-pension)"
+    ]
 
 
 def test_namnd_tables_against_the_driftsredovisning(data, monkeypatch):
     from analysis.ekonomi import avvikelse as budget
 
-    tables = {"Avvikelser per kontogrupp": budget.avvikelsetabell(data, "bun", PERIOD,
-                                                                   "kontogrupp"),
-              "Avvikelser per verksamhet": budget.avvikelsetabell(data, "bun", PERIOD,
-                                                                   "verksamhet")}
+    tables = {
+        "Avvikelser per kontogrupp": budget.avvikelsetabell(data, "bun", PERIOD, "kontogrupp"),
+        "Avvikelser per verksamhet": budget.avvikelsetabell(data, "bun", PERIOD, "verksamhet"),
+    }
     k = Kontroller()
     kekonomi.kontrollera_namnd(k, data, "bun", PERIOD, tables)
     assert k.fel == [] and len(k) >= 10
@@ -348,6 +373,7 @@ def test_namnd_tables_against_the_driftsredovisning(data, monkeypatch):
 
     def budget_of_last_year(data, year, typ="drift"):
         return real(data, year - 1, typ)
+
     monkeypatch.setattr(economy, "annual_budget_kr", budget_of_last_year)
     k = Kontroller()
     kekonomi.kontrollera_namnd(k, data, "bun", PERIOD, tables)
@@ -363,7 +389,9 @@ def test_row_forecasts_against_the_namnd_forecast(tiny, monkeypatch):
         "ar;prognosmanad;namnd;verksamhet;belopp\n"
         "2023;3;bun;Förskola;500000\n2023;3;bun;Grundskola;660000\n"
         "2023;4;bun;Förskola;500000\n2023;4;bun;Grundskola;670000\n"
-        "2023;3;skatt;;-3650000\n", encoding="utf-8")
+        "2023;3;skatt;;-3650000\n",
+        encoding="utf-8",
+    )
     data = load_data(tiny).as_of("2023-04")
     table = budget.avvikelsetabell(data, "bun", "2023-04", "verksamhet")
     k = Kontroller()
@@ -375,6 +403,7 @@ def test_row_forecasts_against_the_namnd_forecast(tiny, monkeypatch):
     def a_row_lost(*args, **kwargs):
         out = real(*args, **kwargs)
         return out.iloc[:-1] if len(out) > 1 else out
+
     monkeypatch.setattr(budget, "radprognoser", a_row_lost)
     table = budget.avvikelsetabell(data, "bun", "2023-04", "verksamhet")
     k = Kontroller()
@@ -398,8 +427,9 @@ def test_scenarios_in_order(data, monkeypatch):
     assert len(k.fel) >= 5
 
 
-@pytest.mark.parametrize("prognos,avvikelse", [(-12_345.0, 20.0), (26_000.0, -30.0),
-                                               (-500.0, -58_000.0)])
+@pytest.mark.parametrize(
+    "prognos,avvikelse", [(-12_345.0, 20.0), (26_000.0, -30.0), (-500.0, -58_000.0)]
+)
 def test_text_checks_hold_for_deficits_and_small_deviations(data, prognos, avvikelse):
     """A deficit forecast and a deviation 'i nivå med' budget are printed correctly and
     must not raise a false warning."""

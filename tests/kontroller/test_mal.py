@@ -17,7 +17,6 @@ def failed(k: Kontroller) -> set[tuple[str, str]]:
     return {(f.grupp, f.kontroll) for f in k.fel}
 
 
-
 @pytest.fixture(scope="module")
 def frames(sample_data):
     out = {}
@@ -36,7 +35,7 @@ def run(f: dict) -> Kontroller:
 @pytest.mark.parametrize("period", PERIODS)
 def test_the_goal_checks_hold_on_the_sample(frames, period):
     k = run(frames[period])
-    assert len(k) >= 2                       # the checks really ran
+    assert len(k) >= 2  # the checks really ran
     assert k.fel == [] and k.payload()["avvikande"] == 0
 
 
@@ -53,5 +52,3 @@ def test_mal_detects_a_wrong_overview(frames):
     f = dict(frames["2023-04"])
     f["mt"] = f["mt"].iloc[:-1]
     assert (MAL, "översiktens mätetal = antal mätetal") in failed(run(f))
-
-

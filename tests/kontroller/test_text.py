@@ -24,9 +24,9 @@ def test_printed_rounding_tolerance():
 def test_the_minus_sign_a_hyphen_and_no_break_spaces_are_read():
     k = Kontroller()
     spec = [("a", r"är {tal} mkr", -1234.5, False)]
-    kontrollera_text(k, "g", f"är {mkr(-1234500.0)}", spec)     # '−1 234,5 mkr', U+2212
-    kontrollera_text(k, "g", "är -1 234,5 mkr", spec)             # an older text's hyphen
-    kontrollera_text(k, "g", "är 1 234,5 mkr", spec)              # the sign lost
+    kontrollera_text(k, "g", f"är {mkr(-1234500.0)}", spec)  # '−1 234,5 mkr', U+2212
+    kontrollera_text(k, "g", "är -1 234,5 mkr", spec)  # an older text's hyphen
+    kontrollera_text(k, "g", "är 1 234,5 mkr", spec)  # the sign lost
     assert [r.ok for r in k.rader] == [True, True, False]
     assert [r.varde for r in k.rader] == [-1234.5, -1234.5, 1234.5]
     # with ``absolute`` the magnitude is printed, the sign in a word
@@ -37,18 +37,29 @@ def test_the_minus_sign_a_hyphen_and_no_break_spaces_are_read():
 
 def test_a_figure_the_text_no_longer_prints_fails():
     k = Kontroller()
-    kontrollera_text(k, "g", "Inga siffror här.", [("Resultat", r"är {tal} miljoner", 1.0,
-                                                     False)])
+    kontrollera_text(k, "g", "Inga siffror här.", [("Resultat", r"är {tal} miljoner", 1.0, False)])
     (c,) = k.rader
     assert not c.ok and c.kontroll == "Resultat: texten nämner talet"
 
 
 def test_mal_textkontroller_by_hand():
-    ov = pd.DataFrame({"Nämnd": ["A", "Totalt"], "Mål": [2, 2], "Mätetal": [7, 7],
-                       "Grön": [3, 3], "Gul": [0, 0], "Röd": [1, 1], "Ej bedömd": [3, 3]})
+    ov = pd.DataFrame(
+        {
+            "Nämnd": ["A", "Totalt"],
+            "Mål": [2, 2],
+            "Mätetal": [7, 7],
+            "Grön": [3, 3],
+            "Gul": [0, 0],
+            "Röd": [1, 1],
+            "Ej bedömd": [3, 3],
+        }
+    )
     spec = mal_textkontroller(ov)
-    assert [(s[0], s[2]) for s in spec] == [("Antal mätetal", 7.0), ("Antal gröna", 3.0),
-                                           ("Antal röda", 1.0)]          # no gula: not printed
+    assert [(s[0], s[2]) for s in spec] == [
+        ("Antal mätetal", 7.0),
+        ("Antal gröna", 3.0),
+        ("Antal röda", 1.0),
+    ]  # no gula: not printed
     k = Kontroller()
     kontrollera_text(k, "g", "Av 7 mätetal är 3 gröna, 0 gula och 1 röda.", spec)
     assert len(k) == 3 and k.fel == []

@@ -17,8 +17,18 @@ import pytest
 from analysis.sample.personal import generate_personal
 
 DOMAIN = Path(__file__).parents[1] / "data" / "domain"
-COLUMNS = ["period", "anstalld", "forvaltning", "kon", "fodelsear", "ordinarie_tid_h",
-           "sjuk_h", "sjuk_h_langtid", "sjukdagar", "sjuk_h_kort"]
+COLUMNS = [
+    "period",
+    "anstalld",
+    "forvaltning",
+    "kon",
+    "fodelsear",
+    "ordinarie_tid_h",
+    "sjuk_h",
+    "sjuk_h_langtid",
+    "sjukdagar",
+    "sjuk_h_kort",
+]
 KS = "KS/Kommunstab"
 KOMMUN = "Luleå kommun"
 
@@ -26,8 +36,9 @@ N02 = pd.read_csv(DOMAIN / "n02_sjukfranvaro_jan_mars_per_ar.csv")
 T04 = pd.read_csv(DOMAIN / "t04_frisknarvaro_helar_2019_2022.csv", index_col=0)
 T03 = pd.read_csv(DOMAIN / "s000_t03_sjukfranvaro_nyckeltal_procent.csv")
 
-JAN_MARS = {int(r.iloc[0]): float(r.iloc[1]) for _, r in N02.iterrows()
-            if 2019 <= int(r.iloc[0]) <= 2023}
+JAN_MARS = {
+    int(r.iloc[0]): float(r.iloc[1]) for _, r in N02.iterrows() if 2019 <= int(r.iloc[0]) <= 2023
+}
 FRISK = [(row, int(year), float(T04.loc[row, year])) for row in T04.index for year in T04.columns]
 
 
@@ -37,15 +48,19 @@ def _t03_key(row: pd.Series) -> str:
     if row["kön"] != "alla":
         return {"kvinnor": "kvinnor", "män": "man"}[row["kön"]]
     if row["åldersgrupp"] != "alla":
-        return {"<=29 år": "upp_till_29", "30-49 år": "30_49",
-                ">=50 år": "50_och_over"}[row["åldersgrupp"]]
+        return {"<=29 år": "upp_till_29", "30-49 år": "30_49", ">=50 år": "50_och_over"}[
+            row["åldersgrupp"]
+        ]
     return "total"
 
 
 T03["key"] = T03.apply(_t03_key, axis=1)
 T03 = T03.set_index("key")
-KS_FIGURES = [(key, year, float(T03.loc[key, str(year)]))
-              for key in T03.index for year in (2020, 2021, 2022, 2023)]
+KS_FIGURES = [
+    (key, year, float(T03.loc[key, str(year)]))
+    for key in T03.index
+    for year in (2020, 2021, 2022, 2023)
+]
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +85,7 @@ def rate(df: pd.DataFrame) -> float:
 
 
 def ks_nyckeltal(rows: pd.DataFrame, year: int) -> dict[str, float]:
-    d = rows[(rows["forvaltning"] == KS) & (rows["ar"] == year)
-             & (rows["ordinarie_tid_h"] > 0)]
+    d = rows[(rows["forvaltning"] == KS) & (rows["ar"] == year) & (rows["ordinarie_tid_h"] > 0)]
     return {
         "total": rate(d),
         "langtid_andel": 100 * d["sjuk_h_langtid"].sum() / d["sjuk_h"].sum(),
@@ -110,8 +124,7 @@ def test_frisknarvaro(rows: pd.DataFrame, row: str, year: int, printed: float) -
 
 
 @pytest.mark.parametrize(("key", "year", "printed"), KS_FIGURES)
-def test_kommunstab_nyckeltal(rows: pd.DataFrame, key: str, year: int,
-                              printed: float) -> None:
+def test_kommunstab_nyckeltal(rows: pd.DataFrame, key: str, year: int, printed: float) -> None:
     assert round(ks_nyckeltal(rows, year)[key], 2) == printed
 
 
@@ -167,18 +180,19 @@ def test_employee_attributes_are_fixed(personal: pd.DataFrame) -> None:
 
 def test_hours_and_days_are_consistent(rows: pd.DataFrame) -> None:
     d = rows
-    dim = np.array([calendar.monthrange(y, m)[1] for y, m in zip(d["ar"], d["manad"])])
+    dim = np.array(
+        [calendar.monthrange(y, m)[1] for y, m in zip(d["ar"], d["manad"], strict=False)]
+    )
     assert (d["sjuk_h"] <= d["ordinarie_tid_h"]).all()
     assert (d["sjuk_h_langtid"] + d["sjuk_h_kort"] <= d["sjuk_h"] + 1e-9).all()
     assert ((d["sjuk_h"] > 0) == (d["sjukdagar"] > 0)).all()
     assert (d["sjukdagar"] <= dim).all()
     no_time = d["ordinarie_tid_h"] == 0
-    assert no_time.any() and no_time.mean() < 0.01        # a few staff without schedule
+    assert no_time.any() and no_time.mean() < 0.01  # a few staff without schedule
     assert (d.loc[no_time, "sjuk_h"] == 0).all()
     # sick hours roughly follow the scheduled hours of the sick days
     sick = d[d["sjukdagar"] > 0]
-    ratio = sick["sjuk_h"] / (sick["ordinarie_tid_h"] * sick["sjukdagar"]
-                              / dim[d["sjukdagar"] > 0])
+    ratio = sick["sjuk_h"] / (sick["ordinarie_tid_h"] * sick["sjukdagar"] / dim[d["sjukdagar"] > 0])
     assert 0.85 < ratio.median() < 1.15
     assert ratio.quantile(0.99) < 1.6
     assert ratio.max() <= 2.5 + 1e-9
@@ -190,16 +204,26 @@ def test_spells(rows: pd.DataFrame) -> None:
     assert (d["sjuk_h_kort"] > 0).sum() > 10_000
     long_ = d[d["sjuk_h_langtid"] > 0]
     assert len(long_) > 5_000
-    dim = np.array([calendar.monthrange(y, m)[1] for y, m in zip(long_["ar"], long_["manad"])])
+    dim = np.array(
+        [calendar.monthrange(y, m)[1] for y, m in zip(long_["ar"], long_["manad"], strict=False)]
+    )
     assert (long_["sjukdagar"] == dim).mean() > 0.5
-    dec = set(d.loc[(d["manad"] == 12) & (d["sjuk_h_langtid"] > 0), "anstalld"] + "/"
-              + (d["ar"] + 1).astype(str))
-    jan = set(d.loc[(d["manad"] == 1) & (d["sjuk_h_langtid"] > 0), "anstalld"] + "/"
-              + d["ar"].astype(str))
+    dec = set(
+        d.loc[(d["manad"] == 12) & (d["sjuk_h_langtid"] > 0), "anstalld"]
+        + "/"
+        + (d["ar"] + 1).astype(str)
+    )
+    jan = set(
+        d.loc[(d["manad"] == 1) & (d["sjuk_h_langtid"] > 0), "anstalld"] + "/" + d["ar"].astype(str)
+    )
     assert len(dec & jan) > 50
-    kommun = {y: (rate(d[(d["ar"] == y) & d["manad"].isin([1, 2, 3])]),
-                  rate(d[(d["ar"] == y) & d["manad"].isin([7, 8])]))
-              for y in range(2019, 2024)}
+    kommun = {
+        y: (
+            rate(d[(d["ar"] == y) & d["manad"].isin([1, 2, 3])]),
+            rate(d[(d["ar"] == y) & d["manad"].isin([7, 8])]),
+        )
+        for y in range(2019, 2024)
+    }
     assert all(winter > summer for winter, summer in kommun.values())
 
 
@@ -254,7 +278,7 @@ def test_ordinary_time(rows: pd.DataFrame) -> None:
     assert monthly["ordinarie_tid_h"].between(110, 176).mean() > 0.97
     assert monthly["ordinarie_tid_h"].median() > 140
     median = monthly.groupby("manad")["ordinarie_tid_h"].median()
-    assert median[7] < median.drop(7).min()                 # fewer hours in July
+    assert median[7] < median.drop(7).min()  # fewer hours in July
     # timanställda: ordinary time in only some months of a year
     months = d.groupby(["anstalld", "ar"]).size()
     assert (months < 6).sum() > 5_000

@@ -17,22 +17,38 @@ from analysis.personal.nyckeltal import (
 
 
 def frame(rows):
-    df = pd.DataFrame(rows, columns=["period", "anstalld", "forvaltning", "kon", "fodelsear",
-                                     "ordinarie_tid_h", "sjuk_h", "sjuk_h_langtid", "sjukdagar"])
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "period",
+            "anstalld",
+            "forvaltning",
+            "kon",
+            "fodelsear",
+            "ordinarie_tid_h",
+            "sjuk_h",
+            "sjuk_h_langtid",
+            "sjukdagar",
+        ],
+    )
     df["sjuk_h_kort"] = np.nan
     return df
 
 
-def staff(n, forv="A", kon="K", born=1980, period=202301, ordt=100.0, sjuk=0.0, lang=0.0,
-          dagar=0, start=0):
-    return [(period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, lang, dagar)
-            for i in range(n)]
+def staff(
+    n, forv="A", kon="K", born=1980, period=202301, ordt=100.0, sjuk=0.0, lang=0.0, dagar=0, start=0
+):
+    return [
+        (period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, lang, dagar) for i in range(n)
+    ]
 
 
 def test_hand_computed_nyckeltal():
-    rows = (staff(6, kon="K", born=1995, sjuk=10, dagar=2)              # age 28
-            + staff(6, kon="M", born=1970, sjuk=0, start=100)           # age 53
-            + staff(6, kon="K", born=1985, sjuk=20, lang=20, dagar=5, start=200))  # age 38
+    rows = (
+        staff(6, kon="K", born=1995, sjuk=10, dagar=2)  # age 28
+        + staff(6, kon="M", born=1970, sjuk=0, start=100)  # age 53
+        + staff(6, kon="K", born=1985, sjuk=20, lang=20, dagar=5, start=200)
+    )  # age 38
     nt = compute_nyckeltal(frame(rows), [202301]).set_index("nyckeltal")
     # total: (6·10 + 6·20) / (18·100) = 180/1800
     assert nt.loc["total", "procent"] == pytest.approx(10.0)
@@ -67,8 +83,10 @@ def test_long_spell_across_the_year_boundary_counts_in_both_years():
     # an employee sick since November, the spell reaching 60+ days in January:
     # the långtid hours of each month count in that month's year
     base = staff(11, period=202212) + staff(11, period=202301)
-    sick = [(202212, "L1", "A", "K", 1970, 160, 80, 80, 20),
-            (202301, "L1", "A", "K", 1970, 160, 160, 160, 31)]
+    sick = [
+        (202212, "L1", "A", "K", 1970, 160, 80, 80, 20),
+        (202301, "L1", "A", "K", 1970, 160, 160, 160, 31),
+    ]
     df = frame(base + sick)
     dec = compute_nyckeltal(df, [202212]).set_index("nyckeltal")
     jan = compute_nyckeltal(df, [202301]).set_index("nyckeltal")
@@ -81,8 +99,10 @@ def test_long_spell_across_the_year_boundary_counts_in_both_years():
 
 def test_employee_moving_between_forvaltningar_counts_in_both():
     a = staff(11, forv="A", sjuk=0) + staff(11, forv="B", start=50, period=202302)
-    mover = [(202301, "M1", "A", "K", 1980, 100, 5, 0, 6),
-             (202302, "M1", "B", "K", 1980, 100, 5, 0, 6)]
+    mover = [
+        (202301, "M1", "A", "K", 1980, 100, 5, 0, 6),
+        (202302, "M1", "B", "K", 1980, 100, 5, 0, 6),
+    ]
     df = frame(a + mover)
     year = [202301, 202302]
     fa = compute_frisknarvaro(df, year, "A")
@@ -108,16 +128,23 @@ def test_sheet_has_every_forvaltning_and_totalt_with_months_covered():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(11, 40), st.floats(50, 170), st.floats(0, 0.3)),
-                min_size=2, max_size=5))
+@given(
+    st.lists(
+        st.tuples(st.integers(11, 40), st.floats(50, 170), st.floats(0, 0.3)),
+        min_size=2,
+        max_size=5,
+    )
+)
 def test_kommun_total_is_the_hours_weighted_combination_within_the_range(groups):
     rows, start = [], 0
     for i, (n, ordt, rate) in enumerate(groups):
         rows += staff(n, forv=f"F{i}", ordt=ordt, sjuk=ordt * rate, dagar=1, start=start)
         start += n
     df = frame(rows)
-    per = [compute_nyckeltal(df, [202301], f"F{i}").set_index("nyckeltal").loc["total"]
-           for i in range(len(groups))]
+    per = [
+        compute_nyckeltal(df, [202301], f"F{i}").set_index("nyckeltal").loc["total"]
+        for i in range(len(groups))
+    ]
     total = compute_nyckeltal(df, [202301]).set_index("nyckeltal").loc["total", "procent"]
     rates = [p["procent"] for p in per]
     assert min(rates) - 1e-9 <= total <= max(rates) + 1e-9

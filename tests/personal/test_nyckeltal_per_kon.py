@@ -13,8 +13,18 @@ from analysis.core.labels import HELA_KOMMUNEN, TOTALT
 from analysis.personal import nyckeltal
 from analysis.personal.nyckeltal import compute_frisknarvaro, friska_anstallda
 
-COLUMNS = ["period", "anstalld", "forvaltning", "kon", "fodelsear", "ordinarie_tid_h",
-           "sjuk_h", "sjuk_h_langtid", "sjukdagar", "sjuk_h_kort"]
+COLUMNS = [
+    "period",
+    "anstalld",
+    "forvaltning",
+    "kon",
+    "fodelsear",
+    "ordinarie_tid_h",
+    "sjuk_h",
+    "sjuk_h_langtid",
+    "sjukdagar",
+    "sjuk_h_kort",
+]
 
 
 def frame(rows, kort: bool = True) -> pd.DataFrame:
@@ -24,23 +34,29 @@ def frame(rows, kort: bool = True) -> pd.DataFrame:
     return df
 
 
-def staff(n, period, forv="A", kon="K", born=1980, ordt=100.0, sjuk=0.0, dagar=0, start=0,
-          kort=None):
+def staff(
+    n, period, forv="A", kon="K", born=1980, ordt=100.0, sjuk=0.0, dagar=0, start=0, kort=None
+):
     kort = sjuk if kort is None else kort
-    return [(period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, 0.0, dagar, kort)
-            for i in range(n)]
+    return [
+        (period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, 0.0, dagar, kort)
+        for i in range(n)
+    ]
 
 
 # --- frisknärvaro and korttid per kön ----------------------------------------------------
 
+
 @pytest.mark.parametrize("n, suppressed", [(10, True), (11, False)])
 def test_frisknarvaro_per_kon_suppression_at_10_and_11(n, suppressed):
     # n women (half of them with 9 sick days), 20 men all healthy
-    women = staff(n // 2, 202301, kon="K", sjuk=20, dagar=9) + \
-        staff(n - n // 2, 202301, kon="K", start=n // 2)
+    women = staff(n // 2, 202301, kon="K", sjuk=20, dagar=9) + staff(
+        n - n // 2, 202301, kon="K", start=n // 2
+    )
     men = staff(20, 202301, kon="M", start=100)
     fr = nyckeltal.frisknarvaro_per_kon(frame(women + men), [202301], ["A"]).set_index(
-        ["forvaltning", "kon"])
+        ["forvaltning", "kon"]
+    )
     k = fr.loc[("A", "Kvinnor")]
     assert bool(k["undertryckt"]) is suppressed
     assert bool(np.isnan(k["procent"])) is suppressed
@@ -56,27 +72,38 @@ def test_frisknarvaro_per_kon_suppression_at_10_and_11(n, suppressed):
 
 def test_frisknarvaro_threshold_parameter():
     df = frame(staff(11, 202301, sjuk=10, dagar=5) + staff(11, 202301, start=50, dagar=7))
-    fr8 = nyckeltal.frisknarvaro_per_kon(df, [202301], ["A"], max_dagar=8).set_index(["forvaltning", "kon"])
-    fr5 = nyckeltal.frisknarvaro_per_kon(df, [202301], ["A"], max_dagar=5).set_index(["forvaltning", "kon"])
+    fr8 = nyckeltal.frisknarvaro_per_kon(df, [202301], ["A"], max_dagar=8).set_index(
+        ["forvaltning", "kon"]
+    )
+    fr5 = nyckeltal.frisknarvaro_per_kon(df, [202301], ["A"], max_dagar=5).set_index(
+        ["forvaltning", "kon"]
+    )
     assert fr8.loc[("A", "Totalt"), "procent"] == pytest.approx(100.0)
     assert fr5.loc[("A", "Totalt"), "procent"] == pytest.approx(0.0)
 
 
 def test_korttid_per_forvaltning_and_kon():
-    rows = (staff(12, 202301, forv="A", kon="K", sjuk=10, kort=4)
-            + staff(12, 202301, forv="A", kon="M", sjuk=10, kort=2, start=20)
-            + staff(5, 202301, forv="B", kon="K", sjuk=10, kort=8, start=40))
-    kt = nyckeltal.korttid_per_kon(frame(rows), [202301], ["A", "B"]).set_index(["forvaltning", "kon"])
+    rows = (
+        staff(12, 202301, forv="A", kon="K", sjuk=10, kort=4)
+        + staff(12, 202301, forv="A", kon="M", sjuk=10, kort=2, start=20)
+        + staff(5, 202301, forv="B", kon="K", sjuk=10, kort=8, start=40)
+    )
+    kt = nyckeltal.korttid_per_kon(frame(rows), [202301], ["A", "B"]).set_index(
+        ["forvaltning", "kon"]
+    )
     assert kt.loc[[("B", "Totalt"), ("B", "Kvinnor"), ("B", "Män")], "procent"].isna().all()
     # A is hidden too: the kommun minus A would be B's 5 employees (secondary suppression)
     assert kt.loc[[("A", "Totalt"), ("A", "Kvinnor"), ("A", "Män")], "procent"].isna().all()
     # without B, A's own figures are shown
-    alone = nyckeltal.korttid_per_kon(frame(rows[:24]), [202301], ["A"]).set_index(["forvaltning", "kon"])
+    alone = nyckeltal.korttid_per_kon(frame(rows[:24]), [202301], ["A"]).set_index(
+        ["forvaltning", "kon"]
+    )
     assert alone.loc[("A", "Kvinnor"), "procent"] == pytest.approx(4.0)
     assert alone.loc[("A", "Män"), "procent"] == pytest.approx(2.0)
     assert alone.loc[("A", "Totalt"), "procent"] == pytest.approx(3.0)
     assert kt.loc[("Hela kommunen", "Totalt"), "procent"] == pytest.approx(
-        100 * (48 + 24 + 40) / 2900)
+        100 * (48 + 24 + 40) / 2900
+    )
 
 
 def test_korttid_not_available_when_the_column_is_empty():
@@ -88,22 +115,30 @@ def test_korttid_not_available_when_the_column_is_empty():
 
 # --- one frisknärvaro ------------------------------------------------------------------
 
+
 def test_friska_anstallda_hand_computed():
     # January: E0000–E0002 at work without sick days; E0003 without ordinary time.
     # February: E0001 7 sick days (no ordinary time that month), E0002 8 days.
-    rows = frame(staff(3, 202301)
-                 + [(202301, "E0003", "A", "K", 1980, 0.0, 0.0, 0.0, 0, 0.0),
-                    (202302, "E0001", "A", "K", 1980, 0.0, 0.0, 0.0, 7, 0.0),
-                    (202302, "E0002", "A", "K", 1980, 100.0, 64.0, 0.0, 8, 64.0)])
-    assert friska_anstallda(rows) == (3, 2)              # E0002's 8 days are not fewer than 8
+    rows = frame(
+        staff(3, 202301)
+        + [
+            (202301, "E0003", "A", "K", 1980, 0.0, 0.0, 0.0, 0, 0.0),
+            (202302, "E0001", "A", "K", 1980, 0.0, 0.0, 0.0, 7, 0.0),
+            (202302, "E0002", "A", "K", 1980, 100.0, 64.0, 0.0, 8, 64.0),
+        ]
+    )
+    assert friska_anstallda(rows) == (3, 2)  # E0002's 8 days are not fewer than 8
     assert friska_anstallda(rows, max_dagar=5) == (3, 1)
     assert friska_anstallda(rows.iloc[:0]) == (0, 0)
 
 
 def test_compute_frisknarvaro_per_kon_hand_computed():
     # 12 women, 4 of them with 9 days; 11 men, all healthy
-    df = frame(staff(8, 202301, kon="K") + staff(4, 202301, kon="K", dagar=9, start=8)
-               + staff(11, 202301, kon="M", start=20))
+    df = frame(
+        staff(8, 202301, kon="K")
+        + staff(4, 202301, kon="K", dagar=9, start=8)
+        + staff(11, 202301, kon="M", start=20)
+    )
     k = compute_frisknarvaro(df, [202301], "A", kon="K")
     assert k["procent"] == pytest.approx(100 * 8 / 12)
     assert (k["antal_anstallda"], k["antal_friska"], k["undertryckt"]) == (12, 8, False)
@@ -134,8 +169,13 @@ def test_frisknarvaro_per_kon_equals_compute_frisknarvaro(sample_data):
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 16), st.integers(0, 16), st.integers(0, 12)),
-                min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 16), st.integers(0, 16), st.integers(0, 12)),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_frisknarvaro_per_kon_equals_compute_frisknarvaro_random(groups):
     rows, start = [], 0
     for i, (women, men, dagar) in enumerate(groups):

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from analysis.personal.nyckeltal import compute_frisknarvaro, compute_nyckeltal
-
 from tests.conftest import DOMAIN
 
 KS = "KS/Kommunstab"
-T03_ROWS = ["total", "langtid_andel", "kvinnor", "man", "alder_upp_till_29", "alder_30_49",
-            "alder_50_och_over"]
+T03_ROWS = [
+    "total",
+    "langtid_andel",
+    "kvinnor",
+    "man",
+    "alder_upp_till_29",
+    "alder_30_49",
+    "alder_50_och_over",
+]
 
 
 def months(year, last=12):
@@ -21,9 +26,9 @@ def months(year, last=12):
 def test_n02_kommun_january_march(sample_data):
     n02 = pd.read_csv(DOMAIN / "n02_sjukfranvaro_jan_mars_per_ar.csv")
     checked = 0
-    for year, printed in zip(n02.iloc[:, 0], n02.iloc[:, 1]):
+    for year, printed in zip(n02.iloc[:, 0], n02.iloc[:, 1], strict=False):
         if year < 2019:
-            continue                       # before the sample's data
+            continue  # before the sample's data
         nt = compute_nyckeltal(sample_data.sjukfranvaro, months(year, 3)).set_index("nyckeltal")
         assert round(nt.loc["total", "procent"], 2) == printed, year
         checked += 1
@@ -43,7 +48,7 @@ def test_s000_t03_kommunstaben_2020_2023(sample_data):
     t03 = pd.read_csv(DOMAIN / "s000_t03_sjukfranvaro_nyckeltal_procent.csv")
     for year in (2020, 2021, 2022, 2023):
         nt = compute_nyckeltal(sample_data.sjukfranvaro, months(year), KS).set_index("nyckeltal")
-        for key, printed in zip(T03_ROWS, t03[str(year)]):
+        for key, printed in zip(T03_ROWS, t03[str(year)], strict=False):
             assert round(nt.loc[key, "procent"], 2) == printed, (year, key)
 
 
@@ -51,11 +56,11 @@ def test_s000_t03_2019_cannot_be_reproduced_by_any_data():
     """A total is an hours-weighted mean of its age groups, so it lies between them;
     the published 2019 total (3,78) lies below all three age groups."""
     t03 = pd.read_csv(DOMAIN / "s000_t03_sjukfranvaro_nyckeltal_procent.csv")
-    col = dict(zip(T03_ROWS, t03["2019"]))
+    col = dict(zip(T03_ROWS, t03["2019"], strict=False))
     ages = [col["alder_upp_till_29"], col["alder_30_49"], col["alder_50_och_over"]]
     assert col["total"] < min(ages)
     for year in ("2020", "2021", "2022", "2023"):
-        c = dict(zip(T03_ROWS, t03[year]))
+        c = dict(zip(T03_ROWS, t03[year], strict=False))
         a = [c["alder_upp_till_29"], c["alder_30_49"], c["alder_50_och_over"]]
         assert min(a) <= c["total"] <= max(a)
         assert min(c["kvinnor"], c["man"]) <= c["total"] <= max(c["kvinnor"], c["man"])

@@ -15,14 +15,23 @@ from pathlib import Path
 
 import pytest
 
-from .test_sekretess_angrepp import (LITEN, PERIOD, SEX, SIZES, TOM, _prepared, staff_rows,
-                                    write_kommun)
+from .test_sekretess_angrepp import (
+    LITEN,
+    PERIOD,
+    SEX,
+    SIZES,
+    TOM,
+    _prepared,
+    staff_rows,
+    write_kommun,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def _notebooks() -> Path:
     import analysis
+
     return Path(analysis.__file__).resolve().parents[2] / "notebooks"
 
 
@@ -32,8 +41,14 @@ def run_personal(data_dir: Path, out: Path, forvaltning: str | None) -> str:
     params = {"period": PERIOD, "data_dir": str(data_dir)}
     if forvaltning is not None:
         params["forvaltning"] = forvaltning
-    pm.execute_notebook(str(_notebooks() / "personal.ipynb"), str(out), parameters=params,
-                        cwd=str(_notebooks()), kernel_name="python3", progress_bar=False)
+    pm.execute_notebook(
+        str(_notebooks() / "personal.ipynb"),
+        str(out),
+        parameters=params,
+        cwd=str(_notebooks()),
+        kernel_name="python3",
+        progress_bar=False,
+    )
     return out.read_text(encoding="utf-8")
 
 
@@ -50,22 +65,37 @@ def hidden_values(personal) -> dict[str, float]:
     groups a small one follows from by subtraction (the 14's total and women), except
     those that equal a figure of a large group by chance."""
     df = _prepared(personal)
-    hidden = _values(df, {
-        "Lill män": (df["forvaltning"] == LITEN) & (df["kon"] == "M"),
-        "Lill kvinnor": (df["forvaltning"] == LITEN) & (df["kon"] == "K"),
-        "Lill totalt": df["forvaltning"] == LITEN,
-        "Sex totalt": df["forvaltning"] == SEX,
-        "Sex kvinnor": (df["forvaltning"] == SEX) & (df["kon"] == "K"),
-        "Sex män": (df["forvaltning"] == SEX) & (df["kon"] == "M"),
-    })
+    hidden = _values(
+        df,
+        {
+            "Lill män": (df["forvaltning"] == LITEN) & (df["kon"] == "M"),
+            "Lill kvinnor": (df["forvaltning"] == LITEN) & (df["kon"] == "K"),
+            "Lill totalt": df["forvaltning"] == LITEN,
+            "Sex totalt": df["forvaltning"] == SEX,
+            "Sex kvinnor": (df["forvaltning"] == SEX) & (df["kon"] == "K"),
+            "Sex män": (df["forvaltning"] == SEX) & (df["kon"] == "M"),
+        },
+    )
     big = ~df["forvaltning"].isin([LITEN, SEX])
-    public = _values(df, {"kommunen": df["forvaltning"] != "", "kvinnor": df["kon"] == "K",
-                          "män": df["kon"] == "M", "stora": big,
-                          **{f"{f} {k}": (df["forvaltning"] == f) & (df["kon"].isin(k))
-                             for f in set(df["forvaltning"]) - {LITEN, SEX}
-                             for k in (("K",), ("M",), ("K", "M"))}})
-    return {k: v for k, v in hidden.items()
-            if not any(math.isclose(v, x, abs_tol=1e-9) for x in public.values())}
+    public = _values(
+        df,
+        {
+            "kommunen": df["forvaltning"] != "",
+            "kvinnor": df["kon"] == "K",
+            "män": df["kon"] == "M",
+            "stora": big,
+            **{
+                f"{f} {k}": (df["forvaltning"] == f) & (df["kon"].isin(k))
+                for f in set(df["forvaltning"]) - {LITEN, SEX}
+                for k in (("K",), ("M",), ("K", "M"))
+            },
+        },
+    )
+    return {
+        k: v
+        for k, v in hidden.items()
+        if not any(math.isclose(v, x, abs_tol=1e-9) for x in public.values())
+    }
 
 
 def _values(df, groups) -> dict[str, float]:
@@ -75,10 +105,14 @@ def _values(df, groups) -> dict[str, float]:
         for name, sel in groups.items():
             g = df[sel & in_year]
             values[f"{name} {year} sjuk"] = 100 * g["sjuk_h"].sum() / g["ordinarie_tid_h"].sum()
-            values[f"{name} {year} kort"] = 100 * g["sjuk_h_kort"].sum() / g["ordinarie_tid_h"].sum()
+            values[f"{name} {year} kort"] = (
+                100 * g["sjuk_h_kort"].sum() / g["ordinarie_tid_h"].sum()
+            )
             if g["sjuk_h"].sum() > 0:
-                values[f"{name} {year} langtid"] = 100 * g["sjuk_h_langtid"].sum() / g["sjuk_h"].sum()
-            if year == 2023:                                     # the period's frisknärvaro
+                values[f"{name} {year} langtid"] = (
+                    100 * g["sjuk_h_langtid"].sum() / g["sjuk_h"].sum()
+                )
+            if year == 2023:  # the period's frisknärvaro
                 days = g.groupby("anstalld")["sjukdagar"].sum()
                 values[f"{name} {year} frisk"] = 100 * (days < 8).mean()
             for m, gm in g.groupby("period"):
@@ -99,6 +133,7 @@ def _payload_numbers(text: str) -> set[float]:
         elif isinstance(x, dict):
             for y in x.values():
                 walk(y)
+
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             for key, data in out.get("data", {}).items():
@@ -111,12 +146,13 @@ def _leaked(text: str, values: dict[str, float]) -> list[str]:
     """The hidden values found in an executed notebook: unrounded (as stored in the
     tables' data part) or, where the rounded text is not also a shown value's, rounded."""
     shown = _payload_numbers(text)
-    shown_text = {f"{x:.2f}".replace(".", ",") for x in shown} | \
-        {f"{x:.1f}".replace(".", ",") for x in shown}
+    shown_text = {f"{x:.2f}".replace(".", ",") for x in shown} | {
+        f"{x:.1f}".replace(".", ",") for x in shown
+    }
     html = "\n".join(re.findall(r"<td[^>]*>[^<]*</td>", text))
     leaks = []
     for name, v in values.items():
-        if not math.isfinite(v) or v in (0.0, 100.0):     # no sick leave / all healthy
+        if not math.isfinite(v) or v in (0.0, 100.0):  # no sick leave / all healthy
             continue
         if any(math.isclose(v, x, rel_tol=0, abs_tol=1e-9) for x in shown) or repr(v) in text:
             leaks.append(f"{name} = {v!r}")

@@ -12,8 +12,18 @@ from hypothesis import strategies as st
 from analysis.core.errors import ArgumentError
 from analysis.personal import nyckeltal, serier, trender
 
-COLUMNS = ["period", "anstalld", "forvaltning", "kon", "fodelsear", "ordinarie_tid_h",
-           "sjuk_h", "sjuk_h_langtid", "sjukdagar", "sjuk_h_kort"]
+COLUMNS = [
+    "period",
+    "anstalld",
+    "forvaltning",
+    "kon",
+    "fodelsear",
+    "ordinarie_tid_h",
+    "sjuk_h",
+    "sjuk_h_langtid",
+    "sjukdagar",
+    "sjuk_h_kort",
+]
 
 
 def frame(rows, kort: bool = True) -> pd.DataFrame:
@@ -23,11 +33,14 @@ def frame(rows, kort: bool = True) -> pd.DataFrame:
     return df
 
 
-def staff(n, period, forv="A", kon="K", born=1980, ordt=100.0, sjuk=0.0, dagar=0, start=0,
-          kort=None):
+def staff(
+    n, period, forv="A", kon="K", born=1980, ordt=100.0, sjuk=0.0, dagar=0, start=0, kort=None
+):
     kort = sjuk if kort is None else kort
-    return [(period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, 0.0, dagar, kort)
-            for i in range(n)]
+    return [
+        (period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, 0.0, dagar, kort)
+        for i in range(n)
+    ]
 
 
 def codes(start_year: int, n: int) -> np.ndarray:
@@ -40,6 +53,7 @@ def series(values, start_year=2019) -> pd.Series:
 
 
 # --- monthly rates and year to date ----------------------------------------------------
+
 
 def two_years() -> pd.DataFrame:
     rows = []
@@ -56,7 +70,7 @@ def test_hand_computed_monthly_rates():
     s = serier.manadsserie(two_years())
     assert list(s["period"]) == [202201, 202202, 202301, 202302]
     assert s["procent"].tolist() == pytest.approx([5.0, 10.0, 3.0, 6.0])
-    assert list(s["antal_anstallda"]) == [12, 12, 12, 12]   # the 0-hour row is left out
+    assert list(s["antal_anstallda"]) == [12, 12, 12, 12]  # the 0-hour row is left out
     trend = serier.manadstrend(two_years(), "2023-02")
     assert list(trend.columns) == ["ar", "manad", "procent"]
     assert trend[trend.ar == 2023]["procent"].tolist() == pytest.approx([3.0, 6.0])
@@ -84,8 +98,13 @@ def test_a_small_month_is_suppressed_in_the_series():
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.integers(11, 25), st.floats(40, 170), st.floats(0, 0.3),
-                          st.floats(0, 0.3)), min_size=2, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.integers(11, 25), st.floats(40, 170), st.floats(0, 0.3), st.floats(0, 0.3)),
+        min_size=2,
+        max_size=4,
+    )
+)
 def test_kommun_monthly_rate_lies_between_the_forvaltningar(groups):
     rows, start = [], 0
     for i, (n, ordt, r1, r2) in enumerate(groups):
@@ -94,8 +113,12 @@ def test_kommun_monthly_rate_lies_between_the_forvaltningar(groups):
         start += n
     df = frame(rows)
     kommun = serier.manadsserie(df).set_index("period")["procent"]
-    per = pd.DataFrame({f"F{i}": serier.manadsserie(df, f"F{i}").set_index("period")["procent"]
-                        for i in range(len(groups))})
+    per = pd.DataFrame(
+        {
+            f"F{i}": serier.manadsserie(df, f"F{i}").set_index("period")["procent"]
+            for i in range(len(groups))
+        }
+    )
     for p in kommun.index:
         assert per.loc[p].min() - 1e-9 <= kommun[p] <= per.loc[p].max() + 1e-9
     assert not per.isna().any().any()
@@ -108,7 +131,8 @@ def test_manadsdata_has_the_hour_sums_of_the_series():
     assert d["ordinarie_tid_h"].tolist() == pytest.approx([1200.0] * 4)
     pd.testing.assert_frame_equal(
         d[["period", "ar", "manad", "procent", "antal_anstallda", "undertryckt"]],
-        serier.manadsserie(two_years(), till="2023-02"))
+        serier.manadsserie(two_years(), till="2023-02"),
+    )
     assert list(serier.manadsdata(two_years(), None, "2022-12")["period"]) == [202201, 202202]
 
 
@@ -123,9 +147,11 @@ def test_valj_forvaltning_names_the_argument():
 
 def test_kontrollvarden_are_unsuppressed():
     # A: 5 employees (suppressed everywhere else), 2 of them with 9 sick days
-    df = frame(staff(3, 202301, forv="A", sjuk=10) + staff(2, 202301, forv="A", sjuk=10,
-                                                          dagar=9, start=3)
-               + staff(12, 202301, forv="B", start=50))
+    df = frame(
+        staff(3, 202301, forv="A", sjuk=10)
+        + staff(2, 202301, forv="A", sjuk=10, dagar=9, start=3)
+        + staff(12, 202301, forv="B", start=50)
+    )
     kv = serier.kontrollvarden(df, "2023-01", ["A", "B"]).set_index("forvaltning")
     assert kv.loc["A", "procent"] == pytest.approx(10.0)
     assert kv.loc["A", "frisknarvaro"] == pytest.approx(60.0)
@@ -134,13 +160,18 @@ def test_kontrollvarden_are_unsuppressed():
 
 # --- the sample kommun ----------------------------------------------------------------
 
+
 def test_outputs_hold_no_row_level_data(sample_data):
     p = sample_data.sjukfranvaro
     forv = [str(f) for f in p["forvaltning"].cat.categories]
     months = [202301, 202302, 202303]
-    for out in (serier.manadsserie(p), *[serier.manadsserie(p, f) for f in forv],
-                serier.manadstrend(p, "2023-03"), serier.forandring_per_forvaltning(p, "2023-03", forv),
-                nyckeltal.frisknarvaro_per_kon(p, months, forv),
-                nyckeltal.korttid_per_kon(p, months, forv)):
+    for out in (
+        serier.manadsserie(p),
+        *[serier.manadsserie(p, f) for f in forv],
+        serier.manadstrend(p, "2023-03"),
+        serier.forandring_per_forvaltning(p, "2023-03", forv),
+        nyckeltal.frisknarvaro_per_kon(p, months, forv),
+        nyckeltal.korttid_per_kon(p, months, forv),
+    ):
         assert not {"anstalld", "fodelsear"} & set(out.columns)
         assert len(out) < 1000

@@ -12,8 +12,18 @@ from hypothesis import strategies as st
 from analysis.personal import serier, trender
 from analysis.personal import text as ptext
 
-COLUMNS = ["period", "anstalld", "forvaltning", "kon", "fodelsear", "ordinarie_tid_h",
-           "sjuk_h", "sjuk_h_langtid", "sjukdagar", "sjuk_h_kort"]
+COLUMNS = [
+    "period",
+    "anstalld",
+    "forvaltning",
+    "kon",
+    "fodelsear",
+    "ordinarie_tid_h",
+    "sjuk_h",
+    "sjuk_h_langtid",
+    "sjukdagar",
+    "sjuk_h_kort",
+]
 SEASON = 1.5 * np.cos(2 * np.pi * np.arange(12) / 12)
 PERIOD = "2023-04"
 
@@ -26,9 +36,22 @@ def month_codes(start: int, n: int) -> np.ndarray:
 
 def rows(codes, rates, forv: str, staff: int = 12) -> list[tuple]:
     out = []
-    for code, r in zip(codes, rates):
-        out += [(int(code), f"{forv}{i:03d}", forv, "K" if i % 2 else "M", 1970 + i, 100.0,
-                 float(r), 0.0, int(r > 5), float(r)) for i in range(staff)]
+    for code, r in zip(codes, rates, strict=False):
+        out += [
+            (
+                int(code),
+                f"{forv}{i:03d}",
+                forv,
+                "K" if i % 2 else "M",
+                1970 + i,
+                100.0,
+                float(r),
+                0.0,
+                int(r > 5),
+                float(r),
+            )
+            for i in range(staff)
+        ]
     return out
 
 
@@ -41,8 +64,12 @@ def everything(personal: pd.DataFrame, forvaltningar=None) -> dict:
         "kommentar": ptext.kommentar(personal, PERIOD, None, forv, a.trend, a.jamforelse),
         "kommentar_kort": ptext.kommentar(personal, PERIOD),
         "manadstrend": serier.manadstrend(personal, PERIOD),
-        "serie": a.serie, "jamforelse": a.jamforelse, "trend": a.trend,
-        "sasong": a.sasong, "prognos": a.prognos, "anmarkningar": a.anmarkningar,
+        "serie": a.serie,
+        "jamforelse": a.jamforelse,
+        "trend": a.trend,
+        "sasong": a.sasong,
+        "prognos": a.prognos,
+        "anmarkningar": a.anmarkningar,
         "hittills": serier.hittills_i_ar(personal, PERIOD),
     }
 
@@ -59,25 +86,27 @@ def assert_same(a: dict, b: dict) -> None:
 
 @pytest.fixture(scope="module")
 def history() -> pd.DataFrame:
-    codes = month_codes(201905, 48)          # May 2019 – April 2023
+    codes = month_codes(201905, 48)  # May 2019 – April 2023
     rng = np.random.default_rng(8)
     base = 6.0 + SEASON[codes % 100 - 1]
-    return pd.DataFrame(rows(codes, base + rng.normal(0, 0.3, 48), "Alfa")
-                        + rows(codes, base - 1 + rng.normal(0, 0.3, 48), "Beta"),
-                        columns=COLUMNS)
+    return pd.DataFrame(
+        rows(codes, base + rng.normal(0, 0.3, 48), "Alfa")
+        + rows(codes, base - 1 + rng.normal(0, 0.3, 48), "Beta"),
+        columns=COLUMNS,
+    )
 
 
 @settings(max_examples=6, deadline=None)
-@given(extra=st.lists(st.floats(0.0, 60.0), min_size=1, max_size=9),
-       new_unit=st.booleans())
+@given(extra=st.lists(st.floats(0.0, 60.0), min_size=1, max_size=9), new_unit=st.booleans())
 def test_months_after_the_period_change_nothing(history, extra, new_unit):
     before = everything(history)
     later = month_codes(202305, len(extra))
     added = rows(later, extra, "Alfa") + rows(later, extra[::-1], "Beta")
-    if new_unit:                              # a förvaltning that starts after April
+    if new_unit:  # a förvaltning that starts after April
         added += rows(later, [50.0] * len(extra), "Gamma", staff=20)
-    after = everything(pd.concat([history, pd.DataFrame(added, columns=COLUMNS)],
-                                 ignore_index=True))
+    after = everything(
+        pd.concat([history, pd.DataFrame(added, columns=COLUMNS)], ignore_index=True)
+    )
     assert_same(before, after)
     assert before["prognos"]["period"].iloc[0] == 202305
 
@@ -91,10 +120,11 @@ def test_sample_april_2023_is_unchanged_by_the_rest_of_2023(sample_data):
 
 
 def test_model_functions_cut_a_longer_series_at_till(sample_data):
-    full = serier.manadsserie(sample_data.sjukfranvaro)           # to December 2023
+    full = serier.manadsserie(sample_data.sjukfranvaro)  # to December 2023
     cut = serier.manadsserie(sample_data.sjukfranvaro, till=PERIOD)
     pd.testing.assert_frame_equal(trender.prognos(full, till=PERIOD), trender.prognos(cut))
     assert trender.trendforandring(full, till=PERIOD) == trender.trendforandring(cut)
-    pd.testing.assert_frame_equal(trender.sasongsuppdelning(full, till=PERIOD),
-                                  trender.sasongsuppdelning(cut))
-    assert trender.kan_analyseras(full, till="2021-06") is False    # 30 months
+    pd.testing.assert_frame_equal(
+        trender.sasongsuppdelning(full, till=PERIOD), trender.sasongsuppdelning(cut)
+    )
+    assert trender.kan_analyseras(full, till="2021-06") is False  # 30 months

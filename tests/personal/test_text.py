@@ -9,8 +9,18 @@ import pytest
 from analysis.personal import serier
 from analysis.personal import text as ptext
 
-COLUMNS = ["period", "anstalld", "forvaltning", "kon", "fodelsear", "ordinarie_tid_h",
-           "sjuk_h", "sjuk_h_langtid", "sjukdagar", "sjuk_h_kort"]
+COLUMNS = [
+    "period",
+    "anstalld",
+    "forvaltning",
+    "kon",
+    "fodelsear",
+    "ordinarie_tid_h",
+    "sjuk_h",
+    "sjuk_h_langtid",
+    "sjukdagar",
+    "sjuk_h_kort",
+]
 
 
 def frame(rows, kort: bool = True) -> pd.DataFrame:
@@ -20,31 +30,41 @@ def frame(rows, kort: bool = True) -> pd.DataFrame:
     return df
 
 
-def staff(n, period, forv="A", kon="K", born=1980, ordt=100.0, sjuk=0.0, dagar=0, start=0,
-          kort=None):
+def staff(
+    n, period, forv="A", kon="K", born=1980, ordt=100.0, sjuk=0.0, dagar=0, start=0, kort=None
+):
     kort = sjuk if kort is None else kort
-    return [(period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, 0.0, dagar, kort)
-            for i in range(n)]
+    return [
+        (period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, 0.0, dagar, kort)
+        for i in range(n)
+    ]
 
 
 # --- commentary ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("diff, expected", [
-    (-2.14, "7,1 procent, 2,1 procentenheter lägre än samma period 2022."),
-    (0.86, "7,1 procent, 0,9 procentenheter högre än samma period 2022."),
-    (0.02, "7,1 procent, oförändrat jämfört med samma period 2022."),
-])
+
+@pytest.mark.parametrize(
+    "diff, expected",
+    [
+        (-2.14, "7,1 procent, 2,1 procentenheter lägre än samma period 2022."),
+        (0.86, "7,1 procent, 0,9 procentenheter högre än samma period 2022."),
+        (0.02, "7,1 procent, oförändrat jämfört med samma period 2022."),
+    ],
+)
 def test_commentary_wording(diff, expected):
     text = ptext.jamforelse_text(7.14, diff, [202301, 202302, 202303], 2022)
     assert text == "Sjukfrånvaron för januari–mars är " + expected
     assert ptext.jamforelse_text(5.0, 1.0, [202301], 2022).startswith(
-        "Sjukfrånvaron för januari är 5,0 procent")
+        "Sjukfrånvaron för januari är 5,0 procent"
+    )
 
 
 def test_commentary_names_largest_changes_and_never_a_suppressed_group():
     rows = []
-    for year, rates in [(2022, {"Alfa": 5, "Beta": 5, "Gamma": 5, "Liten": 5}),
-                        (2023, {"Alfa": 7, "Beta": 4, "Gamma": 5, "Liten": 20})]:
+    for year, rates in [
+        (2022, {"Alfa": 5, "Beta": 5, "Gamma": 5, "Liten": 5}),
+        (2023, {"Alfa": 7, "Beta": 4, "Gamma": 5, "Liten": 20}),
+    ]:
         for i, (forv, r) in enumerate(rates.items()):
             # Gamma, the smallest other, is hidden with Liten (else kommun − shown = Liten)
             n = {"Liten": 5, "Gamma": 11}.get(forv, 12)
@@ -59,14 +79,21 @@ def test_commentary_names_largest_changes_and_never_a_suppressed_group():
 
 
 def test_trend_text_wording():
-    res = {"forandring": -0.53, "ci_lag": -0.9, "ci_hog": -0.16, "p_varde": 0.012,
-           "signifikant": True, "manader": 12}
+    res = {
+        "forandring": -0.53,
+        "ci_lag": -0.9,
+        "ci_hog": -0.16,
+        "p_varde": 0.012,
+        "signifikant": True,
+        "manader": 12,
+    }
     text = ptext.trend_text(res)
     assert "0,5 procentenheter lägre" in text and "statistiskt säkerställd" in text
     assert "−0,9 till −0,2" in text
 
 
 # --- the sample kommun ----------------------------------------------------------------
+
 
 def test_sample_kommun_jan_mar_2023_commentary(sample_data):
     p = sample_data.sjukfranvaro
@@ -76,4 +103,4 @@ def test_sample_kommun_jan_mar_2023_commentary(sample_data):
     text = ptext.kommentar(p, "2023-03", None, forv)
     assert text.startswith("Sjukfrånvaron för januari–mars är 7,1 procent, ")
     assert "samma period 2022" in text
-    assert "A0" not in text   # no employee id
+    assert "A0" not in text  # no employee id

@@ -21,7 +21,7 @@ def series(values, start_year=2019) -> pd.Series:
 
 # --- STL, trend change, forecast --------------------------------------------------------
 
-SEASON = 1.5 * np.cos(2 * np.pi * np.arange(12) / 12)   # winter high, summer low
+SEASON = 1.5 * np.cos(2 * np.pi * np.arange(12) / 12)  # winter high, summer low
 
 
 def test_stl_recovers_known_season_and_trend():
@@ -31,9 +31,8 @@ def test_stl_recovers_known_season_and_trend():
     rng = np.random.default_rng(1)
     y = trend + np.tile(SEASON, n // 12) + rng.normal(0, 0.05, n)
     dec = trender.sasongsuppdelning(series(y))
-    assert list(dec.columns) == ["period", "observerad", "trend", "sasong", "rest",
-                                 "sasongsrensad"]
-    mid = slice(12, n - 12)          # away from the ends, where any filter is weaker
+    assert list(dec.columns) == ["period", "observerad", "trend", "sasong", "rest", "sasongsrensad"]
+    mid = slice(12, n - 12)  # away from the ends, where any filter is weaker
     assert np.abs(dec["trend"].to_numpy()[mid] - trend[mid]).max() < 0.1
     assert np.abs(dec["sasong"].to_numpy()[mid] - np.tile(SEASON, n // 12)[mid]).max() < 0.15
     assert np.allclose(dec["trend"] + dec["sasong"] + dec["rest"], y)
@@ -47,7 +46,7 @@ def test_trend_change_detects_a_clear_level_shift():
     res = trender.trendforandring(series(y))
     assert res["p_varde"] < 0.01 and res["signifikant"]
     assert res["ci_lag"] < res["forandring"] < res["ci_hog"]
-    assert res["ci_lag"] > 0.3        # a clear increase
+    assert res["ci_lag"] > 0.3  # a clear increase
     assert "Newey–West" in res["metod"] and res["antal_manader"] == 60
     assert res["medel_senaste"] - res["medel_fore"] == pytest.approx(1.5, abs=0.4)
 
@@ -67,8 +66,7 @@ def test_forecast_intervals_are_ordered_and_of_the_right_length():
     y = 6.0 + np.tile(SEASON, n // 12) + rng.normal(0, 0.3, n)
     prog = trender.prognos(series(y, 2019), steg=8)
     assert len(prog) == 8
-    assert list(prog["period"]) == [202301, 202302, 202303, 202304, 202305, 202306, 202307,
-                                    202308]
+    assert list(prog["period"]) == [202301, 202302, 202303, 202304, 202305, 202306, 202307, 202308]
     v = prog[["nedre_95", "nedre_80", "prognos", "ovre_80", "ovre_95"]].to_numpy()
     assert (np.diff(v, axis=1) >= 0).all()
     assert (prog["ovre_95"] - prog["nedre_95"] > prog["ovre_80"] - prog["nedre_80"]).all()
@@ -87,9 +85,18 @@ def test_a_short_series_gives_a_clear_error():
 
 # --- the sample kommun ----------------------------------------------------------------
 
+
 def test_sample_kommun_series_can_be_analysed(sample_data):
     s = serier.manadsserie(sample_data.sjukfranvaro, till="2023-04")
     assert trender.kan_analyseras(s)
     prog = trender.prognos(s)
-    assert list(prog.columns) == ["period", "ar", "manad", "prognos", "nedre_80", "ovre_80",
-                                  "nedre_95", "ovre_95"]
+    assert list(prog.columns) == [
+        "period",
+        "ar",
+        "manad",
+        "prognos",
+        "nedre_80",
+        "ovre_80",
+        "nedre_95",
+        "ovre_95",
+    ]

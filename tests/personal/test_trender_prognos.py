@@ -27,8 +27,9 @@ def inv_logit(z):
     return 100 / (1 + np.exp(-z))
 
 
-def generated(rng, n: int, level: float, amplitude: float, sd: float,
-              phi: float = 0.5) -> np.ndarray:
+def generated(
+    rng, n: int, level: float, amplitude: float, sd: float, phi: float = 0.5
+) -> np.ndarray:
     """A monthly rate (procent) whose logit is level + season + AR(1) noise."""
     e = rng.normal(0, sd, n + 100)
     u = np.zeros(n + 100)
@@ -40,10 +41,11 @@ def generated(rng, n: int, level: float, amplitude: float, sd: float,
 
 # --- bounds ----------------------------------------------------------------------------
 
+
 @settings(max_examples=8, deadline=None)
 @given(level=st.floats(0.3, 99.5), sd=st.floats(0.05, 0.6), seed=st.integers(0, 2**16))
-@example(level=0.3, sd=0.6, seed=1)      # a small, very variable group: bound was cut at 0
-@example(level=99.5, sd=0.5, seed=2)     # nearly everyone sick: bound was above 100 %
+@example(level=0.3, sd=0.6, seed=1)  # a small, very variable group: bound was cut at 0
+@example(level=99.5, sd=0.5, seed=2)  # nearly everyone sick: bound was above 100 %
 def test_forecast_bounds_stay_within_0_and_100_percent(level, sd, seed):
     y = generated(np.random.default_rng(seed), 48, level, 0.3, sd)
     prog = trender.prognos(pd.Series(y, index=month_index(48)), steg=6)
@@ -96,8 +98,12 @@ def coverage_ok(forecasts) -> bool:
     y = f["utfall"]
     in80 = ((f["nedre_80"] <= y) & (y <= f["ovre_80"])).mean()
     below, above = (y < f["nedre_95"]).mean(), (y > f["ovre_95"]).mean()
-    return (0.735 <= in80 <= 0.865 and 0.914 <= 1 - below - above <= 0.986
-            and below <= 0.05 and above <= 0.05)
+    return (
+        0.735 <= in80 <= 0.865
+        and 0.914 <= 1 - below - above <= 0.986
+        and below <= 0.05
+        and above <= 0.05
+    )
 
 
 def test_interval_coverage_on_generated_series_is_close_to_nominal(simulated):
@@ -112,8 +118,12 @@ def test_the_coverage_rule_catches_intervals_that_are_too_narrow(simulated):
     """Mutation: a 95 % band that is really the 80 % band, or an 80 % band halved."""
     as80 = [f.assign(nedre_95=f["nedre_80"], ovre_95=f["ovre_80"]) for f in simulated]
     assert not coverage_ok(as80)
-    mid = [f.assign(nedre_80=(f["nedre_80"] + f["prognos"]) / 2, ovre_80=(f["ovre_80"] + f["prognos"]) / 2)
-           for f in simulated]
+    mid = [
+        f.assign(
+            nedre_80=(f["nedre_80"] + f["prognos"]) / 2, ovre_80=(f["ovre_80"] + f["prognos"]) / 2
+        )
+        for f in simulated
+    ]
     assert not coverage_ok(mid)
 
 
@@ -124,8 +134,7 @@ def test_back_test_on_the_sample(sample_data):
     intervals held more often than nominal: 80 %: 93 %, 95 %: 100 %."""
     serie = serier.manadsserie(sample_data.sjukfranvaro, till="2023-12")
     bt = trender.prognos_traffsakerhet(serie, steg=6)
-    assert list(bt.columns) == ["gjord", "period", "steg", "utfall", "prognos", "inom80",
-                                "inom95"]
+    assert list(bt.columns) == ["gjord", "period", "steg", "utfall", "prognos", "inom80", "inom95"]
     assert len(bt) == 129 and bt["gjord"].min() == 202112 and bt["period"].max() == 202312
     assert (bt["period"] > bt["gjord"]).all() and bt["steg"].between(1, 6).all()
     assert bt["inom95"].mean() >= 0.95 and bt["inom80"].mean() >= 0.8

@@ -25,24 +25,37 @@ MINUS = "\u2212"
 
 @pytest.fixture(scope="module")
 def bd(sample_data) -> BefolkningData:
-    return BefolkningData(sample_data.folkmangd, sample_data.fodda, sample_data.doda,
-                          sample_data.flyttningar)
+    return BefolkningData(
+        sample_data.folkmangd, sample_data.fodda, sample_data.doda, sample_data.flyttningar
+    )
 
 
 def scenario_frame() -> pd.DataFrame:
     """Four scenarios for 2023–2024 (as in tests/befolkning/test_text.py)."""
     rows = []
-    for sid, levels in (("lag", [1005, 1010]), ("bas", [1010, 1020]), ("hog", [1015, 1030]),
-                        ("mal", [1100, 1200])):
+    for sid, levels in (
+        ("lag", [1005, 1010]),
+        ("bas", [1010, 1020]),
+        ("hog", [1015, 1030]),
+        ("mal", [1100, 1200]),
+    ):
         for ar, f in zip([2023, 2024], levels, strict=True):
             rows.append((sid, SCENARIOS[sid], ar, float(f)))
     return pd.DataFrame(rows, columns=["scenario", "text", "ar", "folkmangd"])
 
 
 def fan_frame() -> pd.DataFrame:
-    return pd.DataFrame({"ar": [2023, 2042], "folkmangd": [1000.0, 1100.0], "sd": [5.0, 50.0],
-                         "nedre_95": [990.0, 1002.0], "nedre_80": [993.6, 1035.9],
-                         "ovre_80": [1006.4, 1164.1], "ovre_95": [1010.0, 1198.0]})
+    return pd.DataFrame(
+        {
+            "ar": [2023, 2042],
+            "folkmangd": [1000.0, 1100.0],
+            "sd": [5.0, 50.0],
+            "nedre_95": [990.0, 1002.0],
+            "nedre_80": [993.6, 1035.9],
+            "ovre_80": [1006.4, 1164.1],
+            "ovre_95": [1010.0, 1198.0],
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -50,47 +63,76 @@ def fan_frame() -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 def test_scenario_and_fan_tables():
     tab = rb.scenario_table(scenario_frame(), [2024])
-    assert tab.columns.tolist() == ["År", "Huvudalternativ", "Låg inflyttning",
-                                    "Hög inflyttning", "Målscenario"]
+    assert tab.columns.tolist() == [
+        "År",
+        "Huvudalternativ",
+        "Låg inflyttning",
+        "Hög inflyttning",
+        "Målscenario",
+    ]
     assert tab.iloc[0].tolist() == [2024, 1020.0, 1010.0, 1030.0, 1200.0]
     ft = rb.fan_table(fan_frame(), [2042])
-    assert ft.columns.tolist() == ["År", "Huvudalternativ", "Nedre 95 %", "Nedre 80 %",
-                                   "Övre 80 %", "Övre 95 %"]
+    assert ft.columns.tolist() == [
+        "År",
+        "Huvudalternativ",
+        "Nedre 95 %",
+        "Nedre 80 %",
+        "Övre 80 %",
+        "Övre 95 %",
+    ]
     assert ft.iloc[0].tolist() == [2042, 1100.0, 1002.0, 1035.9, 1164.1, 1198.0]
 
 
 def test_period_and_sheet_tables():
-    komp = pd.DataFrame({"komponent": ["folkmangd", "fodda"],
-                         "text": ["Folkmängd vid periodens slut", "Antal födda"],
-                         "antal": [1030.0, 3.0]})
+    komp = pd.DataFrame(
+        {
+            "komponent": ["folkmangd", "fodda"],
+            "text": ["Folkmängd vid periodens slut", "Antal födda"],
+            "antal": [1030.0, 3.0],
+        }
+    )
     pt = rb.period_table(komp)
     assert pt.columns.tolist() == ["Komponent", "Antal"]
     assert pt["Komponent"].tolist() == ["Folkmängd vid periodens slut", "Antal födda"]
     assert pt["Antal"].tolist() == [1030.0, 3.0]
-    sheet = pd.DataFrame({"ar": [2022], "folkmangd": [1.0], "justering": [0.0],
-                          "typ": ["utfall"]})
+    sheet = pd.DataFrame({"ar": [2022], "folkmangd": [1.0], "justering": [0.0], "typ": ["utfall"]})
     assert rb.sheet_table(sheet).columns.tolist() == ["Ar", "Folkmangd", "Justering", "Typ"]
 
 
 def test_demand_table():
-    ind = pd.DataFrame({"ar": [2022, 2023], "typ": ["utfall", "prognos"],
-                        "1-5": [200.0, 190.0], "80+": [50.0, 52.0]})
+    ind = pd.DataFrame(
+        {
+            "ar": [2022, 2023],
+            "typ": ["utfall", "prognos"],
+            "1-5": [200.0, 190.0],
+            "80+": [50.0, 52.0],
+        }
+    )
     dt = rb.demand_table(ind)
-    assert dt.columns.tolist() == ["År", "Typ", "1–5 år (förskola)",
-                                   "80 år och äldre (äldreomsorg)"]
+    assert dt.columns.tolist() == [
+        "År",
+        "Typ",
+        "1–5 år (förskola)",
+        "80 år och äldre (äldreomsorg)",
+    ]
     assert dt["Typ"].tolist() == ["Utfall", "Prognos"]
     assert dt["1–5 år (förskola)"].tolist() == [200.0, 190.0]
-    assert ind["typ"].tolist() == ["utfall", "prognos"]        # the input is not changed
+    assert ind["typ"].tolist() == ["utfall", "prognos"]  # the input is not changed
 
 
 def test_backtest_table_shows_the_last_year():
-    bt = pd.DataFrame({"ar": [2018, 2018, 2019, 2019], "grupp": ["0-5", "Totalt"] * 2,
-                       "prognos": [10.0, 100.0, 11.0, 110.0],
-                       "utfall": [9.0, 98.0, 10.0, 100.0],
-                       "fel": [1.0, 2.0, 1.0, 10.0], "fel_procent": [11.1, 2.0, 10.0, 10.0]})
+    bt = pd.DataFrame(
+        {
+            "ar": [2018, 2018, 2019, 2019],
+            "grupp": ["0-5", "Totalt"] * 2,
+            "prognos": [10.0, 100.0, 11.0, 110.0],
+            "utfall": [9.0, 98.0, 10.0, 100.0],
+            "fel": [1.0, 2.0, 1.0, 10.0],
+            "fel_procent": [11.1, 2.0, 10.0, 10.0],
+        }
+    )
     t = rb.backtest_table(bt)
-    assert t.columns.tolist() == ["Åldersgrupp", "Prognos", "Utfall", "Fel (personer)",
-                                  "Fel (%)"]
+    assert t.columns.tolist() == ["Åldersgrupp", "Prognos", "Utfall", "Fel (personer)", "Fel (%)"]
     assert t["Åldersgrupp"].tolist() == ["0-5 år", "Totalt"]
     assert t["Prognos"].tolist() == [11.0, 110.0]
     assert t["Fel (personer)"].tolist() == [1.0, 10.0]
@@ -102,16 +144,19 @@ def test_backtest_table_shows_the_last_year():
 def test_charts_are_figures(bd):
     base_year = int(bd.folkmangd["ar"].max())
     assumptions = estimate_assumptions(bd, base_year)
-    scen = scenarios(bd, base_year, horizon=20, assumptions=assumptions,
-                     mal_folkmangd=100_000, mal_ar=2040)
+    scen = scenarios(
+        bd, base_year, horizon=20, assumptions=assumptions, mal_folkmangd=100_000, mal_ar=2040
+    )
     hist = history_by_age(bd)
     fc = forecast(bd, base_year, horizon=5, assumptions=assumptions)
-    fig = rb.pyramid_chart(hist[hist["ar"] == base_year],
-                           fc.population[fc.population["ar"] == base_year + 5], "Pyramid")
+    fig = rb.pyramid_chart(
+        hist[hist["ar"] == base_year],
+        fc.population[fc.population["ar"] == base_year + 5],
+        "Pyramid",
+    )
     assert isinstance(fig, Figure)
     fan = uncertainty_fan(bd, base_year, horizon=20, assumptions=assumptions)
-    fig = rb.scenario_chart(yearly_components(bd), scen, "Scenarier", fan=fan,
-                            goal=(2040, 100_000))
+    fig = rb.scenario_chart(yearly_components(bd), scen, "Scenarier", fan=fan, goal=(2040, 100_000))
     assert isinstance(fig, Figure)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert f"Mål 2040: 100{NB}000" in labels

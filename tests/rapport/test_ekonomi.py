@@ -14,27 +14,47 @@ from analysis.rapport import ekonomi as R
 
 
 def _avvikelser() -> pd.DataFrame:
-    t = pd.DataFrame({"kontogrupp": ["Personalkostnader", "Totalt"],
-                      "utfall_period": [-1500.0, -1500.0], "budget_period": [-2000.0, -2000.0],
-                      "avvikelse_period": [500.0, 500.0], "prognos_helar": [np.nan, -5800.0],
-                      "budget_helar": [-6000.0, -6000.0], "avvikelse_helar": [np.nan, 200.0]})
+    t = pd.DataFrame(
+        {
+            "kontogrupp": ["Personalkostnader", "Totalt"],
+            "utfall_period": [-1500.0, -1500.0],
+            "budget_period": [-2000.0, -2000.0],
+            "avvikelse_period": [500.0, 500.0],
+            "prognos_helar": [np.nan, -5800.0],
+            "budget_helar": [-6000.0, -6000.0],
+            "avvikelse_helar": [np.nan, 200.0],
+        }
+    )
     t.attrs["anmarkningar"] = ["En anmärkning."]
     return t
 
 
 def _prognoser() -> pd.DataFrame:
-    return pd.DataFrame({"metod": ["manuell", "modell"], "prognos_tkr": [-5800.0, -6100.0],
-                         "nedre_80": [np.nan, -6500.0], "ovre_80": [np.nan, -5700.0],
-                         "nedre_95": [np.nan, -6900.0], "ovre_95": [np.nan, -5300.0]})
+    return pd.DataFrame(
+        {
+            "metod": ["manuell", "modell"],
+            "prognos_tkr": [-5800.0, -6100.0],
+            "nedre_80": [np.nan, -6500.0],
+            "ovre_80": [np.nan, -5700.0],
+            "nedre_95": [np.nan, -6900.0],
+            "ovre_95": [np.nan, -5300.0],
+        }
+    )
 
 
 def test_visningstabell_labels_and_mkr():
     shown = R.visningstabell(_avvikelser())
-    assert list(shown.columns) == ["Kontogrupp", "Utfall perioden", "Budget perioden",
-                                   "Avvikelse perioden", "Prognos helår", "Budget helår",
-                                   "Avvikelse helår"]
+    assert list(shown.columns) == [
+        "Kontogrupp",
+        "Utfall perioden",
+        "Budget perioden",
+        "Avvikelse perioden",
+        "Prognos helår",
+        "Budget helår",
+        "Avvikelse helår",
+    ]
     assert shown["Utfall perioden"].tolist() == pytest.approx([-1.5, -1.5])
-    assert math.isnan(shown["Prognos helår"].iloc[0])          # an empty forecast stays empty
+    assert math.isnan(shown["Prognos helår"].iloc[0])  # an empty forecast stays empty
     assert shown.attrs["anmarkningar"] == ["En anmärkning."]
     tkr = R.visningstabell(_avvikelser(), unit="tkr")
     assert tkr["Budget helår"].iloc[-1] == -6000.0
@@ -44,20 +64,37 @@ def test_visningstabell_labels_and_mkr():
 
 def test_prognostabell_by_hand():
     t = R.prognostabell(_prognoser(), budget_tkr=-6000.0)
-    assert list(t.columns) == ["Metod", "Prognos helår", "Avvikelse mot budget", "80 % lägre",
-                               "80 % övre", "95 % lägre", "95 % övre"]
-    assert list(t["Metod"]) == ["Ekonomens prognos",
-                                "Statistisk modell (säsong, intervall från tidigare år)"]
+    assert list(t.columns) == [
+        "Metod",
+        "Prognos helår",
+        "Avvikelse mot budget",
+        "80 % lägre",
+        "80 % övre",
+        "95 % lägre",
+        "95 % övre",
+    ]
+    assert list(t["Metod"]) == [
+        "Ekonomens prognos",
+        "Statistisk modell (säsong, intervall från tidigare år)",
+    ]
     assert t["Avvikelse mot budget"].tolist() == pytest.approx([0.2, -0.1])
     assert t.loc[1, "95 % lägre"] == pytest.approx(-6.9) and math.isnan(t.loc[0, "80 % övre"])
     assert "Avvikelse mot budget" not in R.prognostabell(_prognoser()).columns
 
 
 def test_prognossakerhet_tabell_by_hand():
-    frame = pd.DataFrame({"metod": ["modell", "arstakt"], "manad": [4, 8], "antal": [6, 6],
-                          "mae_tkr": [120.0, 300.0], "mae_procent": [1.5, 4.0],
-                          "antal_intervall": [prognos.MIN_FALL_TRAFF, 0],
-                          "traff80": [0.8, np.nan], "traff95": [1.0, np.nan]})
+    frame = pd.DataFrame(
+        {
+            "metod": ["modell", "arstakt"],
+            "manad": [4, 8],
+            "antal": [6, 6],
+            "mae_tkr": [120.0, 300.0],
+            "mae_procent": [1.5, 4.0],
+            "antal_intervall": [prognos.MIN_FALL_TRAFF, 0],
+            "traff80": [0.8, np.nan],
+            "traff95": [1.0, np.nan],
+        }
+    )
     t = R.prognossakerhet_tabell(frame)
     assert list(t["Prognos gjord per"]) == ["april", "augusti"]
     assert t.loc[0, "Träffsäkerhet 80 %"] == pytest.approx(80.0)
@@ -93,8 +130,9 @@ def test_anmarkningar_text():
 @pytest.fixture
 def shown(monkeypatch):
     calls = []
-    monkeypatch.setattr(R, "show_table", lambda df, title, **kw: calls.append(("table", title,
-                                                                               df, kw)))
+    monkeypatch.setattr(
+        R, "show_table", lambda df, title, **kw: calls.append(("table", title, df, kw))
+    )
     monkeypatch.setattr(R, "_markdown", lambda text: calls.append(("markdown", text)))
     return calls
 
@@ -106,8 +144,10 @@ def test_the_sections_show_a_table_with_its_notes(shown):
     assert kw["deviation"] == ["Avvikelse perioden", "Avvikelse helår"]
     assert kw["note"] == "En anmärkning." and "Budget helår" in df.columns
     R.visa_investeringar(_avvikelser().iloc[-1:], "Investeringar")
-    assert shown[1] == ("markdown", "Nämnden har inga investeringsprojekt med budget eller "
-                                    "utgifter under året.")
+    assert shown[1] == (
+        "markdown",
+        "Nämnden har inga investeringsprojekt med budget eller utgifter under året.",
+    )
     R.visa_anmarkningar([])
     assert len(shown) == 2
     R.visa_anmarkningar(["Ett."])
@@ -116,7 +156,7 @@ def test_the_sections_show_a_table_with_its_notes(shown):
 
 def test_the_forecast_sections(shown):
     p = _prognoser()
-    p.loc[0, "prognos_tkr"] = -8000.0                      # below the model's 95 % interval
+    p.loc[0, "prognos_tkr"] = -8000.0  # below the model's 95 % interval
     R.visa_helarsprognoser(p, "Helårsprognoser", budget_tkr=-6000.0)
     assert shown[0][0] == "table" and shown[0][3]["deviation"] == ["Avvikelse mot budget"]
     assert shown[0][3]["note"] is None

@@ -27,8 +27,9 @@ def holding(n: int) -> Kontroller:
 
 def test_rad_when_every_check_holds():
     assert visning.rad(holding(3)) == "Alla 3 kontroller av siffrorna stämmer."
-    assert visning.rad(holding(3), bilaga=True) == ("Alla 3 kontroller av siffrorna stämmer "
-                                                   "(se bilagan Kontroller).")
+    assert visning.rad(holding(3), bilaga=True) == (
+        "Alla 3 kontroller av siffrorna stämmer (se bilagan Kontroller)."
+    )
     assert visning.rad(holding(1234)).startswith("Alla 1\u00a0234 kontroller")
 
 
@@ -38,7 +39,8 @@ def test_rad_names_the_first_five_failures_and_counts_the_rest():
         k.lika("G", f"k{i}", 1.0, 2.0)
     assert visning.rad(k) == (
         "Varning: 7 av 9 kontroller avviker (G: k0; G: k1; G: k2; G: k3; G: k4 och 2 till). "
-        "Siffrorna som berörs ska utredas innan rapporten används.")
+        "Siffrorna som berörs ska utredas innan rapporten används."
+    )
 
 
 def test_visa_lists_the_failures_with_swedish_numbers(shown):
@@ -49,8 +51,10 @@ def test_visa_lists_the_failures_with_swedish_numbers(shown):
     warning, bundle = shown
     text = warning.data
     assert text.startswith("**Varning: 2 av 3 kontroller avviker.**")
-    assert ("- Driftsredovisning = huvudboken: bun, utfall perioden (värde "
-            "\u22121\u00a0234,500, förväntat \u22121\u00a0235,500)") in text
+    assert (
+        "- Driftsredovisning = huvudboken: bun, utfall perioden (värde "
+        "\u22121\u00a0234,500, förväntat \u22121\u00a0235,500)"
+    ) in text
     assert "- Tecken: intäkter ≥ 0 (värde \u22120,250, förväntat –)" in text
     # the summary table and the data part in one output
     assert bundle[TABLE_MIMETYPE]["title"] == "Kontroller"
@@ -65,10 +69,10 @@ def test_visa_when_every_check_holds_and_in_compact_form(shown):
     k = holding(4)
     k.lika("G", "k", 1.0, 2.0)
     visning.visa(k, kompakt=True, bilaga=True)
-    (only,) = shown                                   # one output: text and data part
+    (only,) = shown  # one output: text and data part
     assert only["text/markdown"].startswith("**Varning: 1 av 5 kontroller avviker")
     assert only[KONTROLL_MIMETYPE]["avvikande"] == 1
     shown.clear()
-    visning.visa_bilaga(k)                            # the table, no second data part
+    visning.visa_bilaga(k)  # the table, no second data part
     (table,) = shown
     assert KONTROLL_MIMETYPE not in table and TABLE_MIMETYPE in table

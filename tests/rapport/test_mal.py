@@ -76,8 +76,16 @@ def april(tmp_path_factory):
 def test_matetal_tabell_is_the_report_table(goals):
     mt = mal.matetal(goals, "2023-04")
     table = matetal_tabell(mt, "2023-04")
-    assert list(table.columns) == ["Mätetal", "Utfall 2022", "Utfall jan–apr 2023", "Mål 2023",
-                                   "Enhet", "Bättre", "Status", "Bedömning"]
+    assert list(table.columns) == [
+        "Mätetal",
+        "Utfall 2022",
+        "Utfall jan–apr 2023",
+        "Mål 2023",
+        "Enhet",
+        "Bättre",
+        "Status",
+        "Bedömning",
+    ]
     assert list(table["Utfall 2022"]) == ["60", "12", "–", "40", "–"]
     assert list(table["Utfall jan–apr 2023"]) == ["72", "Nytt mätetal", "1 080 kg", "55", "10"]
     assert list(table["Mål 2023"]) == ["80", "högst 10", "1 000 kg", "50", "10"]
@@ -88,14 +96,22 @@ def test_matetal_tabell_is_the_report_table(goals):
     assert list(table["Bedömning"]) == ["Beräknad", "–", "Beräknad", "Beräknad", "Beräknad"]
 
 
-
 def test_the_table_shows_the_target_year_and_who_judged(april):
     mt, _ = april
     table = matetal_tabell(mt, "2023-04").set_index("Mätetal")
-    assert list(table.columns) == ["Utfall 2022", "Utfall jan–apr 2023", "Målvärde", "Målår",
-                                   "Enhet", "Bättre", "Status", "Utveckling", "Bedömning"]
+    assert list(table.columns) == [
+        "Utfall 2022",
+        "Utfall jan–apr 2023",
+        "Målvärde",
+        "Målår",
+        "Enhet",
+        "Bättre",
+        "Status",
+        "Utveckling",
+        "Bedömning",
+    ]
     assert table.loc["Andel kvinnor", "Status"] == "Ej bedömd (mål 2030)"
-    assert table.loc["Andel kvinnor", "Målår"] == "2030"          # a year, not 2 030
+    assert table.loc["Andel kvinnor", "Målår"] == "2030"  # a year, not 2 030
     assert table.loc["Andel kvinnor", "Bedömning"] == "–"
     assert table.loc["Andel kvinnor", "Utveckling"] == "Bättre"
     assert table.loc["Deltagare som gått till arbete", "Bedömning"] == "Nämnden"
@@ -105,7 +121,7 @@ def test_the_table_shows_the_target_year_and_who_judged(april):
 
 def test_a_previous_value_in_another_unit_is_shown_with_its_unit(april):
     _, rows = april
-    r = rows["NKI brukare"]       # 74 (index) against 75 (index); last year's 73 % in %
+    r = rows["NKI brukare"]  # 74 (index) against 75 (index); last year's 73 % in %
     table = matetal_tabell(pd.DataFrame([r._asdict()]), "2023-04")
     assert table["Utfall 2022"].tolist() == ["73% (%)"]
 
@@ -131,18 +147,26 @@ def test_diagram_oversikt(sample_data):
 
 def test_visa_bilaga_shows_a_heading_per_namnd_and_a_table_per_goal(goals, monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display",
-                        lambda obj, raw=False: shown.append(("display", obj)))
-    monkeypatch.setattr(rapport_mal, "show_table",
-                        lambda df, title, **kw: shown.append(("table", title, kw["name"])))
+    monkeypatch.setattr(
+        "IPython.display.display", lambda obj, raw=False: shown.append(("display", obj))
+    )
+    monkeypatch.setattr(
+        rapport_mal,
+        "show_table",
+        lambda df, title, **kw: shown.append(("table", title, kw["name"])),
+    )
     mt = mal.matetal(goals, "2023-12")
     rapport_mal.visa_bilaga(mt, goals, "2023-12")
     kinds = [(s[0], s[1].data if s[0] == "display" else s[1]) for s in shown]
     assert kinds == [
-        ("display", "### Barn- och utbildningsnämnden"), ("table", "Mål: Mål A"),
+        ("display", "### Barn- och utbildningsnämnden"),
+        ("table", "Mål: Mål A"),
         ("display", "*Mätetal 1:* Nämndens bedömning"),
-        ("display", "### Socialnämnden"), ("table", "Mål: Ny formulering av målet"),
-        ("table", "Mål: Mål C"), ("table", "Mål: Mål D3")]
+        ("display", "### Socialnämnden"),
+        ("table", "Mål: Ny formulering av målet"),
+        ("table", "Mål: Mål C"),
+        ("table", "Mål: Mål D3"),
+    ]
     assert [s[2] for s in shown if s[0] == "table"] == ["mal-bun", "mal-sn", "mal-sn", "mal-sn"]
     shown.clear()
     rapport_mal.visa_bilaga(mt.iloc[:0], goals, "2023-12", rubrikniva=None)

@@ -11,14 +11,19 @@ from analysis.rapport.notebook import KOMMUN_STANDARD, drift_table, kommun_namn
 
 
 def _data(units: dict) -> SimpleNamespace:
-    return SimpleNamespace(register=SimpleNamespace(
-        units={uid: SimpleNamespace(namn=namn) for uid, namn in units.items()}))
+    return SimpleNamespace(
+        register=SimpleNamespace(
+            units={uid: SimpleNamespace(namn=namn) for uid, namn in units.items()}
+        )
+    )
 
 
 def test_kommun_namn_from_the_register(monkeypatch):
     monkeypatch.setenv("ANALYSIS_KOMMUN", "Annan kommun")
-    assert kommun_namn(_data({"bun": "Barn- och utbildningsnämnden",
-                              "kommun": "Luleå kommun"})) == "Luleå kommun"
+    assert (
+        kommun_namn(_data({"bun": "Barn- och utbildningsnämnden", "kommun": "Luleå kommun"}))
+        == "Luleå kommun"
+    )
     assert kommun_namn(_data({"kf": "Kommunfullmäktige"})) == "Kommunfullmäktige"
 
 

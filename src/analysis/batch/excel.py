@@ -99,7 +99,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     candidate, n = base, 2
     while candidate.lower() in taken or candidate.lower() == "history":
         suffix = f" ({n})"
-        candidate = base[:SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix
+        candidate = base[: SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix
         n += 1
     taken.add(candidate.lower())
     return candidate
@@ -127,9 +127,14 @@ def _width(value: Any, fmt: str | None) -> int:
     return len(f"{abs(value):,.{decimals}f}") + 2
 
 
-def write_sheet(ws: Any, columns: Sequence[Any], rows: Iterable[Sequence[Any]], *,
-                formats: Mapping[str, str] | None = None,
-                numeric: Iterable[str] = ()) -> None:
+def write_sheet(
+    ws: Any,
+    columns: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    formats: Mapping[str, str] | None = None,
+    numeric: Iterable[str] = (),
+) -> None:
     """Write one table into worksheet ``ws``: a bold header row, then the rows.
 
     Numbers are stored as numbers with the column's format from ``formats`` (column
@@ -149,15 +154,16 @@ def write_sheet(ws: Any, columns: Sequence[Any], rows: Iterable[Sequence[Any]], 
     for j, col in enumerate(columns, start=1):
         cell = text_cell(ws, 1, j, col)
         cell.font = bold
-        cell.alignment = Alignment(horizontal="right" if col in numeric else "left",
-                                   wrap_text=True, vertical="bottom")
+        cell.alignment = Alignment(
+            horizontal="right" if col in numeric else "left", wrap_text=True, vertical="bottom"
+        )
     for i, row in enumerate(rows, start=2):
         for j, (col, value) in enumerate(zip(columns, row, strict=False), start=1):
             if is_missing(value):
                 continue
             fmt = formats.get(col)
             if is_number(value):
-                value = value.item() if hasattr(value, "item") else value   # numpy → Python
+                value = value.item() if hasattr(value, "item") else value  # numpy → Python
                 cell = ws.cell(row=i, column=j, value=value)
                 if fmt:
                     cell.number_format = fmt
@@ -165,8 +171,7 @@ def write_sheet(ws: Any, columns: Sequence[Any], rows: Iterable[Sequence[Any]], 
                 text_cell(ws, i, j, value)
             widths[j - 1] = max(widths[j - 1], _width(value, fmt))
     for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = min(max(MIN_WIDTH, width + 2),
-                                                               MAX_WIDTH)
+        ws.column_dimensions[get_column_letter(j)].width = min(max(MIN_WIDTH, width + 2), MAX_WIDTH)
     ws.freeze_panes = "A2"
 
 
@@ -178,8 +183,11 @@ def save_workbook(wb: Any, out: str | Path) -> Path:
     return out
 
 
-def write_workbook(sheets: Mapping[str, Any], out: str | Path,
-                   formats: Mapping[str, Mapping[str, str]] | None = None) -> Path:
+def write_workbook(
+    sheets: Mapping[str, Any],
+    out: str | Path,
+    formats: Mapping[str, Mapping[str, str]] | None = None,
+) -> Path:
     """Write frames (sheet name → DataFrame) to ``out`` atomically, one sheet each
     (:func:`write_sheet`), with the number formats of ``formats`` (sheet name → column
     name → Excel number format)."""
@@ -192,8 +200,17 @@ def write_workbook(sheets: Mapping[str, Any], out: str | Path,
     taken: set[str] = set()
     for name, frame in sheets.items():
         ws = wb.create_sheet(sheet_name(name, taken))
-        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)
-                   and not pd.api.types.is_bool_dtype(frame[c].dtype)]
-        write_sheet(ws, frame.columns, frame.itertuples(index=False, name=None),
-                    formats=formats.get(name, {}), numeric=numeric)
+        numeric = [
+            c
+            for c in frame.columns
+            if pd.api.types.is_numeric_dtype(frame[c].dtype)
+            and not pd.api.types.is_bool_dtype(frame[c].dtype)
+        ]
+        write_sheet(
+            ws,
+            frame.columns,
+            frame.itertuples(index=False, name=None),
+            formats=formats.get(name, {}),
+            numeric=numeric,
+        )
     return save_workbook(wb, out)

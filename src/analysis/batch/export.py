@@ -19,8 +19,9 @@ from analysis.io.dataset import Dataset
 from analysis.personal.nyckeltal import compute_sjukfranvaro_sheet
 
 
-def export_tables(data: Dataset, period: Period | str, *, horizon: int = 10
-                  ) -> dict[str, pd.DataFrame]:
+def export_tables(
+    data: Dataset, period: Period | str, *, horizon: int = 10
+) -> dict[str, pd.DataFrame]:
     """The three export sheets as frames (sheet name → frame), computed from the data
     as known at the end of ``period`` (:meth:`Dataset.as_of`)."""
     from analysis.befolkning.prognos import BefolkningData, befolkning_sheet
@@ -28,25 +29,48 @@ def export_tables(data: Dataset, period: Period | str, *, horizon: int = 10
     period = Period.parse(period)
     data = data.as_of(period)
     drift = compute_driftsredovisning(data, period)
-    sjuk = compute_sjukfranvaro_sheet(data.frames["sjukfranvaro"], data.register.forvaltningar,
-                                      period.month_codes)
-    bef = befolkning_sheet(BefolkningData(data.folkmangd, data.fodda, data.doda,
-                                          data.flyttningar), horizon=horizon)
+    sjuk = compute_sjukfranvaro_sheet(
+        data.frames["sjukfranvaro"], data.register.forvaltningar, period.month_codes
+    )
+    bef = befolkning_sheet(
+        BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar), horizon=horizon
+    )
     return {"driftsredovisning": drift, "sjukfranvaro": sjuk, "befolkning": bef}
 
 
 #: The display formats of the export's number columns (sheet → column → Excel format).
 EXPORT_FORMATS = {
-    "driftsredovisning": {c: FORMAT_TKR for c in (
-        "utfall_period", "budget_period", "avvikelse_period", "prognos_helar", "budget_helar",
-        "avvikelse_helar", "prognos_foregaende", "prognos_forandring")},
+    "driftsredovisning": {
+        c: FORMAT_TKR
+        for c in (
+            "utfall_period",
+            "budget_period",
+            "avvikelse_period",
+            "prognos_helar",
+            "budget_helar",
+            "avvikelse_helar",
+            "prognos_foregaende",
+            "prognos_forandring",
+        )
+    },
     "sjukfranvaro": {"procent": FORMAT_PROCENT, "antal_anstallda": FORMAT_ANTAL},
-    "befolkning": {c: FORMAT_ANTAL for c in (
-        "folkmangd", "fodda", "doda", "inflyttade", "utflyttade", "flyttnetto", "justering")},
+    "befolkning": {
+        c: FORMAT_ANTAL
+        for c in (
+            "folkmangd",
+            "fodda",
+            "doda",
+            "inflyttade",
+            "utflyttade",
+            "flyttnetto",
+            "justering",
+        )
+    },
 }
 
 
-def export_workbook(data: Dataset, period: Period | str, out: str | Path, *,
-                    horizon: int = 10) -> Path:
+def export_workbook(
+    data: Dataset, period: Period | str, out: str | Path, *, horizon: int = 10
+) -> Path:
     """Compute the export tables and write them to ``out``."""
     return write_workbook(export_tables(data, period, horizon=horizon), out, EXPORT_FORMATS)

@@ -39,8 +39,8 @@ class ReportSpec:
     notebook: str
     per: str
     titel: str
-    titel_helar: str = ""          # the title at the full year (December), if different
-    parametrar: tuple = ()         # fixed notebook parameters, e.g. (("mal_ar", 2040),)
+    titel_helar: str = ""  # the title at the full year (December), if different
+    parametrar: tuple = ()  # fixed notebook parameters, e.g. (("mal_ar", 2040),)
 
     def title_for(self, period: Period) -> str:
         return self.titel_helar if (period.is_full_year and self.titel_helar) else self.titel
@@ -52,8 +52,8 @@ class Task:
 
     spec: ReportSpec
     period: Period
-    namnd: str | None          # register id (per: namnd), or None
-    namnd_namn: str | None     # the name on the cover: nämnd, förvaltning, or None (kommun)
+    namnd: str | None  # register id (per: namnd), or None
+    namnd_namn: str | None  # the name on the cover: nämnd, förvaltning, or None (kommun)
     forvaltning: str | None = None
     #: set by :func:`build_tasks` when two names give the same file name
     unique_suffix: str = ""
@@ -96,13 +96,21 @@ def read_matrix(notebooks_dir: Path) -> list[ReportSpec]:
             raise ConfigurationError(f"{path}, rapport {i}: ange minst 'notebook' och 'per'.")
         per = str(entry.get("per", "namnd"))
         if per not in SCOPES:
-            raise ConfigurationError(f"{path}, rapport {i}: per: '{per}' är okänt; förväntade "
-                                     f"{' eller '.join(SCOPES)}.")
+            raise ConfigurationError(
+                f"{path}, rapport {i}: per: '{per}' är okänt; förväntade {' eller '.join(SCOPES)}."
+            )
         params = entry.get("parametrar") or {}
         if not isinstance(params, dict):
             raise ConfigurationError(f"{path}, rapport {i}: parametrar ska vara namn: värde.")
-        specs.append(ReportSpec(str(entry["notebook"]), per, str(entry.get("titel", "")),
-                                str(entry.get("titel_helar", "")), tuple(params.items())))
+        specs.append(
+            ReportSpec(
+                str(entry["notebook"]),
+                per,
+                str(entry.get("titel", "")),
+                str(entry.get("titel_helar", "")),
+                tuple(params.items()),
+            )
+        )
     return specs
 
 
@@ -113,9 +121,14 @@ def declared_parameters(notebook: Path) -> set[str]:
     return set(papermill.inspect_notebook(str(notebook)).keys())
 
 
-def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: Period,
-                namnder: list[str] | None = None, extra_parameters: tuple[str, ...] = ("data_dir",)
-                ) -> list[Task]:
+def build_tasks(
+    specs: list[ReportSpec],
+    notebooks_dir: Path,
+    register,
+    period: Period,
+    namnder: list[str] | None = None,
+    extra_parameters: tuple[str, ...] = ("data_dir",),
+) -> list[Task]:
     """Expand the matrix for one period, validating everything first."""
     problems = []
     wanted: list[str] = register.namnder
@@ -125,8 +138,10 @@ def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: 
             try:
                 uid = register.resolve(name)
             except KeyError:
-                problems.append(f"okänd nämnd '{name}'. Kända nämnder: "
-                                + ", ".join(f"{u} ({register.namn(u)})" for u in register.namnder))
+                problems.append(
+                    f"okänd nämnd '{name}'. Kända nämnder: "
+                    + ", ".join(f"{u} ({register.namn(u)})" for u in register.namnder)
+                )
                 continue
             if uid not in register.namnder:
                 problems.append(f"'{name}' är inte en nämnd med egen rapport (typ namnd).")
@@ -139,25 +154,36 @@ def build_tasks(specs: list[ReportSpec], notebooks_dir: Path, register, period: 
             problems.append(f"notebooken {spec.notebook} finns inte i {notebooks_dir}.")
             continue
         declared = declared_parameters(path)
-        needed = ({"period", *extra_parameters, *dict(spec.parametrar)}
-                  | ({"namnd"} if spec.per == "namnd" else set())
-                  | ({"forvaltning"} if spec.per == "forvaltning" else set()))
+        needed = (
+            {"period", *extra_parameters, *dict(spec.parametrar)}
+            | ({"namnd"} if spec.per == "namnd" else set())
+            | ({"forvaltning"} if spec.per == "forvaltning" else set())
+        )
         missing = sorted(needed - declared)
         if missing:
-            problems.append(f"{spec.notebook} deklarerar inte parametrarna {', '.join(missing)} "
-                            "i sin parameters-cell.")
+            problems.append(
+                f"{spec.notebook} deklarerar inte parametrarna {', '.join(missing)} "
+                "i sin parameters-cell."
+            )
     if problems:
-        raise ConfigurationError("Körningen kan inte starta:\n"
-                                 + "\n".join(f"  - {p}" for p in problems))
+        raise ConfigurationError(
+            "Körningen kan inte starta:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
     tasks = []
     for spec in specs:
         if spec.per == "namnd":
             tasks += [Task(spec, period, uid, register.namn(uid)) for uid in wanted]
         elif spec.per == "forvaltning":
             # with --namnd: the förvaltningar serving those nämnder
-            forv = (register.forvaltningar if not namnder else
-                    list(dict.fromkeys(register.forvaltning_of(u) for u in wanted
-                                       if register.forvaltning_of(u))))
+            forv = (
+                register.forvaltningar
+                if not namnder
+                else list(
+                    dict.fromkeys(
+                        register.forvaltning_of(u) for u in wanted if register.forvaltning_of(u)
+                    )
+                )
+            )
             tasks += [Task(spec, period, None, f, forvaltning=f) for f in forv]
         elif not namnder:
             tasks.append(Task(spec, period, None, None))
@@ -194,5 +220,6 @@ def unique_stems(tasks: list[Task]) -> list[Task]:
             raise ConfigurationError(
                 f"Två rapporter skulle få samma filnamn {task.stem}: "
                 f"'{other.namnd or other.forvaltning}' och '{task.namnd or task.forvaltning}'. "
-                "Byt namn på den ena i organisation.csv.")
+                "Byt namn på den ena i organisation.csv."
+            )
     return out

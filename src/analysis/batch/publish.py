@@ -63,7 +63,8 @@ def rapport_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     missing = [k for k in _REQUIRED_FIELDS if not meta.get(k)]
     if missing:
         raise ConfigurationError(
-            f"Rapportens uppgifter saknar {', '.join(missing)}; ange kommun, titel och period.")
+            f"Rapportens uppgifter saknar {', '.join(missing)}; ange kommun, titel och period."
+        )
     out = copy.deepcopy(dict(meta))
     period = meta["period"]
     out["period"] = period.label if isinstance(period, Period) else str(period)
@@ -80,12 +81,50 @@ def rapport_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]+$")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
-    "div", "dl", "dt", "em", "figcaption", "figure", "hr", "i", "img", "li", "ol", "p", "pre",
-    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "u", "ul", *_HEADINGS,
-})
+_ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+        *_HEADINGS,
+    }
+)
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -99,10 +138,10 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return True
     if tag in ("a", "abbr") and name == "title":
         return True
-    if tag == "a" and name == "href":       # in-document anchors and e-mail only
+    if tag == "a" and name == "href":  # in-document anchors and e-mail only
         return value.startswith("#") or value.lower().startswith("mailto:")
     if tag == "img":
-        if name == "src":                   # never fetch anything
+        if name == "src":  # never fetch anything
             return bool(_DATA_IMAGE.match(value))
         return name in ("alt", "width", "height")
     return False
@@ -117,8 +156,14 @@ def clean_html(fragment: str) -> str:
     """
     import bleach
 
-    return bleach.clean(str(fragment), tags=_ALLOWED_TAGS, attributes=_allow_attribute,
-                        protocols={"mailto", "data"}, strip=False, strip_comments=True)
+    return bleach.clean(
+        str(fragment),
+        tags=_ALLOWED_TAGS,
+        attributes=_allow_attribute,
+        protocols={"mailto", "data"},
+        strip=False,
+        strip_comments=True,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -137,17 +182,61 @@ def markdown_output_html(text: str) -> str:
     return clean_html(_markdown_escaping()(str(text)))
 
 
-_SVG_DROP = frozenset({"script", "foreignobject", "metadata", "iframe", "object", "embed",
-                       "audio", "video", "handler", "listener", "animate", "set",
-                       "animatemotion", "animatetransform"})
-_SVG_PRESENTATION = frozenset({
-    "clip-path", "clip-rule", "color", "display", "dominant-baseline", "fill", "fill-opacity",
-    "fill-rule", "font-family", "font-size", "font-style", "font-weight", "letter-spacing",
-    "marker-end", "marker-mid", "marker-start", "mask", "opacity", "paint-order",
-    "shape-rendering", "stop-color", "stop-opacity", "stroke", "stroke-dasharray",
-    "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
-    "stroke-opacity", "stroke-width", "text-anchor", "transform", "visibility",
-})
+_SVG_DROP = frozenset(
+    {
+        "script",
+        "foreignobject",
+        "metadata",
+        "iframe",
+        "object",
+        "embed",
+        "audio",
+        "video",
+        "handler",
+        "listener",
+        "animate",
+        "set",
+        "animatemotion",
+        "animatetransform",
+    }
+)
+_SVG_PRESENTATION = frozenset(
+    {
+        "clip-path",
+        "clip-rule",
+        "color",
+        "display",
+        "dominant-baseline",
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-weight",
+        "letter-spacing",
+        "marker-end",
+        "marker-mid",
+        "marker-start",
+        "mask",
+        "opacity",
+        "paint-order",
+        "shape-rendering",
+        "stop-color",
+        "stop-opacity",
+        "stroke",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-opacity",
+        "stroke-width",
+        "text-anchor",
+        "transform",
+        "visibility",
+    }
+)
 _CSS_URL = re.compile(r"url\(\s*(?!['\"]?#)", re.IGNORECASE)
 _MATPLOTLIB_STYLE = "*{stroke-linejoin:round;stroke-linecap:butt}"
 _IMAGE_MISSING = '<p class="bild-saknas">[Bilden kunde inte visas.]</p>'
@@ -164,7 +253,7 @@ def _clean_svg_element(el: ET.Element, root: ET.Element) -> None:
         del el.attrib[key]
         name = _local(key)
         if key.startswith("{http://www.w3.org/XML/1998/namespace}"):
-            continue                        # xml:space and friends
+            continue  # xml:space and friends
         if name.lower().startswith("on"):
             continue
         if name == "href":
@@ -263,13 +352,19 @@ def _exporter():
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-        filters=FILTERS)
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        filters=FILTERS,
+    )
     exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS),
-                              remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS)),
-        enabled=True)
+        TagRemovePreprocessor(
+            remove_cell_tags=set(REMOVE_CELL_TAGS), remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS)
+        ),
+        enabled=True,
+    )
     return exporter
 
 
@@ -280,8 +375,9 @@ def _cached_exporter():
 
 def _with_meta(nb: nbformat.NotebookNode, meta: Mapping[str, Any]) -> nbformat.NotebookNode:
     """A shallow copy of ``nb`` whose metadata carries the cover fields."""
-    metadata = nbformat.NotebookNode({**nb.get("metadata", {}),
-                                      "rapport": nbformat.from_dict(rapport_meta(meta))})
+    metadata = nbformat.NotebookNode(
+        {**nb.get("metadata", {}), "rapport": nbformat.from_dict(rapport_meta(meta))}
+    )
     return nbformat.NotebookNode({**nb, "metadata": metadata})
 
 
@@ -321,7 +417,8 @@ def export_pdf(html: str, out: Path) -> Path:
         except FatalURLFetchingError as exc:
             raise PublishError(
                 f"PDF:en {out.name} kunde inte skapas: rapporten hänvisar till något utanför "
-                f"dokumentet ({exc}). Rapporter får bara innehålla inbäddade bilder.") from exc
+                f"dokumentet ({exc}). Rapporter får bara innehålla inbäddade bilder."
+            ) from exc
     return out
 
 
@@ -377,8 +474,13 @@ def export_xlsx(nb: nbformat.NotebookNode, out: Path, meta: Mapping[str, Any]) -
     about = wb.active
     about.title = "Om rapporten"
     bold = Font(bold=True)
-    rows = [("Kommun", info["kommun"]), ("Rapport", info["titel"]), ("Nämnd", info["namnd"]),
-            ("Period", info["period"]), ("Datum", info["datum"])]
+    rows = [
+        ("Kommun", info["kommun"]),
+        ("Rapport", info["titel"]),
+        ("Nämnd", info["namnd"]),
+        ("Period", info["period"]),
+        ("Datum", info["datum"]),
+    ]
     for i, (label, value) in enumerate(rows, start=1):
         text_cell(about, i, 1, label).font = bold
         text_cell(about, i, 2, value)
@@ -403,8 +505,13 @@ def export_xlsx(nb: nbformat.NotebookNode, out: Path, meta: Mapping[str, Any]) -
 
 
 # --- all formats ---------------------------------------------------------------------
-def export_all(nb: nbformat.NotebookNode, outdir: Path, stem: str, meta: Mapping[str, Any],
-               formats: Iterable[str]) -> dict[str, Path]:
+def export_all(
+    nb: nbformat.NotebookNode,
+    outdir: Path,
+    stem: str,
+    meta: Mapping[str, Any],
+    formats: Iterable[str],
+) -> dict[str, Path]:
     """Write ``stem.html``, ``stem.pdf`` and/or ``stem.xlsx`` under ``outdir``.
 
     Returns format → path for the files written. The HTML is made when HTML or PDF is
@@ -414,7 +521,8 @@ def export_all(nb: nbformat.NotebookNode, outdir: Path, stem: str, meta: Mapping
     unknown = sorted(formats - set(FORMATS))
     if unknown:
         raise ConfigurationError(
-            f"okänt format {', '.join(unknown)}; välj bland {', '.join(FORMATS)}.")
+            f"okänt format {', '.join(unknown)}; välj bland {', '.join(FORMATS)}."
+        )
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}

@@ -75,7 +75,7 @@ class Result:
     namnd: str | None
     namnd_namn: str | None
     titel: str
-    status: str = "ok"                     # ok | fel
+    status: str = "ok"  # ok | fel
     files: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     failing_cell: int | None = None
@@ -129,9 +129,9 @@ def exit_with(pid: int) -> None:
         except (AttributeError, OSError):
             fd = None
         if fd is not None:
-            select.select([fd], [], [])           # readable once the process has ended
+            select.select([fd], [], [])  # readable once the process has ended
             os._exit(1)
-        while True:                               # pragma: no cover - no pidfd
+        while True:  # pragma: no cover - no pidfd
             try:
                 os.kill(pid, 0)
             except ProcessLookupError:
@@ -152,7 +152,7 @@ def open_log(path: Path) -> int:
     except OSError as exc:
         if exc.errno not in (errno.ELOOP, errno.EMLINK):
             raise
-        os.unlink(path)                           # a symlink: replace it, do not follow
+        os.unlink(path)  # a symlink: replace it, do not follow
         fd = os.open(path, flags | os.O_EXCL, FILE_MODE)
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
@@ -181,9 +181,18 @@ def _worker_init(log_path: str, run_pid: int | None = None) -> None:
 
 def _is_kernel_start_failure(exc: BaseException) -> bool:
     text = f"{type(exc).__name__}: {exc}".lower()
-    return any(s in text for s in ("kernel died", "kernel didn't respond", "kernel not responding",
-                                   "timed out waiting for kernel", "failed to start the kernel",
-                                   "kernel_info", "zmq"))
+    return any(
+        s in text
+        for s in (
+            "kernel died",
+            "kernel didn't respond",
+            "kernel not responding",
+            "timed out waiting for kernel",
+            "failed to start the kernel",
+            "kernel_info",
+            "zmq",
+        )
+    )
 
 
 #: Run first in a reused kernel: an empty namespace and no figures left from the last
@@ -191,20 +200,29 @@ def _is_kernel_start_failure(exc: BaseException) -> bool:
 RESET_SOURCE = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 #: Imported once when a worker's kernel starts, so reports do not pay for it: the
 #: presentation room (which imports the domain rooms it shows) and the population model.
-WARM_MODULES = ("analysis.rapport.notebook", "analysis.rapport.charts", "analysis.rapport.tables",
-                "analysis.rapport.ekonomi", "analysis.rapport.personal",
-                "analysis.rapport.befolkning", "analysis.rapport.kommun",
-                "analysis.rapport.kontroller", "analysis.rapport.mal",
-                "analysis.befolkning.prognos")
+WARM_MODULES = (
+    "analysis.rapport.notebook",
+    "analysis.rapport.charts",
+    "analysis.rapport.tables",
+    "analysis.rapport.ekonomi",
+    "analysis.rapport.personal",
+    "analysis.rapport.befolkning",
+    "analysis.rapport.kommun",
+    "analysis.rapport.kontroller",
+    "analysis.rapport.mal",
+    "analysis.befolkning.prognos",
+)
 #: The warm-up code: each module on its own, so that one that fails to import only stays
 #: cold (the report that needs it then shows the error in its own cell).
-WARM_IMPORTS = ("import importlib\n"
-                f"for _module in {WARM_MODULES!r}:\n"
-                "    try:\n"
-                "        importlib.import_module(_module)\n"
-                "    except ImportError:\n"
-                "        pass\n"
-                "del _module, importlib")
+WARM_IMPORTS = (
+    "import importlib\n"
+    f"for _module in {WARM_MODULES!r}:\n"
+    "    try:\n"
+    "        importlib.import_module(_module)\n"
+    "    except ImportError:\n"
+    "        pass\n"
+    "del _module, importlib"
+)
 
 
 class WarmKernel:
@@ -227,7 +245,7 @@ class WarmKernel:
             self.discard()
         if self.km is None:
             km = KernelManager(kernel_name="python3")
-            self.km, self.cwd = km, cwd          # so discard() can stop a half-started one
+            self.km, self.cwd = km, cwd  # so discard() can stop a half-started one
             try:
                 km.start_kernel(cwd=cwd)
                 kc = km.client()
@@ -278,8 +296,16 @@ def _interrupt(km, flag: threading.Event) -> None:
         pass
 
 
-def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, formats: list[str],
-                 timeout: int, kommun: str, reuse_kernel: bool = True) -> Result:
+def execute_task(
+    task: Task,
+    notebooks_dir: str,
+    out_dir: str,
+    data_dir: str,
+    formats: list[str],
+    timeout: int,
+    kommun: str,
+    reuse_kernel: bool = True,
+) -> Result:
     """Execute and export one report (runs in a worker process)."""
     import nbformat
     import papermill
@@ -289,8 +315,14 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
     from analysis.kontroller.bas import fran_notebook
 
     started = time.monotonic()
-    result = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn,
-                    task.spec.title_for(task.period), started=_now())
+    result = Result(
+        task.stem,
+        task.spec.notebook,
+        task.namnd,
+        task.namnd_namn,
+        task.spec.title_for(task.period),
+        started=_now(),
+    )
     out = Path(out_dir)
     audit = out / "_notebooks" / f"{task.stem}.ipynb"
     audit.parent.mkdir(parents=True, exist_ok=True)
@@ -303,7 +335,7 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
             result.attempts = attempt
             try:
                 if not reuse_kernel:
-                    _WARM.discard()                       # a new kernel for this report
+                    _WARM.discard()  # a new kernel for this report
                 km = _WARM.get(notebooks_dir)
                 nb = nbformat.from_dict(source)
                 reset = nbformat.v4.new_code_cell(RESET_SOURCE)
@@ -316,9 +348,17 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
                 watchdog.start()
                 try:
                     papermill.execute_notebook(
-                        nb, str(tmp), parameters=params, kernel_name="python3", km=km,
-                        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                        execution_timeout=timeout, cwd=notebooks_dir)
+                        nb,
+                        str(tmp),
+                        parameters=params,
+                        kernel_name="python3",
+                        km=km,
+                        progress_bar=False,
+                        log_output=False,
+                        request_save_on_cell_execute=False,
+                        execution_timeout=timeout,
+                        cwd=notebooks_dir,
+                    )
                 finally:
                     watchdog.cancel()
                 if not reuse_kernel:
@@ -328,32 +368,45 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
                 raise
             except Exception as exc:  # kernel failed to start: try again with a new one
                 _WARM.discard()
-                if (timed_out.is_set() or attempt > KERNEL_START_RETRIES
-                        or not _is_kernel_start_failure(exc)):
+                if (
+                    timed_out.is_set()
+                    or attempt > KERNEL_START_RETRIES
+                    or not _is_kernel_start_failure(exc)
+                ):
                     raise
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, audit)
         nb = nbformat.read(audit, as_version=4)
         result.kontroller = fran_notebook(nb)
-        meta = {"kommun": kommun, "titel": task.spec.title_for(task.period),
-                "namnd": task.namnd_namn or kommun, "period": task.period.label,
-                "datum": datum(dt.date.today())}
+        meta = {
+            "kommun": kommun,
+            "titel": task.spec.title_for(task.period),
+            "namnd": task.namnd_namn or kommun,
+            "period": task.period.label,
+            "datum": datum(dt.date.today()),
+        }
         files = export_all(nb, out, task.stem, meta, set(formats))
         result.files = {k: str(Path(v).relative_to(out)) for k, v in files.items()}
     except PapermillExecutionError as exc:
         _WARM.discard()
         result.status = "fel"
         result.failing_cell = exc.cell_index
-        result.error = (f"Rapporten tog längre än {timeout} s och avbröts (cell {exc.cell_index})."
-                        if timed_out.is_set() else f"{exc.ename}: {exc.evalue}")
+        result.error = (
+            f"Rapporten tog längre än {timeout} s och avbröts (cell {exc.cell_index})."
+            if timed_out.is_set()
+            else f"{exc.ename}: {exc.evalue}"
+        )
         if tmp.exists():
             os.chmod(tmp, FILE_MODE)
             os.replace(tmp, audit)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
         _WARM.discard()
         result.status = "fel"
-        result.error = (f"Rapporten tog längre än {timeout} s och avbröts." if timed_out.is_set()
-                        else f"{type(exc).__name__}: {exc}")
+        result.error = (
+            f"Rapporten tog längre än {timeout} s och avbröts."
+            if timed_out.is_set()
+            else f"{type(exc).__name__}: {exc}"
+        )
         result.failing_cell = None
         tmp.unlink(missing_ok=True)
         traceback.print_exc(file=sys.stderr)
@@ -364,18 +417,29 @@ def execute_task(task: Task, notebooks_dir: str, out_dir: str, data_dir: str, fo
 
 def git_commit(root: Path) -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() or None if out.returncode == 0 else None
     except (OSError, subprocess.SubprocessError):
         return None
 
 
-def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: Path,
-                reports_dir: Path, formats: str | list[str] = FORMATS, workers: int | None = None,
-                timeout: int = 600, notebooks_dir: Path | None = None, progress: bool = True,
-                scheduler: str | None = None, reuse_kernels: bool = True,
-                strict: bool = False) -> int:
+def run_reports(
+    *,
+    period: Period | None,
+    namnder: list[str] | None,
+    data_dir: Path,
+    reports_dir: Path,
+    formats: str | list[str] = FORMATS,
+    workers: int | None = None,
+    timeout: int = 600,
+    notebooks_dir: Path | None = None,
+    progress: bool = True,
+    scheduler: str | None = None,
+    reuse_kernels: bool = True,
+    strict: bool = False,
+) -> int:
     """Produce every report of ``period``; returns the exit code: 0 all ok, 1 any report
     failed, 2 (only with ``strict``) every report ran but a consistency check failed.
 
@@ -385,18 +449,22 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
         Before any kernel starts: a bad matrix, format or nämnd, or another run already
         writing the same period's reports folder.
     """
-    fmt = [f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats)
-           if f.strip()]
+    fmt = [
+        f.strip()
+        for f in (formats.split(",") if isinstance(formats, str) else formats)
+        if f.strip()
+    ]
     unknown = sorted(set(fmt) - set(FORMATS))
     if unknown or not fmt:
-        raise ConfigurationError(f"okänt format {', '.join(unknown) or '(inget)'}; välj bland "
-                                 f"{', '.join(FORMATS)}.")
+        raise ConfigurationError(
+            f"okänt format {', '.join(unknown) or '(inget)'}; välj bland {', '.join(FORMATS)}."
+        )
     root = project_root()
     notebooks_dir = Path(notebooks_dir or root / "notebooks").resolve()
     data_dir = Path(data_dir).resolve()
-    data = load_data(data_dir)                      # validates and builds the cache once
+    data = load_data(data_dir)  # validates and builds the cache once
     period = period or latest_delar(data.last_period)
-    for text in kontrollera_period(data, period):   # refuses a period without utfall
+    for text in kontrollera_period(data, period):  # refuses a period without utfall
         print(f"VARNING: {text}", file=sys.stderr)
     specs = read_matrix(notebooks_dir)
     tasks = build_tasks(specs, notebooks_dir, data.register, period, namnder)
@@ -411,35 +479,61 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
         started, t0 = _now(), time.monotonic()
         log = staging / "_notebooks" / "kernels.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        args = (str(notebooks_dir), str(staging), str(data_dir), fmt, timeout, kommun,
-                reuse_kernels)
+        args = (
+            str(notebooks_dir),
+            str(staging),
+            str(data_dir),
+            fmt,
+            timeout,
+            kommun,
+            reuse_kernels,
+        )
         executor = DaskExecutor(scheduler) if scheduler else LocalExecutor(workers, log)
         results: list[Result] = []
         bar = _progress(len(tasks), progress)
         for task, outcome in executor.run(tasks, args):
-            if isinstance(outcome, BaseException):   # a crashed worker fails one report
-                outcome = Result(task.stem, task.spec.notebook, task.namnd, task.namnd_namn,
-                                 task.spec.title_for(task.period), status="fel",
-                                 error=f"{type(outcome).__name__}: {outcome}")
+            if isinstance(outcome, BaseException):  # a crashed worker fails one report
+                outcome = Result(
+                    task.stem,
+                    task.spec.notebook,
+                    task.namnd,
+                    task.namnd_namn,
+                    task.spec.title_for(task.period),
+                    status="fel",
+                    error=f"{type(outcome).__name__}: {outcome}",
+                )
             results.append(outcome)
             bar.report(outcome)
         bar.close()
         order = {t.stem: i for i, t in enumerate(tasks)}
         results.sort(key=lambda r: order[r.stem])
 
-        run = {"run_id": folder.run_id, "started": started, "finished": _now(),
-               "seconds": round(time.monotonic() - t0, 3),
-               "parameters": {"namnd": namnder, "formats": fmt, "workers": workers,
-                              "timeout": timeout, "data_dir": str(data_dir),
-                              "scheduler": scheduler, "reuse_kernels": reuse_kernels},
-               "package_version": __version__, "git_commit": git_commit(root),
-               "inputs": data.input_hashes(period)}
+        run = {
+            "run_id": folder.run_id,
+            "started": started,
+            "finished": _now(),
+            "seconds": round(time.monotonic() - t0, 3),
+            "parameters": {
+                "namnd": namnder,
+                "formats": fmt,
+                "workers": workers,
+                "timeout": timeout,
+                "data_dir": str(data_dir),
+                "scheduler": scheduler,
+                "reuse_kernels": reuse_kernels,
+            },
+            "package_version": __version__,
+            "git_commit": git_commit(root),
+            "inputs": data.input_hashes(period),
+        }
         reports = [{**asdict(r), "run_id": folder.run_id} for r in results]
         manifest = build_manifest(period, kommun, run, reports, folder.carried)
         folder.commit(manifest)
     failed = [r for r in results if r.status != "ok"]
-    print(f"{len(results) - len(failed)} av {len(results)} rapporter klara för {period.label} "
-          f"på {tal(run['seconds'], 1)} s: {out / 'index.html'}")
+    print(
+        f"{len(results) - len(failed)} av {len(results)} rapporter klara för {period.label} "
+        f"på {tal(run['seconds'], 1)} s: {out / 'index.html'}"
+    )
     earlier = len(manifest["reports"]) - len(results)
     if earlier:
         print(f"  index.html visar också {earlier} rapporter från tidigare körningar.")
@@ -448,16 +542,19 @@ def run_reports(*, period: Period | None, namnder: list[str] | None, data_dir: P
     flagged = [r for r in results if r.kontroller and r.kontroller["avvikande"]]
     for r in flagged:
         first = r.kontroller["fel"][0] if r.kontroller["fel"] else {}
-        print(f"  VARNING {r.stem}: {r.kontroller['avvikande']} av {r.kontroller['antal']} "
-              f"kontroller avviker (t.ex. {first.get('grupp', '')}: {first.get('kontroll', '')})",
-              file=sys.stderr)
+        print(
+            f"  VARNING {r.stem}: {r.kontroller['avvikande']} av {r.kontroller['antal']} "
+            f"kontroller avviker (t.ex. {first.get('grupp', '')}: {first.get('kontroll', '')})",
+            file=sys.stderr,
+        )
     if failed:
         return 1
     return 2 if strict and flagged else 0
 
 
-def build_manifest(period: Period, kommun: str, run: dict, reports: list[dict],
-                   carried: dict) -> dict:
+def build_manifest(
+    period: Period, kommun: str, run: dict, reports: list[dict], carried: dict
+) -> dict:
     """The manifest of the folder after this run: this run's reports, then those of
     earlier runs still in the folder (each report names its ``run_id``; ``runs`` has each
     run's parameters, inputs and times). The top-level fields are this run's."""
@@ -467,13 +564,23 @@ def build_manifest(period: Period, kommun: str, run: dict, reports: list[dict],
     for rid, info in carried.get("runs", {}).items():
         if any(r.get("run_id") == rid for r in previous):
             runs.setdefault(rid, info)
-    return {"period": str(period), "period_label": period.label, "kommun": kommun,
-            "run_id": run["run_id"], "parameters": run["parameters"],
-            "package_version": run["package_version"], "git_commit": run["git_commit"],
-            "inputs": run["inputs"], "started": run["started"], "finished": run["finished"],
-            "seconds": run["seconds"], "reports": all_reports,
-            "runs": {rid: {k: v for k, v in info.items() if k != "run_id"}
-                     for rid, info in runs.items()}}
+    return {
+        "period": str(period),
+        "period_label": period.label,
+        "kommun": kommun,
+        "run_id": run["run_id"],
+        "parameters": run["parameters"],
+        "package_version": run["package_version"],
+        "git_commit": run["git_commit"],
+        "inputs": run["inputs"],
+        "started": run["started"],
+        "finished": run["finished"],
+        "seconds": run["seconds"],
+        "reports": all_reports,
+        "runs": {
+            rid: {k: v for k, v in info.items() if k != "run_id"} for rid, info in runs.items()
+        },
+    }
 
 
 # --- the reports folder: one lock, a staging folder, one switch --------------------------
@@ -558,7 +665,8 @@ class ReportsFolder:
             raise ConfigurationError(
                 f"En annan körning av analysis run skriver redan rapporterna i {self.out} "
                 f"(process {holder}). Vänta tills den är klar och kör sedan igen; två körningar "
-                "får inte skriva samma mapp samtidigt.") from None
+                "får inte skriva samma mapp samtidigt."
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode("ascii"))
         self._fd = fd
@@ -577,14 +685,17 @@ class ReportsFolder:
 
     def _release(self) -> None:
         if self._fd is not None:
-            os.close(self._fd)                   # closing releases the lock
+            os.close(self._fd)  # closing releases the lock
             self._fd = None
 
     # after a killed run ----------------------------------------------------------------
     def leftovers(self) -> list[Path]:
         prefix = f".{self.name}."
-        return sorted(p for p in self.base.iterdir()
-                      if p.name.startswith(prefix) and (".staging-" in p.name or ".old-" in p.name))
+        return sorted(
+            p
+            for p in self.base.iterdir()
+            if p.name.startswith(prefix) and (".staging-" in p.name or ".old-" in p.name)
+        )
 
     def recover(self) -> None:
         """Undo what a killed run left (under the lock, so nothing else is midway): if it
@@ -627,23 +738,46 @@ class ReportsFolder:
         legacy_id = prev.get("run_id") or ("tidigare" if prev else None)
         runs = dict(prev.get("runs") or {})
         if legacy_id and legacy_id not in runs:
-            runs[legacy_id] = {k: prev.get(k) for k in ("started", "finished", "seconds",
-                                                         "parameters", "package_version",
-                                                         "git_commit", "inputs")}
+            runs[legacy_id] = {
+                k: prev.get(k)
+                for k in (
+                    "started",
+                    "finished",
+                    "seconds",
+                    "parameters",
+                    "package_version",
+                    "git_commit",
+                    "inputs",
+                )
+            }
         entries = {}
         for r in prev.get("reports") or []:
             if isinstance(r, dict) and isinstance(r.get("stem"), str):
                 entries.setdefault(r["stem"], {**r, "run_id": r.get("run_id") or legacy_id})
         kept: list[dict] = []
         on_disk = self._report_files()
-        for stem in sorted(set(on_disk) - stems, key=lambda s: list(entries).index(s)
-                           if s in entries else len(entries)):
+        for stem in sorted(
+            set(on_disk) - stems,
+            key=lambda s: list(entries).index(s) if s in entries else len(entries),
+        ):
             files = on_disk[stem]
             entry = entries.get(stem) or {
-                "stem": stem, "notebook": None, "namnd": None, "namnd_namn": None,
-                "titel": stem, "status": "okänd", "files": {}, "error": None,
-                "failing_cell": None, "started": "", "finished": "", "seconds": 0.0,
-                "attempts": 0, "kontroller": None, "run_id": None}
+                "stem": stem,
+                "notebook": None,
+                "namnd": None,
+                "namnd_namn": None,
+                "titel": stem,
+                "status": "okänd",
+                "files": {},
+                "error": None,
+                "failing_cell": None,
+                "started": "",
+                "finished": "",
+                "seconds": 0.0,
+                "attempts": 0,
+                "kontroller": None,
+                "run_id": None,
+            }
             entry = {**entry, "files": {k: v for k, v in files.items() if k != "ipynb"}}
             for rel in files.values():
                 self._carry(rel)
@@ -657,8 +791,11 @@ class ReportsFolder:
         if not _is_dir(self.out):
             return found
         for p in self.out.iterdir():
-            if p.name.startswith(".") or not _regular(p) or p.name in ("manifest.json",
-                                                                     "index.html"):
+            if (
+                p.name.startswith(".")
+                or not _regular(p)
+                or p.name in ("manifest.json", "index.html")
+            ):
                 continue
             stem, _, kind = p.name.rpartition(".")
             if kind in FORMATS and stem:
@@ -677,14 +814,16 @@ class ReportsFolder:
             os.link(src, dst, follow_symlinks=False)
         except OSError:
             shutil.copyfile(src, dst, follow_symlinks=False)
-        os.chmod(dst, FILE_MODE)                 # a regular file this run just made
+        os.chmod(dst, FILE_MODE)  # a regular file this run just made
 
     def commit(self, manifest: dict) -> None:
         """Write the manifest and the index into the staging folder, then switch it into
         place: one atomic exchange, or, where the system has none, two renames that
         :meth:`recover` can undo."""
-        atomic_write_bytes(self.staging / "manifest.json",
-                           json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        atomic_write_bytes(
+            self.staging / "manifest.json",
+            json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
+        )
         atomic_write_bytes(self.staging / "index.html", render_index(manifest).encode("utf-8"))
         self.staging.chmod(0o755)
         self.switch()
@@ -694,7 +833,7 @@ class ReportsFolder:
             os.rename(self.staging, self.out)
             return
         if _exchange(self.staging, self.out):
-            _remove(self.staging)                # now the old folder
+            _remove(self.staging)  # now the old folder
             return
         old = self.base / f".{self.name}.old-{self.run_id}"
         os.rename(self.out, old)
@@ -712,9 +851,12 @@ class LocalExecutor:
         # forkserver: workers start from a clean process, never from a copy of a parent
         # whose threads (event loops, kernel clients) would not survive the fork
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=context,
-                                 initializer=_worker_init,
-                                 initargs=(str(self.log), os.getpid())) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(self.workers, len(tasks)),
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(str(self.log), os.getpid()),
+        ) as pool:
             futures = {pool.submit(execute_task, t, *args): t for t in tasks}
             for fut in as_completed(futures):
                 try:
@@ -741,8 +883,10 @@ class DaskExecutor:
                 "--scheduler kräver Dask: installera med pip install 'kommun-analysis[dask]'."
             ) from None
         with Client(self.address) as client:
-            futures = {client.submit(execute_task, t, *args, pure=False, key=f"rapport-{t.stem}"): t
-                       for t in tasks}
+            futures = {
+                client.submit(execute_task, t, *args, pure=False, key=f"rapport-{t.stem}"): t
+                for t in tasks
+            }
             for fut in dask_completed(list(futures)):
                 try:
                     yield futures[fut], fut.result()
@@ -754,8 +898,9 @@ class _progress:
     def __init__(self, total: int, enabled: bool) -> None:
         from tqdm import tqdm
 
-        self.bar = tqdm(total=total, unit="rapport", desc="Rapporter", disable=not enabled,
-                        file=sys.stderr)
+        self.bar = tqdm(
+            total=total, unit="rapport", desc="Rapporter", disable=not enabled, file=sys.stderr
+        )
 
     def report(self, res: Result) -> None:
         mark = "klar" if res.status == "ok" else f"FEL ({res.error})"
@@ -783,7 +928,8 @@ INDEX_CSS = (
     ".status-ok { color: #1b5e20; font-weight: bold; } "
     ".status-fel { color: #b00020; font-weight: bold; }\n"
     ".status-varning { color: #7a4f00; font-weight: bold; } "
-    ".kontroller { color: #555; font-size: .9em; }\n")
+    ".kontroller { color: #555; font-size: .9em; }\n"
+)
 
 
 def render_index(manifest: dict) -> str:
@@ -798,20 +944,26 @@ def render_index(manifest: dict) -> str:
     mixed = len(run_ids) > 1
     rows = []
     for r in manifest["reports"]:
-        links = " ".join(f'<a href="{esc(path)}">{esc(kind.upper())}</a>'
-                         for kind, path in sorted(r["files"].items()))
+        links = " ".join(
+            f'<a href="{esc(path)}">{esc(kind.upper())}</a>'
+            for kind, path in sorted(r["files"].items())
+        )
         audit = f'<a href="_notebooks/{esc(r["stem"])}.ipynb">notebook</a>'
         checks = r.get("kontroller")
         if r["status"] == "ok" and checks and checks.get("avvikande"):
-            status = (f'<span class="status-varning">Klar, men {checks["avvikande"]} av '
-                      f'{checks["antal"]} kontroller avviker</span>')
+            status = (
+                f'<span class="status-varning">Klar, men {checks["avvikande"]} av '
+                f"{checks['antal']} kontroller avviker</span>"
+            )
         elif r["status"] == "ok":
             status = '<span class="status-ok">Klar</span>'
             if checks:
                 status += f' <span class="kontroller">({checks["antal"]} kontroller stämmer)</span>'
         elif r["status"] == "okänd":
-            status = ('<span class="status-varning">Okänd: finns i mappen men saknas i '
-                      'tidigare manifest</span>')
+            status = (
+                '<span class="status-varning">Okänd: finns i mappen men saknas i '
+                "tidigare manifest</span>"
+            )
         else:
             cell = f" (cell {r['failing_cell']})" if r.get("failing_cell") is not None else ""
             status = f'<span class="status-fel">Fel{esc(cell)}: {esc(r["error"] or "")}</span>'
@@ -824,24 +976,30 @@ def render_index(manifest: dict) -> str:
             run_cell = f"Tidigare: {esc(_swedish_time(when))}"
         else:
             run_cell = "Tidigare (okänd tid)"
-        rows.append(f"<tr><td>{esc(r['titel'])}</td><td>{esc(r['namnd_namn'] or 'Hela kommunen')}"
-                    f"</td><td>{status}</td><td>{links} {audit}</td>"
-                    f"<td class='num'>{seconds}</td><td>{run_cell}</td></tr>")
-    note = (f"<p class=\"blandat\">Rapporterna kommer från {len(run_ids)} olika körningar; "
-            "kolumnen Körning visar vilken. Rapporter från tidigare körningar kan bygga på "
-            "andra indata (se manifest.json).</p>" if mixed else "")
+        rows.append(
+            f"<tr><td>{esc(r['titel'])}</td><td>{esc(r['namnd_namn'] or 'Hela kommunen')}"
+            f"</td><td>{status}</td><td>{links} {audit}</td>"
+            f"<td class='num'>{seconds}</td><td>{run_cell}</td></tr>"
+        )
+    note = (
+        f'<p class="blandat">Rapporterna kommer från {len(run_ids)} olika körningar; '
+        "kolumnen Körning visar vilken. Rapporter från tidigare körningar kan bygga på "
+        "andra indata (se manifest.json).</p>"
+        if mixed
+        else ""
+    )
     ok = sum(r["status"] == "ok" for r in manifest["reports"])
     created = esc(_swedish_time(manifest["finished"]))
-    commit = (f" ({esc(manifest['git_commit'][:10])})" if manifest.get("git_commit") else "")
+    commit = f" ({esc(manifest['git_commit'][:10])})" if manifest.get("git_commit") else ""
     head = "".join(f"<th>{h}</th>" for h in INDEX_HEADINGS)
     return f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8">
-<title>{esc(manifest['kommun'])} – {esc(manifest['period_label'])}</title>
+<title>{esc(manifest["kommun"])} – {esc(manifest["period_label"])}</title>
 <style>
 {INDEX_CSS}</style></head><body>
-<h1>{esc(manifest['kommun'])}: {esc(manifest['period_label'])}</h1>
-<p>{ok} av {len(manifest['reports'])} rapporter klara. Skapad {created} med
-version {esc(manifest['package_version'])}{commit}.</p>
+<h1>{esc(manifest["kommun"])}: {esc(manifest["period_label"])}</h1>
+<p>{ok} av {len(manifest["reports"])} rapporter klara. Skapad {created} med
+version {esc(manifest["package_version"])}{commit}.</p>
 {note}
 <table><thead><tr>{head}</tr></thead>
 <tbody>

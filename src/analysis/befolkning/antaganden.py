@@ -83,12 +83,14 @@ def life_table(dodstal, kon: str = "K", radix: float = RADIX) -> pd.DataFrame:
     """
     m = np.asarray(dodstal, dtype=float)
     if m.ndim != 1 or len(m) < 2 or not np.isfinite(m).all() or (m < 0).any():
-        raise ArgumentError("dodstal", (
-            "dödstalen måste vara minst två tal ≥ 0 (det sista för den öppna "
-            "åldersgruppen)."))
+        raise ArgumentError(
+            "dodstal",
+            ("dödstalen måste vara minst två tal ≥ 0 (det sista för den öppna åldersgruppen)."),
+        )
     if m[-1] <= 0:
-        raise ArgumentError("dodstal",
-                            "dödstalet för den öppna åldersgruppen måste vara större än 0.")
+        raise ArgumentError(
+            "dodstal", "dödstalet för den öppna åldersgruppen måste vara större än 0."
+        )
     n = len(m)
     a = np.full(n, 0.5)
     a[0] = _a0(float(m[0]), kon)
@@ -105,8 +107,19 @@ def life_table(dodstal, kon: str = "K", radix: float = RADIX) -> pd.DataFrame:
     Tx = np.cumsum(Lx[::-1])[::-1]
     with np.errstate(invalid="ignore", divide="ignore"):
         ex = np.where(lx > 0, Tx / lx, 0.0)
-    return pd.DataFrame({"alder": np.arange(n), "mx": m, "ax": a, "qx": q, "lx": lx,
-                         "dx": dx, "Lx": Lx, "Tx": Tx, "ex": ex})
+    return pd.DataFrame(
+        {
+            "alder": np.arange(n),
+            "mx": m,
+            "ax": a,
+            "qx": q,
+            "lx": lx,
+            "dx": dx,
+            "Lx": Lx,
+            "Tx": Tx,
+            "ex": ex,
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -169,11 +182,12 @@ class Assumptions:
         return {k: float(g["nLx"].sum() / self.radix) for k, g in self.nLx.groupby("kon")}
 
 
-def _kernel_ratio(num: np.ndarray, den: np.ndarray, kernel: np.ndarray,
-                  lo: int, hi: int) -> np.ndarray:
+def _kernel_ratio(
+    num: np.ndarray, den: np.ndarray, kernel: np.ndarray, lo: int, hi: int
+) -> np.ndarray:
     """Smoothed rate Σ w·num / Σ w·den over a moving window restricted to ages lo..hi."""
     mask = np.zeros(len(num), dtype=bool)
-    mask[lo:hi + 1] = True
+    mask[lo : hi + 1] = True
     n = np.convolve(np.where(mask, num, 0.0), kernel, mode="same")
     d = np.convolve(np.where(mask, den, 0.0), kernel, mode="same")
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -181,8 +195,9 @@ def _kernel_ratio(num: np.ndarray, den: np.ndarray, kernel: np.ndarray,
     return np.where(mask, out, 0.0)
 
 
-def _gompertz(deaths: np.ndarray, exposure: np.ndarray, ages: np.ndarray
-              ) -> tuple[tuple[float, float] | None, str | None]:
+def _gompertz(
+    deaths: np.ndarray, exposure: np.ndarray, ages: np.ndarray
+) -> tuple[tuple[float, float] | None, str | None]:
     """Poisson maximum-likelihood Gompertz fit log m = α + β(x − 70).
 
     Returns ``((α, β), None)``, or ``(None, reason)`` with a Swedish reason when the fit
@@ -246,9 +261,13 @@ def _smooth_mortality(D: np.ndarray, E: np.ndarray) -> tuple[np.ndarray, str | N
 def _flows_by_age(data: BefolkningData, years: list[int]) -> dict[str, np.ndarray]:
     """Sums over ``years`` by sex and age: births by mother's age (101) and by child's sex
     (2), deaths, in- and out-migrants (2 × 101)."""
-    out = {"fodda_mor": np.zeros(MAX_AGE + 1), "fodda_kon": np.zeros(2),
-           "doda": np.zeros((2, MAX_AGE + 1)), "in": np.zeros((2, MAX_AGE + 1)),
-           "ut": np.zeros((2, MAX_AGE + 1))}
+    out = {
+        "fodda_mor": np.zeros(MAX_AGE + 1),
+        "fodda_kon": np.zeros(2),
+        "doda": np.zeros((2, MAX_AGE + 1)),
+        "in": np.zeros((2, MAX_AGE + 1)),
+        "ut": np.zeros((2, MAX_AGE + 1)),
+    }
     fb = annual_rows(data.fodda)
     fb = fb[fb["ar"].isin(years)]
     mother = fb["moderns_alder"].clip(15, 49).to_numpy()
@@ -256,24 +275,36 @@ def _flows_by_age(data: BefolkningData, years: list[int]) -> dict[str, np.ndarra
     np.add.at(out["fodda_kon"], (fb["kon"] == "M").to_numpy().astype(int), fb["antal"].to_numpy())
     dd = annual_rows(data.doda)
     dd = dd[dd["ar"].isin(years)]
-    np.add.at(out["doda"], ((dd["kon"] == "M").to_numpy().astype(int), dd["alder"].to_numpy()),
-              dd["antal"].to_numpy())
+    np.add.at(
+        out["doda"],
+        ((dd["kon"] == "M").to_numpy().astype(int), dd["alder"].to_numpy()),
+        dd["antal"].to_numpy(),
+    )
     fl = annual_rows(data.flyttningar)
     fl = fl[fl["ar"].isin(years)]
     for r in RIKTNINGAR:
         part = fl[fl["riktning"] == r]
-        np.add.at(out[r], ((part["kon"] == "M").to_numpy().astype(int), part["alder"].to_numpy()),
-                  part["antal"].to_numpy())
+        np.add.at(
+            out[r],
+            ((part["kon"] == "M").to_numpy().astype(int), part["alder"].to_numpy()),
+            part["antal"].to_numpy(),
+        )
     return out
 
 
 def _by_sex_age(values: np.ndarray, column: str) -> pd.DataFrame:
-    return pd.DataFrame({"kon": np.repeat(np.array(SEXES, dtype=object), MAX_AGE + 1),
-                         "alder": np.tile(AGES, 2), column: values.reshape(-1)})
+    return pd.DataFrame(
+        {
+            "kon": np.repeat(np.array(SEXES, dtype=object), MAX_AGE + 1),
+            "alder": np.tile(AGES, 2),
+            column: values.reshape(-1),
+        }
+    )
 
 
-def estimate_assumptions(data: BefolkningData, base_year: int, years: int = 5,
-                         smooth: bool = True) -> Assumptions:
+def estimate_assumptions(
+    data: BefolkningData, base_year: int, years: int = 5, smooth: bool = True
+) -> Assumptions:
     """Estimate fertility, mortality, migration and the sex ratio at birth.
 
     Parameters
@@ -320,12 +351,16 @@ def estimate_assumptions(data: BefolkningData, base_year: int, years: int = 5,
       else 1.05.
     """
     complete = set(complete_years(data))
-    window = [y for y in range(base_year - years + 1, base_year + 1)
-              if y in complete and data.stock_total(y - 1) is not None]
+    window = [
+        y
+        for y in range(base_year - years + 1, base_year + 1)
+        if y in complete and data.stock_total(y - 1) is not None
+    ]
     if not window:
         raise ModellError(
             f"inget fullständigt år {base_year - years + 1}–{base_year} med folkmängd vid "
-            "föregående årsskifte; antagandena kan inte skattas.")
+            "föregående årsskifte; antagandena kan inte skattas."
+        )
     exposure = np.zeros((2, MAX_AGE + 1))
     for y in window:
         exposure += (data.stock_by_age(y - 1) + data.stock_by_age(y)) / 2
@@ -351,7 +386,8 @@ def estimate_assumptions(data: BefolkningData, base_year: int, years: int = 5,
                 notes.append(
                     f"Dödligheten för {sex_text[SEXES[s]]} kunde inte anpassas till en "
                     f"Gompertzkurva ({reason}); dödstalen 1–99 år är i stället utjämnade "
-                    "med ett glidande medelvärde.")
+                    "med ett glidande medelvärde."
+                )
         else:
             with np.errstate(invalid="ignore", divide="ignore"):
                 m[s] = np.where(exposure[s] > 0, flows["doda"][s] / exposure[s], 0.0)
@@ -361,20 +397,26 @@ def estimate_assumptions(data: BefolkningData, base_year: int, years: int = 5,
             notes.append(
                 f"Inga dödsfall bland {sex_text[SEXES[s]]} 100 år och äldre under "
                 f"{window[0]}–{window[-1]}; dödstalet där är satt till det högsta i "
-                f"åldrarna 90–99 år (minst 0,5).")
+                f"åldrarna 90–99 år (minst 0,5)."
+            )
     L = np.vstack([life_table(m[s], SEXES[s], RADIX)["Lx"].to_numpy() for s in range(2)])
 
     # migration
     with np.errstate(invalid="ignore", divide="ignore"):
         if smooth:
-            risk = np.vstack([_kernel_ratio(flows["ut"][s], exposure[s], np.array([1.0, 2, 1]),
-                                            0, MAX_AGE) for s in range(2)])
+            risk = np.vstack(
+                [
+                    _kernel_ratio(flows["ut"][s], exposure[s], np.array([1.0, 2, 1]), 0, MAX_AGE)
+                    for s in range(2)
+                ]
+            )
         else:
             risk = np.where(exposure > 0, flows["ut"] / exposure, 0.0)
     inflow = flows["in"]
     if smooth:
-        inflow = np.vstack([np.convolve(inflow[s], np.array([1.0, 2, 1]) / 4, mode="same")
-                            for s in range(2)])
+        inflow = np.vstack(
+            [np.convolve(inflow[s], np.array([1.0, 2, 1]) / 4, mode="same") for s in range(2)]
+        )
     total_in = flows["in"].sum()
     profile = inflow / inflow.sum() if inflow.sum() > 0 else np.full((2, MAX_AGE + 1), 1 / 202)
 

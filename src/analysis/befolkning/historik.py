@@ -64,8 +64,17 @@ MAX_AGE = 100
 AGES = np.arange(MAX_AGE + 1)
 
 #: Columns of the ``befolkning`` sheet, in order.
-SHEET_COLUMNS = ["ar", "folkmangd", "fodda", "doda", "inflyttade", "utflyttade",
-                 "flyttnetto", "justering", "typ"]
+SHEET_COLUMNS = [
+    "ar",
+    "folkmangd",
+    "fodda",
+    "doda",
+    "inflyttade",
+    "utflyttade",
+    "flyttnetto",
+    "justering",
+    "typ",
+]
 
 #: The rows of :func:`period_components`: id and Swedish label.
 PERIOD_COMPONENTS: dict[str, str] = {
@@ -106,13 +115,20 @@ def table_file(name: str) -> str:
 
 def _require_columns(df: object, name: str, columns: list[str]) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
-        raise ArgumentError(name, (
-            f"förväntade en tabell (pandas.DataFrame), fick {type(df).__name__}."))
+        raise ArgumentError(
+            name, (f"förväntade en tabell (pandas.DataFrame), fick {type(df).__name__}.")
+        )
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise InputError(Problem(file=table_file(name), message=(
-            f"kolumn saknas: {', '.join(missing)} (tabellen har: "
-            f"{', '.join(map(str, df.columns)) or 'inga kolumner'}).")))
+        raise InputError(
+            Problem(
+                file=table_file(name),
+                message=(
+                    f"kolumn saknas: {', '.join(missing)} (tabellen har: "
+                    f"{', '.join(map(str, df.columns)) or 'inga kolumner'})."
+                ),
+            )
+        )
     return df
 
 
@@ -120,21 +136,34 @@ def _check_values(df: pd.DataFrame, name: str, column: str, allowed: tuple[str, 
     unknown = sorted(set(df[column].dropna().astype(str)) - set(allowed))
     if unknown or df[column].isna().any():
         shown = ", ".join(map(repr, unknown)) if unknown else "tomma värden"
-        raise InputError(Problem(file=table_file(name), column=column, message=(
-            f"okända värden {shown}; kända värden: {', '.join(map(repr, allowed))}.")))
+        raise InputError(
+            Problem(
+                file=table_file(name),
+                column=column,
+                message=(f"okända värden {shown}; kända värden: {', '.join(map(repr, allowed))}."),
+            )
+        )
 
 
-def _integer_column(df: pd.DataFrame, name: str, column: str, lo: int, hi: int,
-                    nullable: bool = False) -> pd.Series:
+def _integer_column(
+    df: pd.DataFrame, name: str, column: str, lo: int, hi: int, nullable: bool = False
+) -> pd.Series:
     values = pd.to_numeric(df[column], errors="coerce")
     bad = values.notna() & ((values != values.round()) | (values < lo) | (values > hi))
     if not nullable:
         bad |= values.isna()
     if bad.any():
         shown = ", ".join(repr(v) for v in df.loc[bad, column].head(5))
-        raise InputError(Problem(file=table_file(name), column=column, message=(
-            f"ogiltiga värden {shown}; förväntade heltal {lo}–{hi}"
-            f"{' eller tomt' if nullable else ''}.")))
+        raise InputError(
+            Problem(
+                file=table_file(name),
+                column=column,
+                message=(
+                    f"ogiltiga värden {shown}; förväntade heltal {lo}–{hi}"
+                    f"{' eller tomt' if nullable else ''}."
+                ),
+            )
+        )
     return values.astype("Int64")
 
 
@@ -191,10 +220,16 @@ class BefolkningData:
                     _check_values(df, name, col, allowed)
             antal = pd.to_numeric(df["antal"], errors="coerce")
             if antal.isna().any() or (antal < 0).any():
-                shown = ", ".join(repr(v) for v in df.loc[antal.isna() | (antal < 0),
-                                                          "antal"].head(5))
-                raise InputError(Problem(file=table_file(name), column="antal", message=(
-                    f"ogiltiga värden {shown}; förväntade ett antal ≥ 0.")))
+                shown = ", ".join(
+                    repr(v) for v in df.loc[antal.isna() | (antal < 0), "antal"].head(5)
+                )
+                raise InputError(
+                    Problem(
+                        file=table_file(name),
+                        column="antal",
+                        message=(f"ogiltiga värden {shown}; förväntade ett antal ≥ 0."),
+                    )
+                )
             df["antal"] = antal.astype(float)
             setattr(self, name, df.reset_index(drop=True))
 
@@ -222,8 +257,11 @@ class BefolkningData:
         if rows.empty:
             return None
         out = np.zeros((2, MAX_AGE + 1))
-        np.add.at(out, ((rows["kon"] == "M").to_numpy().astype(int),
-                        rows["alder"].to_numpy()), rows["antal"].to_numpy())
+        np.add.at(
+            out,
+            ((rows["kon"] == "M").to_numpy().astype(int), rows["alder"].to_numpy()),
+            rows["antal"].to_numpy(),
+        )
         return out
 
 
@@ -332,11 +370,20 @@ def yearly_components(data: BefolkningData) -> pd.DataFrame:
         previous = data.stock_total(year - 1)
         t = totals.loc[year]
         netto = t["inflyttade"] - t["utflyttade"]
-        just = (np.nan if previous is None
-                else stock - previous - (t["fodda"] - t["doda"] + netto))
-        rows.append({"ar": year, "folkmangd": stock, "fodda": t["fodda"], "doda": t["doda"],
-                     "inflyttade": t["inflyttade"], "utflyttade": t["utflyttade"],
-                     "flyttnetto": netto, "justering": just, "typ": "utfall"})
+        just = np.nan if previous is None else stock - previous - (t["fodda"] - t["doda"] + netto)
+        rows.append(
+            {
+                "ar": year,
+                "folkmangd": stock,
+                "fodda": t["fodda"],
+                "doda": t["doda"],
+                "inflyttade": t["inflyttade"],
+                "utflyttade": t["utflyttade"],
+                "flyttnetto": netto,
+                "justering": just,
+                "typ": "utfall",
+            }
+        )
     out = pd.DataFrame(rows, columns=SHEET_COLUMNS)
     out["ar"] = out["ar"].astype(np.int64)
     for c in SHEET_COLUMNS[1:-1]:
@@ -344,8 +391,9 @@ def yearly_components(data: BefolkningData) -> pd.DataFrame:
     return out
 
 
-def period_components(data: BefolkningData, year: int, month: int, *,
-                      fallback: bool = True) -> pd.DataFrame:
+def period_components(
+    data: BefolkningData, year: int, month: int, *, fallback: bool = True
+) -> pd.DataFrame:
     """The population development from New Year up to and including a month.
 
     Parameters
@@ -401,20 +449,27 @@ def period_components(data: BefolkningData, year: int, month: int, *,
     problem = _period_gap(data, year, month)
     if problem is None:
         out = _period_table(data, year, month)
-        out.attrs.update(grund="manad", ar=year, manad=month,
-                         beskrivning=_period_description(year, month))
+        out.attrs.update(
+            grund="manad", ar=year, manad=month, beskrivning=_period_description(year, month)
+        )
         return out
-    usable = [y for y in complete_years(data) if y < year
-              and data.stock_total(y - 1, 12) is not None]
+    usable = [
+        y for y in complete_years(data) if y < year and data.stock_total(y - 1, 12) is not None
+    ]
     if not fallback or not usable:
         raise InputError(problem)
     shown = usable[-1]
     out = _period_table(data, shown, 12)
-    what = (f"helåret {year}" if month == 12
-            else f"januari–{MONTH_NAMES[month - 1]} {year}")
-    out.attrs.update(grund="ar", ar=shown, manad=12, beskrivning=(
-        f"Befolkningsuppgifter per månad saknas för {what}; tabellen visar helåret "
-        f"{shown} (folkmängd 31 december {shown})."))
+    what = f"helåret {year}" if month == 12 else f"januari–{MONTH_NAMES[month - 1]} {year}"
+    out.attrs.update(
+        grund="ar",
+        ar=shown,
+        manad=12,
+        beskrivning=(
+            f"Befolkningsuppgifter per månad saknas för {what}; tabellen visar helåret "
+            f"{shown} (folkmängd 31 december {shown})."
+        ),
+    )
     return out
 
 
@@ -422,17 +477,23 @@ def _period_description(year: int, month: int) -> str:
     if month == 12:
         return f"Tabellen visar helåret {year} (folkmängd 31 december {year})."
     day = calendar.monthrange(year, month)[1]
-    return (f"Tabellen visar januari–{MONTH_NAMES[month - 1]} {year} (folkmängd "
-            f"{day} {MONTH_NAMES[month - 1]} {year}) från befolkningsuppgifter per månad.")
+    return (
+        f"Tabellen visar januari–{MONTH_NAMES[month - 1]} {year} (folkmängd "
+        f"{day} {MONTH_NAMES[month - 1]} {year}) från befolkningsuppgifter per månad."
+    )
 
 
 def _period_gap(data: BefolkningData, year: int, month: int) -> Problem | None:
     """Why the data do not cover January–``month`` of ``year``, or None if they do."""
     for y, m in ((year, month), (year - 1, 12)):
         if data.stock_total(y, m) is None:
-            return Problem(file=table_file("folkmangd"), message=(
-                f"folkmängd saknas för {y}-{m:02d}; den behövs för perioden "
-                f"januari–{MONTH_NAMES[month - 1]} {year}."))
+            return Problem(
+                file=table_file("folkmangd"),
+                message=(
+                    f"folkmängd saknas för {y}-{m:02d}; den behövs för perioden "
+                    f"januari–{MONTH_NAMES[month - 1]} {year}."
+                ),
+            )
     covered: set[int] = set()
     monthly_tables: list[str] = []
     all_annual = True
@@ -440,23 +501,31 @@ def _period_gap(data: BefolkningData, year: int, month: int) -> Problem | None:
         rows = df[df["ar"] == year]
         has_annual = bool(rows["manad"].isna().any())
         if month == 12 and has_annual:
-            continue                      # the year's totals, dated 31 December
+            continue  # the year's totals, dated 31 December
         all_annual = False
         # only the months of the period: later rows (and a later annual total) are
         # not looked at, so they cannot change the outcome
         monthly = rows[rows["manad"].notna() & (rows["manad"] <= month)]
         if monthly.empty:
             if has_annual:
-                return Problem(file=table_file(name), column="manad", message=(
-                    f"år {year} finns bara som helårssiffror; perioden januari–"
-                    f"{MONTH_NAMES[month - 1]} kräver månadsuppgifter."))
+                return Problem(
+                    file=table_file(name),
+                    column="manad",
+                    message=(
+                        f"år {year} finns bara som helårssiffror; perioden januari–"
+                        f"{MONTH_NAMES[month - 1]} kräver månadsuppgifter."
+                    ),
+                )
             return Problem(file=table_file(name), message=f"uppgifter saknas för år {year}.")
         covered |= set(monthly["manad"].astype(int))
         monthly_tables.append(table_file(name))
     if not all_annual and not set(range(1, month + 1)) <= covered:
         missing = sorted(set(range(1, month + 1)) - covered)
-        return Problem(file=", ".join(monthly_tables), column="manad", message=(
-            f"månadsuppgifter saknas för {year}: månad {', '.join(map(str, missing))}."))
+        return Problem(
+            file=", ".join(monthly_tables),
+            column="manad",
+            message=(f"månadsuppgifter saknas för {year}: månad {', '.join(map(str, missing))}."),
+        )
     return None
 
 
@@ -493,9 +562,13 @@ def _period_table(data: BefolkningData, year: int, month: int) -> pd.DataFrame:
         "flyttnetto_utlandet": netto_by["utlandet"],
         "justering": forandring - (fodda - doda) - netto,
     }
-    return pd.DataFrame({"komponent": list(PERIOD_COMPONENTS),
-                         "text": list(PERIOD_COMPONENTS.values()),
-                         "antal": [float(values[k]) for k in PERIOD_COMPONENTS]})
+    return pd.DataFrame(
+        {
+            "komponent": list(PERIOD_COMPONENTS),
+            "text": list(PERIOD_COMPONENTS.values()),
+            "antal": [float(values[k]) for k in PERIOD_COMPONENTS],
+        }
+    )
 
 
 def base_year(data: BefolkningData, year: int, month: int = 12) -> int:
@@ -516,5 +589,6 @@ def base_year(data: BefolkningData, year: int, month: int = 12) -> int:
     if not complete:
         raise ModellError(
             f"inget fullständigt år med befolkningsdata till och med {last} att utgå från "
-            f"för perioden januari–{MONTH_NAMES[int(month) - 1]} {year}.")
+            f"för perioden januari–{MONTH_NAMES[int(month) - 1]} {year}."
+        )
     return complete[-1]

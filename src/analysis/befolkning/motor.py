@@ -74,18 +74,22 @@ def _fel(argument: str, message: str, column: str | None = None) -> ArgumentErro
 
 def _require_frame(df: object, name: str, columns: list[str]) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
-        raise _fel(name, (
-            f"förväntade en tabell (pandas.DataFrame), fick {type(df).__name__}."))
+        raise _fel(name, (f"förväntade en tabell (pandas.DataFrame), fick {type(df).__name__}."))
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise _fel(name, (
-            f"kolumn saknas: {', '.join(missing)} (tabellen har: "
-            f"{', '.join(map(str, df.columns)) or 'inga kolumner'})."))
+        raise _fel(
+            name,
+            (
+                f"kolumn saknas: {', '.join(missing)} (tabellen har: "
+                f"{', '.join(map(str, df.columns)) or 'inga kolumner'})."
+            ),
+        )
     return df
 
 
-def _numeric(df: pd.DataFrame, name: str, column: str, *, positive: bool = False,
-             non_negative: bool = False) -> np.ndarray:
+def _numeric(
+    df: pd.DataFrame, name: str, column: str, *, positive: bool = False, non_negative: bool = False
+) -> np.ndarray:
     values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~np.isfinite(values)
     if positive:
@@ -97,9 +101,11 @@ def _numeric(df: pd.DataFrame, name: str, column: str, *, positive: bool = False
     else:
         expected = "ett tal"
     if bad.any():
-        raw = df[column].tolist()      # plain Python values: '-1.0', not 'np.float64(-1.0)'
-        shown = [f"värdet {raw[i]!r} på rad {i + 1} i tabellen är inte {expected}"
-                 for i in np.flatnonzero(bad)]
+        raw = df[column].tolist()  # plain Python values: '-1.0', not 'np.float64(-1.0)'
+        shown = [
+            f"värdet {raw[i]!r} på rad {i + 1} i tabellen är inte {expected}"
+            for i in np.flatnonzero(bad)
+        ]
         rest = len(shown) - MAX_LISTED_PROBLEMS
         text = "; ".join(shown[:MAX_LISTED_PROBLEMS])
         raise _fel(name, text + (f" ... och {rest} till." if rest > 0 else "."), column=column)
@@ -111,9 +117,11 @@ def _ages(df: pd.DataFrame, name: str) -> np.ndarray:
     bad = ~np.isfinite(raw) | (raw != np.round(raw))
     if bad.any():
         vals = ", ".join(repr(df["alder"].iloc[i]) for i in np.flatnonzero(bad)[:5])
-        raise _fel(name, (
-            f"åldern måste vara ett heltal (början av åldersgruppen); fann {vals}."),
-            column="alder")
+        raise _fel(
+            name,
+            (f"åldern måste vara ett heltal (början av åldersgruppen); fann {vals}."),
+            column="alder",
+        )
     return raw.astype(np.int64)
 
 
@@ -121,8 +129,11 @@ def _sexes(df: pd.DataFrame, name: str) -> np.ndarray:
     kon = df["kon"].astype(str).str.strip().str.upper().to_numpy()
     unknown = sorted(set(kon) - set(SEXES))
     if unknown:
-        raise _fel(name, (
-            f"okänt kön {', '.join(map(repr, unknown))}; kända värden: 'K', 'M'."), column="kon")
+        raise _fel(
+            name,
+            (f"okänt kön {', '.join(map(repr, unknown))}; kända värden: 'K', 'M'."),
+            column="kon",
+        )
     return kon
 
 
@@ -131,47 +142,74 @@ def _age_index(ages: np.ndarray, grid: np.ndarray, width: int, name: str) -> np.
     ok = (ages % width == 0) & (idx >= 0) & (idx < len(grid))
     if not ok.all():
         bad = sorted(set(ages[~ok].tolist()))
-        raise _fel(name, (
-            f"åldrarna {bad[:10]} finns inte bland befolkningens åldersgrupper "
-            f"{grid[0]}, {grid[1]}, …, {grid[-1]} (bredd {width})."), column="alder")
+        raise _fel(
+            name,
+            (
+                f"åldrarna {bad[:10]} finns inte bland befolkningens åldersgrupper "
+                f"{grid[0]}, {grid[1]}, …, {grid[-1]} (bredd {width})."
+            ),
+            column="alder",
+        )
     return idx
 
 
-def _kommun_index(df: pd.DataFrame, name: str, kommuner: pd.Index | None
-                  ) -> tuple[np.ndarray | None, np.ndarray]:
+def _kommun_index(
+    df: pd.DataFrame, name: str, kommuner: pd.Index | None
+) -> tuple[np.ndarray | None, np.ndarray]:
     """Return (kommun index per row or None for shared rates, mask of rows to use)."""
     if "kommun" not in df.columns:
         return None, np.ones(len(df), dtype=bool)
     if kommuner is None:
-        raise _fel(name, (
-            "tabellen har kolumnen 'kommun' men befolkningen har den inte; lägg till "
-            "'kommun' i befolkningen eller ta bort den här."), column="kommun")
+        raise _fel(
+            name,
+            (
+                "tabellen har kolumnen 'kommun' men befolkningen har den inte; lägg till "
+                "'kommun' i befolkningen eller ta bort den här."
+            ),
+            column="kommun",
+        )
     codes = kommuner.get_indexer(df["kommun"])
     present = set(codes[codes >= 0].tolist())
     missing = [k for i, k in enumerate(kommuner) if i not in present]
     if missing:
-        raise _fel(name, (
-            f"rader saknas för kommun {', '.join(map(str, missing[:10]))}; tabellen måste ha "
-            "rader för varje kommun i befolkningen (eller sakna kolumnen 'kommun')."),
-            column="kommun")
+        raise _fel(
+            name,
+            (
+                f"rader saknas för kommun {', '.join(map(str, missing[:10]))}; tabellen måste ha "
+                "rader för varje kommun i befolkningen (eller sakna kolumnen 'kommun')."
+            ),
+            column="kommun",
+        )
     return codes, codes >= 0
 
 
-def _fill(shape: tuple[int, ...], index: tuple[np.ndarray, ...], values: np.ndarray,
-          name: str, what: str, *, complete: bool) -> np.ndarray:
+def _fill(
+    shape: tuple[int, ...],
+    index: tuple[np.ndarray, ...],
+    values: np.ndarray,
+    name: str,
+    what: str,
+    *,
+    complete: bool,
+) -> np.ndarray:
     """Scatter values into an array, rejecting duplicates (and holes if ``complete``)."""
     out = np.zeros(shape, dtype=float)
     count = np.zeros(shape, dtype=np.int64)
     np.add.at(count, index, 1)
     if (count > 1).any():
-        raise _fel(name, (
-            f"samma {what} förekommer på flera rader; varje kombination får bara "
-            "finnas en gång."))
+        raise _fel(
+            name,
+            (f"samma {what} förekommer på flera rader; varje kombination får bara finnas en gång."),
+        )
     if complete and (count == 0).any():
         n_missing = int((count == 0).sum())
-        raise _fel(name, (
-            f"{n_missing} kombinationer av {what} saknas; alla åldersgrupper måste finnas "
-            "för varje kön (och kommun)."))
+        raise _fel(
+            name,
+            (
+                f"{n_missing} kombinationer av {what} saknas; alla åldersgrupper måste finnas "
+                "för varje kön (och kommun)."
+            ),
+        )
     out[index] = values
     return out
 
@@ -259,21 +297,17 @@ def project_cohort_component(
     except (TypeError, ValueError):
         width_i = -1
     if width_i != width or width_i not in _ALLOWED_WIDTHS:
-        raise _fel("width", (
-            f"åldersgruppernas bredd måste vara 1 eller 5 år, fick {width!r}."))
+        raise _fel("width", (f"åldersgruppernas bredd måste vara 1 eller 5 år, fick {width!r}."))
     try:
         steps_i = int(steps)
     except (TypeError, ValueError):
         steps_i = -1
     if steps_i != steps or steps_i < 1:
-        raise _fel("steps", (
-            f"antalet steg måste vara ett heltal ≥ 1, fick {steps!r}."))
+        raise _fel("steps", (f"antalet steg måste vara ett heltal ≥ 1, fick {steps!r}."))
     if not (np.isfinite(srb) and srb > 0):
-        raise _fel("srb", (
-            f"könskvoten vid födseln måste vara ett positivt tal, fick {srb!r}."))
+        raise _fel("srb", (f"könskvoten vid födseln måste vara ett positivt tal, fick {srb!r}."))
     if not (np.isfinite(radix) and radix > 0):
-        raise _fel("radix", (
-            f"livstabellens radix måste vara ett positivt tal, fick {radix!r}."))
+        raise _fel("radix", (f"livstabellens radix måste vara ett positivt tal, fick {radix!r}."))
     width, steps = width_i, steps_i
 
     # ---- population ----------------------------------------------------------------
@@ -286,14 +320,22 @@ def project_cohort_component(
     grid = np.unique(pop_age)
     expected = np.arange(len(grid)) * width
     if len(grid) < 2 or not np.array_equal(grid, expected):
-        raise _fel("population", (
-            f"åldrarna måste vara på varandra följande multiplar av bredden {width} med "
-            f"början i 0 (minst två grupper, den sista öppen); fann {grid[:12].tolist()}"
-            f"{' …' if len(grid) > 12 else ''}."), column="alder")
+        raise _fel(
+            "population",
+            (
+                f"åldrarna måste vara på varandra följande multiplar av bredden {width} med "
+                f"början i 0 (minst två grupper, den sista öppen); fann {grid[:12].tolist()}"
+                f"{' …' if len(grid) > 12 else ''}."
+            ),
+            column="alder",
+        )
     n_age = len(grid)
     if "K" not in set(pop_kon):
-        raise _fel("population", (
-            "befolkningen saknar kvinnor ('K'); födslarna beräknas från kvinnorna."), column="kon")
+        raise _fel(
+            "population",
+            ("befolkningen saknar kvinnor ('K'); födslarna beräknas från kvinnorna."),
+            column="kon",
+        )
     sexes = ["K", "M"] if "M" in set(pop_kon) else ["K"]
     n_sex = len(sexes)
 
@@ -306,8 +348,14 @@ def project_cohort_component(
     n_kom = 1 if kommuner is None else len(kommuner)
     pop_s = (pop_kon == "M").astype(np.int64)
     what = "kön och ålder" + (" och kommun" if kommuner is not None else "")
-    pop_arr = _fill((n_kom, n_sex, n_age), (pop_c, pop_s, pop_age // width), pop_antal,
-                    "population", what, complete=True)
+    pop_arr = _fill(
+        (n_kom, n_sex, n_age),
+        (pop_c, pop_s, pop_age // width),
+        pop_antal,
+        "population",
+        what,
+        complete=True,
+    )
 
     # ---- nLx -------------------------------------------------------------------------
     lt = _require_frame(nLx, "nLx", ["kon", "alder", "nLx"])
@@ -319,16 +367,21 @@ def project_cohort_component(
     lt_c = None if lt_c is None else lt_c[use]
     for k in sexes:
         if k not in set(lt_kon):
-            raise _fel("nLx", (
-                f"livstabell saknas för kön '{k}', som finns i befolkningen."), column="kon")
+            raise _fel(
+                "nLx", (f"livstabell saknas för kön '{k}', som finns i befolkningen."), column="kon"
+            )
     lt_age = _age_index(_ages(lt, "nLx"), grid, width, "nLx")
     lt_val = _numeric(lt, "nLx", "nLx", positive=True)
     lt_kom = n_kom if lt_c is not None else 1
     lt_s = (lt_kon == "M").astype(np.int64)
-    L = _fill((lt_kom, n_sex, n_age),
-              (lt_c if lt_c is not None else np.zeros(len(lt), np.int64), lt_s, lt_age),
-              lt_val, "nLx", "kön och ålder" + (" och kommun" if lt_c is not None else ""),
-              complete=True)
+    L = _fill(
+        (lt_kom, n_sex, n_age),
+        (lt_c if lt_c is not None else np.zeros(len(lt), np.int64), lt_s, lt_age),
+        lt_val,
+        "nLx",
+        "kön och ålder" + (" och kommun" if lt_c is not None else ""),
+        complete=True,
+    )
 
     # ---- asfr ------------------------------------------------------------------------
     fr = _require_frame(asfr, "asfr", ["alder", "asfr"])
@@ -338,13 +391,18 @@ def project_cohort_component(
     fr_age = _age_index(_ages(fr, "asfr"), grid, width, "asfr")
     fr_val = _numeric(fr, "asfr", "asfr", non_negative=True)
     fr_kom = n_kom if fr_c is not None else 1
-    F = _fill((fr_kom, n_age),
-              (fr_c if fr_c is not None else np.zeros(len(fr), np.int64), fr_age),
-              fr_val, "asfr", "ålder" + (" och kommun" if fr_c is not None else ""),
-              complete=False)
+    F = _fill(
+        (fr_kom, n_age),
+        (fr_c if fr_c is not None else np.zeros(len(fr), np.int64), fr_age),
+        fr_val,
+        "asfr",
+        "ålder" + (" och kommun" if fr_c is not None else ""),
+        complete=False,
+    )
     if (F[:, 0] != 0).any():
-        raise _fel("asfr", (
-            "fruktsamheten i den första åldersgruppen måste vara 0."), column="asfr")
+        raise _fel(
+            "asfr", ("fruktsamheten i den första åldersgruppen måste vara 0."), column="asfr"
+        )
     birth_idx = np.unique(fr_age)
 
     # ---- net migrants ----------------------------------------------------------------
@@ -362,19 +420,22 @@ def project_cohort_component(
         mg_val = _numeric(mg, "net_migrants", "antal")
         mg_kom = n_kom if mg_c is not None else 1
         mg_s = (mg_kon == "M").astype(np.int64)
-        mig = _fill((mg_kom, n_sex, n_age),
-                    (mg_c if mg_c is not None else np.zeros(len(mg), np.int64), mg_s, mg_age),
-                    mg_val, "net_migrants",
-                    "kön och ålder" + (" och kommun" if mg_c is not None else ""),
-                    complete=False)
+        mig = _fill(
+            (mg_kom, n_sex, n_age),
+            (mg_c if mg_c is not None else np.zeros(len(mg), np.int64), mg_s, mg_age),
+            mg_val,
+            "net_migrants",
+            "kön och ålder" + (" och kommun" if mg_c is not None else ""),
+            complete=False,
+        )
         mig_half = mig / 2.0
 
     # ---- survival ratios -------------------------------------------------------------
-    surv = L[..., 1:-1] / L[..., :-2]                 # group i -> i+1, i = 0..A-3
+    surv = L[..., 1:-1] / L[..., :-2]  # group i -> i+1, i = 0..A-3
     surv_open = L[..., -1] / (L[..., -2] + L[..., -1])  # last two groups -> open group
-    first = L[..., 0] / (width * radix)               # births -> first age group
+    first = L[..., 0] / (width * radix)  # births -> first age group
     share = np.array([1.0 / (1.0 + srb), srb / (1.0 + srb)])[:n_sex]
-    birth_factor = share * first                      # (kom, sex)
+    birth_factor = share * first  # (kom, sex)
 
     # ---- projection: loop over steps only ---------------------------------------------
     out = np.empty((steps, n_kom, n_sex, n_age))

@@ -71,8 +71,9 @@ def check_horizon(horizon: object) -> int:
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise ArgumentError("horizon", (
-            f"prognosperioden måste vara ett heltal ≥ 1 år, fick {horizon!r}."))
+        raise ArgumentError(
+            "horizon", (f"prognosperioden måste vara ett heltal ≥ 1 år, fick {horizon!r}.")
+        )
     return int(horizon)  # type: ignore[call-overload]
 
 
@@ -82,9 +83,13 @@ def _array(df: pd.DataFrame, column: str) -> np.ndarray:
     return out
 
 
-def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 10,
-             assumptions: Assumptions | None = None,
-             extra_net_migration: float = 0.0) -> Forecast:
+def forecast(
+    data: BefolkningData,
+    base_year: int | None = None,
+    horizon: int = 10,
+    assumptions: Assumptions | None = None,
+    extra_net_migration: float = 0.0,
+) -> Forecast:
     """Project the folkmängd year by year with the cohort-component engine.
 
     Parameters
@@ -140,8 +145,12 @@ def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 
         base_year = last_complete_year(data)
     start = data.stock_by_age(base_year)
     if start is None:
-        raise InputError(Problem(file=table_file("folkmangd"), message=(
-            f"folkmängd saknas för 31 december {base_year}, prognosens startår.")))
+        raise InputError(
+            Problem(
+                file=table_file("folkmangd"),
+                message=(f"folkmängd saknas för 31 december {base_year}, prognosens startår."),
+            )
+        )
     if assumptions is None:
         assumptions = estimate_assumptions(data, base_year)
 
@@ -157,8 +166,11 @@ def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 
     L = _array(assumptions.nLx, "nLx")
     surv = L[:, 1:-1] / L[:, :-2]
     surv_open = L[:, -1] / (L[:, -2] + L[:, -1])
-    infant_death = (np.array([1.0, assumptions.srb]) / (1.0 + assumptions.srb)
-                    * (1.0 - L[:, 0] / assumptions.radix)).sum()
+    infant_death = (
+        np.array([1.0, assumptions.srb])
+        / (1.0 + assumptions.srb)
+        * (1.0 - L[:, 0] / assumptions.radix)
+    ).sum()
 
     population = start
     pop_rows, comp_rows = [], []
@@ -167,27 +179,44 @@ def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 
         net = in_migrants - out_migrants
         result = project_cohort_component(
             pd.DataFrame({"kon": kon, "alder": alder, "antal": population.reshape(-1)}),
-            assumptions.nLx, assumptions.asfr,
+            assumptions.nLx,
+            assumptions.asfr,
             pd.DataFrame({"kon": kon, "alder": alder, "antal": net.reshape(-1)}),
-            width=1, steps=1, srb=assumptions.srb, radix=assumptions.radix)
+            width=1,
+            steps=1,
+            srb=assumptions.srb,
+            radix=assumptions.radix,
+        )
         fodda = float(result.attrs.pop("fodda")["antal"].sum())
         new = _array(result, "antal")
         inflyttade, utflyttade = float(in_migrants.sum()), float(out_migrants.sum())
         flyttnetto = inflyttade - utflyttade
         at_risk = population + net / 2.0
-        doda = ((at_risk[:, :-2] * (1.0 - surv)).sum()
-                + ((at_risk[:, -2] + at_risk[:, -1]) * (1.0 - surv_open)).sum()
-                + fodda * infant_death)
+        doda = (
+            (at_risk[:, :-2] * (1.0 - surv)).sum()
+            + ((at_risk[:, -2] + at_risk[:, -1]) * (1.0 - surv_open)).sum()
+            + fodda * infant_death
+        )
         folkmangd = float(new.sum())
         # the residual, to a millionth of a person (floating-point noise of ~1e-11 is
         # not shown; a projection that loses or invents people is still seen in full)
         justering = round(folkmangd - float(population.sum()) - fodda + doda - flyttnetto, 6)
-        comp_rows.append({"ar": year, "folkmangd": folkmangd, "fodda": fodda,
-                          "doda": float(doda), "inflyttade": inflyttade,
-                          "utflyttade": utflyttade, "flyttnetto": flyttnetto,
-                          "justering": float(justering), "typ": "prognos"})
-        pop_rows.append(pd.DataFrame({"ar": year, "kon": kon, "alder": alder,
-                                      "antal": new.reshape(-1)}))
+        comp_rows.append(
+            {
+                "ar": year,
+                "folkmangd": folkmangd,
+                "fodda": fodda,
+                "doda": float(doda),
+                "inflyttade": inflyttade,
+                "utflyttade": utflyttade,
+                "flyttnetto": flyttnetto,
+                "justering": float(justering),
+                "typ": "prognos",
+            }
+        )
+        pop_rows.append(
+            pd.DataFrame({"ar": year, "kon": kon, "alder": alder, "antal": new.reshape(-1)})
+        )
         population = new
 
     components = pd.DataFrame(comp_rows, columns=SHEET_COLUMNS)
@@ -196,8 +225,9 @@ def forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 
     return Forecast(population=pop, components=components, assumptions=assumptions)
 
 
-def befolkning_sheet(data: BefolkningData, horizon: int = 10,
-                     base_year: int | None = None) -> pd.DataFrame:
+def befolkning_sheet(
+    data: BefolkningData, horizon: int = 10, base_year: int | None = None
+) -> pd.DataFrame:
     """The ``befolkning`` sheet of the export workbook.
 
     Parameters

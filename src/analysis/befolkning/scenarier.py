@@ -79,13 +79,20 @@ SCENARIOS: dict[str, str] = {
 
 #: Age groups of the back-test: id → (first age, last age), Swedish label.
 BACKTEST_GROUPS: dict[str, tuple[int, int]] = {
-    "0-5": (0, 5), "6-15": (6, 15), "16-18": (16, 18), "19-64": (19, 64),
-    "65-79": (65, 79), "80+": (80, MAX_AGE),
+    "0-5": (0, 5),
+    "6-15": (6, 15),
+    "16-18": (16, 18),
+    "19-64": (19, 64),
+    "65-79": (65, 79),
+    "80+": (80, MAX_AGE),
 }
 
 #: The demand indicators: age groups for förskola, grundskola, gymnasium and äldreomsorg.
 DEMAND_GROUPS: dict[str, tuple[int, int]] = {
-    "1-5": (1, 5), "6-15": (6, 15), "16-18": (16, 18), "65-79": (65, 79),
+    "1-5": (1, 5),
+    "6-15": (6, 15),
+    "16-18": (16, 18),
+    "65-79": (65, 79),
     "80+": (80, MAX_AGE),
 }
 
@@ -143,8 +150,9 @@ def history_by_age(data: BefolkningData) -> pd.DataFrame:
     return out
 
 
-def age_groups(population: pd.DataFrame,
-               groups: Mapping[str, tuple[int, int]] = DEMAND_GROUPS) -> pd.DataFrame:
+def age_groups(
+    population: pd.DataFrame, groups: Mapping[str, tuple[int, int]] = DEMAND_GROUPS
+) -> pd.DataFrame:
     """Sum a population by year and age group.
 
     Parameters
@@ -179,10 +187,14 @@ def age_groups(population: pd.DataFrame,
 # --------------------------------------------------------------------------------------
 # scenarios and goal seeking
 # --------------------------------------------------------------------------------------
-def scenario_forecast(data: BefolkningData, base_year: int | None = None, horizon: int = 10,
-                      assumptions: Assumptions | None = None,
-                      inflyttning_faktor: float = 1.0,
-                      extra_net_migration: float = 0.0) -> Forecast:
+def scenario_forecast(
+    data: BefolkningData,
+    base_year: int | None = None,
+    horizon: int = 10,
+    assumptions: Assumptions | None = None,
+    inflyttning_faktor: float = 1.0,
+    extra_net_migration: float = 0.0,
+) -> Forecast:
     """The base forecast with changed migration assumptions.
 
     Parameters
@@ -208,18 +220,30 @@ def scenario_forecast(data: BefolkningData, base_year: int | None = None, horizo
     if assumptions is None:
         assumptions = estimate_assumptions(data, base_year)
     if not (np.isfinite(inflyttning_faktor) and inflyttning_faktor >= 0):
-        raise ArgumentError("inflyttning_faktor", (
-            f"faktorn för inflyttningen måste vara ett tal ≥ 0, fick {inflyttning_faktor!r}."))
-    changed = dataclasses.replace(assumptions,
-                                  inflyttade=assumptions.inflyttade * inflyttning_faktor)
-    return forecast(data, base_year=base_year, horizon=horizon, assumptions=changed,
-                    extra_net_migration=extra_net_migration)
+        raise ArgumentError(
+            "inflyttning_faktor",
+            (f"faktorn för inflyttningen måste vara ett tal ≥ 0, fick {inflyttning_faktor!r}."),
+        )
+    changed = dataclasses.replace(
+        assumptions, inflyttade=assumptions.inflyttade * inflyttning_faktor
+    )
+    return forecast(
+        data,
+        base_year=base_year,
+        horizon=horizon,
+        assumptions=changed,
+        extra_net_migration=extra_net_migration,
+    )
 
 
-def goal_seek_net_migration(data: BefolkningData, mal_folkmangd: float, mal_ar: int,
-                            base_year: int | None = None,
-                            assumptions: Assumptions | None = None,
-                            xtol: float = 1e-6) -> float:
+def goal_seek_net_migration(
+    data: BefolkningData,
+    mal_folkmangd: float,
+    mal_ar: int,
+    base_year: int | None = None,
+    assumptions: Assumptions | None = None,
+    xtol: float = 1e-6,
+) -> float:
     """The constant extra net migration per year that gives ``mal_folkmangd`` in ``mal_ar``.
 
     Parameters
@@ -261,18 +285,27 @@ def goal_seek_net_migration(data: BefolkningData, mal_folkmangd: float, mal_ar: 
     """
     base_year = _base_year(data, base_year)
     if not (np.isfinite(mal_folkmangd) and mal_folkmangd > 0):
-        raise ArgumentError("mal_folkmangd", (
-            f"målet för folkmängden måste vara ett positivt tal, fick {mal_folkmangd!r}."))
+        raise ArgumentError(
+            "mal_folkmangd",
+            (f"målet för folkmängden måste vara ett positivt tal, fick {mal_folkmangd!r}."),
+        )
     if int(mal_ar) != mal_ar or mal_ar <= base_year:
-        raise ArgumentError("mal_ar", (
-            f"målåret måste vara ett år efter prognosens startår {base_year}, fick {mal_ar!r}."))
+        raise ArgumentError(
+            "mal_ar",
+            (f"målåret måste vara ett år efter prognosens startår {base_year}, fick {mal_ar!r}."),
+        )
     if assumptions is None:
         assumptions = estimate_assumptions(data, base_year)
     horizon = int(mal_ar) - base_year
 
     def gap(extra: float) -> float:
-        fc = forecast(data, base_year=base_year, horizon=horizon, assumptions=assumptions,
-                      extra_net_migration=extra)
+        fc = forecast(
+            data,
+            base_year=base_year,
+            horizon=horizon,
+            assumptions=assumptions,
+            extra_net_migration=extra,
+        )
         return float(fc.components["folkmangd"].iloc[-1]) - float(mal_folkmangd)
 
     g0 = gap(0.0)
@@ -288,18 +321,28 @@ def goal_seek_net_migration(data: BefolkningData, mal_folkmangd: float, mal_ar: 
         lo, glo = hi, ghi
         hi *= 2.0
         if abs(hi) > 10 * start:
-            raise ArgumentError("mal_folkmangd", (
-                f"målet {tal(mal_folkmangd)} invånare år {mal_ar} kan inte nås med en "
-                "rimlig extra nettoinflyttning."))
+            raise ArgumentError(
+                "mal_folkmangd",
+                (
+                    f"målet {tal(mal_folkmangd)} invånare år {mal_ar} kan inte nås med en "
+                    "rimlig extra nettoinflyttning."
+                ),
+            )
         ghi = gap(hi)
     a, b = sorted((lo, hi))
     return float(brentq(gap, a, b, xtol=xtol, rtol=1e-12))
 
 
-def scenarios(data: BefolkningData, base_year: int | None = None, horizon: int = 20,
-              assumptions: Assumptions | None = None, lag_faktor: float = 0.9,
-              hog_faktor: float = 1.1, mal_folkmangd: float | None = None,
-              mal_ar: int | None = None) -> pd.DataFrame:
+def scenarios(
+    data: BefolkningData,
+    base_year: int | None = None,
+    horizon: int = 20,
+    assumptions: Assumptions | None = None,
+    lag_faktor: float = 0.9,
+    hog_faktor: float = 1.1,
+    mal_folkmangd: float | None = None,
+    mal_ar: int | None = None,
+) -> pd.DataFrame:
     """The forecast scenarios as one tidy frame.
 
     Parameters
@@ -336,8 +379,11 @@ def scenarios(data: BefolkningData, base_year: int | None = None, horizon: int =
         horizon = max(horizon, int(mal_ar) - base_year)
     if assumptions is None:
         assumptions = estimate_assumptions(data, base_year)
-    runs: list[tuple[str, float, float]] = [("lag", lag_faktor, 0.0), ("bas", 1.0, 0.0),
-                                            ("hog", hog_faktor, 0.0)]
+    runs: list[tuple[str, float, float]] = [
+        ("lag", lag_faktor, 0.0),
+        ("bas", 1.0, 0.0),
+        ("hog", hog_faktor, 0.0),
+    ]
     if mal_folkmangd is not None:
         extra = goal_seek_net_migration(data, mal_folkmangd, mal_ar, base_year, assumptions)
         runs.append(("mal", 1.0, extra))
@@ -375,14 +421,19 @@ def _ar1_sum_sd(sd: float, phi: float, horizon: int) -> np.ndarray:
     sd ``sd`` and lag-one correlation ``phi``, for 1..horizon terms."""
     h = np.arange(1, horizon + 1)
     lag = np.abs(np.subtract.outer(np.arange(horizon), np.arange(horizon)))
-    corr = phi ** lag
-    var = np.array([corr[:k, :k].sum() for k in h]) * sd ** 2
+    corr = phi**lag
+    var = np.array([corr[:k, :k].sum() for k in h]) * sd**2
     return np.sqrt(var)
 
 
-def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon: int = 20,
-                    assumptions: Assumptions | None = None, history_years: int = 10,
-                    base: Forecast | None = None) -> pd.DataFrame:
+def uncertainty_fan(
+    data: BefolkningData,
+    base_year: int | None = None,
+    horizon: int = 20,
+    assumptions: Assumptions | None = None,
+    history_years: int = 10,
+    base: Forecast | None = None,
+) -> pd.DataFrame:
     """80 % and 95 % bands around the base forecast from the historical variability.
 
     Parameters
@@ -427,8 +478,8 @@ def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon:
     hist = hist[hist["ar"] <= base_year].tail(int(history_years))
     if len(hist) < 3:
         raise ModellError(
-            "minst tre fullständiga år behövs för att skatta osäkerheten; "
-            f"fann {len(hist)}.")
+            f"minst tre fullständiga år behövs för att skatta osäkerheten; fann {len(hist)}."
+        )
     netto = hist["flyttnetto"].to_numpy(dtype=float)
     dev_m = netto - netto.mean()
     sd_m = float(dev_m.std(ddof=1))
@@ -441,21 +492,28 @@ def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon:
     births = hist["fodda"].to_numpy(dtype=float)
     coef = np.polyfit(years - years.mean(), births, 1)
     resid = births - np.polyval(coef, years - years.mean())
-    sd_b = float(np.sqrt((resid ** 2).sum() / max(len(resid) - 2, 1)))
+    sd_b = float(np.sqrt((resid**2).sum() / max(len(resid) - 2, 1)))
 
     if base is None:
         base = forecast(data, base_year=base_year, horizon=horizon, assumptions=assumptions)
     comp = base.components.iloc[:horizon]
-    sd = np.sqrt(_ar1_sum_sd(sd_m, phi, horizon) ** 2
-                 + np.arange(1, horizon + 1) * sd_b ** 2)
+    sd = np.sqrt(_ar1_sum_sd(sd_m, phi, horizon) ** 2 + np.arange(1, horizon + 1) * sd_b**2)
     z80, z95 = norm.ppf(0.90), norm.ppf(0.975)
     level = comp["folkmangd"].to_numpy(dtype=float)
-    out = pd.DataFrame({
-        "ar": comp["ar"].to_numpy(dtype=np.int64), "folkmangd": level, "sd": sd,
-        "nedre_95": level - z95 * sd, "nedre_80": level - z80 * sd,
-        "ovre_80": level + z80 * sd, "ovre_95": level + z95 * sd})
-    out.attrs["metod"] = FAN_METHOD.format(n=len(hist), sd_m=tal(sd_m), phi=tal(phi, 2),
-                                           sd_b=tal(sd_b))
+    out = pd.DataFrame(
+        {
+            "ar": comp["ar"].to_numpy(dtype=np.int64),
+            "folkmangd": level,
+            "sd": sd,
+            "nedre_95": level - z95 * sd,
+            "nedre_80": level - z80 * sd,
+            "ovre_80": level + z80 * sd,
+            "ovre_95": level + z95 * sd,
+        }
+    )
+    out.attrs["metod"] = FAN_METHOD.format(
+        n=len(hist), sd_m=tal(sd_m), phi=tal(phi, 2), sd_b=tal(sd_b)
+    )
     out.attrs["ar_historik"] = len(hist)
     out.attrs["sd_flyttnetto"] = sd_m
     out.attrs["autokorrelation"] = phi
@@ -466,8 +524,12 @@ def uncertainty_fan(data: BefolkningData, base_year: int | None = None, horizon:
 # --------------------------------------------------------------------------------------
 # back-test
 # --------------------------------------------------------------------------------------
-def backtest(data: BefolkningData, years_back: int = 5, base_year: int | None = None,
-             groups: Mapping[str, tuple[int, int]] = BACKTEST_GROUPS) -> pd.DataFrame:
+def backtest(
+    data: BefolkningData,
+    years_back: int = 5,
+    base_year: int | None = None,
+    groups: Mapping[str, tuple[int, int]] = BACKTEST_GROUPS,
+) -> pd.DataFrame:
     """The forecast made ``years_back`` years ago compared with the outcome.
 
     Parameters
@@ -500,8 +562,7 @@ def backtest(data: BefolkningData, years_back: int = 5, base_year: int | None = 
     stock_years = sorted(set(data.folkmangd.loc[data.folkmangd["manad"] == 12, "ar"]))
     actual_years = [y for y in stock_years if y > base_year]
     if not actual_years:
-        raise ModellError(
-            f"ingen folkmängd efter {base_year} att jämföra efterhandsprognosen med.")
+        raise ModellError(f"ingen folkmängd efter {base_year} att jämföra efterhandsprognosen med.")
     past = truncate(data, base_year)
     fc = forecast(past, base_year=base_year, horizon=max(actual_years) - base_year)
     pred = fc.population[fc.population["ar"].isin(actual_years)]
@@ -514,11 +575,11 @@ def backtest(data: BefolkningData, years_back: int = 5, base_year: int | None = 
     out = p.merge(a, on=["ar", "grupp"], how="inner")
     out["fel"] = out["prognos"] - out["utfall"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["fel_procent"] = np.where(out["utfall"] > 0, 100 * out["fel"] / out["utfall"],
-                                      np.nan)
+        out["fel_procent"] = np.where(out["utfall"] > 0, 100 * out["fel"] / out["utfall"], np.nan)
     order = {g: i for i, g in enumerate(total)}
-    out = out.sort_values(["ar", "grupp"], key=lambda s: s.map(order) if s.name == "grupp"
-                          else s).reset_index(drop=True)
+    out = out.sort_values(
+        ["ar", "grupp"], key=lambda s: s.map(order) if s.name == "grupp" else s
+    ).reset_index(drop=True)
     out.attrs["base_year"] = int(base_year)
     return out
 
@@ -526,9 +587,11 @@ def backtest(data: BefolkningData, years_back: int = 5, base_year: int | None = 
 # --------------------------------------------------------------------------------------
 # demand indicators
 # --------------------------------------------------------------------------------------
-def demand_indicators(data: BefolkningData, fc: Forecast | None = None,
-                      groups: Mapping[str, tuple[int, int]] = DEMAND_GROUPS
-                      ) -> pd.DataFrame:
+def demand_indicators(
+    data: BefolkningData,
+    fc: Forecast | None = None,
+    groups: Mapping[str, tuple[int, int]] = DEMAND_GROUPS,
+) -> pd.DataFrame:
     """The number of inhabitants in the age groups the verksamheter plan for.
 
     Parameters
@@ -637,9 +700,15 @@ class Rapportunderlag:
     efterhand: pd.DataFrame
 
 
-def rapportunderlag(data: BefolkningData, year: int, month: int, *, horizon: int = 20,
-                    mal_folkmangd: float | None = None,
-                    mal_ar: int | None = None) -> Rapportunderlag:
+def rapportunderlag(
+    data: BefolkningData,
+    year: int,
+    month: int,
+    *,
+    horizon: int = 20,
+    mal_folkmangd: float | None = None,
+    mal_ar: int | None = None,
+) -> Rapportunderlag:
     """Everything the befolkning report shows for January–``month`` of ``year``.
 
     Parameters
@@ -663,23 +732,37 @@ def rapportunderlag(data: BefolkningData, year: int, month: int, *, horizon: int
     hist = yearly_components(data)
     hist = hist[(hist["ar"] <= basar) & (hist["ar"] >= basar - 15)]
     antaganden = estimate_assumptions(data, basar)
-    mal = ((int(mal_ar), float(mal_folkmangd))
-           if mal_folkmangd is not None and mal_ar is not None else None)
-    scen = scenarios(data, basar, horizon=horizon, assumptions=antaganden,
-                     mal_folkmangd=mal[1] if mal else None, mal_ar=mal[0] if mal else None)
+    mal = (
+        (int(mal_ar), float(mal_folkmangd))
+        if mal_folkmangd is not None and mal_ar is not None
+        else None
+    )
+    scen = scenarios(
+        data,
+        basar,
+        horizon=horizon,
+        assumptions=antaganden,
+        mal_folkmangd=mal[1] if mal else None,
+        mal_ar=mal[0] if mal else None,
+    )
     horisont = int(scen["ar"].max()) - basar
     bas = forecast(data, basar, horizon=horisont, assumptions=antaganden)
     slutar = basar + horizon
     alla = history_by_age(data)
     behov = demand_indicators(data, bas)
     return Rapportunderlag(
-        basar=basar, slutar=slutar, horisont=horisont, mal=mal,
+        basar=basar,
+        slutar=slutar,
+        horisont=horisont,
+        mal=mal,
         visa_ar=report_years(basar, horisont, mal[0] if mal else None),
         behov_ar=min(basar + 10, slutar),
         komp=komp,
         sheet=befolkning_sheet(data, horizon=10, base_year=basar),
         historik=hist.reset_index(drop=True),
-        antaganden=antaganden, scenarier=scen, bas=bas,
+        antaganden=antaganden,
+        scenarier=scen,
+        bas=bas,
         fan=uncertainty_fan(data, basar, horizon=horisont, assumptions=antaganden, base=bas),
         pyramid_start=alla[alla["ar"] == basar],
         pyramid_slut=bas.population[bas.population["ar"] == slutar],

@@ -32,25 +32,33 @@ def sheet_note(base_year: int, assumptions: Assumptions) -> str:
     """The note under the table of folkmängd and components per year: where the forecast
     starts, how its deaths and ``justering`` are computed, and the notes of the
     assumptions (:attr:`Assumptions.anmarkningar`)."""
-    return " ".join([
-        f"Prognosen utgår från folkmängden 31 december {int(base_year)}. För prognosåren är "
-        "döda beräknade med dödlighetsantagandet och justeringen är det som komponenterna "
-        "inte förklarar (ska vara 0).", *assumptions.anmarkningar])
+    return " ".join(
+        [
+            f"Prognosen utgår från folkmängden 31 december {int(base_year)}. För prognosåren är "
+            "döda beräknade med dödlighetsantagandet och justeringen är det som komponenterna "
+            "inte förklarar (ska vara 0).",
+            *assumptions.anmarkningar,
+        ]
+    )
 
 
 def scenario_note(assumptions: Assumptions) -> str:
     """The note under the scenario table: the years of the base assumptions and what the
     low and high scenarios change."""
-    return (f"Huvudalternativet bygger på genomsnitten {assumptions.years[0]}–"
-            f"{assumptions.years[-1]}. Låg och hög inflyttning: antalet inflyttade 10 % lägre "
-            "respektive högre än i huvudalternativet, med samma utflyttningsrisker.")
+    return (
+        f"Huvudalternativet bygger på genomsnitten {assumptions.years[0]}–"
+        f"{assumptions.years[-1]}. Låg och hög inflyttning: antalet inflyttade 10 % lägre "
+        "respektive högre än i huvudalternativet, med samma utflyttningsrisker."
+    )
 
 
 def backtest_title(bt: pd.DataFrame) -> str:
     """The title of the back-test table: the jump-off year and the last year compared
     (:func:`analysis.befolkning.scenarier.backtest`)."""
-    return (f"Prognos gjord med data till och med {bt.attrs['base_year']} jämförd med utfallet "
-            f"{int(bt['ar'].max())}")
+    return (
+        f"Prognos gjord med data till och med {bt.attrs['base_year']} jämförd med utfallet "
+        f"{int(bt['ar'].max())}"
+    )
 
 
 def _value(scen: pd.DataFrame, sid: str, year: int, column: str = "folkmangd") -> float:
@@ -69,8 +77,7 @@ def period_title(komp: pd.DataFrame, label: str) -> str:
     return f"Befolkningsförändring {label}"
 
 
-def scenario_text(scen: pd.DataFrame, end_year: int,
-                  goal: tuple[int, float] | None = None) -> str:
+def scenario_text(scen: pd.DataFrame, end_year: int, goal: tuple[int, float] | None = None) -> str:
     """The scenario paragraph: the base forecast from the jump-off year to ``end_year``,
     the low and high scenarios and, with a goal, what reaching it takes.
 
@@ -91,33 +98,40 @@ def scenario_text(scen: pd.DataFrame, end_year: int,
     start = float(scen.attrs["folkmangd_start"])
     bas, lag, hog = (_value(scen, sid, end_year) for sid in ("bas", "lag", "hog"))
     riktning = "öka" if bas > start else "minska" if bas < start else "vara oförändrad"
-    text = (f"Enligt huvudalternativet väntas folkmängden {riktning} från {tal(start)} "
-            f"invånare vid utgången av {base_year} till {tal(bas)} år {end_year} "
-            f"({tal(bas - start, tecken=True)} personer). Med 10 % lägre inflyttning blir "
-            f"folkmängden {tal(lag)} och med 10 % högre {tal(hog)} år {end_year}.")
+    text = (
+        f"Enligt huvudalternativet väntas folkmängden {riktning} från {tal(start)} "
+        f"invånare vid utgången av {base_year} till {tal(bas)} år {end_year} "
+        f"({tal(bas - start, tecken=True)} personer). Med 10 % lägre inflyttning blir "
+        f"folkmängden {tal(lag)} och med 10 % högre {tal(hog)} år {end_year}."
+    )
     if goal is None:
         return text
     mal_ar, mal_folkmangd = int(goal[0]), float(goal[1])
     mal = scen[scen["scenario"] == "mal"]
     if mal.empty:
-        raise ArgumentError("scen", (
-            "målscenariot saknas; beräkna scenarierna med målets folkmängd och år."))
+        raise ArgumentError(
+            "scen", ("målscenariot saknas; beräkna scenarierna med målets folkmängd och år.")
+        )
     extra = float(mal["extra_flyttnetto"].iloc[0])
     bas_mal = _value(scen, "bas", mal_ar)
     netto_mal = float(mal.loc[mal["ar"] <= mal_ar, "flyttnetto"].mean())
     bas_rows = scen[(scen["scenario"] == "bas") & (scen["ar"] <= mal_ar)]
     netto_bas = float(bas_rows["flyttnetto"].mean())
     if extra > 0:
-        text += (f" Målet {tal(mal_folkmangd)} invånare år {mal_ar} nås inte i "
-                 f"huvudalternativet ({tal(bas_mal)}). Det kräver att {tal(extra)} fler "
-                 "personer än i huvudalternativet flyttar in varje år. Eftersom en större "
-                 "befolkning också ger fler utflyttade blir flyttnettot då i genomsnitt "
-                 f"{tal(netto_mal)} personer per år till och med {mal_ar}, mot "
-                 f"{tal(netto_bas)} i huvudalternativet.")
+        text += (
+            f" Målet {tal(mal_folkmangd)} invånare år {mal_ar} nås inte i "
+            f"huvudalternativet ({tal(bas_mal)}). Det kräver att {tal(extra)} fler "
+            "personer än i huvudalternativet flyttar in varje år. Eftersom en större "
+            "befolkning också ger fler utflyttade blir flyttnettot då i genomsnitt "
+            f"{tal(netto_mal)} personer per år till och med {mal_ar}, mot "
+            f"{tal(netto_bas)} i huvudalternativet."
+        )
     else:
-        text += (f" Målet {tal(mal_folkmangd)} invånare år {mal_ar} nås redan i "
-                 f"huvudalternativet ({tal(bas_mal)}); marginalen motsvarar "
-                 f"{tal(-extra)} färre inflyttade per år.")
+        text += (
+            f" Målet {tal(mal_folkmangd)} invånare år {mal_ar} nås redan i "
+            f"huvudalternativet ({tal(bas_mal)}); marginalen motsvarar "
+            f"{tal(-extra)} färre inflyttade per år."
+        )
     return text
 
 
@@ -146,15 +160,17 @@ def fan_text(fan: pd.DataFrame, year: int) -> str:
     r = rows.iloc[0]
     n = fan.attrs.get("ar_historik")
     years = f"de senaste {n} åren" if n else "de senaste åren"
-    return (f"Intervallen visar bara den slumpmässiga variation i flyttnetto och födda som "
-            f"kommunen haft {years}: med den variationen, och med antagandena i övrigt "
-            f"oförändrade, hamnar folkmängden år {int(year)} mellan {tal(r['nedre_80'])} "
-            f"och {tal(r['ovre_80'])} invånare (80 %-intervall) och mellan "
-            f"{tal(r['nedre_95'])} och {tal(r['ovre_95'])} (95 %-intervall). Osäkerheten "
-            "i själva antagandena – att inflyttningen, fruktsamheten eller dödligheten "
-            "varaktigt blir en annan – ingår inte, så den verkliga osäkerheten är större och "
-            "intervallen är inga sannolikheter för den framtida folkmängden; scenarierna "
-            "visar hur mycket antagandena betyder.")
+    return (
+        f"Intervallen visar bara den slumpmässiga variation i flyttnetto och födda som "
+        f"kommunen haft {years}: med den variationen, och med antagandena i övrigt "
+        f"oförändrade, hamnar folkmängden år {int(year)} mellan {tal(r['nedre_80'])} "
+        f"och {tal(r['ovre_80'])} invånare (80 %-intervall) och mellan "
+        f"{tal(r['nedre_95'])} och {tal(r['ovre_95'])} (95 %-intervall). Osäkerheten "
+        "i själva antagandena – att inflyttningen, fruktsamheten eller dödligheten "
+        "varaktigt blir en annan – ingår inte, så den verkliga osäkerheten är större och "
+        "intervallen är inga sannolikheter för den framtida folkmängden; scenarierna "
+        "visar hur mycket antagandena betyder."
+    )
 
 
 def demand_text(ind: pd.DataFrame, base_year: int, year: int) -> str:
@@ -170,6 +186,7 @@ def demand_text(ind: pd.DataFrame, base_year: int, year: int) -> str:
     -------
     str
     """
+
     def row(y: int) -> pd.Series:
         rows = ind[ind["ar"] == int(y)]
         if rows.empty:
@@ -183,10 +200,14 @@ def demand_text(ind: pd.DataFrame, base_year: int, year: int) -> str:
             continue
         diff = float(sen[gid] - nu[gid])
         pct = 100 * diff / float(nu[gid]) if nu[gid] else float("nan")
-        delar.append(f"{label}: {tal(diff, tecken=True)} "
-                     f"({tal(pct, 1, tecken=True, procent=True)})")
-    return (f"Förändring {int(base_year)}–{int(year)} enligt huvudalternativet: "
-            + "; ".join(delar) + ".")
+        delar.append(
+            f"{label}: {tal(diff, tecken=True)} ({tal(pct, 1, tecken=True, procent=True)})"
+        )
+    return (
+        f"Förändring {int(base_year)}–{int(year)} enligt huvudalternativet: "
+        + "; ".join(delar)
+        + "."
+    )
 
 
 def _group_label(gid: str) -> str:
@@ -214,12 +235,17 @@ def backtest_text(bt: pd.DataFrame) -> str:
     abs_fel = tot["fel_procent"].abs()
     first, last = int(tot["ar"].min()), int(tot["ar"].max())
     years = f"år {first}" if first == last else f"under åren {first}–{last}"
-    range_text = (f"ett fel på {tal(abs_fel.iloc[0], 1, procent=True)}" if first == last
-                  else f"ett fel på mellan {tal(abs_fel.min(), 1, procent=True)} och "
-                       f"{tal(abs_fel.max(), 1, procent=True)}")
-    return (f"En prognos gjord med samma metod och enbart de uppgifter som fanns vid "
-            f"utgången av {bt.attrs['base_year']} träffade den totala folkmängden med "
-            f"{range_text} {years}. Störst var felet för åldersgruppen "
-            f"{_group_label(str(storst['grupp']))} "
-            f"({tal(storst['fel_procent'], 1, tecken=True, procent=True)} år "
-            f"{int(storst['ar'])}). Positivt fel betyder att prognosen var för hög.")
+    range_text = (
+        f"ett fel på {tal(abs_fel.iloc[0], 1, procent=True)}"
+        if first == last
+        else f"ett fel på mellan {tal(abs_fel.min(), 1, procent=True)} och "
+        f"{tal(abs_fel.max(), 1, procent=True)}"
+    )
+    return (
+        f"En prognos gjord med samma metod och enbart de uppgifter som fanns vid "
+        f"utgången av {bt.attrs['base_year']} träffade den totala folkmängden med "
+        f"{range_text} {years}. Störst var felet för åldersgruppen "
+        f"{_group_label(str(storst['grupp']))} "
+        f"({tal(storst['fel_procent'], 1, tecken=True, procent=True)} år "
+        f"{int(storst['ar'])}). Positivt fel betyder att prognosen var för hög."
+    )

@@ -46,12 +46,19 @@ from analysis.io.dataset import Dataset
 EJ_ANGIVEN = "Ej angiven"
 EJ_FORDELAT = "Ej fördelat"
 
-AVVIKELSE_COLUMNS = ["utfall_period", "budget_period", "avvikelse_period",
-                     "prognos_helar", "budget_helar", "avvikelse_helar"]
+AVVIKELSE_COLUMNS = [
+    "utfall_period",
+    "budget_period",
+    "avvikelse_period",
+    "prognos_helar",
+    "budget_helar",
+    "avvikelse_helar",
+]
 #: The periodisation keys (:func:`periodiseringsvikter`).
 NYCKLAR = ("fil", "tolftedelar", "historisk")
 #: The rows a deviation table can be broken down by (:func:`avvikelsetabell`).
 DIMENSIONER = ("kontogrupp", "verksamhet", "ansvar")
+
 
 # --- kontogrupper ---------------------------------------------------------------------
 def kontogrupp(data: Dataset, konto: Sequence[int] | np.ndarray | pd.Series) -> np.ndarray:
@@ -94,8 +101,12 @@ def manadsnetto(data: Dataset, namnd: str, upto: int | None = None) -> pd.Series
         return pd.Series(dtype=float)
     s = rows.groupby("period")["belopp_kr"].sum() / 1000
     first, last = int(s.index.min()), int(upto if upto is not None else s.index.max())
-    codes = [y * 100 + m for y in range(first // 100, last // 100 + 1) for m in range(1, 13)
-             if first <= y * 100 + m <= last]
+    codes = [
+        y * 100 + m
+        for y in range(first // 100, last // 100 + 1)
+        for m in range(1, 13)
+        if first <= y * 100 + m <= last
+    ]
     return s.reindex(codes, fill_value=0.0).astype(float)
 
 
@@ -151,9 +162,14 @@ def historiska_vikter(data: Dataset, namnd: str, year: int, n_ar: int = 3) -> np
     return w / w.sum()
 
 
-def periodiseringsvikter(data: Dataset, year: int, nycklar: Mapping[str, str] | None = None,
-                         units: Sequence[str] | None = None, typ: str = "drift",
-                         n_ar: int = 3) -> pd.DataFrame:
+def periodiseringsvikter(
+    data: Dataset,
+    year: int,
+    nycklar: Mapping[str, str] | None = None,
+    units: Sequence[str] | None = None,
+    typ: str = "drift",
+    n_ar: int = 3,
+) -> pd.DataFrame:
     """Monthly budget weights per unit with a key chosen per nämnd.
 
     Parameters
@@ -179,8 +195,9 @@ def periodiseringsvikter(data: Dataset, year: int, nycklar: Mapping[str, str] | 
     nycklar = dict(nycklar or {})
     bad = {u: k for u, k in nycklar.items() if k not in NYCKLAR}
     if bad:
-        raise ArgumentError("nycklar", f"Okänd periodiseringsnyckel {bad}; välj bland "
-                                       f"{list(NYCKLAR)}.")
+        raise ArgumentError(
+            "nycklar", f"Okänd periodiseringsnyckel {bad}; välj bland {list(NYCKLAR)}."
+        )
     if units is None:
         units = list(dict.fromkeys([*nycklar, *data.register.namnder, *data.register.finans]))
     weights = periodisation_weights(data, year, list(units), typ)
@@ -210,24 +227,33 @@ def periodiseringsnyckel(periodisering: str | Mapping[str, str], namnd: str) -> 
     else:
         nyckel = periodisering
     if nyckel not in NYCKLAR:
-        raise ArgumentError("periodisering", f"Okänd periodiseringsnyckel '{nyckel}'; välj "
-                                             f"bland {list(NYCKLAR)}.")
+        raise ArgumentError(
+            "periodisering", f"Okänd periodiseringsnyckel '{nyckel}'; välj bland {list(NYCKLAR)}."
+        )
     return nyckel
 
 
-def kumulativ_andel(data: Dataset, namnd: str, period: Period | str, typ: str = "drift",
-                    nyckel: str = "fil", n_ar: int = 3) -> float:
+def kumulativ_andel(
+    data: Dataset,
+    namnd: str,
+    period: Period | str,
+    typ: str = "drift",
+    nyckel: str = "fil",
+    n_ar: int = 3,
+) -> float:
     """The share of the unit's annual budget periodised to January–``period``'s month
     with the key ``nyckel`` (:func:`periodiseringsvikter`)."""
     period = Period.parse(period)
     w = periodiseringsvikter(data, period.year, {namnd: nyckel}, [namnd], typ, n_ar)
-    return float(w.loc[namnd, 1:period.month].sum())
+    return float(w.loc[namnd, 1 : period.month].sum())
 
 
 # --- deviation tables -----------------------------------------------------------------
 #: The note of a row table whose rows have no forecast of their own.
-EJ_RADPROGNOS = ("Helårsprognosen är lämnad för nämnden som helhet, inte per {rad}; raderna "
-                 "visar utfall och budget, prognosen finns på raden Totalt.")
+EJ_RADPROGNOS = (
+    "Helårsprognosen är lämnad för nämnden som helhet, inte per {rad}; raderna "
+    "visar utfall och budget, prognosen finns på raden Totalt."
+)
 
 
 def _label(values: pd.Series | np.ndarray, missing: str = EJ_ANGIVEN) -> np.ndarray:
@@ -236,9 +262,15 @@ def _label(values: pd.Series | np.ndarray, missing: str = EJ_ANGIVEN) -> np.ndar
     return s.where(s != "", missing).to_numpy(dtype=object)
 
 
-def _table(utfall: pd.Series, budget: pd.Series, share: float, prognos_total: float,
-           dim: str, order: Sequence[str] | None = None,
-           rad_prognos: pd.Series | None = None) -> pd.DataFrame:
+def _table(
+    utfall: pd.Series,
+    budget: pd.Series,
+    share: float,
+    prognos_total: float,
+    dim: str,
+    order: Sequence[str] | None = None,
+    rad_prognos: pd.Series | None = None,
+) -> pd.DataFrame:
     """Rows per label plus ``Totalt`` from utfall and annual budget per label (kronor).
 
     ``rad_prognos`` (kronor per label) is the forecast the input gives per row; rows
@@ -252,21 +284,24 @@ def _table(utfall: pd.Series, budget: pd.Series, share: float, prognos_total: fl
     labels = [lab for lab in labels if lab in given]
     has_total = prognos_total is not None and math.isfinite(prognos_total)
     if not labels and has_total:
-        labels = [EJ_FORDELAT]          # a forecast but no rows: keep parts = total
+        labels = [EJ_FORDELAT]  # a forecast but no rows: keep parts = total
         if rad_prognos is None:
             rad_prognos = pd.Series({EJ_FORDELAT: prognos_total})
     u = utfall.reindex(labels, fill_value=0.0).to_numpy(dtype=float) / 1000
     b = budget.reindex(labels, fill_value=0.0).to_numpy(dtype=float) / 1000
-    frame = pd.DataFrame({dim: labels, "utfall_period": u, "budget_period": b * share,
-                          "budget_helar": b})
+    frame = pd.DataFrame(
+        {dim: labels, "utfall_period": u, "budget_period": b * share, "budget_helar": b}
+    )
     frame["avvikelse_period"] = frame["utfall_period"] - frame["budget_period"]
     if has_total and rad_prognos is not None:
         frame["prognos_helar"] = rad_prognos.reindex(labels).to_numpy(dtype=float) / 1000
     else:
         frame["prognos_helar"] = np.nan
     frame["avvikelse_helar"] = frame["prognos_helar"] - frame["budget_helar"]
-    total = {dim: TOTALT, **{c: frame[c].sum() for c in
-                            ("utfall_period", "budget_period", "budget_helar")}}
+    total = {
+        dim: TOTALT,
+        **{c: frame[c].sum() for c in ("utfall_period", "budget_period", "budget_helar")},
+    }
     total["avvikelse_period"] = total["utfall_period"] - total["budget_period"]
     total["prognos_helar"] = prognos_total / 1000 if has_total else np.nan
     total["avvikelse_helar"] = total["prognos_helar"] - total["budget_helar"]
@@ -278,8 +313,14 @@ def _table(utfall: pd.Series, budget: pd.Series, share: float, prognos_total: fl
 PROGNOS_FILER = "ekonomi/prognos*.csv"
 
 
-def radprognoser(data: Dataset, namnd: str, period: Period | str, dimension: str,
-                 typ: str = "drift", labels: Sequence[str] = ()) -> pd.Series | None:
+def radprognoser(
+    data: Dataset,
+    namnd: str,
+    period: Period | str,
+    dimension: str,
+    typ: str = "drift",
+    labels: Sequence[str] = (),
+) -> pd.Series | None:
     """The ekonom's latest forecast per row of ``dimension`` (kronor, report sign), or None.
 
     The latest forecast is the one of :func:`~analysis.ekonomi.drift.prognoses_kr` (the last
@@ -307,8 +348,12 @@ def radprognoser(data: Dataset, namnd: str, period: Period | str, dimension: str
     if namnd not in latest.index or pd.isna(latest.loc[namnd, "senaste_manad"]):
         return None
     month = int(latest.loc[namnd, "senaste_manad"])
-    rows = p[(p["ar"] == period.year) & (p["typ"] == typ) & (p["prognosmanad"] == month)
-             & (p["namnd"] == namnd)]
+    rows = p[
+        (p["ar"] == period.year)
+        & (p["typ"] == typ)
+        & (p["prognosmanad"] == month)
+        & (p["namnd"] == namnd)
+    ]
     values = rows[dimension].astype(object).where(rows[dimension].notna(), "")
     values = values.astype(str).str.strip()
     if not (values != "").any():
@@ -318,15 +363,23 @@ def radprognoser(data: Dataset, namnd: str, period: Period | str, dimension: str
         canon = {_key(g): g for g in known}
         unknown = sorted({v for v in values if v and _key(v) not in canon})
         if unknown:
-            raise InputError(Problem(
-                PROGNOS_FILER, f"okänd kontogrupp {', '.join(repr(v) for v in unknown)} i "
-                f"prognosen för {data.register.namn(namnd)} {period.year} (prognosmånad "
-                f"{month}). Kända kontogrupper: {'; '.join(known)}.", column="kontogrupp"))
+            raise InputError(
+                Problem(
+                    PROGNOS_FILER,
+                    f"okänd kontogrupp {', '.join(repr(v) for v in unknown)} i "
+                    f"prognosen för {data.register.namn(namnd)} {period.year} (prognosmånad "
+                    f"{month}). Kända kontogrupper: {'; '.join(known)}.",
+                    column="kontogrupp",
+                )
+            )
         values = values.map(lambda v: canon.get(_key(v), v) if v else v)
     spelled = {_key(lab): lab for lab in labels}
     values = values.map(lambda v: spelled.get(_key(v), v) if v else EJ_FORDELAT)
-    return pd.Series(rows["belopp_kr"].to_numpy(dtype=float), index=values.to_numpy()
-                     ).groupby(level=0, sort=False).sum()
+    return (
+        pd.Series(rows["belopp_kr"].to_numpy(dtype=float), index=values.to_numpy())
+        .groupby(level=0, sort=False)
+        .sum()
+    )
 
 
 def _key(text: object) -> str:
@@ -341,8 +394,14 @@ def _note(frame: pd.DataFrame, rad: str, rad_prognos: pd.Series | None) -> pd.Da
     return frame
 
 
-def avvikelsetabell(data: Dataset, namnd: str, period: Period | str, dimension: str = "kontogrupp",
-                    nyckel: str = "fil", n_ar: int = 3) -> pd.DataFrame:
+def avvikelsetabell(
+    data: Dataset,
+    namnd: str,
+    period: Period | str,
+    dimension: str = "kontogrupp",
+    nyckel: str = "fil",
+    n_ar: int = 3,
+) -> pd.DataFrame:
     """Utfall, periodised budget, forecast and deviations of one nämnd, per row (tkr).
 
     Parameters
@@ -371,8 +430,10 @@ def avvikelsetabell(data: Dataset, namnd: str, period: Period | str, dimension: 
         ``attrs['anmarkningar']`` holds a note saying so, for under the table.
     """
     if dimension not in DIMENSIONER:
-        raise ArgumentError("dimension", f"Okänd dimension '{dimension}'; välj 'kontogrupp', "
-                                         "'verksamhet' eller 'ansvar'.")
+        raise ArgumentError(
+            "dimension",
+            f"Okänd dimension '{dimension}'; välj 'kontogrupp', 'verksamhet' eller 'ansvar'.",
+        )
     period = Period.parse(period)
     u = data.utfall
     u = u[(u["namnd"] == namnd) & u["period"].isin(period.month_codes)]
@@ -381,9 +442,12 @@ def avvikelsetabell(data: Dataset, namnd: str, period: Period | str, dimension: 
     if dimension == "kontogrupp":
         ukey, bkey = kontogrupp(data, u["konto"]), kontogrupp(data, b["konto"])
         # report order: the kontoplan's order, or by the smallest account of the group
-        keys = pd.Series(np.concatenate([ukey, bkey]),
-                         index=np.concatenate([kommunbas.konto_key(u["konto"]),
-                                                kommunbas.konto_key(b["konto"])]))
+        keys = pd.Series(
+            np.concatenate([ukey, bkey]),
+            index=np.concatenate(
+                [kommunbas.konto_key(u["konto"]), kommunbas.konto_key(b["konto"])]
+            ),
+        )
         order = list(dict.fromkeys(keys.sort_index().to_numpy()))
     else:
         ukey = _label(u[dimension] if dimension in u else np.full(len(u), None))
@@ -392,13 +456,21 @@ def avvikelsetabell(data: Dataset, namnd: str, period: Period | str, dimension: 
     utfall = pd.Series(u["belopp_kr"].to_numpy(), index=ukey).groupby(level=0).sum()
     budget = pd.Series(b["belopp_kr"].to_numpy(), index=bkey).groupby(level=0).sum()
     share = kumulativ_andel(data, namnd, period, "drift", nyckel, n_ar)
-    rad_prognos = radprognoser(data, namnd, period, dimension, "drift",
-                               [*utfall.index, *budget.index])
+    rad_prognos = radprognoser(
+        data, namnd, period, dimension, "drift", [*utfall.index, *budget.index]
+    )
     if order is not None and rad_prognos is not None:
         order = [*order, *(lab for lab in rad_prognos.index if lab != EJ_FORDELAT)]
-    frame = _table(utfall, budget, share, senaste_prognos_kr(data, namnd, period, "drift"),
-                   dimension, order, rad_prognos)
-    body, tot = frame.iloc[:-1], frame.iloc[-1:]      # "Ej angiven", "Ej fördelat" last
+    frame = _table(
+        utfall,
+        budget,
+        share,
+        senaste_prognos_kr(data, namnd, period, "drift"),
+        dimension,
+        order,
+        rad_prognos,
+    )
+    body, tot = frame.iloc[:-1], frame.iloc[-1:]  # "Ej angiven", "Ej fördelat" last
     last = body[dimension].isin([EJ_ANGIVEN, EJ_FORDELAT])
     frame = pd.concat([body[~last], body[last], tot], ignore_index=True)
     return _note(frame, dimension, rad_prognos)
@@ -422,19 +494,31 @@ def investeringstabell(data: Dataset, namnd: str, period: Period | str) -> pd.Da
     inv = data.frames.get("investeringar")
     if inv is not None and len(inv):
         rows = inv[(inv["namnd"] == namnd) & inv["period"].isin(period.month_codes)]
-        spent = pd.Series(rows["belopp_kr"].to_numpy(), index=_label(rows["projekt"])
-                          ).groupby(level=0).sum()
+        spent = (
+            pd.Series(rows["belopp_kr"].to_numpy(), index=_label(rows["projekt"]))
+            .groupby(level=0)
+            .sum()
+        )
     else:
         spent = pd.Series(dtype=float)
     b = data.budget
     b = b[(b["ar"] == period.year) & (b["typ"] == "investering") & (b["namnd"] == namnd)]
     proj = b["projekt"] if "projekt" in b else np.full(len(b), None)
     budget = pd.Series(b["belopp_kr"].to_numpy(), index=_label(proj)).groupby(level=0).sum()
-    share = float(periodisation_weights(data, period.year, [namnd], "investering")
-                  .loc[namnd, 1:period.month].sum())
-    rad_prognos = radprognoser(data, namnd, period, "projekt", "investering",
-                               [*spent.index, *budget.index])
-    frame = _table(spent, budget, share, senaste_prognos_kr(data, namnd, period, "investering"),
-                   "projekt", rad_prognos=rad_prognos)
+    share = float(
+        periodisation_weights(data, period.year, [namnd], "investering")
+        .loc[namnd, 1 : period.month]
+        .sum()
+    )
+    rad_prognos = radprognoser(
+        data, namnd, period, "projekt", "investering", [*spent.index, *budget.index]
+    )
+    frame = _table(
+        spent,
+        budget,
+        share,
+        senaste_prognos_kr(data, namnd, period, "investering"),
+        "projekt",
+        rad_prognos=rad_prognos,
+    )
     return _note(frame, "projekt", rad_prognos)
-

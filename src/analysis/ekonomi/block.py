@@ -23,8 +23,7 @@ from analysis.core.kommunbas import konto_key
 from analysis.core.labels import DRIFT, TOTALT
 from analysis.core.period import MONTH_NAMES, Period
 from analysis.ekonomi.drift import compute_driftsredovisning, prognos_eller_budget, prognoses_kr
-from analysis.ekonomi.resultat import (BASE_LINES, SUBTOTALS, rr_line,
-                                       semesterloneskuld_avvikelse)
+from analysis.ekonomi.resultat import BASE_LINES, SUBTOTALS, rr_line, semesterloneskuld_avvikelse
 from analysis.ekonomi.text import jamfort, namn_i_text
 from analysis.io.dataset import Dataset
 
@@ -33,8 +32,7 @@ NAMN_TROSKEL_TKR = 500.0
 #: The amount columns of :func:`drift_block` (those of the driftsredovisning).
 NUMERIC = list(DRIFT)
 #: The blocks in the order of the published table.
-BLOCK_ORDER = ["summa_namnder", "summa_finans", "avskrivningar", "summa_skatt",
-               "summa_finansiellt"]
+BLOCK_ORDER = ["summa_namnder", "summa_finans", "avskrivningar", "summa_skatt", "summa_finansiellt"]
 #: The block rows of the kommun's driftsredovisning: (id, label, blocks summed).
 BLOCK_SUMS = [
     ("summa_namnder", "Summa nämnder", ["summa_namnder"]),
@@ -42,14 +40,21 @@ BLOCK_SUMS = [
     ("vnk", "Verksamhetens nettokostnad", ["summa_namnder", "summa_finans", "avskrivningar"]),
     ("summa_skatt", "Summa skatter och utjämning", ["summa_skatt"]),
     ("summa_finansiellt", "Summa finansiella poster", ["summa_finansiellt"]),
-    ("resultat", "Resultat efter finansiella poster",
-     ["summa_namnder", "summa_finans", "avskrivningar", "summa_skatt", "summa_finansiellt"]),
+    (
+        "resultat",
+        "Resultat efter finansiella poster",
+        ["summa_namnder", "summa_finans", "avskrivningar", "summa_skatt", "summa_finansiellt"],
+    ),
 ]
 #: The block of the kommun's driftsredovisning a finans unit belongs to, by its dominant
 #: resultaträkning line.
-_BLOCK_OF_LINE = {"skatt": "summa_skatt", "statsbidrag": "summa_skatt",
-                  "fin_intakter": "summa_finansiellt", "fin_kostnader": "summa_finansiellt",
-                  "avskrivningar": "avskrivningar"}
+_BLOCK_OF_LINE = {
+    "skatt": "summa_skatt",
+    "statsbidrag": "summa_skatt",
+    "fin_intakter": "summa_finansiellt",
+    "fin_kostnader": "summa_finansiellt",
+    "avskrivningar": "avskrivningar",
+}
 
 
 # --- which block a unit belongs to -----------------------------------------------------
@@ -72,10 +77,18 @@ def _belopp_per_rad(frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
     konto = frame["konto"].to_numpy()
     lines = rr_line(konto)
     keep = ~_intern(data, konto) & (lines != "")
-    table = (pd.DataFrame({"namnd": frame["namnd"].astype(str).to_numpy()[keep],
-                           "rad": lines[keep],
-                           "kr": frame["belopp_kr"].to_numpy(dtype=float)[keep]})
-             .groupby(["namnd", "rad"])["kr"].sum().unstack(fill_value=0.0))
+    table = (
+        pd.DataFrame(
+            {
+                "namnd": frame["namnd"].astype(str).to_numpy()[keep],
+                "rad": lines[keep],
+                "kr": frame["belopp_kr"].to_numpy(dtype=float)[keep],
+            }
+        )
+        .groupby(["namnd", "rad"])["kr"]
+        .sum()
+        .unstack(fill_value=0.0)
+    )
     return table.reindex(columns=BASE_LINES, fill_value=0.0)
 
 
@@ -93,10 +106,10 @@ def unit_blocks(data: Dataset, year: int) -> dict[str, str]:
     out = {u: "summa_namnder" for u in reg.namnder}
     b = data.budget
     budget = _belopp_per_rad(
-        b[(b["ar"] == year) & (b["typ"] == "drift") & b["namnd"].isin(reg.finans)], data)
+        b[(b["ar"] == year) & (b["typ"] == "drift") & b["namnd"].isin(reg.finans)], data
+    )
     u = data.utfall
-    utfall = _belopp_per_rad(u[(u["period"] // 100 == year) & u["namnd"].isin(reg.finans)],
-                             data)
+    utfall = _belopp_per_rad(u[(u["period"] // 100 == year) & u["namnd"].isin(reg.finans)], data)
     for unit in reg.finans:
         row = budget.loc[unit].abs() if unit in budget.index else None
         if row is None or row.max() == 0:
@@ -130,8 +143,9 @@ def drift_block(data: Dataset, period: Period | str) -> pd.DataFrame:
     rows["typ"] = "rad"
     rows["id"] = rows["namnd"]
     reg = data.register
-    rows["rad"] = [("– " if blocks[u] == "summa_finans" else "") + reg.namn(u)
-                   for u in rows["namnd"]]
+    rows["rad"] = [
+        ("– " if blocks[u] == "summa_finans" else "") + reg.namn(u) for u in rows["namnd"]
+    ]
     prognos = prognos_eller_budget(rows)
     foreg = rows["prognos_foregaende"].where(rows["prognos_foregaende"].notna(), prognos)
 
@@ -152,8 +166,18 @@ def drift_block(data: Dataset, period: Period | str) -> pd.DataFrame:
     for block in BLOCK_ORDER:
         part = rows[rows["block"] == block]
         if block == "summa_finans" and len(part):
-            pieces.append(pd.DataFrame([{"id": "rubrik_finans", "typ": "rubrik",
-                                         "block": block, "rad": "Finansförvaltning"}]))
+            pieces.append(
+                pd.DataFrame(
+                    [
+                        {
+                            "id": "rubrik_finans",
+                            "typ": "rubrik",
+                            "block": block,
+                            "rad": "Finansförvaltning",
+                        }
+                    ]
+                )
+            )
         pieces.append(part)
         if block in sums and (len(part) or block == "summa_namnder"):
             pieces.append(pd.DataFrame([sums[block]]))
@@ -174,10 +198,11 @@ def prognos_not(block: pd.DataFrame) -> str | None:
     missing = rows.loc[rows["prognos_helar"].isna(), "rad"].str.lstrip("– ").tolist()
     if not missing or len(missing) == len(rows):
         return None
-    names = ", ".join(missing[:5]) + (f" och {len(missing) - 5} till" if len(missing) > 5
-                                      else "")
-    return (f"{len(missing)} av {len(rows)} enheter har inte lämnat någon helårsprognos "
-            f"({names}); de räknas med sin budget i kolumnen Prognos helår.")
+    names = ", ".join(missing[:5]) + (f" och {len(missing) - 5} till" if len(missing) > 5 else "")
+    return (
+        f"{len(missing)} av {len(rows)} enheter har inte lämnat någon helårsprognos "
+        f"({names}); de räknas med sin budget i kolumnen Prognos helår."
+    )
 
 
 def summarader(frame: pd.DataFrame) -> list[int]:
@@ -250,8 +275,9 @@ def drift_text(data: Dataset, block: pd.DataFrame, period: Period | str) -> str:
     big = storsta(namnder, "avvikelse_period", -1 if dev < 0 else 1)
     if big and abs(dev) >= 50:
         ord_ = "negativa" if dev < 0 else "positiva"
-        text += (f", det beror till stor del på {ord_} avvikelser för "
-                 + upprakning([f"{namn_i_text(k)} {_miljoner(v)}" for k, v in big]))
+        text += f", det beror till stor del på {ord_} avvikelser för " + upprakning(
+            [f"{namn_i_text(k)} {_miljoner(v)}" for k, v in big]
+        )
     parts.append(text + ".")
 
     if "summa_finans" in b.index:
@@ -259,8 +285,10 @@ def drift_text(data: Dataset, block: pd.DataFrame, period: Period | str) -> str:
         text = f"Finansförvaltningen avviker med {_miljoner(f)} mot budget för {when}"
         sem = semesterloneskuld_avvikelse(data, period)
         if sem is not None and abs(sem) >= 50:
-            text += (f", varav semesterlöneskuldens förändring {_miljoner(sem)}; exklusive "
-                     f"semesterlöneskulden är avvikelsen {_miljoner(f - sem)}")
+            text += (
+                f", varav semesterlöneskuldens förändring {_miljoner(sem)}; exklusive "
+                f"semesterlöneskulden är avvikelsen {_miljoner(f - sem)}"
+            )
         parts.append(text + ".")
 
     if period.month < 12 and not namnder["prognos_helar"].notna().any():
@@ -268,27 +296,38 @@ def drift_text(data: Dataset, block: pd.DataFrame, period: Period | str) -> str:
     elif period.month < 12:
         y = float(n["avvikelse_helar"])
         word = "ett underskott" if y < 0 else "ett överskott"
-        text = (f"Prognosen för helåret visar på {word} med {_miljoner(y)} för nämnderna "
-                "jämfört med budget")
+        text = (
+            f"Prognosen för helåret visar på {word} med {_miljoner(y)} för nämnderna "
+            "jämfört med budget"
+        )
         big = storsta(namnder, "avvikelse_helar", -1 if y < 0 else 1)
         if big and abs(y) >= 50:
             text += ", de stora avvikelserna finns inom " + upprakning(
-                [f"{namn_i_text(k)} ({_mkr(v)})" for k, v in big])
+                [f"{namn_i_text(k)} ({_mkr(v)})" for k, v in big]
+            )
         parts.append(text + ".")
 
         prev_month = _previous_month(data, period, data.register.namnder)
         change = float(n["prognos_forandring"])
         if prev_month is not None and math.isfinite(change):
             prev_dev = y - change
-            how = ("ser något sämre ut" if change < -50 else "ser något bättre ut"
-                   if change > 50 else "är i stort sett oförändrad")
-            text = (f"Prognosen för nämnderna {_miljoner(y)} {how}, {_miljoner(change)}, "
-                    f"jämfört med den prognos som gjordes i {MONTH_NAMES[prev_month - 1]} "
-                    f"{period.year} på {_miljoner(prev_dev)}")
+            how = (
+                "ser något sämre ut"
+                if change < -50
+                else "ser något bättre ut"
+                if change > 50
+                else "är i stort sett oförändrad"
+            )
+            text = (
+                f"Prognosen för nämnderna {_miljoner(y)} {how}, {_miljoner(change)}, "
+                f"jämfört med den prognos som gjordes i {MONTH_NAMES[prev_month - 1]} "
+                f"{period.year} på {_miljoner(prev_dev)}"
+            )
             moved = storsta(namnder, "prognos_forandring", -1 if change < 0 else 1)
             if moved and abs(change) >= 50:
                 text += "; förändringarna finns främst hos " + upprakning(
-                    [f"{namn_i_text(k)} ({_mkr(v)})" for k, v in moved])
+                    [f"{namn_i_text(k)} ({_mkr(v)})" for k, v in moved]
+                )
             parts.append(text + ".")
     return "\n\n".join(parts)
 
@@ -301,31 +340,41 @@ def rr_text(rr: pd.DataFrame, period: Period | str) -> str:
     dev = float(r.loc["arets_resultat", "avvikelse_period"])
     sign = "positivt" if res >= 0 else "negativt"
     if period.month == 12:
-        parts = [f"Kommunen redovisar ett {sign} resultat för {period.year} på "
-                 f"{_miljoner(res)}, vilket är {_miljoner(abs(dev), False)} {jamfort(dev)} "
-                 "budgeterat resultat."]
+        parts = [
+            f"Kommunen redovisar ett {sign} resultat för {period.year} på "
+            f"{_miljoner(res)}, vilket är {_miljoner(abs(dev), False)} {jamfort(dev)} "
+            "budgeterat resultat."
+        ]
     else:
-        parts = [f"Kommunen redovisar ett {sign} periodresultat {_period_ord(period)} på "
-                 f"{_miljoner(res)}, vilket är {_miljoner(abs(dev), False)} {jamfort(dev)} "
-                 "budgeterat resultat för samma period."]
+        parts = [
+            f"Kommunen redovisar ett {sign} periodresultat {_period_ord(period)} på "
+            f"{_miljoner(res)}, vilket är {_miljoner(abs(dev), False)} {jamfort(dev)} "
+            "budgeterat resultat för samma period."
+        ]
     if "exkl_semesterloneskuld" in r.index:
-        parts.append("Om semesterlöneskuldens resultatpåverkan exkluderas är resultatet "
-                     f"{_miljoner(float(r.loc['exkl_semesterloneskuld', 'utfall_period']))}.")
+        parts.append(
+            "Om semesterlöneskuldens resultatpåverkan exkluderas är resultatet "
+            f"{_miljoner(float(r.loc['exkl_semesterloneskuld', 'utfall_period']))}."
+        )
     if period.month < 12 and not rr.attrs.get("har_prognos", True):
         parts.append("Någon helårsprognos har ännu inte lämnats för året.")
     elif period.month < 12:
         p = float(r.loc["arets_resultat", "prognos_helar"])
         d = float(r.loc["arets_resultat", "avvikelse_helar"])
         word = "ett överskott" if p >= 0 else "ett underskott"
-        parts.append(f"Prognosen för helåret visar på {word} med {_miljoner(abs(p), False)} "
-                     f"vilket är {_miljoner(abs(d), False)} {jamfort(d)} budgeterat resultat "
-                     "för året.")
+        parts.append(
+            f"Prognosen för helåret visar på {word} med {_miljoner(abs(p), False)} "
+            f"vilket är {_miljoner(abs(d), False)} {jamfort(d)} budgeterat resultat "
+            "för året."
+        )
         lines = {
             "verksamhetens nettokostnader": float(r.loc["vnk", "avvikelse_helar"]),
             "skatteintäkter och generella statsbidrag": float(
-                r.loc["skatt", "avvikelse_helar"] + r.loc["statsbidrag", "avvikelse_helar"]),
-            "finansnettot": float(r.loc["fin_intakter", "avvikelse_helar"]
-                                  + r.loc["fin_kostnader", "avvikelse_helar"]),
+                r.loc["skatt", "avvikelse_helar"] + r.loc["statsbidrag", "avvikelse_helar"]
+            ),
+            "finansnettot": float(
+                r.loc["fin_intakter", "avvikelse_helar"] + r.loc["fin_kostnader", "avvikelse_helar"]
+            ),
         }
         same = {k: v for k, v in lines.items() if v * d > 0 and abs(v) >= NAMN_TROSKEL_TKR}
         if same:

@@ -16,8 +16,15 @@ from analysis.core.period import MONTH_NAMES, Period
 from analysis.io.dataset import Dataset
 
 DRIFTSREDOVISNING_COLUMNS = [
-    "namnd", "utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
-    "budget_helar", "avvikelse_helar", "prognos_foregaende", "prognos_forandring",
+    "namnd",
+    "utfall_period",
+    "budget_period",
+    "avvikelse_period",
+    "prognos_helar",
+    "budget_helar",
+    "avvikelse_helar",
+    "prognos_foregaende",
+    "prognos_forandring",
 ]
 
 
@@ -32,8 +39,9 @@ def prognos_eller_budget(frame: pd.DataFrame) -> pd.Series:
     return frame["prognos_helar"].where(frame["prognos_helar"].notna(), frame["budget_helar"])
 
 
-def periodisation_weights(data: Dataset, year: int, units: list[str], typ: str = "drift"
-                          ) -> pd.DataFrame:
+def periodisation_weights(
+    data: Dataset, year: int, units: list[str], typ: str = "drift"
+) -> pd.DataFrame:
     """Monthly budget weights (units × months 1–12); twelfths where the file has no rows."""
     values = np.full((len(units), 12), 1.0 / 12)
     per = data.frames.get("periodisering")
@@ -47,12 +55,13 @@ def periodisation_weights(data: Dataset, year: int, units: list[str], typ: str =
                 i = position.get(unit)
                 if i is None:
                     continue
-                if i not in seen:                      # a unit with rows: only its rows count
+                if i not in seen:  # a unit with rows: only its rows count
                     values[i] = 0.0
                     seen.add(i)
                 values[i, int(month) - 1] = share
-    return pd.DataFrame(values, index=pd.Index(units, name="namnd"),
-                        columns=pd.RangeIndex(1, 13, name="manad"))
+    return pd.DataFrame(
+        values, index=pd.Index(units, name="namnd"), columns=pd.RangeIndex(1, 13, name="manad")
+    )
 
 
 def annual_budget_kr(data: Dataset, year: int, typ: str = "drift") -> pd.Series:
@@ -62,8 +71,7 @@ def annual_budget_kr(data: Dataset, year: int, typ: str = "drift") -> pd.Series:
     return rows.groupby("namnd", sort=False, observed=True)["belopp_kr"].sum()
 
 
-def budget_helar_tkr(data: Dataset, namnd: str, period: Period | str, typ: str = "drift"
-                     ) -> float:
+def budget_helar_tkr(data: Dataset, namnd: str, period: Period | str, typ: str = "drift") -> float:
     """A unit's annual budget for ``period``'s year in tkr (report sign); 0 when it has
     none. The unit's ``budget_helar`` in :func:`compute_driftsredovisning`."""
     period = Period.parse(period)
@@ -76,8 +84,11 @@ def utfall_kr(data: Dataset, months: list[int]) -> pd.Series:
     if hasattr(frames, "sum_by_period"):
         return frames.sum_by_period("utfall", "namnd", "belopp_kr", list(months))
     u = frames["utfall"]
-    return u.loc[u["period"].isin(months)].groupby("namnd", sort=False, observed=True)[
-        "belopp_kr"].sum()
+    return (
+        u.loc[u["period"].isin(months)]
+        .groupby("namnd", sort=False, observed=True)["belopp_kr"]
+        .sum()
+    )
 
 
 def prognoses_kr(data: Dataset, year: int, month: int, typ: str = "drift") -> pd.DataFrame:
@@ -89,25 +100,32 @@ def prognoses_kr(data: Dataset, year: int, month: int, typ: str = "drift") -> pd
     """
     p = data.frames["prognos"]
     rows = p[(p["ar"] == year) & (p["typ"] == typ) & (p["prognosmanad"] <= month)]
-    per_month = (rows.groupby(["namnd", "prognosmanad"], sort=True, observed=True)["belopp_kr"]
-                 .sum().reset_index())
+    per_month = (
+        rows.groupby(["namnd", "prognosmanad"], sort=True, observed=True)["belopp_kr"]
+        .sum()
+        .reset_index()
+    )
     columns = ["senaste", "senaste_manad", "foregaende", "foregaende_manad"]
     if per_month.empty:
         return pd.DataFrame(columns=columns, dtype=float)
     rank = per_month.groupby("namnd", observed=True).cumcount(ascending=False)
     latest = per_month[rank == 0].set_index("namnd")
     previous = per_month[rank == 1].set_index("namnd")
-    out = pd.DataFrame({
-        "senaste": latest["belopp_kr"], "senaste_manad": latest["prognosmanad"],
-        "foregaende": previous["belopp_kr"].reindex(latest.index),
-        "foregaende_manad": previous["prognosmanad"].reindex(latest.index),
-    })
+    out = pd.DataFrame(
+        {
+            "senaste": latest["belopp_kr"],
+            "senaste_manad": latest["prognosmanad"],
+            "foregaende": previous["belopp_kr"].reindex(latest.index),
+            "foregaende_manad": previous["prognosmanad"].reindex(latest.index),
+        }
+    )
     out.index = out.index.astype(object)
     return out[columns]
 
 
-def senaste_prognos_kr(data: Dataset, namnd: str, period: Period | str, typ: str = "drift"
-                       ) -> float:
+def senaste_prognos_kr(
+    data: Dataset, namnd: str, period: Period | str, typ: str = "drift"
+) -> float:
     """The unit's latest forecast made at or before ``period``'s month (kronor, report
     sign; several rows of one month summed), NaN when it has made none."""
     period = Period.parse(period)
@@ -115,22 +133,25 @@ def senaste_prognos_kr(data: Dataset, namnd: str, period: Period | str, typ: str
     return float(prog["senaste"].get(namnd, np.nan)) if len(prog) else np.nan
 
 
-def _deviation_table(data: Dataset, period: Period, units: list[str], utfall: pd.Series,
-                     typ: str) -> pd.DataFrame:
+def _deviation_table(
+    data: Dataset, period: Period, units: list[str], utfall: pd.Series, typ: str
+) -> pd.DataFrame:
     """The six deviation columns plus the previous forecast for ``units`` (tkr)."""
     u = utfall.reindex(units, fill_value=0.0)
     annual = annual_budget_kr(data, period.year, typ).reindex(units, fill_value=0.0)
     weights = periodisation_weights(data, period.year, units, typ)
-    share = weights.loc[:, 1:period.month].sum(axis=1)
+    share = weights.loc[:, 1 : period.month].sum(axis=1)
     prog = prognoses_kr(data, period.year, period.month, typ).reindex(units)
-    frame = pd.DataFrame({
-        "namnd": units,
-        "utfall_period": u.to_numpy() / 1000,
-        "budget_period": (annual * share).to_numpy() / 1000,
-        "prognos_helar": prog["senaste"].to_numpy() / 1000,
-        "budget_helar": annual.to_numpy() / 1000,
-        "prognos_foregaende": prog["foregaende"].to_numpy() / 1000,
-    })
+    frame = pd.DataFrame(
+        {
+            "namnd": units,
+            "utfall_period": u.to_numpy() / 1000,
+            "budget_period": (annual * share).to_numpy() / 1000,
+            "prognos_helar": prog["senaste"].to_numpy() / 1000,
+            "budget_helar": annual.to_numpy() / 1000,
+            "prognos_foregaende": prog["foregaende"].to_numpy() / 1000,
+        }
+    )
     frame["avvikelse_period"] = frame["utfall_period"] - frame["budget_period"]
     frame["avvikelse_helar"] = frame["prognos_helar"] - frame["budget_helar"]
     frame["prognos_forandring"] = frame["prognos_helar"] - frame["prognos_foregaende"]
@@ -177,8 +198,11 @@ def compute_investeringsredovisning(data: Dataset, period: Period | str) -> pd.D
     period = Period.parse(period)
     inv = data.frames.get("investeringar")
     if inv is not None and len(inv):
-        spent = (inv[inv["period"].isin(period.month_codes)]
-                 .groupby("namnd", sort=False, observed=True)["belopp_kr"].sum())
+        spent = (
+            inv[inv["period"].isin(period.month_codes)]
+            .groupby("namnd", sort=False, observed=True)["belopp_kr"]
+            .sum()
+        )
     else:
         spent = pd.Series(dtype=float)
     b = data.budget
@@ -223,29 +247,42 @@ def kontrollera_period(data: Dataset, period: Period | str) -> list[str]:
         if len(latest):
             last = Period.from_code(int(latest.max()))
             text += f" (senaste månad med utfall: {last.month_name} {last.year})"
-        raise InputError(Problem("ekonomi/utfall*.csv", text + ". Välj en period som har "
-                                 "utfall, eller lägg in utfallet för perioden."))
+        raise InputError(
+            Problem(
+                "ekonomi/utfall*.csv",
+                text + ". Välj en period som har utfall, eller lägg in utfallet för perioden.",
+            )
+        )
     msgs = []
     b = data.budget
     drift = b[(b["ar"] == period.year) & (b["typ"] == "drift")]
     if drift.empty:
-        msgs.append(f"Det finns ingen driftbudget för {period.year} i {where}; budget och "
-                    "avvikelser visas som 0 för alla enheter.")
+        msgs.append(
+            f"Det finns ingen driftbudget för {period.year} i {where}; budget och "
+            "avvikelser visas som 0 för alla enheter."
+        )
     else:
         in_period = u[u["period"].isin(period.month_codes)]
         active = set(in_period["namnd"].astype(str))
-        missing = [n for n in data.register.namnder
-                   if n in active and n not in set(drift["namnd"].astype(str))]
+        missing = [
+            n
+            for n in data.register.namnder
+            if n in active and n not in set(drift["namnd"].astype(str))
+        ]
         if missing:
             names = ", ".join(data.register.namn(n) for n in missing)
             dess = "dess" if len(missing) == 1 else "deras"
-            msgs.append(f"Driftbudget för {period.year} saknas för {names}, som har utfall "
-                        f"under perioden; {dess} budget och avvikelser visas som 0.")
+            msgs.append(
+                f"Driftbudget för {period.year} saknas för {names}, som har utfall "
+                f"under perioden; {dess} budget och avvikelser visas som 0."
+            )
     p = data.prognos
     made = p[(p["ar"] == period.year) & (p["typ"] == "drift") & (p["prognosmanad"] <= period.month)]
     if made.empty:
-        msgs.append(f"Det finns ingen helårsprognos för {period.year} gjord senast per "
-                    f"{period.month_name} i {where}; prognoskolumnerna är tomma.")
+        msgs.append(
+            f"Det finns ingen helårsprognos för {period.year} gjord senast per "
+            f"{period.month_name} i {where}; prognoskolumnerna är tomma."
+        )
     return msgs
 
 
@@ -264,15 +301,19 @@ def indata_anmarkningar(data: Dataset, namnd: str, period: Period | str) -> list
     msgs = []
     if namnd not in data.register.ids:
         return [f"Nämnden '{namnd}' finns inte i registret (organisation.csv)."]
-    kontrollera_period(data, period)                # refuses a period without utfall
+    kontrollera_period(data, period)  # refuses a period without utfall
     b = data.budget
     if not ((b["ar"] == period.year) & (b["typ"] == "drift") & (b["namnd"] == namnd)).any():
-        msgs.append(f"Det finns ingen driftbudget för {period.year} för nämnden i budgetfilerna; "
-                    "budget och avvikelser visas som 0.")
+        msgs.append(
+            f"Det finns ingen driftbudget för {period.year} för nämnden i budgetfilerna; "
+            "budget och avvikelser visas som 0."
+        )
     u = data.utfall
     if not ((u["namnd"] == namnd) & u["period"].isin(period.month_codes)).any():
         msgs.append(f"Det finns inget utfall för nämnden för perioden {period.short_label}.")
     if not np.isfinite(senaste_prognos_kr(data, namnd, period, "drift")):
-        msgs.append(f"Ekonomen har inte lämnat någon helårsprognos för {period.year} "
-                    f"(senast per {MONTH_NAMES[period.month - 1]}); prognoskolumnerna är tomma.")
+        msgs.append(
+            f"Ekonomen har inte lämnat någon helårsprognos för {period.year} "
+            f"(senast per {MONTH_NAMES[period.month - 1]}); prognoskolumnerna är tomma."
+        )
     return msgs

@@ -40,8 +40,10 @@ def investeringar(data: Dataset, period: Period | str) -> pd.DataFrame:
     has_prev = foreg[body].notna()
     if has_prev.any():
         foreg[~body] = float(foreg[body].where(has_prev, prognos[body]).sum())
-        inv = inv.assign(prognos_foregaende=foreg,
-                         prognos_forandring=inv["prognos_helar"].where(body, prognos) - foreg)
+        inv = inv.assign(
+            prognos_foregaende=foreg,
+            prognos_forandring=inv["prognos_helar"].where(body, prognos) - foreg,
+        )
     out = inv[["namnd", *NUMERIC]].copy()
     budget = inv["budget_helar"].where(inv["budget_helar"].abs() > 1e-9)
     out["genomforandegrad_utfall"] = 100 * inv["utfall_period"] / budget
@@ -69,8 +71,7 @@ def invest_text(data: Dataset, period: Period | str, kommun: str) -> str:
         p, d = -float(tot["prognos_helar"]), float(tot["avvikelse_helar"])
         word = "lägre än" if d > 50 else "högre än" if d < -50 else "i nivå med"
         amount = f"{_miljoner(abs(d))} " if word != "i nivå med" else ""
-        parts.append(f"Helårsprognosen visar på {_miljoner(p)} vilket är {amount}{word} "
-                     "budget.")
+        parts.append(f"Helårsprognosen visar på {_miljoner(p)} vilket är {amount}{word} budget.")
         col = "avvikelse_helar"
     else:
         col = "avvikelse_period"
@@ -79,11 +80,16 @@ def invest_text(data: Dataset, period: Period | str, kommun: str) -> str:
             word = "lägre än" if d > 0 else "högre än"
             parts[-1] = parts[-1][:-1] + f", vilket är {_miljoner(abs(d))} {word} budget."
     rows = inv[inv["namnd"] != TOTALT].assign(
-        rad=[data.register.namn(u) for u in inv.loc[inv["namnd"] != TOTALT, "namnd"]])
+        rad=[data.register.namn(u) for u in inv.loc[inv["namnd"] != TOTALT, "namnd"]]
+    )
     big = storsta(rows, col, -1) + storsta(rows, col, 1)
     big = sorted(big, key=lambda kv: -abs(kv[1]))[:3]
     if big:
-        parts.append("Avvikelserna mot budget finns i huvudsak inom " + upprakning(
-            [f"{namn_i_text(k)} ({mkr(v, tecken=True, decimaler=None)})" for k, v in big])
-            + ".")
+        parts.append(
+            "Avvikelserna mot budget finns i huvudsak inom "
+            + upprakning(
+                [f"{namn_i_text(k)} ({mkr(v, tecken=True, decimaler=None)})" for k, v in big]
+            )
+            + "."
+        )
     return " ".join(parts)

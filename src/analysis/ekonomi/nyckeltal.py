@@ -23,8 +23,12 @@ from analysis.io.dataset import Dataset
 BELOPP = ["utfall_prognos", "budget", "avvikelse"]
 
 
-def nyckeltal(data: Dataset, period: Period | str, rr: pd.DataFrame | None = None,
-              block: pd.DataFrame | None = None) -> pd.DataFrame:
+def nyckeltal(
+    data: Dataset,
+    period: Period | str,
+    rr: pd.DataFrame | None = None,
+    block: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The report's key figures (tkr), each taken from the table it is printed in.
 
     Columns ``id``, ``rad`` (the label) and :data:`BELOPP`. Rows ``resultat`` (*Resultat
@@ -43,27 +47,45 @@ def nyckeltal(data: Dataset, period: Period | str, rr: pd.DataFrame | None = Non
     res, nam = r.loc["arets_resultat"], b.loc["summa_namnder"]
     period_cols = ["utfall_period", "budget_period", "avvikelse_period"]
     year_cols = ["prognos_helar", "budget_helar", "avvikelse_helar"]
-    rows = [("resultat", "Årets resultat" if period.month == 12 else "Resultat för perioden",
-             *res[period_cols])]
+    rows = [
+        (
+            "resultat",
+            "Årets resultat" if period.month == 12 else "Resultat för perioden",
+            *res[period_cols],
+        )
+    ]
     if "exkl_semesterloneskuld" in r.index:
-        rows.append(("resultat_exkl_semesterloneskuld",
-                     "Resultat exklusive semesterlöneskuldens förändring",
-                     r.loc["exkl_semesterloneskuld", "utfall_period"], np.nan, np.nan))
-    if period.month == 12:            # the year is over: outcomes, no forecasts
-        rows += [("namnder", "Nämndernas nettokostnad", *nam[period_cols]),
-                 ("investeringar", "Nettoinvesteringar", *inv[period_cols])]
+        rows.append(
+            (
+                "resultat_exkl_semesterloneskuld",
+                "Resultat exklusive semesterlöneskuldens förändring",
+                r.loc["exkl_semesterloneskuld", "utfall_period"],
+                np.nan,
+                np.nan,
+            )
+        )
+    if period.month == 12:  # the year is over: outcomes, no forecasts
+        rows += [
+            ("namnder", "Nämndernas nettokostnad", *nam[period_cols]),
+            ("investeringar", "Nettoinvesteringar", *inv[period_cols]),
+        ]
     else:
-        rows += [("resultat_prognos", "Årets resultat, prognos", *res[year_cols]),
-                 ("namnder_prognos", "Nämndernas nettokostnad, prognos", *nam[year_cols]),
-                 ("investeringar_prognos", "Nettoinvesteringar, prognos", *inv[year_cols])]
+        rows += [
+            ("resultat_prognos", "Årets resultat, prognos", *res[year_cols]),
+            ("namnder_prognos", "Nämndernas nettokostnad, prognos", *nam[year_cols]),
+            ("investeringar_prognos", "Nettoinvesteringar, prognos", *inv[year_cols]),
+        ]
     out = pd.DataFrame(rows, columns=["id", "rad", *BELOPP])
     out[BELOPP] = out[BELOPP].astype(float)
     if period.month < 12 and not rr.attrs.get("har_prognos", True):
         # no unit has forecast the year: the budget is not shown as a forecast
-        out.loc[out["id"].isin(["resultat_prognos", "namnder_prognos"]),
-                ["utfall_prognos", "avvikelse"]] = np.nan
-    if period.month < 12 and not inv_rows.loc[inv_rows["namnd"] != TOTALT,
-                                               "prognos_helar"].notna().any():
+        out.loc[
+            out["id"].isin(["resultat_prognos", "namnder_prognos"]), ["utfall_prognos", "avvikelse"]
+        ] = np.nan
+    if (
+        period.month < 12
+        and not inv_rows.loc[inv_rows["namnd"] != TOTALT, "prognos_helar"].notna().any()
+    ):
         out.loc[out["id"] == "investeringar_prognos", ["utfall_prognos", "avvikelse"]] = np.nan
     return out
 

@@ -64,8 +64,9 @@ INTERVALL_METOD = "modell"
 MIN_AR_INTERVALL = 2
 
 
-def sasongsmodell(historik: np.ndarray, hittills: np.ndarray, budget: float = 0.0
-                  ) -> tuple[float, float]:
+def sasongsmodell(
+    historik: np.ndarray, hittills: np.ndarray, budget: float = 0.0
+) -> tuple[float, float]:
     """The seasonal model's full-year forecast and the scale of its error.
 
     The monthly profile ``p`` is the mean of the past years' months; this year's level
@@ -110,9 +111,13 @@ def sasongsmodell(historik: np.ndarray, hittills: np.ndarray, budget: float = 0.
     return point, scale
 
 
-def modellintervall(historik: np.ndarray, hittills: np.ndarray,
-                    budgetar: Sequence[float] | None = None, budget: float = 0.0,
-                    nivaer: Sequence[float] = (0.80, 0.95)) -> dict[str, float]:
+def modellintervall(
+    historik: np.ndarray,
+    hittills: np.ndarray,
+    budgetar: Sequence[float] | None = None,
+    budget: float = 0.0,
+    nivaer: Sequence[float] = (0.80, 0.95),
+) -> dict[str, float]:
     """The seasonal model's forecast with intervals calibrated on the unit's own history.
 
     Each complete past year is forecast at the same month from the other past years
@@ -142,7 +147,7 @@ def modellintervall(historik: np.ndarray, hittills: np.ndarray,
     out = {"prognos": point, "skala": scale, "n": 0}
     for niva in nivaer:
         out[f"nedre_{round(niva * 100)}"] = out[f"ovre_{round(niva * 100)}"] = math.nan
-    if m >= 12 and math.isfinite(point):           # nothing remains: the outcome is known
+    if m >= 12 and math.isfinite(point):  # nothing remains: the outcome is known
         for niva in nivaer:
             out[f"nedre_{round(niva * 100)}"] = out[f"ovre_{round(niva * 100)}"] = point
         return out
@@ -180,21 +185,29 @@ def _ets_forecast(series: np.ndarray, horizon: int, notes: list[str]) -> float |
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model = ETSModel(series / scale, error="add", trend=None, seasonal="add",
-                             seasonal_periods=12)
+            model = ETSModel(
+                series / scale, error="add", trend=None, seasonal="add", seasonal_periods=12
+            )
             fit = model.fit(disp=False, maxiter=200)
             total = float(np.sum(fit.forecast(horizon))) * scale
         except (ValueError, np.linalg.LinAlgError, FloatingPointError) as e:
-            notes.append(f"ETS-modellen kunde inte skattas ({type(e).__name__}: {e}); "
-                         "metoden redovisas inte.")
+            notes.append(
+                f"ETS-modellen kunde inte skattas ({type(e).__name__}: {e}); "
+                "metoden redovisas inte."
+            )
             return None
     retvals = getattr(fit, "mle_retvals", None) or {}
     converged = bool(retvals.get("converged", True))
-    problems = {str(w.message).split("\n")[0] for w in caught
-                if issubclass(w.category, (ConvergenceWarning, RuntimeWarning, UserWarning))}
+    problems = {
+        str(w.message).split("\n")[0]
+        for w in caught
+        if issubclass(w.category, (ConvergenceWarning, RuntimeWarning, UserWarning))
+    }
     if not converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
-        notes.append("ETS-modellens skattning konvergerade inte; dess prognos är osäker"
-                     + (f" ({'; '.join(sorted(problems))})." if problems else "."))
+        notes.append(
+            "ETS-modellens skattning konvergerade inte; dess prognos är osäker"
+            + (f" ({'; '.join(sorted(problems))})." if problems else ".")
+        )
     elif problems:
         notes.append(f"ETS-modellen gav varningar: {'; '.join(sorted(problems))}.")
     return total if math.isfinite(total) else None
@@ -217,8 +230,13 @@ def _budgets_tkr(data: Dataset, namnd: str, years: Sequence[int]) -> list[float]
     return [float(by_year.get(y, 0.0)) for y in years]
 
 
-def helarsprognoser(data: Dataset, namnd: str, period: Period | str, n_ar: int = 3,
-                    metoder: Sequence[str] | None = None) -> pd.DataFrame:
+def helarsprognoser(
+    data: Dataset,
+    namnd: str,
+    period: Period | str,
+    n_ar: int = 3,
+    metoder: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Full-year forecasts of a nämnd's net from the year to date (tkr, report sign).
 
     Only data up to ``period`` is used (utfall up to the month, forecasts made at or
@@ -248,13 +266,15 @@ def helarsprognoser(data: Dataset, namnd: str, period: Period | str, n_ar: int =
     metoder = list(metoder or METODER)
     unknown = [k for k in metoder if k not in METODER]
     if unknown:
-        raise ArgumentError("metoder", f"Okänd prognosmetod '{unknown[0]}'; välj bland "
-                                       f"{list(METODER)}.")
+        raise ArgumentError(
+            "metoder", f"Okänd prognosmetod '{unknown[0]}'; välj bland {list(METODER)}."
+        )
     m = period.month
     series = manadsnetto(data, namnd, upto=period.code)
     this_year = series[series.index // 100 == period.year] if len(series) else series
-    months = this_year.reindex([period.year * 100 + k for k in range(1, m + 1)],
-                               fill_value=0.0).to_numpy(dtype=float)
+    months = this_year.reindex(
+        [period.year * 100 + k for k in range(1, m + 1)], fill_value=0.0
+    ).to_numpy(dtype=float)
     ytd = float(months.sum())
     notes: list[str] = []
     rows = []
@@ -284,15 +304,20 @@ def helarsprognoser(data: Dataset, namnd: str, period: Period | str, n_ar: int =
             for c in INTERVALL_COLUMNS:
                 row[c] = res[c]
             if not len(hist):
-                notes.append("Den statistiska modellen behöver minst ett helt tidigare år "
-                             "med utfall och har inte beräknats.")
+                notes.append(
+                    "Den statistiska modellen behöver minst ett helt tidigare år "
+                    "med utfall och har inte beräknats."
+                )
             elif m < 12 and not math.isfinite(res["nedre_95"]):
-                notes.append(f"Den statistiska modellens osäkerhetsintervall kräver minst "
-                             f"{MIN_AR_INTERVALL} hela tidigare år med utfall (finns "
-                             f"{len(hist)}); intervallet redovisas inte.")
+                notes.append(
+                    f"Den statistiska modellens osäkerhetsintervall kräver minst "
+                    f"{MIN_AR_INTERVALL} hela tidigare år med utfall (finns "
+                    f"{len(hist)}); intervallet redovisas inte."
+                )
         elif metod == "ets":
-            total = _ets_forecast(series.to_numpy(dtype=float), 12 - m, notes) \
-                if len(series) else None
+            total = (
+                _ets_forecast(series.to_numpy(dtype=float), 12 - m, notes) if len(series) else None
+            )
             if total is not None:
                 row["prognos_tkr"] = ytd + total
         rows.append(row)
@@ -325,19 +350,35 @@ def prognos_utanfor_intervall(prognoser: pd.DataFrame, niva: int = 95) -> str | 
     if not all(math.isfinite(v) for v in (egen, lo, hi)) or lo <= egen <= hi:
         return None
     sida = "över" if egen > hi else "under"
-    return (f"Ekonomens prognos ({mkr(egen, tecken=True)}) ligger {sida} den statistiska "
-            f"modellens {niva}-procentiga intervall ({mkr(lo, tecken=True)} till "
-            f"{mkr(hi, tecken=True)}), som bygger på nämndens egna tidigare år.")
+    return (
+        f"Ekonomens prognos ({mkr(egen, tecken=True)}) ligger {sida} den statistiska "
+        f"modellens {niva}-procentiga intervall ({mkr(lo, tecken=True)} till "
+        f"{mkr(hi, tecken=True)}), som bygger på nämndens egna tidigare år."
+    )
 
 
 # --- back-test ------------------------------------------------------------------------
-DETALJ_COLUMNS = ["ar", "manad", "metod", "prognos_tkr", *INTERVALL_COLUMNS,
-                  "utfall_tkr", "fel_tkr", "inom80", "inom95"]
+DETALJ_COLUMNS = [
+    "ar",
+    "manad",
+    "metod",
+    "prognos_tkr",
+    *INTERVALL_COLUMNS,
+    "utfall_tkr",
+    "fel_tkr",
+    "inom80",
+    "inom95",
+]
 
 
-def prognossakerhet_detaljer(data: Dataset, namnd: str, period: Period | str | None = None,
-                             manader: Sequence[int] = (4, 8), n_ar: int = 3,
-                             metoder: Sequence[str] | None = None) -> pd.DataFrame:
+def prognossakerhet_detaljer(
+    data: Dataset,
+    namnd: str,
+    period: Period | str | None = None,
+    manader: Sequence[int] = (4, 8),
+    n_ar: int = 3,
+    metoder: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Each method's forecast at each delår month of each complete past year (tkr).
 
     Years before ``period``'s year (default: the last month with utfall) whose December
@@ -362,20 +403,35 @@ def prognossakerhet_detaljer(data: Dataset, namnd: str, period: Period | str | N
                 continue
             outcome = float(series[series.index // 100 == year].sum())
             for month in manader:
-                prog = helarsprognoser(data, namnd, Period(year, month), n_ar=n_ar,
-                                       metoder=metoder)
-                notes += [f"{year}-{month:02d}: {n}" for n in prog.attrs.get("anmarkningar", [])
-                          if not n.startswith(("Den statistiska modellens osäkerhetsintervall",
-                                               "Den statistiska modellen behöver",
-                                               "ETS-modellen kräver"))]
+                prog = helarsprognoser(data, namnd, Period(year, month), n_ar=n_ar, metoder=metoder)
+                notes += [
+                    f"{year}-{month:02d}: {n}"
+                    for n in prog.attrs.get("anmarkningar", [])
+                    if not n.startswith(
+                        (
+                            "Den statistiska modellens osäkerhetsintervall",
+                            "Den statistiska modellen behöver",
+                            "ETS-modellen kräver",
+                        )
+                    )
+                ]
                 for r in prog.itertuples(index=False):
-                    rows.append({"ar": year, "manad": month, "metod": r.metod,
-                                 "prognos_tkr": r.prognos_tkr, "nedre_80": r.nedre_80,
-                                 "ovre_80": r.ovre_80, "nedre_95": r.nedre_95,
-                                 "ovre_95": r.ovre_95, "utfall_tkr": outcome})
+                    rows.append(
+                        {
+                            "ar": year,
+                            "manad": month,
+                            "metod": r.metod,
+                            "prognos_tkr": r.prognos_tkr,
+                            "nedre_80": r.nedre_80,
+                            "ovre_80": r.ovre_80,
+                            "nedre_95": r.nedre_95,
+                            "ovre_95": r.ovre_95,
+                            "utfall_tkr": outcome,
+                        }
+                    )
     out = pd.DataFrame(rows, columns=DETALJ_COLUMNS[:8] + ["utfall_tkr"])
     out["fel_tkr"] = out["prognos_tkr"] - out["utfall_tkr"]
-    tol = 1e-6                           # tkr: an interval of width 0 holds an exact outcome
+    tol = 1e-6  # tkr: an interval of width 0 holds an exact outcome
     for niva in (80, 95):
         lo, hi = out[f"nedre_{niva}"], out[f"ovre_{niva}"]
         inside = (lo - tol <= out["utfall_tkr"]) & (out["utfall_tkr"] <= hi + tol)
@@ -385,13 +441,26 @@ def prognossakerhet_detaljer(data: Dataset, namnd: str, period: Period | str | N
     return out
 
 
-SAKERHET_COLUMNS = ["metod", "manad", "antal", "mae_tkr", "mae_procent", "antal_intervall",
-                    "traff80", "traff95"]
+SAKERHET_COLUMNS = [
+    "metod",
+    "manad",
+    "antal",
+    "mae_tkr",
+    "mae_procent",
+    "antal_intervall",
+    "traff80",
+    "traff95",
+]
 
 
-def prognossakerhet(data: Dataset, namnd: str, period: Period | str | None = None,
-                    manader: Sequence[int] = (4, 8), n_ar: int = 3,
-                    metoder: Sequence[str] | None = None) -> pd.DataFrame:
+def prognossakerhet(
+    data: Dataset,
+    namnd: str,
+    period: Period | str | None = None,
+    manader: Sequence[int] = (4, 8),
+    n_ar: int = 3,
+    metoder: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Mean absolute error and interval coverage per method and delår month.
 
     Returns
@@ -411,15 +480,26 @@ def prognossakerhet(data: Dataset, namnd: str, period: Period | str | None = Non
         out = pd.DataFrame(columns=SAKERHET_COLUMNS)
         out.attrs["anmarkningar"] = notes
         return out
-    d = d.assign(abs_fel=d["fel_tkr"].abs(),
-                 pct=d["fel_tkr"].abs() / d["utfall_tkr"].abs().where(d["utfall_tkr"] != 0) * 100)
-    out = (d.groupby(["metod", "manad"], sort=False)
-           .agg(antal=("abs_fel", "size"), mae_tkr=("abs_fel", "mean"),
-                mae_procent=("pct", "mean"), antal_intervall=("inom95", "count"),
-                traff80=("inom80", "mean"), traff95=("inom95", "mean")).reset_index())
+    d = d.assign(
+        abs_fel=d["fel_tkr"].abs(),
+        pct=d["fel_tkr"].abs() / d["utfall_tkr"].abs().where(d["utfall_tkr"] != 0) * 100,
+    )
+    out = (
+        d.groupby(["metod", "manad"], sort=False)
+        .agg(
+            antal=("abs_fel", "size"),
+            mae_tkr=("abs_fel", "mean"),
+            mae_procent=("pct", "mean"),
+            antal_intervall=("inom95", "count"),
+            traff80=("inom80", "mean"),
+            traff95=("inom95", "mean"),
+        )
+        .reset_index()
+    )
     order = {k: i for i, k in enumerate(METODER)}
-    out = out.sort_values(["manad", "metod"], key=lambda s: s.map(order) if s.name == "metod"
-                          else s).reset_index(drop=True)[SAKERHET_COLUMNS]
+    out = out.sort_values(
+        ["manad", "metod"], key=lambda s: s.map(order) if s.name == "metod" else s
+    ).reset_index(drop=True)[SAKERHET_COLUMNS]
     out.attrs["anmarkningar"] = notes
     return out
 

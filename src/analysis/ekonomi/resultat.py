@@ -61,16 +61,30 @@ LINES = [
     ("extraordinara", "Extraordinära poster"),
     ("arets_resultat", "Årets resultat"),
 ]
-BASE_LINES = ["intakter", "kostnader", "avskrivningar", "skatt", "statsbidrag", "fin_intakter",
-              "fin_kostnader", "extraordinara"]
+BASE_LINES = [
+    "intakter",
+    "kostnader",
+    "avskrivningar",
+    "skatt",
+    "statsbidrag",
+    "fin_intakter",
+    "fin_kostnader",
+    "extraordinara",
+]
 SUBTOTALS = {
     "vnk": ["intakter", "kostnader", "intern_differens", "avskrivningar"],
     "verksamhetens_resultat": ["vnk", "skatt", "statsbidrag"],
     "resultat_finansiella": ["verksamhetens_resultat", "fin_intakter", "fin_kostnader"],
     "arets_resultat": ["resultat_finansiella", "extraordinara"],
 }
-COLUMNS = ["utfall_period", "budget_period", "avvikelse_period", "prognos_helar",
-           "budget_helar", "avvikelse_helar"]
+COLUMNS = [
+    "utfall_period",
+    "budget_period",
+    "avvikelse_period",
+    "prognos_helar",
+    "budget_helar",
+    "avvikelse_helar",
+]
 
 
 def rr_line(konto: np.ndarray | pd.Series) -> np.ndarray:
@@ -87,8 +101,14 @@ def _flagged(data: Dataset, konto: np.ndarray, column: str) -> np.ndarray:
     if kp is None or column not in kp:
         return out
     values = kp[column]
-    flags = values if values.dtype == bool else values.astype(str).str.strip().str.casefold().isin(
-        ["ja", "j", "x", "1", "true", "sant"])
+    flags = (
+        values
+        if values.dtype == bool
+        else values.astype(str)
+        .str.strip()
+        .str.casefold()
+        .isin(["ja", "j", "x", "1", "true", "sant"])
+    )
     key = konto_key(np.asarray(konto))
     for lo, hi in kp.loc[flags.to_numpy(), ["_lo", "_hi"]].itertuples(index=False):
         out |= (key >= lo) & (key <= hi)
@@ -104,9 +124,18 @@ def _by_unit_line(frame: pd.DataFrame, data: Dataset) -> tuple[pd.DataFrame, flo
     lines = rr_line(konto)
     amounts = frame["belopp_kr"].to_numpy(dtype=float)
     keep = ~intern & (lines != "")
-    table = (pd.DataFrame({"namnd": frame["namnd"].astype(str).to_numpy()[keep],
-                           "rad": lines[keep], "kr": amounts[keep]})
-             .groupby(["namnd", "rad"])["kr"].sum().unstack(fill_value=0.0))
+    table = (
+        pd.DataFrame(
+            {
+                "namnd": frame["namnd"].astype(str).to_numpy()[keep],
+                "rad": lines[keep],
+                "kr": amounts[keep],
+            }
+        )
+        .groupby(["namnd", "rad"])["kr"]
+        .sum()
+        .unstack(fill_value=0.0)
+    )
     table = table.reindex(columns=BASE_LINES, fill_value=0.0)
     return table, float(amounts[intern].sum()), float(amounts[sem].sum())
 
@@ -114,8 +143,7 @@ def _by_unit_line(frame: pd.DataFrame, data: Dataset) -> tuple[pd.DataFrame, flo
 def _internal_by_unit(frame: pd.DataFrame, data: Dataset, units: list[str]) -> pd.Series:
     intern = _flagged(data, frame["konto"].to_numpy(), "intern")
     rows = frame.loc[intern]
-    return (rows.groupby(rows["namnd"].astype(str))["belopp_kr"].sum()
-            .reindex(units, fill_value=0.0))
+    return rows.groupby(rows["namnd"].astype(str))["belopp_kr"].sum().reindex(units, fill_value=0.0)
 
 
 def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame:
@@ -135,7 +163,7 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
     b = b[(b["ar"] == period.year) & (b["typ"] == "drift") & b["namnd"].isin(units)]
     budget, intern_budget, _ = _by_unit_line(b, data)
     weights = periodisation_weights(data, period.year, units)
-    share = weights.loc[:, 1:period.month].sum(axis=1)
+    share = weights.loc[:, 1 : period.month].sum(axis=1)
 
     budget = budget.reindex(units, fill_value=0.0)
     utfall = utfall.reindex(units, fill_value=0.0)
@@ -156,7 +184,7 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
         if row.max() == 0:
             row = utfall.loc[unit].abs()
         line = row.idxmax() if row.max() > 0 else "kostnader"
-        if line == "intakter":        # verksamhetens intäkter are forecast at budget
+        if line == "intakter":  # verksamhetens intäkter are forecast at budget
             line = "kostnader"
         prognos.loc[unit, line] += deviation
 
@@ -167,15 +195,17 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
         "budget_helar": budget.sum(),
     }
     rr = pd.DataFrame(columns).reindex(BASE_LINES) / 1000
-    rr.loc["intern_differens"] = {"utfall_period": intern_utfall / 1000,
-                                  "budget_period": intern_period / 1000,
-                                  "prognos_helar": intern_budget / 1000,
-                                  "budget_helar": intern_budget / 1000}
+    rr.loc["intern_differens"] = {
+        "utfall_period": intern_utfall / 1000,
+        "budget_period": intern_period / 1000,
+        "prognos_helar": intern_budget / 1000,
+        "budget_helar": intern_budget / 1000,
+    }
     for total, parts in SUBTOTALS.items():
         rr.loc[total] = rr.loc[parts].sum()
     keys = [key for key, _ in LINES]
     if (rr.loc["intern_differens"].abs() < 0.0005).all():
-        keys.remove("intern_differens")           # nothing left: no line
+        keys.remove("intern_differens")  # nothing left: no line
     rr = rr.reindex(keys)
     rr["avvikelse_period"] = rr["utfall_period"] - rr["budget_period"]
     rr["avvikelse_helar"] = rr["prognos_helar"] - rr["budget_helar"]
@@ -186,12 +216,12 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
         # holiday-pay liability (utfall only)
         rr.loc["exkl_semesterloneskuld"] = {
             "rad": "Resultat exklusive semesterlöneskuldens förändring",
-            "utfall_period": rr.loc["arets_resultat", "utfall_period"] - sem_utfall / 1000}
+            "utfall_period": rr.loc["arets_resultat", "utfall_period"] - sem_utfall / 1000,
+        }
     rr = rr[["rad", *COLUMNS]]
 
     checks = [
-        ("Interna poster netto (utfall, perioden)", intern_utfall / 1000,
-         abs(intern_utfall) < 0.5),
+        ("Interna poster netto (utfall, perioden)", intern_utfall / 1000, abs(intern_utfall) < 0.5),
         ("Interna poster netto (budget, året)", intern_budget / 1000, abs(intern_budget) < 0.5),
     ]
     rr.attrs["kontroller"] = pd.DataFrame(checks, columns=["kontroll", "differens_tkr", "ok"])
@@ -211,20 +241,23 @@ def rr_not(rr: pd.DataFrame) -> str | None:
     line = r.loc["intern_differens"]
     parts = []
     if abs(float(line["utfall_period"])) >= 0.0005:
-        parts.append("i utfallet för perioden är interna poster bokförda hos bara den ena "
-                     "parten")
+        parts.append("i utfallet för perioden är interna poster bokförda hos bara den ena parten")
     if abs(float(line["budget_period"]) - float(line["budget_helar"])) >= 0.0005:
-        parts.append("i den periodiserade budgeten är de två sidorna av interna poster "
-                     "periodiserade med olika nycklar (varje nämnds egen periodisering)")
+        parts.append(
+            "i den periodiserade budgeten är de två sidorna av interna poster "
+            "periodiserade med olika nycklar (varje nämnds egen periodisering)"
+        )
     if abs(float(line["budget_helar"])) >= 0.0005:
         parts.append("i årsbudgeten tar de interna posterna inte ut varandra")
     if not parts:
         return None
-    return ("Interna poster mellan kommunens enheter elimineras i resultaträkningen. Raden "
-            "”Interna poster som inte tar ut varandra” visar det som blir kvar: "
-            + "; ".join(parts) + ". Den redovisas öppet i stället för att läggas bland "
-            "kostnaderna, så att resultaträkningen stämmer med driftsredovisningen.")
-
+    return (
+        "Interna poster mellan kommunens enheter elimineras i resultaträkningen. Raden "
+        "”Interna poster som inte tar ut varandra” visar det som blir kvar: "
+        + "; ".join(parts)
+        + ". Den redovisas öppet i stället för att läggas bland "
+        "kostnaderna, så att resultaträkningen stämmer med driftsredovisningen."
+    )
 
 
 def semesterloneskuld_avvikelse(data: Dataset, period: Period | str) -> float | None:
@@ -242,15 +275,19 @@ def semesterloneskuld_avvikelse(data: Dataset, period: Period | str) -> float | 
     units = data.register.namnder + data.register.finans
     u = data.utfall
     u = u[u["period"].isin(period.month_codes)]
-    utfall = float(u.loc[_flagged(data, u["konto"].to_numpy(), "semesterloneskuld"),
-                         "belopp_kr"].sum())
+    utfall = float(
+        u.loc[_flagged(data, u["konto"].to_numpy(), "semesterloneskuld"), "belopp_kr"].sum()
+    )
     b = data.budget
     b = b[(b["ar"] == period.year) & (b["typ"] == "drift") & b["namnd"].isin(units)]
     b = b[_flagged(data, b["konto"].to_numpy(), "semesterloneskuld")]
     budget = 0.0
     if len(b):
         per_unit = b.groupby(b["namnd"].astype(str))["belopp_kr"].sum()
-        share = periodisation_weights(data, period.year, list(per_unit.index)).loc[
-            :, 1:period.month].sum(axis=1)
+        share = (
+            periodisation_weights(data, period.year, list(per_unit.index))
+            .loc[:, 1 : period.month]
+            .sum(axis=1)
+        )
         budget = float((per_unit * share).sum())
     return (utfall - budget) / 1000

@@ -99,12 +99,15 @@ def _bidrag(series: pd.Series, vad: str, n: int = 2) -> str | None:
         return None
     parts = []
     if len(neg):
-        parts.append("de största negativa avvikelserna inom " + lista(
-            [f"{namn_i_text(k)} ({mkr(v, tecken=True)})" for k, v in neg.items()]))
+        parts.append(
+            "de största negativa avvikelserna inom "
+            + lista([f"{namn_i_text(k)} ({mkr(v, tecken=True)})" for k, v in neg.items()])
+        )
     if len(pos):
         ord_ = "de största positiva inom " if parts else "de största positiva avvikelserna inom "
-        parts.append(ord_ + lista(
-            [f"{namn_i_text(k)} ({mkr(v, tecken=True)})" for k, v in pos.items()]))
+        parts.append(
+            ord_ + lista([f"{namn_i_text(k)} ({mkr(v, tecken=True)})" for k, v in pos.items()])
+        )
     text = ", och ".join(parts)
     return f"Per {vad} finns {text}."
 
@@ -129,15 +132,18 @@ def skriv_kommentar(u: Underlag) -> str:
         sentences.append(
             f"{u.namn} redovisar ett utfall för perioden {manader} på "
             f"{mkr(u.utfall_period, tecken=True)}, vilket är i nivå med periodiserad budget "
-            f"({mkr(u.budget_period, tecken=True)}).")
+            f"({mkr(u.budget_period, tecken=True)})."
+        )
     else:
         sentences.append(
             f"{u.namn} redovisar ett utfall för perioden {manader} på "
             f"{mkr(u.utfall_period, tecken=True)}, vilket är {mkr(abs(avv))} {jamf} "
-            f"periodiserad budget ({mkr(u.budget_period, tecken=True)}).")
+            f"periodiserad budget ({mkr(u.budget_period, tecken=True)})."
+        )
     if u.budget_period == 0 and (u.budget_helar == 0 or not math.isfinite(u.budget_helar)):
-        sentences.append("Observera att nämnden saknar budget för året, så avvikelserna "
-                         "motsvarar hela utfallet.")
+        sentences.append(
+            "Observera att nämnden saknar budget för året, så avvikelserna motsvarar hela utfallet."
+        )
     k = _bidrag(u.bidrag_kontogrupp, "kontogrupp")
     v = _bidrag(u.bidrag_verksamhet, "verksamhet")
     stycken = [" ".join(sentences + [t for t in (k, v) if t])]
@@ -146,24 +152,32 @@ def skriv_kommentar(u: Underlag) -> str:
     if math.isfinite(u.prognos_helar):
         avv_helar = u.prognos_helar - u.budget_helar
         if abs(avv_helar) < TROSKEL_TKR:
-            prognos.append(f"Prognosen för helåret är {mkr(u.prognos_helar, tecken=True)}, "
-                           "vilket är i nivå med budget för året.")
+            prognos.append(
+                f"Prognosen för helåret är {mkr(u.prognos_helar, tecken=True)}, "
+                "vilket är i nivå med budget för året."
+            )
         else:
             ord_ = "ett överskott" if avv_helar > 0 else "ett underskott"
-            prognos.append(f"Prognosen för helåret visar på {ord_} med "
-                           f"{mkr(avv_helar, tecken=True)} jämfört med budget "
-                           f"(prognos {mkr(u.prognos_helar, tecken=True)}, budget "
-                           f"{mkr(u.budget_helar, tecken=True)}).")
+            prognos.append(
+                f"Prognosen för helåret visar på {ord_} med "
+                f"{mkr(avv_helar, tecken=True)} jämfört med budget "
+                f"(prognos {mkr(u.prognos_helar, tecken=True)}, budget "
+                f"{mkr(u.budget_helar, tecken=True)})."
+            )
         if math.isfinite(u.prognos_foregaende) and u.foregaende_manad:
             manad = MONTH_NAMES[int(u.foregaende_manad) - 1]
             delta = u.prognos_helar - u.prognos_foregaende
             j = jamfort(delta)
             if j == "i nivå med":
-                prognos.append(f"Prognosen är i stort sett oförändrad jämfört med prognosen i "
-                               f"{manad} ({mkr(u.prognos_foregaende, tecken=True)}).")
+                prognos.append(
+                    f"Prognosen är i stort sett oförändrad jämfört med prognosen i "
+                    f"{manad} ({mkr(u.prognos_foregaende, tecken=True)})."
+                )
             else:
-                prognos.append(f"Prognosen är {mkr(abs(delta))} {j} prognosen i "
-                               f"{manad} ({mkr(u.prognos_foregaende, tecken=True)}).")
+                prognos.append(
+                    f"Prognosen är {mkr(abs(delta))} {j} prognosen i "
+                    f"{manad} ({mkr(u.prognos_foregaende, tecken=True)})."
+                )
     else:
         prognos.append("Någon helårsprognos har inte lämnats för perioden.")
     stycken.append(" ".join(prognos))
@@ -190,11 +204,17 @@ def underlag(data: Dataset, namnd: str, period: Period | str) -> Underlag:
         return float(row[col]) if row is not None and pd.notna(row[col]) else math.nan
 
     return Underlag(
-        namn=data.register.namn(namnd), period=period,
-        utfall_period=val("utfall_period"), budget_period=val("budget_period"),
-        prognos_helar=val("prognos_helar"), budget_helar=val("budget_helar"),
-        prognos_foregaende=val("prognos_foregaende"), foregaende_manad=fg_manad,
-        bidrag_kontogrupp=dev("kontogrupp"), bidrag_verksamhet=dev("verksamhet"))
+        namn=data.register.namn(namnd),
+        period=period,
+        utfall_period=val("utfall_period"),
+        budget_period=val("budget_period"),
+        prognos_helar=val("prognos_helar"),
+        budget_helar=val("budget_helar"),
+        prognos_foregaende=val("prognos_foregaende"),
+        foregaende_manad=fg_manad,
+        bidrag_kontogrupp=dev("kontogrupp"),
+        bidrag_verksamhet=dev("verksamhet"),
+    )
 
 
 def ekonomens_text(raw_dir: Path, namnd: str, period: Period | str) -> str | None:
@@ -217,7 +237,7 @@ def ekonomens_text(raw_dir: Path, namnd: str, period: Period | str) -> str | Non
     if not os.path.lexists(path):
         return None
     with open_input_file(path, relative, root=raw_dir) as handle:
-        raw = handle.read(4 * MAX_TECKEN + 4)   # at most MAX_TECKEN characters are shown
+        raw = handle.read(4 * MAX_TECKEN + 4)  # at most MAX_TECKEN characters are shown
     text = raw.decode("utf-8-sig", errors="replace")
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -249,7 +269,9 @@ def kommentar(data: Dataset, namnd: str, period: Period | str) -> str:
     own = ekonomens_text(data.raw_dir, namnd, period)
     if own:
         parts += [f"#### {EKONOM_RUBRIK}", own]
-    parts += [f"#### {GENERERAD_RUBRIK}",
-              "*Texten nedan är automatiskt genererad från siffrorna i rapporten.*",
-              skriv_kommentar(underlag(data, namnd, period))]
+    parts += [
+        f"#### {GENERERAD_RUBRIK}",
+        "*Texten nedan är automatiskt genererad från siffrorna i rapporten.*",
+        skriv_kommentar(underlag(data, namnd, period)),
+    ]
     return "\n\n".join(parts)

@@ -54,8 +54,10 @@ JUSTERING_MIN = 10.0
 #: add up to its stocks).
 JUSTERING_PROGNOS = 0.5
 #: The note under a table of rounded amounts.
-AVRUNDNING = ("Beloppen är avrundade var för sig; summor är beräknade på de oavrundade "
-              "beloppen, så den sista siffran kan skilja mot summan av de avrundade raderna.")
+AVRUNDNING = (
+    "Beloppen är avrundade var för sig; summor är beräknade på de oavrundade "
+    "beloppen, så den sista siffran kan skilja mot summan av de avrundade raderna."
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,14 @@ class Kontroller:
     def fel(self) -> list[Kontroll]:
         return [k for k in self.rader if not k.ok]
 
-    def lika(self, grupp: str, kontroll: str, varde: float, forvantat: float,
-             tolerans: float = TOLERANS_TKR) -> bool:
+    def lika(
+        self,
+        grupp: str,
+        kontroll: str,
+        varde: float,
+        forvantat: float,
+        tolerans: float = TOLERANS_TKR,
+    ) -> bool:
         """``varde`` equals ``forvantat``; two missing values are equal, one is not."""
         v, f = som_tal(varde), som_tal(forvantat)
         if math.isnan(v) and math.isnan(f):
@@ -98,8 +106,14 @@ class Kontroller:
         self.rader.append(Kontroll(grupp, kontroll, v, f, tolerans, ok))
         return ok
 
-    def summa(self, grupp: str, kontroll: str, delar: Iterable[float], total: float,
-              tolerans: float = TOLERANS_TKR) -> bool:
+    def summa(
+        self,
+        grupp: str,
+        kontroll: str,
+        delar: Iterable[float],
+        total: float,
+        tolerans: float = TOLERANS_TKR,
+    ) -> bool:
         """The parts (missing ones count as 0) sum to ``total``."""
         s = float(np.nansum(np.asarray(list(delar), dtype=float)))
         return self.lika(grupp, kontroll, total, s, tolerans)
@@ -111,14 +125,16 @@ class Kontroller:
 
     def tabell(self) -> pd.DataFrame:
         """Every check: group, text, value, expected, difference, result."""
-        return pd.DataFrame({
-            "Grupp": [k.grupp for k in self.rader],
-            "Kontroll": [k.kontroll for k in self.rader],
-            "Värde": [k.varde for k in self.rader],
-            "Förväntat": [k.forvantat for k in self.rader],
-            "Differens": [k.differens for k in self.rader],
-            "Resultat": ["Stämmer" if k.ok else "Avviker" for k in self.rader],
-        })
+        return pd.DataFrame(
+            {
+                "Grupp": [k.grupp for k in self.rader],
+                "Kontroll": [k.kontroll for k in self.rader],
+                "Värde": [k.varde for k in self.rader],
+                "Förväntat": [k.forvantat for k in self.rader],
+                "Differens": [k.differens for k in self.rader],
+                "Resultat": ["Stämmer" if k.ok else "Avviker" for k in self.rader],
+            }
+        )
 
     def sammanfattning(self) -> pd.DataFrame:
         """Per group: number of checks, how many differ, and the largest difference."""
@@ -127,16 +143,26 @@ class Kontroller:
             ks = [k for k in self.rader if k.grupp == grupp]
             diffs = [abs(k.differens) for k in ks if math.isfinite(k.differens)]
             n_fel = sum(not k.ok for k in ks)
-            rows.append({"Kontroll": grupp, "Antal": len(ks), "Avviker": n_fel,
-                         "Största differens": max(diffs) if diffs else math.nan,
-                         "Resultat": "Stämmer" if n_fel == 0 else "Avviker"})
-        return pd.DataFrame(rows, columns=["Kontroll", "Antal", "Avviker", "Största differens",
-                                           "Resultat"])
+            rows.append(
+                {
+                    "Kontroll": grupp,
+                    "Antal": len(ks),
+                    "Avviker": n_fel,
+                    "Största differens": max(diffs) if diffs else math.nan,
+                    "Resultat": "Stämmer" if n_fel == 0 else "Avviker",
+                }
+            )
+        return pd.DataFrame(
+            rows, columns=["Kontroll", "Antal", "Avviker", "Största differens", "Resultat"]
+        )
 
     def payload(self) -> dict[str, Any]:
         """The data part :func:`analysis.rapport.kontroller.visa` emits (JSON-able)."""
-        return {"antal": len(self.rader), "avvikande": len(self.fel),
-                "fel": [_jsonable(asdict(k) | {"differens": k.differens}) for k in self.fel]}
+        return {
+            "antal": len(self.rader),
+            "avvikande": len(self.fel),
+            "fel": [_jsonable(asdict(k) | {"differens": k.differens}) for k in self.fel],
+        }
 
 
 def som_tal(value: Any) -> float:
@@ -152,8 +178,7 @@ def som_tal(value: Any) -> float:
 
 
 def _jsonable(d: dict) -> dict:
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-            for k, v in d.items()}
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
 
 
 # --- generic checks ---------------------------------------------------------------------
@@ -165,14 +190,19 @@ def kontrollera_andelar(k: Kontroller, grupp: str, values: Mapping[str, float]) 
         k.villkor(grupp, f"{name} mellan 0 och 100 %", 0 <= float(v) <= 100 + 1e-9, v)
 
 
-def kontrollera_vagt_medel(k: Kontroller, grupp: str, helhet: float,
-                           delar: Iterable[float], text: str) -> None:
+def kontrollera_vagt_medel(
+    k: Kontroller, grupp: str, helhet: float, delar: Iterable[float], text: str
+) -> None:
     """A weighted mean (the kommun) lies between its parts' smallest and largest value."""
     d = [float(x) for x in delar if x is not None and math.isfinite(float(x))]
     if not d or not math.isfinite(som_tal(helhet)):
         return
-    k.villkor(grupp, f"{text} ligger mellan förvaltningarnas lägsta och högsta värde",
-              min(d) - 1e-9 <= helhet <= max(d) + 1e-9, helhet)
+    k.villkor(
+        grupp,
+        f"{text} ligger mellan förvaltningarnas lägsta och högsta värde",
+        min(d) - 1e-9 <= helhet <= max(d) + 1e-9,
+        helhet,
+    )
 
 
 # --- collecting ---------------------------------------------------------------------------

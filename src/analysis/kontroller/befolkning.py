@@ -40,8 +40,13 @@ def kontrollera_befolkning(k: Kontroller, komp: pd.DataFrame) -> None:
         k.villkor(grupp, "folkmängd vid periodens början och slut finns", False)
         return
     ok, limit = _justering_ok(float(c["justering"]), float(c["folkmangd"]))
-    k.villkor(grupp, f"förändringen av folkmängden förklaras av födda, döda och flyttningar "
-              f"(rest högst {antal(limit)} personer)", ok, float(c["justering"]))
+    k.villkor(
+        grupp,
+        f"förändringen av folkmängden förklaras av födda, döda och flyttningar "
+        f"(rest högst {antal(limit)} personer)",
+        ok,
+        float(c["justering"]),
+    )
 
 
 def kontrollera_scenarier(k: Kontroller, scenarier: pd.DataFrame) -> None:
@@ -50,8 +55,11 @@ def kontrollera_scenarier(k: Kontroller, scenarier: pd.DataFrame) -> None:
     bred = scenarier.pivot(index="ar", columns="scenario", values="folkmangd")
     for ar, r in bred.iterrows():
         if {"lag", "bas", "hog"} <= set(r.index) and r[["lag", "bas", "hog"]].notna().all():
-            k.villkor("Scenarier", f"låg ≤ huvudalternativ ≤ hög {ar}",
-                      r["lag"] <= r["bas"] + 1e-9 and r["bas"] <= r["hog"] + 1e-9)
+            k.villkor(
+                "Scenarier",
+                f"låg ≤ huvudalternativ ≤ hög {ar}",
+                r["lag"] <= r["bas"] + 1e-9 and r["bas"] <= r["hog"] + 1e-9,
+            )
     first = bred.index.min() if len(bred) else None
     last = bred.index.max() if len(bred) else None
     if first is not None and last != first and {"lag", "hog"} <= set(bred.columns):
@@ -69,13 +77,24 @@ def kontrollera_befolkning_ar(k: Kontroller, sheet: pd.DataFrame) -> None:
         r, prev = s.iloc[i], s.iloc[i - 1]
         if int(r["ar"]) != int(prev["ar"]) + 1:
             continue
-        rest = float(r["folkmangd"] - prev["folkmangd"] - (r["fodda"] - r["doda"]
-                                                             + r["inflyttade"] - r["utflyttade"]))
+        rest = float(
+            r["folkmangd"]
+            - prev["folkmangd"]
+            - (r["fodda"] - r["doda"] + r["inflyttade"] - r["utflyttade"])
+        )
         if r["typ"] == "prognos":
-            k.villkor(grupp, f"prognos {int(r['ar'])}: folkmängden = föregående år + födda − "
-                      "döda + flyttnetto", abs(rest) <= JUSTERING_PROGNOS, rest)
+            k.villkor(
+                grupp,
+                f"prognos {int(r['ar'])}: folkmängden = föregående år + födda − döda + flyttnetto",
+                abs(rest) <= JUSTERING_PROGNOS,
+                rest,
+            )
         else:
             ok, limit = _justering_ok(rest, float(r["folkmangd"]))
-            k.villkor(grupp, f"{int(r['ar'])}: förändringen förklaras av komponenterna (rest "
-                      f"högst {antal(limit)} personer)", ok, rest)
-
+            k.villkor(
+                grupp,
+                f"{int(r['ar'])}: förändringen förklaras av komponenterna (rest "
+                f"högst {antal(limit)} personer)",
+                ok,
+                rest,
+            )

@@ -36,24 +36,38 @@ from analysis.kontroller.bas import TOLERANS_TKR, Kontroller
 DRIFT_COLUMNS = ["utfall_period", "budget_period", "prognos_helar", "budget_helar"]
 
 
-def kontrollera_avvikelser(k: Kontroller, tabell: str, frame: pd.DataFrame,
-                           label: str = "namnd") -> None:
+def kontrollera_avvikelser(
+    k: Kontroller, tabell: str, frame: pd.DataFrame, label: str = "namnd"
+) -> None:
     """Every row: avvikelse = utfall − budget (period), prognos − budget (year), and the
     change against the previous forecast = prognos − föregående prognos."""
     grupp = f"{tabell}: avvikelse = utfall − budget"
     for _, r in frame.iterrows():
-        k.lika(grupp, f"{r[label]}, perioden", r["avvikelse_period"],
-               r["utfall_period"] - r["budget_period"])
+        k.lika(
+            grupp,
+            f"{r[label]}, perioden",
+            r["avvikelse_period"],
+            r["utfall_period"] - r["budget_period"],
+        )
         if pd.notna(r["prognos_helar"]):
-            k.lika(grupp, f"{r[label]}, helår", r["avvikelse_helar"],
-                   r["prognos_helar"] - r["budget_helar"])
+            k.lika(
+                grupp,
+                f"{r[label]}, helår",
+                r["avvikelse_helar"],
+                r["prognos_helar"] - r["budget_helar"],
+            )
         if "prognos_forandring" in frame and pd.notna(r.get("prognos_foregaende")):
-            k.lika(grupp, f"{r[label]}, förändring mot föregående prognos",
-                   r["prognos_forandring"], r["prognos_helar"] - r["prognos_foregaende"])
+            k.lika(
+                grupp,
+                f"{r[label]}, förändring mot föregående prognos",
+                r["prognos_forandring"],
+                r["prognos_helar"] - r["prognos_foregaende"],
+            )
 
 
-def kontrollera_totalrad(k: Kontroller, tabell: str, frame: pd.DataFrame,
-                         total: str = TOTALT, label: str = "namnd") -> None:
+def kontrollera_totalrad(
+    k: Kontroller, tabell: str, frame: pd.DataFrame, total: str = TOTALT, label: str = "namnd"
+) -> None:
     """The total row is the sum of the rows above it, column by column (a unit without a
     forecast counts at its budget in the forecast column)."""
     rows = frame[frame[label] != total]
@@ -65,10 +79,9 @@ def kontrollera_totalrad(k: Kontroller, tabell: str, frame: pd.DataFrame,
     tot = tot.iloc[0]
     for col in DRIFT_COLUMNS:
         if col == "prognos_helar" and pd.isna(tot[col]) and rows[col].isna().all():
-            continue                      # no forecast anywhere: nothing to sum
+            continue  # no forecast anywhere: nothing to sum
         parts = prognos_eller_budget(rows) if col == "prognos_helar" else rows[col]
         k.summa(grupp, i_text(col), parts, tot[col])
-
 
 
 def huvudbok_drift(data, period: Period | str) -> pd.DataFrame:
@@ -124,9 +137,16 @@ def huvudbok_drift(data, period: Period | str) -> pd.DataFrame:
     return out[DRIFT_COLUMNS]
 
 
-def kontrollera_huvudbok(k: Kontroller, tabell: str, frame: pd.DataFrame, data,
-                         period: Period | str, units: Iterable[str] | None = None,
-                         label: str = "namnd", ids: Mapping[str, str] | None = None) -> None:
+def kontrollera_huvudbok(
+    k: Kontroller,
+    tabell: str,
+    frame: pd.DataFrame,
+    data,
+    period: Period | str,
+    units: Iterable[str] | None = None,
+    label: str = "namnd",
+    ids: Mapping[str, str] | None = None,
+) -> None:
     """Each unit's row (and ``Totalt``) of a driftsredovisning-shaped table equals the
     ledger recomputed straight from the input (:func:`huvudbok_drift`).
 
@@ -147,8 +167,9 @@ def kontrollera_huvudbok(k: Kontroller, tabell: str, frame: pd.DataFrame, data,
     k.villkor(grupp, "tabellen har rader för enheterna i huvudboken", seen > 0, seen)
 
 
-def kontrollera_drift(k: Kontroller, drift: pd.DataFrame, tabell: str = "Driftsredovisning"
-                      ) -> None:
+def kontrollera_drift(
+    k: Kontroller, drift: pd.DataFrame, tabell: str = "Driftsredovisning"
+) -> None:
     """A table made by people: its total row and its avvikelser (see the module doc)."""
     kontrollera_totalrad(k, tabell, drift)
     kontrollera_avvikelser(k, tabell, drift)
@@ -162,8 +183,12 @@ def kontrollera_rr(k: Kontroller, rr: pd.DataFrame, drift: pd.DataFrame) -> None
     for line, sign in (("intakter", 1), ("skatt", 1), ("kostnader", -1), ("avskrivningar", -1)):
         for col in ("utfall_period", "budget_helar"):
             v = float(r.loc[line, col])
-            k.villkor(grupp, f"{r.loc[line, 'rad']} ({i_text(col)}) "
-                      f"{'≥' if sign > 0 else '≤'} 0", v * sign >= -TOLERANS_TKR, v)
+            k.villkor(
+                grupp,
+                f"{r.loc[line, 'rad']} ({i_text(col)}) {'≥' if sign > 0 else '≤'} 0",
+                v * sign >= -TOLERANS_TKR,
+                v,
+            )
     d = drift.set_index("namnd").loc[TOTALT]
     grupp = "Resultaträkning = driftsredovisning"
     # by account class (internal items eliminated, their rest as its own line, forecast
@@ -173,12 +198,14 @@ def kontrollera_rr(k: Kontroller, rr: pd.DataFrame, drift: pd.DataFrame) -> None
     checks = rr.attrs.get("kontroller")
     if checks is not None:
         for row in checks.itertuples(index=False):
-            k.villkor("Resultaträkning: interna poster", row.kontroll, bool(row.ok),
-                      row.differens_tkr)
+            k.villkor(
+                "Resultaträkning: interna poster", row.kontroll, bool(row.ok), row.differens_tkr
+            )
 
 
-def kontrollera_block(k: Kontroller, block: pd.DataFrame, drift: pd.DataFrame,
-                      rr: pd.DataFrame | None = None) -> None:
+def kontrollera_block(
+    k: Kontroller, block: pd.DataFrame, drift: pd.DataFrame, rr: pd.DataFrame | None = None
+) -> None:
     """The kommun's driftsredovisning in blocks (:func:`analysis.ekonomi.block.drift_block`):
     every unit of the driftsredovisning in exactly one block (then the block table's
     result is the driftsredovisning's total by construction, and is not compared), and
@@ -189,20 +216,29 @@ def kontrollera_block(k: Kontroller, block: pd.DataFrame, drift: pd.DataFrame,
     units = [u for u in drift["namnd"] if u != TOTALT]
     counts = rows["id"].value_counts()
     missing = [u for u in units if counts.get(u, 0) != 1]
-    k.villkor(grupp, "varje enhet i driftsredovisningen står i precis ett block"
-              + (f" (avviker: {', '.join(missing[:5])})" if missing else ""), not missing,
-              len(missing))
+    k.villkor(
+        grupp,
+        "varje enhet i driftsredovisningen står i precis ett block"
+        + (f" (avviker: {', '.join(missing[:5])})" if missing else ""),
+        not missing,
+        len(missing),
+    )
     if rr is not None and "vnk" in set(block["id"]):
         r = rr.set_index("id")
         vnk = block[block["id"] == "vnk"].iloc[0]
         for col in DRIFT_COLUMNS:
-            k.lika("Samma tal i två tabeller",
-                   f"verksamhetens nettokostnad i resultaträkning och driftsredovisning "
-                   f"({i_text(col)})", vnk[col], r.loc["vnk", col])
+            k.lika(
+                "Samma tal i två tabeller",
+                f"verksamhetens nettokostnad i resultaträkning och driftsredovisning "
+                f"({i_text(col)})",
+                vnk[col],
+                r.loc["vnk", col],
+            )
 
 
-def kontrollera_nyckeltal(k: Kontroller, nyckeltal: pd.DataFrame, rr: pd.DataFrame,
-                          block: pd.DataFrame, inv: pd.DataFrame) -> None:
+def kontrollera_nyckeltal(
+    k: Kontroller, nyckeltal: pd.DataFrame, rr: pd.DataFrame, block: pd.DataFrame, inv: pd.DataFrame
+) -> None:
     """The key figures (:func:`analysis.ekonomi.nyckeltal.nyckeltal`, mkr) are the same numbers as
     in the resultaträkning, the driftsredovisning and the investeringsredovisning."""
     r, b = rr.set_index("id"), block.set_index("id")
@@ -213,17 +249,28 @@ def kontrollera_nyckeltal(k: Kontroller, nyckeltal: pd.DataFrame, rr: pd.DataFra
         "Årets resultat": ("resultaträkningen", r.loc["arets_resultat"], period_cols),
         "Nämndernas nettokostnad": ("driftsredovisningen", b.loc["summa_namnder"], period_cols),
         "Nettoinvesteringar": ("investeringsredovisningen", i, period_cols),
-        "Årets resultat, prognos": ("resultaträkningen", r.loc["arets_resultat"],
-                                    ("prognos_helar", "budget_helar", "avvikelse_helar")),
-        "Nämndernas nettokostnad, prognos": ("driftsredovisningen", b.loc["summa_namnder"],
-                                             ("prognos_helar", "budget_helar",
-                                              "avvikelse_helar")),
-        "Nettoinvesteringar, prognos": ("investeringsredovisningen", i,
-                                        ("prognos_helar", "budget_helar", "avvikelse_helar")),
+        "Årets resultat, prognos": (
+            "resultaträkningen",
+            r.loc["arets_resultat"],
+            ("prognos_helar", "budget_helar", "avvikelse_helar"),
+        ),
+        "Nämndernas nettokostnad, prognos": (
+            "driftsredovisningen",
+            b.loc["summa_namnder"],
+            ("prognos_helar", "budget_helar", "avvikelse_helar"),
+        ),
+        "Nettoinvesteringar, prognos": (
+            "investeringsredovisningen",
+            i,
+            ("prognos_helar", "budget_helar", "avvikelse_helar"),
+        ),
     }
     if "exkl_semesterloneskuld" in r.index:
         source["Resultat exklusive semesterlöneskuldens förändring"] = (
-            "resultaträkningen", r.loc["exkl_semesterloneskuld"], ("utfall_period",))
+            "resultaträkningen",
+            r.loc["exkl_semesterloneskuld"],
+            ("utfall_period",),
+        )
     grupp = "Samma tal i två tabeller"
     rows = nyckeltal.set_index(nyckeltal.columns[0])
     if not set(rows.index) <= set(source):
@@ -231,15 +278,24 @@ def kontrollera_nyckeltal(k: Kontroller, nyckeltal: pd.DataFrame, rr: pd.DataFra
     for label, (table, src, cols) in source.items():
         if label not in rows.index:
             continue
-        for shown, col in zip(("Utfall/prognos", "Budget", "Avvikelse"), cols):
-            k.lika(grupp, f"{label} ({shown.lower()}) i nyckeltalen och {table}",
-                   rows.loc[label, shown] * 1000, src[col])
+        for shown, col in zip(("Utfall/prognos", "Budget", "Avvikelse"), cols, strict=False):
+            k.lika(
+                grupp,
+                f"{label} ({shown.lower()}) i nyckeltalen och {table}",
+                rows.loc[label, shown] * 1000,
+                src[col],
+            )
 
 
-def kontrollera_namnd(k: Kontroller, data, namnd: str, period,
-                      tabeller: Mapping[str, pd.DataFrame] | None = None,
-                      investeringar: pd.DataFrame | None = None,
-                      samma_periodisering: bool = True) -> None:
+def kontrollera_namnd(
+    k: Kontroller,
+    data,
+    namnd: str,
+    period,
+    tabeller: Mapping[str, pd.DataFrame] | None = None,
+    investeringar: pd.DataFrame | None = None,
+    samma_periodisering: bool = True,
+) -> None:
     """A nämnd's report: its row of the driftsredovisning against the ledger recomputed
     straight from the input (:func:`huvudbok_drift`), and every detail table (built by
     :mod:`analysis.ekonomi.avvikelse` from the ledger's rows by kontogrupp or verksamhet) against
@@ -251,8 +307,8 @@ def kontrollera_namnd(k: Kontroller, data, namnd: str, period,
     ``Totalt`` (tkr). ``samma_periodisering=False`` when the tables use another
     periodisation key than the driftsredovisning (the period budget then differs by
     design and is not compared). The key figures are the driftsredovisning's row in mkr
-    and are not compared again. ``investeringar``: the project table, compared with the nämnd's row of the
-    investeringsredovisning.
+    and are not compared again. ``investeringar``: the project table, compared with the
+    nämnd's row of the investeringsredovisning.
     """
     drift = compute_driftsredovisning(data, period)
     row = drift[drift["namnd"] == namnd]
@@ -264,25 +320,44 @@ def kontrollera_namnd(k: Kontroller, data, namnd: str, period,
         label = table.columns[0]
         tot = table[table[label] == TOTALT]
         parts = table[table[label] != TOTALT]
-        k.summa(grupp, f"{title}: raderna summerar till driftsredovisningens utfall",
-                parts["utfall_period"], d["utfall_period"])
+        k.summa(
+            grupp,
+            f"{title}: raderna summerar till driftsredovisningens utfall",
+            parts["utfall_period"],
+            d["utfall_period"],
+        )
         if len(tot):
             for col in compared:
-                k.lika(grupp, f"{title}: totalt {i_text(col)} = driftsredovisningen",
-                       tot.iloc[0][col], d[col])
+                k.lika(
+                    grupp,
+                    f"{title}: totalt {i_text(col)} = driftsredovisningen",
+                    tot.iloc[0][col],
+                    d[col],
+                )
         if "prognos_helar" in parts and parts["prognos_helar"].notna().any():
-            k.summa(grupp, f"{title}: radernas prognoser summerar till nämndens prognos",
-                    parts["prognos_helar"], d["prognos_helar"])
-    if investeringar is not None and len(investeringar) > 1:     # projects and a total
+            k.summa(
+                grupp,
+                f"{title}: radernas prognoser summerar till nämndens prognos",
+                parts["prognos_helar"],
+                d["prognos_helar"],
+            )
+    if investeringar is not None and len(investeringar) > 1:  # projects and a total
         label = investeringar.columns[0]
         inv = compute_investeringsredovisning(data, period)
         irow = inv[inv["namnd"] == namnd]
         parts = investeringar[investeringar[label] != TOTALT]
         if len(irow):
-            k.summa(grupp, "investeringar per projekt: projekten summerar till "
-                    "investeringsredovisningens utfall", parts["utfall_period"],
-                    irow.iloc[0]["utfall_period"])
-            k.summa(grupp, "investeringar per projekt: projektens budget summerar till "
-                    "investeringsredovisningens budget", parts["budget_helar"],
-                    irow.iloc[0]["budget_helar"])
-
+            k.summa(
+                grupp,
+                "investeringar per projekt: projekten summerar till "
+                "investeringsredovisningens utfall",
+                parts["utfall_period"],
+                irow.iloc[0]["utfall_period"],
+            )
+            k.summa(
+                grupp,
+                "investeringar per projekt: projektens budget summerar till "
+                "investeringsredovisningens budget",
+                parts["budget_helar"],
+                irow.iloc[0]["budget_helar"],
+            )

@@ -16,6 +16,10 @@ def kontrollera_mal(k: Kontroller, mt: pd.DataFrame, oversikt: pd.DataFrame) -> 
     tot = oversikt[oversikt["Nämnd"] == TOTALT].iloc[0]
     k.lika(grupp, "översiktens mätetal = antal mätetal", float(tot["Mätetal"]), float(len(mt)), 0)
     statuses = [c for c in STATUS_TEXT.values() if c in oversikt.columns]
-    k.summa(grupp, "statusar summerar till antal mätetal",
-            [tot[c] for c in dict.fromkeys(statuses)], float(tot["Mätetal"]), 0)
-
+    k.summa(
+        grupp,
+        "statusar summerar till antal mätetal",
+        [tot[c] for c in dict.fromkeys(statuses)],
+        float(tot["Mätetal"]),
+        0,
+    )

@@ -29,8 +29,9 @@ def _las_tal(text: str) -> tuple[float, int]:
     return float(t.replace(",", ".")), decimals
 
 
-def kontrollera_text(k: Kontroller, grupp: str, text: str,
-                     forvantat: Iterable[tuple[str, str, float, bool]]) -> None:
+def kontrollera_text(
+    k: Kontroller, grupp: str, text: str, forvantat: Iterable[tuple[str, str, float, bool]]
+) -> None:
     """The figures a text prints are the table's figures, rounded as printed.
 
     ``forvantat``: (description, pattern, value in the text's unit, absolute) where the
@@ -46,11 +47,12 @@ def kontrollera_text(k: Kontroller, grupp: str, text: str,
             continue
         shown, decimals = _las_tal(m.group(1))
         v = abs(float(value)) if absolute else float(value)
-        k.lika(grupp, f"{what} i texten = tabellen", shown, v, 0.5 * 10 ** -decimals + 1e-9)
+        k.lika(grupp, f"{what} i texten = tabellen", shown, v, 0.5 * 10**-decimals + 1e-9)
 
 
-def kommun_textkontroller(rr: pd.DataFrame, block: pd.DataFrame,
-                          period: Period | str) -> list[tuple[str, str, float, bool]]:
+def kommun_textkontroller(
+    rr: pd.DataFrame, block: pd.DataFrame, period: Period | str
+) -> list[tuple[str, str, float, bool]]:
     """What the kommun report's texts on the resultaträkning
     (:func:`analysis.ekonomi.block.rr_text`) and the driftsredovisning
     (:func:`analysis.ekonomi.block.drift_text`) must print, in mkr, taken from the tables."""
@@ -58,34 +60,65 @@ def kommun_textkontroller(rr: pd.DataFrame, block: pd.DataFrame,
     r, b = rr.set_index("id"), block.set_index("id")
     res = r.loc["arets_resultat"]
     out = [
-        ("Resultat för perioden",
-         r"redovisar ett \w+ (?:periodresultat [^,]*?|resultat för \d{4}) på {tal} miljoner",
-         res["utfall_period"] / 1000, False),
-        ("Resultatets avvikelse mot budget",
-         r"på [^,]*?miljoner kronor, vilket är {tal} miljoner kronor "
-         r"(?:bättre än|sämre än|i nivå med)",
-         res["avvikelse_period"] / 1000, True),
+        (
+            "Resultat för perioden",
+            r"redovisar ett \w+ (?:periodresultat [^,]*?|resultat för \d{4}) på {tal} miljoner",
+            res["utfall_period"] / 1000,
+            False,
+        ),
+        (
+            "Resultatets avvikelse mot budget",
+            r"på [^,]*?miljoner kronor, vilket är {tal} miljoner kronor "
+            r"(?:bättre än|sämre än|i nivå med)",
+            res["avvikelse_period"] / 1000,
+            True,
+        ),
     ]
     if "exkl_semesterloneskuld" in r.index:
-        out.append(("Resultat exklusive semesterlöneskulden",
-                    r"exkluderas är resultatet {tal} miljoner",
-                    r.loc["exkl_semesterloneskuld", "utfall_period"] / 1000, False))
+        out.append(
+            (
+                "Resultat exklusive semesterlöneskulden",
+                r"exkluderas är resultatet {tal} miljoner",
+                r.loc["exkl_semesterloneskuld", "utfall_period"] / 1000,
+                False,
+            )
+        )
     if period.month < 12 and rr.attrs.get("har_prognos", True):
-        out.append(("Årets resultat, prognos",
-                    r"Prognosen för helåret visar på ett \w+ med {tal} miljoner",
-                    res["prognos_helar"] / 1000, True))
+        out.append(
+            (
+                "Årets resultat, prognos",
+                r"Prognosen för helåret visar på ett \w+ med {tal} miljoner",
+                res["prognos_helar"] / 1000,
+                True,
+            )
+        )
     if "summa_namnder" in b.index:
-        out.append(("Nämndernas avvikelse för perioden",
-                    r"Nämndernas utfall för (?:perioden|året) är {tal} miljoner",
-                    b.loc["summa_namnder", "avvikelse_period"] / 1000, False))
+        out.append(
+            (
+                "Nämndernas avvikelse för perioden",
+                r"Nämndernas utfall för (?:perioden|året) är {tal} miljoner",
+                b.loc["summa_namnder", "avvikelse_period"] / 1000,
+                False,
+            )
+        )
         if period.month < 12 and block.attrs.get("har_prognos", True):
-            out.append(("Nämndernas avvikelse mot budget, prognos",
-                        r"visar på ett \w+ med {tal} miljoner kronor för nämnderna",
-                        b.loc["summa_namnder", "avvikelse_helar"] / 1000, False))
+            out.append(
+                (
+                    "Nämndernas avvikelse mot budget, prognos",
+                    r"visar på ett \w+ med {tal} miljoner kronor för nämnderna",
+                    b.loc["summa_namnder", "avvikelse_helar"] / 1000,
+                    False,
+                )
+            )
     if "summa_finans" in b.index:
-        out.append(("Finansförvaltningens avvikelse",
-                    r"Finansförvaltningen avviker med {tal} miljoner",
-                    b.loc["summa_finans", "avvikelse_period"] / 1000, False))
+        out.append(
+            (
+                "Finansförvaltningens avvikelse",
+                r"Finansförvaltningen avviker med {tal} miljoner",
+                b.loc["summa_finans", "avvikelse_period"] / 1000,
+                False,
+            )
+        )
     return out
 
 

@@ -53,7 +53,8 @@ _NUMBER = re.compile(
     r"^\s*(?:(?:minst|lägst|högst|max(?:imalt)?|under|över|mindre än|mer än|färre än|"
     r"fler än|ca\.?|cirka|drygt|knappt)\s+)?(?:plats\s+)?"
     r"([-+\u2212]?\s?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?)(?!\d)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def tolka_varde(text: object) -> float:
@@ -78,9 +79,20 @@ def tolka_varde(text: object) -> float:
 
 
 #: Units written after a number in a cell, in their normal form (case-insensitive).
-_ENHET_ORD = {"%": "%", "procent": "%", "kg": "kg", "ton": "ton", "st": "st", "kr": "kr",
-              "tkr": "tkr", "mkr": "mkr", "index": "index", "dagar": "dagar",
-              "timmar": "timmar", "personer": "personer"}
+_ENHET_ORD = {
+    "%": "%",
+    "procent": "%",
+    "kg": "kg",
+    "ton": "ton",
+    "st": "st",
+    "kr": "kr",
+    "tkr": "tkr",
+    "mkr": "mkr",
+    "index": "index",
+    "dagar": "dagar",
+    "timmar": "timmar",
+    "personer": "personer",
+}
 _EFTER_TAL = re.compile(r"\s*(%|[^\W\d_]+)")
 
 
@@ -145,7 +157,11 @@ def _latest(rows: pd.DataFrame, undated_rank: int) -> pd.DataFrame:
     rank = np.where(rows["period"].to_numpy() > 0, rows["period"].to_numpy(), undated_rank)
     rows = rows.assign(_rank=rank, _pos=np.arange(len(rows)))
     rows = rows.sort_values(["_rank", "_pos"], kind="stable")
-    return rows.groupby(["k_namnd", "k_mal", "k_matetal"], sort=False).tail(1).drop(columns=["_rank", "_pos"])
+    return (
+        rows.groupby(["k_namnd", "k_mal", "k_matetal"], sort=False)
+        .tail(1)
+        .drop(columns=["_rank", "_pos"])
+    )
 
 
 def _prepared(data: Dataset) -> pd.DataFrame | None:
@@ -169,8 +185,12 @@ def _prepared(data: Dataset) -> pd.DataFrame | None:
     return f
 
 
-def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | None = None,
-            marginal: float = GUL_MARGINAL) -> pd.DataFrame:
+def matetal(
+    data: Dataset,
+    period: Period | str,
+    namnd: str | Iterable[str] | None = None,
+    marginal: float = GUL_MARGINAL,
+) -> pd.DataFrame:
     """Every mätetal of the report's year with this year's and the previous year's utfall.
 
     Parameters
@@ -202,10 +222,28 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
         goal file or no goals for the year.
     """
     period = Period.parse(period)
-    columns = ["namnd", "mal", "matetal", "enhet", "riktning", "utfall", "utfall_text",
-               "utfall_period", "foregaende", "foregaende_text", "foregaende_enhet",
-               "malvarde", "malvarde_text", "malar", "status", "status_kalla", "status_orsak",
-               "nar_malvardet", "utveckling", "kommentar"]
+    columns = [
+        "namnd",
+        "mal",
+        "matetal",
+        "enhet",
+        "riktning",
+        "utfall",
+        "utfall_text",
+        "utfall_period",
+        "foregaende",
+        "foregaende_text",
+        "foregaende_enhet",
+        "malvarde",
+        "malvarde_text",
+        "malar",
+        "status",
+        "status_kalla",
+        "status_orsak",
+        "nar_malvardet",
+        "utveckling",
+        "kommentar",
+    ]
     f = _prepared(data)
     if f is None:
         return pd.DataFrame(columns=columns)
@@ -213,9 +251,11 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
         wanted = {namnd} if isinstance(namnd, str) else set(namnd)
         f = f[f["namnd"].isin(wanted)]
     now = f[(f["ar"] == period.year) & ((f["period"] == 0) | (f["period"] <= period.code))]
-    now = _latest(now, undated_rank=0)      # a dated row wins over an undated one
+    now = _latest(now, undated_rank=0)  # a dated row wins over an undated one
     prev = _latest(f[f["ar"] == period.year - 1], undated_rank=0)
-    order = f[f["ar"] == period.year].drop_duplicates(["k_namnd", "k_mal", "k_matetal"])[["k_namnd", "k_mal", "k_matetal"]]
+    order = f[f["ar"] == period.year].drop_duplicates(["k_namnd", "k_mal", "k_matetal"])[
+        ["k_namnd", "k_mal", "k_matetal"]
+    ]
     now = order.merge(now, on=["k_namnd", "k_mal", "k_matetal"], how="inner")
 
     by_full = {(r.k_namnd, r.k_mal, r.k_matetal): r for r in prev.itertuples(index=False)}
@@ -227,7 +267,7 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
     for r in now.itertuples(index=False):
         before = by_full.get((r.k_namnd, r.k_mal, r.k_matetal))
         if before is None and len(by_matetal.get((r.k_namnd, r.k_matetal), [])) == 1:
-            before = by_matetal[(r.k_namnd, r.k_matetal)][0]     # the goal was reworded
+            before = by_matetal[(r.k_namnd, r.k_matetal)][0]  # the goal was reworded
         utfall = _number(r.utfall, r.utfall_text)
         utfall_text = r.utfall_text
         # An undated row holds the year's value, known when the year is over: before
@@ -257,25 +297,46 @@ def matetal(data: Dataset, period: Period | str, namnd: str | Iterable[str] | No
             orsak = "" if status else "utfall eller målvärde saknas som tal"
         utveckling = ""
         if malar > period.year and before is not None:
-            utveckling = _utveckling(utfall, foregaende, r.riktning, r.enhet, fg_enhet,
-                                     r.utfall_text, before.utfall_text)
-        rows.append({
-            "namnd": r.namnd, "mal": r.mal, "matetal": r.matetal, "enhet": r.enhet,
-            "riktning": r.riktning, "utfall": utfall, "utfall_text": _shown(utfall_text),
-            "utfall_period": int(r.period), "foregaende": foregaende,
-            "foregaende_text": MISSING if before is None else _shown(before.utfall_text),
-            "foregaende_enhet": fg_enhet,
-            "malvarde": malvarde, "malvarde_text": _shown(r.malvarde_text), "malar": malar,
-            "status": status, "status_kalla": kalla, "status_orsak": orsak,
-            "nar_malvardet": (bedom_status(utfall, malvarde, r.riktning, 0.0) == "gron")
-            if jamforbar else None,
-            "utveckling": utveckling, "kommentar": str(r.kommentar or ""),
-        })
+            utveckling = _utveckling(
+                utfall, foregaende, r.riktning, r.enhet, fg_enhet, r.utfall_text, before.utfall_text
+            )
+        rows.append(
+            {
+                "namnd": r.namnd,
+                "mal": r.mal,
+                "matetal": r.matetal,
+                "enhet": r.enhet,
+                "riktning": r.riktning,
+                "utfall": utfall,
+                "utfall_text": _shown(utfall_text),
+                "utfall_period": int(r.period),
+                "foregaende": foregaende,
+                "foregaende_text": MISSING if before is None else _shown(before.utfall_text),
+                "foregaende_enhet": fg_enhet,
+                "malvarde": malvarde,
+                "malvarde_text": _shown(r.malvarde_text),
+                "malar": malar,
+                "status": status,
+                "status_kalla": kalla,
+                "status_orsak": orsak,
+                "nar_malvardet": (bedom_status(utfall, malvarde, r.riktning, 0.0) == "gron")
+                if jamforbar
+                else None,
+                "utveckling": utveckling,
+                "kommentar": str(r.kommentar or ""),
+            }
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
-def _utveckling(utfall: float, foregaende: float, riktning: str, enhet: object,
-                fg_enhet: object, *texter: object) -> str:
+def _utveckling(
+    utfall: float,
+    foregaende: float,
+    riktning: str,
+    enhet: object,
+    fg_enhet: object,
+    *texter: object,
+) -> str:
     """``battre``/``samre``/``oforandrad`` from the previous year's value to this year's
     (``""`` when either is not a number or the units differ)."""
     if not (math.isfinite(utfall) and math.isfinite(foregaende)):
@@ -312,11 +373,17 @@ def oversikt(mt: pd.DataFrame, data: Dataset) -> pd.DataFrame:
     for unit in units:
         sub = mt[mt["namnd"] == unit]
         counts = sub["status"].value_counts()
-        rows.append({"Nämnd": data.register.namn(unit),
-                     "Mål": int(sub["mal"].map(_key).nunique()), "Mätetal": len(sub),
-                     **{STATUS_TEXT[s]: int(counts.get(s, 0)) for s in STATUSAR}})
-    table = pd.DataFrame(rows, columns=["Nämnd", "Mål", "Mätetal",
-                                        *[STATUS_TEXT[s] for s in STATUSAR]])
+        rows.append(
+            {
+                "Nämnd": data.register.namn(unit),
+                "Mål": int(sub["mal"].map(_key).nunique()),
+                "Mätetal": len(sub),
+                **{STATUS_TEXT[s]: int(counts.get(s, 0)) for s in STATUSAR},
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["Nämnd", "Mål", "Mätetal", *[STATUS_TEXT[s] for s in STATUSAR]]
+    )
     total = {"Nämnd": TOTALT, **{c: int(table[c].sum()) for c in table.columns[1:]}}
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
@@ -327,4 +394,3 @@ def mal_per_namnd(mt: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     for (unit, goal), sub in mt.groupby(["namnd", "mal"], sort=False):
         out.append((str(unit), str(goal), sub))
     return out
-

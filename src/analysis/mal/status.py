@@ -50,8 +50,9 @@ STATUS_BETYDELSE = {
 RIKTNING_TEXT = {"hogre": "Högre är bättre", "lagre": "Lägre är bättre"}
 
 
-def bedom_status(utfall: float, malvarde: float, riktning: str,
-                 marginal: float = GUL_MARGINAL) -> str:
+def bedom_status(
+    utfall: float, malvarde: float, riktning: str, marginal: float = GUL_MARGINAL
+) -> str:
     """The computed status (``gron``, ``gul``, ``rod``, or ``""`` = ej bedömd).
 
     >>> bedom_status(94, 100, "hogre"), bedom_status(43, 32, "lagre")
@@ -66,7 +67,7 @@ def bedom_status(utfall: float, malvarde: float, riktning: str,
     u, m = float(utfall), float(malvarde)
     if not (math.isfinite(u) and math.isfinite(m)):
         return ""
-    kvar = (m - u) if riktning == "hogre" else (u - m)   # > 0: short of the målvärde
+    kvar = (m - u) if riktning == "hogre" else (u - m)  # > 0: short of the målvärde
     tol = 1e-9 * max(1.0, abs(m))
     if kvar <= tol:
         return "gron"
@@ -90,25 +91,33 @@ def status_text(mt: pd.DataFrame) -> str:
         return "Det finns inga mätetal för perioden."
     c = mt["status"].value_counts()
     kalla = mt["status_kalla"]
-    parts = [f"{antal(c.get('gron', 0))} gröna", f"{antal(c.get('gul', 0))} gula",
-             f"{antal(c.get('rod', 0))} röda"]
+    parts = [
+        f"{antal(c.get('gron', 0))} gröna",
+        f"{antal(c.get('gul', 0))} gula",
+        f"{antal(c.get('rod', 0))} röda",
+    ]
     text = f"Av {antal(len(mt))} mätetal är {parts[0]}, {parts[1]} och {parts[2]}"
     ej_tal = int(((mt["status"] == "") & (kalla == "beräknad")).sum())
     if ej_tal:
-        text += (f"; {antal(ej_tal)} kan inte bedömas med siffror (nytt mätetal eller utfall "
-                 "som text)")
+        text += (
+            f"; {antal(ej_tal)} kan inte bedömas med siffror (nytt mätetal eller utfall som text)"
+        )
     orsak = mt["status_orsak"] if "status_orsak" in mt else pd.Series("", index=mt.index)
     ej = kalla == "ej bedömd"
     senare = int((ej & orsak.str.startswith("målvärdet avser")).sum())
     enhet = int(ej.sum()) - senare
     if senare:
-        text += (f"; {antal(senare)} har ett målvärde för ett senare år och bedöms inte mot årets "
-                 "utfall (utvecklingen visas i stället)")
+        text += (
+            f"; {antal(senare)} har ett målvärde för ett senare år och bedöms inte mot årets "
+            "utfall (utvecklingen visas i stället)"
+        )
     if enhet:
         text += f"; {antal(enhet)} bedöms inte eftersom utfall och målvärde har olika enheter"
     angiven = int((kalla == "angiven").sum())
-    text += (f". {antal(angiven)} av bedömningarna är nämndernas egna, övriga beräknade mot "
-             f"målvärdet (gul = högst {antal(GUL_MARGINAL * 100)} procent från målvärdet).")
+    text += (
+        f". {antal(angiven)} av bedömningarna är nämndernas egna, övriga beräknade mot "
+        f"målvärdet (gul = högst {antal(GUL_MARGINAL * 100)} procent från målvärdet)."
+    )
     return text
 
 
@@ -122,17 +131,23 @@ def status_kort(mt: pd.DataFrame) -> str | None:
     if mt.empty:
         return None
     nar = mt["nar_malvardet"]
-    ja = int((nar == True).sum())            # noqa: E712 (None is neither)
-    nej = int((nar == False).sum())          # noqa: E712
+    ja = int((nar == True).sum())  # noqa: E712 (None is neither)
+    nej = int((nar == False).sum())  # noqa: E712
     ovriga = len(mt) - ja - nej
-    text = (f"Av {antal(len(mt))} mätetal når {antal(ja)} sitt målvärde enligt det senaste "
-            f"utfallet och {antal(nej)} gör det inte än")
+    text = (
+        f"Av {antal(len(mt))} mätetal når {antal(ja)} sitt målvärde enligt det senaste "
+        f"utfallet och {antal(nej)} gör det inte än"
+    )
     if ovriga:
-        text += (f"; {antal(ovriga)} kan inte jämföras med målvärdet (nytt mätetal, utfall "
-                 "som text eller olika enheter)")
+        text += (
+            f"; {antal(ovriga)} kan inte jämföras med målvärdet (nytt mätetal, utfall "
+            "som text eller olika enheter)"
+        )
     c = mt["status"].value_counts()
     ej = int(c.get("", 0))
-    text += (f". Bedömningen, av nämnderna själva eller beräknad: {antal(c.get('gron', 0))} "
-             f"gröna, {antal(c.get('gul', 0))} gula och {antal(c.get('rod', 0))} röda"
-             + (f"; {antal(ej)} är inte {'bedömt' if ej == 1 else 'bedömda'}." if ej else "."))
+    text += (
+        f". Bedömningen, av nämnderna själva eller beräknad: {antal(c.get('gron', 0))} "
+        f"gröna, {antal(c.get('gul', 0))} gula och {antal(c.get('rod', 0))} röda"
+        + (f"; {antal(ej)} är inte {'bedömt' if ej == 1 else 'bedömda'}." if ej else ".")
+    )
     return text

@@ -34,8 +34,15 @@ from analysis.core.labels import HELA_KOMMUNEN, TOTALT
 from analysis.personal.sekretess import MIN_GROUP, monster
 from analysis.personal.sekretess import TOTALT as KOMMUNEN_I_EXPORT
 
-NYCKELTAL = ("total", "langtid_andel", "kvinnor", "man",
-             "alder_upp_till_29", "alder_30_49", "alder_50_och_over")
+NYCKELTAL = (
+    "total",
+    "langtid_andel",
+    "kvinnor",
+    "man",
+    "alder_upp_till_29",
+    "alder_30_49",
+    "alder_50_och_over",
+)
 
 NYCKELTAL_TEXT = {
     "total": "Total sjukfrånvaro",
@@ -47,19 +54,23 @@ NYCKELTAL_TEXT = {
     "alder_50_och_over": "Anställda 50 år eller äldre",
 }
 
-SUPPRESSION_NOTE = (f"Grupper med {MIN_GROUP} eller färre anställda redovisas inte, och inte "
-                    "heller de grupper ur vilka de skulle kunna räknas fram, för att skydda "
-                    "enskildas hälsouppgifter.")
+SUPPRESSION_NOTE = (
+    f"Grupper med {MIN_GROUP} eller färre anställda redovisas inte, och inte "
+    "heller de grupper ur vilka de skulle kunna räknas fram, för att skydda "
+    "enskildas hälsouppgifter."
+)
 
 
 def _age_group(rows: pd.DataFrame) -> np.ndarray:
     age = (rows["period"].to_numpy() // 100) - rows["fodelsear"].to_numpy()
-    return np.select([age <= 29, age <= 49], ["alder_upp_till_29", "alder_30_49"],
-                     "alder_50_och_over")
+    return np.select(
+        [age <= 29, age <= 49], ["alder_upp_till_29", "alder_30_49"], "alder_50_och_over"
+    )
 
 
-def compute_nyckeltal(personal: pd.DataFrame, months: Iterable[int],
-                      forvaltning: str | None = None) -> pd.DataFrame:
+def compute_nyckeltal(
+    personal: pd.DataFrame, months: Iterable[int], forvaltning: str | None = None
+) -> pd.DataFrame:
     """The seven nyckeltal for one förvaltning (or the whole kommun) over some months.
 
     Parameters
@@ -102,12 +113,22 @@ def compute_nyckeltal(personal: pd.DataFrame, months: Iterable[int],
     groups = _age_group(rows)
     for key in ("alder_upp_till_29", "alder_30_49", "alder_50_och_over"):
         add(key, rows[groups == key], "sjuk_h", "ordinarie_tid_h")
-    return pd.DataFrame(out, columns=["nyckeltal", "procent", "antal_anstallda", "sjuk_h",
-                                      "ordinarie_tid_h", "undertryckt"])
+    return pd.DataFrame(
+        out,
+        columns=[
+            "nyckeltal",
+            "procent",
+            "antal_anstallda",
+            "sjuk_h",
+            "ordinarie_tid_h",
+            "undertryckt",
+        ],
+    )
 
 
-def compute_sjukfranvaro_sheet(personal: pd.DataFrame, forvaltningar: list[str],
-                               months: Iterable[int]) -> pd.DataFrame:
+def compute_sjukfranvaro_sheet(
+    personal: pd.DataFrame, forvaltningar: list[str], months: Iterable[int]
+) -> pd.DataFrame:
     """The export sheet ``sjukfranvaro``: every förvaltning and ``Totalt`` × nyckeltal.
 
     Only the months of ``months`` that have data are used; ``manad_fran`` and
@@ -124,13 +145,15 @@ def compute_sjukfranvaro_sheet(personal: pd.DataFrame, forvaltningar: list[str],
         nt.insert(0, "forvaltning", KOMMUNEN_I_EXPORT if forv is None else forv)
         frames.append(nt)
     sheet = pd.concat(frames, ignore_index=True)
-    sheet["antal_anstallda"] = sheet["antal_anstallda"].astype(float) \
-        .where(~sheet["undertryckt"].astype(bool))
+    sheet["antal_anstallda"] = (
+        sheet["antal_anstallda"].astype(float).where(~sheet["undertryckt"].astype(bool))
+    )
     sheet["procent"] = sheet["procent"].where(~sheet["undertryckt"].astype(bool))
     sheet["manad_fran"] = fran
     sheet["manad_till"] = till
-    return sheet[["forvaltning", "nyckeltal", "procent", "antal_anstallda", "manad_fran",
-                  "manad_till"]]
+    return sheet[
+        ["forvaltning", "nyckeltal", "procent", "antal_anstallda", "manad_fran", "manad_till"]
+    ]
 
 
 KON_TEXT = {"K": "Kvinnor", "M": "Män"}
@@ -148,14 +171,19 @@ def friska_anstallda(rows: pd.DataFrame, max_dagar: int = 8) -> tuple[int, int]:
     (:func:`compute_frisknarvaro` applies the period's pattern).
     """
     employed = rows.loc[rows["ordinarie_tid_h"] > 0, "anstalld"].unique()
-    days = rows[rows["anstalld"].isin(employed)].groupby(
-        "anstalld", observed=True)["sjukdagar"].sum()
+    days = (
+        rows[rows["anstalld"].isin(employed)].groupby("anstalld", observed=True)["sjukdagar"].sum()
+    )
     return int(len(days)), int((days < max_dagar).sum())
 
 
-def compute_frisknarvaro(personal: pd.DataFrame, months: Iterable[int],
-                         forvaltning: str | None = None, max_dagar: int = 8,
-                         kon: str | None = None) -> dict[str, float]:
+def compute_frisknarvaro(
+    personal: pd.DataFrame,
+    months: Iterable[int],
+    forvaltning: str | None = None,
+    max_dagar: int = 8,
+    kon: str | None = None,
+) -> dict[str, float]:
     """Share of employees with fewer than ``max_dagar`` sick days over ``months``.
 
     The employees counted are those with ordinary time in at least one of the months
@@ -179,8 +207,12 @@ def compute_frisknarvaro(personal: pd.DataFrame, months: Iterable[int],
     n, friska = friska_anstallda(rows, max_dagar)
     suppressed = n <= MIN_GROUP or pattern.dold(forvaltning, _KON_KOLUMN[kon])
     pct = np.nan if suppressed else 100.0 * friska / n
-    return {"procent": pct, "antal_anstallda": n, "antal_friska": friska,
-            "undertryckt": bool(suppressed)}
+    return {
+        "procent": pct,
+        "antal_anstallda": n,
+        "antal_friska": friska,
+        "undertryckt": bool(suppressed),
+    }
 
 
 def _grupper(forvaltningar: Iterable[str]) -> Iterator[tuple[str | None, str | None]]:
@@ -192,12 +224,15 @@ def _grupper(forvaltningar: Iterable[str]) -> Iterator[tuple[str | None, str | N
 
 
 def _rad(forv: str | None, kon: str | None) -> dict[str, str]:
-    return {"forvaltning": HELA_KOMMUNEN if forv is None else forv,
-            "kon": TOTALT if kon is None else KON_TEXT[kon]}
+    return {
+        "forvaltning": HELA_KOMMUNEN if forv is None else forv,
+        "kon": TOTALT if kon is None else KON_TEXT[kon],
+    }
 
 
-def frisknarvaro_per_kon(personal: pd.DataFrame, months: Iterable[int],
-                         forvaltningar: Sequence[str], max_dagar: int = 8) -> pd.DataFrame:
+def frisknarvaro_per_kon(
+    personal: pd.DataFrame, months: Iterable[int], forvaltningar: Sequence[str], max_dagar: int = 8
+) -> pd.DataFrame:
     """Frisknärvaro (% of employees with fewer than ``max_dagar`` sick days over
     ``months``, :func:`compute_frisknarvaro`) per förvaltning and kön, and for the whole
     kommun.
@@ -218,10 +253,17 @@ def frisknarvaro_per_kon(personal: pd.DataFrame, months: Iterable[int],
     out = []
     for forv, kon in _grupper(forvaltningar):
         f = compute_frisknarvaro(personal, months, forv, max_dagar, kon=kon)
-        out.append({**_rad(forv, kon), "procent": f["procent"],
-                    "antal_anstallda": f["antal_anstallda"], "undertryckt": f["undertryckt"]})
-    return pd.DataFrame(out, columns=["forvaltning", "kon", "procent", "antal_anstallda",
-                                      "undertryckt"])
+        out.append(
+            {
+                **_rad(forv, kon),
+                "procent": f["procent"],
+                "antal_anstallda": f["antal_anstallda"],
+                "undertryckt": f["undertryckt"],
+            }
+        )
+    return pd.DataFrame(
+        out, columns=["forvaltning", "kon", "procent", "antal_anstallda", "undertryckt"]
+    )
 
 
 def korttid_tillganglig(personal: pd.DataFrame, months: Iterable[int] | None = None) -> bool:
@@ -233,8 +275,9 @@ def korttid_tillganglig(personal: pd.DataFrame, months: Iterable[int] | None = N
     return bool(len(rows)) and not rows["sjuk_h_kort"].isna().any()
 
 
-def korttid_per_kon(personal: pd.DataFrame, months: Iterable[int],
-                    forvaltningar: Sequence[str]) -> pd.DataFrame | None:
+def korttid_per_kon(
+    personal: pd.DataFrame, months: Iterable[int], forvaltningar: Sequence[str]
+) -> pd.DataFrame | None:
     """Korttidsfrånvaro (spells of at most 14 days): 100 × Σ sjuk_h_kort / Σ
     ordinarie_tid_h over rows with ordinarie_tid_h > 0, per förvaltning and kön.
 
@@ -256,7 +299,9 @@ def korttid_per_kon(personal: pd.DataFrame, months: Iterable[int],
         den = float(part["ordinarie_tid_h"].sum())
         supp = n <= MIN_GROUP or pattern.dold(forv, _KON_KOLUMN[kon])
         pct = np.nan if supp or den <= 0 else 100.0 * float(part["sjuk_h_kort"].sum()) / den
-        out.append({**_rad(forv, kon), "procent": pct, "antal_anstallda": n,
-                    "undertryckt": bool(supp)})
-    return pd.DataFrame(out, columns=["forvaltning", "kon", "procent", "antal_anstallda",
-                                      "undertryckt"])
+        out.append(
+            {**_rad(forv, kon), "procent": pct, "antal_anstallda": n, "undertryckt": bool(supp)}
+        )
+    return pd.DataFrame(
+        out, columns=["forvaltning", "kon", "procent", "antal_anstallda", "undertryckt"]
+    )

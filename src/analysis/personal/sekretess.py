@@ -95,13 +95,17 @@ def _celler(rows: pd.DataFrame) -> pd.DataFrame:
     """The distinct (employee, förvaltning, kön, age band) of the rows."""
     if not len(rows):
         return pd.DataFrame({"anstalld": [], "forvaltning": [], "kon": [], "alder": []})
-    out = pd.DataFrame({
-        "anstalld": rows["anstalld"].astype(str).to_numpy(),
-        "forvaltning": rows["forvaltning"].astype(str).to_numpy(),
-        "kon": rows["kon"].astype(str).to_numpy(),
-        "alder": _aldersgrupp(rows["period"].to_numpy().astype(np.int64),
-                              rows["fodelsear"].to_numpy().astype(np.int64)),
-    })
+    out = pd.DataFrame(
+        {
+            "anstalld": rows["anstalld"].astype(str).to_numpy(),
+            "forvaltning": rows["forvaltning"].astype(str).to_numpy(),
+            "kon": rows["kon"].astype(str).to_numpy(),
+            "alder": _aldersgrupp(
+                rows["period"].to_numpy().astype(np.int64),
+                rows["fodelsear"].to_numpy().astype(np.int64),
+            ),
+        }
+    )
     return out.drop_duplicates(ignore_index=True)
 
 
@@ -116,8 +120,9 @@ def _kolumn(celler: pd.DataFrame, kol: str) -> pd.DataFrame:
     return sel[["anstalld", "forvaltning"]].drop_duplicates()
 
 
-def monster_av_rader(rows: pd.DataFrame, forvaltningar: Sequence[str] | None = None,
-                     min_grupp: int = MIN_GROUP) -> Monster:
+def monster_av_rader(
+    rows: pd.DataFrame, forvaltningar: Sequence[str] | None = None, min_grupp: int = MIN_GROUP
+) -> Monster:
     """The suppression pattern of a set of person-month rows (one period).
 
     Parameters
@@ -135,8 +140,7 @@ def monster_av_rader(rows: pd.DataFrame, forvaltningar: Sequence[str] | None = N
     Monster
     """
     celler = _celler(rows)
-    forv = list(dict.fromkeys([*(forvaltningar or []),
-                               *pd.unique(celler["forvaltning"]).tolist()]))
+    forv = list(dict.fromkeys([*(forvaltningar or []), *pd.unique(celler["forvaltning"]).tolist()]))
     kolumner = {k: _kolumn(celler, k) for k in KOLUMNER}
     antal = pd.DataFrame(0, index=[*forv, TOTALT], columns=list(KOLUMNER), dtype=np.int64)
     for k, par in kolumner.items():
@@ -171,7 +175,7 @@ def monster_av_rader(rows: pd.DataFrame, forvaltningar: Sequence[str] | None = N
     dolda_forv = [f for f in forv if dolda.at[f, "total"]]
     while not skyddad(dolda_forv, "total"):
         extra = minsta([f for f in forv if f not in dolda_forv], "total")
-        if extra is None:                       # pragma: no cover - needs n(Totalt) ≤ 10
+        if extra is None:  # pragma: no cover - needs n(Totalt) ≤ 10
             dolda.loc[:, :] = True
             return Monster(dolda, antal)
         dolda_forv.append(extra)
@@ -195,15 +199,17 @@ def monster_av_rader(rows: pd.DataFrame, forvaltningar: Sequence[str] | None = N
     for grupp in (KON, ALDER):
         grupp = list(grupp)
         dolda.loc[dolda[grupp].any(axis=1), grupp] = True
-        delmangder = [list(c) for r in range(1, len(grupp))
-                      for c in itertools.combinations(grupp, r)]
+        delmangder = [
+            list(c) for r in range(1, len(grupp)) for c in itertools.combinations(grupp, r)
+        ]
         while not dolda.loc[TOTALT, grupp].any():
             rader = [f for f in forv if dolda.at[f, grupp[0]]]
             brist = None
             for delar in delmangder:
                 # a shown förvaltning entirely within ``delar`` is known from its total
-                okanda = [f for f in rader
-                          if f in dolda_forv or inom(f, delar) < antal.at[f, "total"]]
+                okanda = [
+                    f for f in rader if f in dolda_forv or inom(f, delar) < antal.at[f, "total"]
+                ]
                 # the kommun's cells minus the shown ones give the union of the hidden ones
                 if not skyddad_union(okanda, delar):
                     brist = delar
@@ -229,8 +235,9 @@ def monster_av_rader(rows: pd.DataFrame, forvaltningar: Sequence[str] | None = N
 _CACHE: dict[tuple, tuple[weakref.ref, Monster]] = {}
 
 
-def monster(personal: pd.DataFrame, months: Iterable[int],
-            forvaltningar: Sequence[str] | None = None) -> Monster:
+def monster(
+    personal: pd.DataFrame, months: Iterable[int], forvaltningar: Sequence[str] | None = None
+) -> Monster:
     """The suppression pattern of ``months`` (yyyymm codes) from all the kommun's rows.
 
     Parameters
@@ -269,14 +276,15 @@ def monster(personal: pd.DataFrame, months: Iterable[int],
     hit = _CACHE.get(key)
     if hit is not None and hit[0]() is personal:
         return hit[1]
-    sel = personal["period"].isin(months).to_numpy() \
-        & (personal["ordinarie_tid_h"].to_numpy(dtype=float) > 0)
+    sel = personal["period"].isin(months).to_numpy() & (
+        personal["ordinarie_tid_h"].to_numpy(dtype=float) > 0
+    )
     result = monster_av_rader(personal.loc[sel], forvaltningar)
     if len(_CACHE) > 256:
         _CACHE.clear()
     try:
         _CACHE[key] = (weakref.ref(personal), result)
-    except TypeError:                             # pragma: no cover - not weak-referenceable
+    except TypeError:  # pragma: no cover - not weak-referenceable
         pass
     return result
 
@@ -298,9 +306,13 @@ def dolda_manader(personal: pd.DataFrame, till: int | None = None) -> pd.DataFra
     rows = personal[personal["ordinarie_tid_h"].to_numpy(dtype=float) > 0]
     if till is not None:
         rows = rows[rows["period"] <= till]
-    trip = pd.DataFrame({"period": rows["period"].to_numpy().astype(np.int64),
-                         "forvaltning": rows["forvaltning"].astype(str).to_numpy(),
-                         "anstalld": rows["anstalld"].astype(str).to_numpy()}).drop_duplicates()
+    trip = pd.DataFrame(
+        {
+            "period": rows["period"].to_numpy().astype(np.int64),
+            "forvaltning": rows["forvaltning"].astype(str).to_numpy(),
+            "anstalld": rows["anstalld"].astype(str).to_numpy(),
+        }
+    ).drop_duplicates()
     per = trip.groupby(["period", "forvaltning"]).size().rename("antal_anstallda").reset_index()
     tot = trip.groupby("period")["anstalld"].nunique().rename("antal_anstallda").reset_index()
     tot["forvaltning"] = TOTALT
@@ -309,11 +321,12 @@ def dolda_manader(personal: pd.DataFrame, till: int | None = None) -> pd.DataFra
     for period in out.loc[out["undertryckt"], "period"].unique():
         i = out.index[out["period"] == period]
         dold = monster_av_rader(rows[rows["period"] == period]).dolda["total"]
-        out.loc[i, "undertryckt"] = out.loc[i, "forvaltning"].map(dold).fillna(True) \
-            .astype(bool).to_numpy()
+        out.loc[i, "undertryckt"] = (
+            out.loc[i, "forvaltning"].map(dold).fillna(True).astype(bool).to_numpy()
+        )
     out = out.sort_values(["forvaltning", "period"], ignore_index=True)
     try:
         _CACHE[key] = (weakref.ref(personal), out)
-    except TypeError:                             # pragma: no cover - not weak-referenceable
+    except TypeError:  # pragma: no cover - not weak-referenceable
         pass
     return out.copy()

@@ -26,8 +26,9 @@ from analysis.personal.nyckeltal import compute_nyckeltal, friska_anstallda
 from analysis.personal.sekretess import MIN_GROUP, TOTALT, dolda_manader
 
 
-def valj_forvaltning(personal: pd.DataFrame, namn: str | None,
-                     register: Iterable[str] = ()) -> str | None:
+def valj_forvaltning(
+    personal: pd.DataFrame, namn: str | None, register: Iterable[str] = ()
+) -> str | None:
     """The förvaltning in the data called ``namn`` (case- and whitespace-insensitive).
 
     ``None`` (or an empty string) means the whole kommun. A förvaltning of the register
@@ -42,23 +43,27 @@ def valj_forvaltning(personal: pd.DataFrame, namn: str | None,
     for k in [*known, *[str(r) for r in register]]:
         if name_key(k) == name_key(namn):
             return k
-    raise ArgumentError("namn", f"Förvaltningen '{namn}' finns inte i personaldata. "
-                                f"Kända förvaltningar: {', '.join(sorted(known))}.")
+    raise ArgumentError(
+        "namn",
+        f"Förvaltningen '{namn}' finns inte i personaldata. "
+        f"Kända förvaltningar: {', '.join(sorted(known))}.",
+    )
 
 
-def har_personaldata(personal: pd.DataFrame, forvaltning: str | None,
-                     till: Period | str) -> bool:
+def har_personaldata(personal: pd.DataFrame, forvaltning: str | None, till: Period | str) -> bool:
     """Whether the förvaltning (``None``: the kommun) has personnel rows with ordinary
     time in some month up to ``till``."""
-    rows = personal[(personal["period"] <= Period.parse(till).code)
-                    & (personal["ordinarie_tid_h"] > 0)]
+    rows = personal[
+        (personal["period"] <= Period.parse(till).code) & (personal["ordinarie_tid_h"] > 0)
+    ]
     if forvaltning is not None:
         rows = rows[rows["forvaltning"] == forvaltning]
     return bool(len(rows))
 
 
-def manadsdata(personal: pd.DataFrame, forvaltning: str | None,
-               till: Period | str | None) -> pd.DataFrame:
+def manadsdata(
+    personal: pd.DataFrame, forvaltning: str | None, till: Period | str | None
+) -> pd.DataFrame:
     """:func:`manadsserie` with the month's hour sums ``sjuk_h`` and ``ordinarie_tid_h``,
     for the models (:func:`analysis.personal.trender.jamforelse_test` weighs the months by
     their hours). Internal: the hour sums are never published.
@@ -72,16 +77,24 @@ def manadsdata(personal: pd.DataFrame, forvaltning: str | None,
         rows = rows[rows["forvaltning"] == forvaltning]
     if till is not None:
         rows = rows[rows["period"] <= Period.parse(till).code]
-    rows = rows.loc[rows["ordinarie_tid_h"] > 0, ["period", "anstalld", "sjuk_h",
-                                                  "ordinarie_tid_h"]]
-    out = rows.groupby("period", observed=True, sort=True).agg(
-        sjuk_h=("sjuk_h", "sum"), ordinarie_tid_h=("ordinarie_tid_h", "sum"),
-        antal_anstallda=("anstalld", "nunique")).reset_index()
-    dolda = dolda_manader(personal)      # each month's pattern uses that month only
+    rows = rows.loc[
+        rows["ordinarie_tid_h"] > 0, ["period", "anstalld", "sjuk_h", "ordinarie_tid_h"]
+    ]
+    out = (
+        rows.groupby("period", observed=True, sort=True)
+        .agg(
+            sjuk_h=("sjuk_h", "sum"),
+            ordinarie_tid_h=("ordinarie_tid_h", "sum"),
+            antal_anstallda=("anstalld", "nunique"),
+        )
+        .reset_index()
+    )
+    dolda = dolda_manader(personal)  # each month's pattern uses that month only
     dolda = dolda.set_index(["forvaltning", "period"])["undertryckt"]
     label = TOTALT if forvaltning is None else str(forvaltning)
-    index = pd.MultiIndex.from_arrays([np.full(len(out), label, dtype=object),
-                                       out["period"].to_numpy()])
+    index = pd.MultiIndex.from_arrays(
+        [np.full(len(out), label, dtype=object), out["period"].to_numpy()]
+    )
     hidden = dolda.reindex(index).fillna(True).astype(bool).to_numpy()
     out["undertryckt"] = (out["antal_anstallda"] <= MIN_GROUP).to_numpy() | hidden
     pct = 100.0 * out["sjuk_h"] / out["ordinarie_tid_h"]
@@ -91,8 +104,9 @@ def manadsdata(personal: pd.DataFrame, forvaltning: str | None,
     return out
 
 
-def manadsserie(personal: pd.DataFrame, forvaltning: str | None = None,
-                till: Period | str | None = None) -> pd.DataFrame:
+def manadsserie(
+    personal: pd.DataFrame, forvaltning: str | None = None, till: Period | str | None = None
+) -> pd.DataFrame:
     """The monthly sick-leave rate for a förvaltning or the whole kommun.
 
     Parameters
@@ -115,6 +129,7 @@ def manadsserie(personal: pd.DataFrame, forvaltning: str | None = None,
     out = manadsdata(personal, forvaltning, till)
     return out[["period", "ar", "manad", "procent", "antal_anstallda", "undertryckt"]]
 
+
 def forvaltningar_till(personal: pd.DataFrame, till: Period | str) -> list[str]:
     """The förvaltningar with personnel data in some month up to ``till``, in the data's
     order (the categories' order for a categorical column, else sorted).
@@ -124,13 +139,17 @@ def forvaltningar_till(personal: pd.DataFrame, till: Period | str) -> list[str]:
     rows = personal[personal["period"] <= Period.parse(till).code]
     present = set(str(v) for v in pd.unique(rows["forvaltning"].dropna()))
     col = personal["forvaltning"]
-    order = ([str(c) for c in col.cat.categories] if isinstance(col.dtype, pd.CategoricalDtype)
-             else sorted(present))
+    order = (
+        [str(c) for c in col.cat.categories]
+        if isinstance(col.dtype, pd.CategoricalDtype)
+        else sorted(present)
+    )
     return [f for f in order if f in present]
 
 
-def manadstrend(personal: pd.DataFrame, period: Period | str,
-                forvaltning: str | None = None, ar: int = 5) -> pd.DataFrame:
+def manadstrend(
+    personal: pd.DataFrame, period: Period | str, forvaltning: str | None = None, ar: int = 5
+) -> pd.DataFrame:
     """The published "Tabell 1.1": the monthly rate this year against the years before.
 
     Returns a tidy frame ``ar``, ``manad``, ``procent`` for the report year (up to the
@@ -143,8 +162,9 @@ def manadstrend(personal: pd.DataFrame, period: Period | str,
     return s[["ar", "manad", "procent"]].reset_index(drop=True)
 
 
-def hittills_i_ar(personal: pd.DataFrame, period: Period | str,
-                  forvaltning: str | None = None) -> dict:
+def hittills_i_ar(
+    personal: pd.DataFrame, period: Period | str, forvaltning: str | None = None
+) -> dict:
     """Year to date against the same months last year.
 
     Only months of the period that have data this year are compared, with the same
@@ -168,26 +188,38 @@ def hittills_i_ar(personal: pd.DataFrame, period: Period | str,
         pct_p = float(nt_p.loc["total", "procent"])
     else:
         pct_p = math.nan
-    return {"procent": pct, "procent_foregaende": pct_p, "skillnad": pct - pct_p,
-            "manader": months, "ar": period.year,
-            "undertryckt": bool(np.isnan(pct) or np.isnan(pct_p))}
+    return {
+        "procent": pct,
+        "procent_foregaende": pct_p,
+        "skillnad": pct - pct_p,
+        "manader": months,
+        "ar": period.year,
+        "undertryckt": bool(np.isnan(pct) or np.isnan(pct_p)),
+    }
 
 
-def forandring_per_forvaltning(personal: pd.DataFrame, period: Period | str,
-                               forvaltningar: Sequence[str]) -> pd.DataFrame:
+def forandring_per_forvaltning(
+    personal: pd.DataFrame, period: Period | str, forvaltningar: Sequence[str]
+) -> pd.DataFrame:
     """Year to date per förvaltning: ``forvaltning``, ``procent``, ``procent_foregaende``,
     ``skillnad`` (procentenheter). Suppressed förvaltningar have NaN."""
     rows = []
     for forv in forvaltningar:
         h = hittills_i_ar(personal, period, forv)
-        rows.append({"forvaltning": forv, "procent": h["procent"],
-                     "procent_foregaende": h["procent_foregaende"], "skillnad": h["skillnad"]})
-    return pd.DataFrame(rows, columns=["forvaltning", "procent", "procent_foregaende",
-                                       "skillnad"])
+        rows.append(
+            {
+                "forvaltning": forv,
+                "procent": h["procent"],
+                "procent_foregaende": h["procent_foregaende"],
+                "skillnad": h["skillnad"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["forvaltning", "procent", "procent_foregaende", "skillnad"])
 
 
-def kontrollvarden(personal: pd.DataFrame, period: Period | str,
-                   forvaltningar: Sequence[str], max_dagar: int = 8) -> pd.DataFrame:
+def kontrollvarden(
+    personal: pd.DataFrame, period: Period | str, forvaltningar: Sequence[str], max_dagar: int = 8
+) -> pd.DataFrame:
     """The förvaltningar's year-to-date rate and frisknärvaro **without suppression**,
     for the report's own checks only (the kommun's weighted mean must lie between its
     parts, including the hidden ones). Never show these values.
@@ -207,7 +239,11 @@ def kontrollvarden(personal: pd.DataFrame, period: Period | str,
         work = part[part["ordinarie_tid_h"] > 0]
         den = float(work["ordinarie_tid_h"].sum())
         n, friska = friska_anstallda(part, max_dagar)
-        out.append({"forvaltning": forv,
-                    "procent": 100.0 * float(work["sjuk_h"].sum()) / den if den > 0 else np.nan,
-                    "frisknarvaro": 100.0 * friska / n if n else np.nan})
+        out.append(
+            {
+                "forvaltning": forv,
+                "procent": 100.0 * float(work["sjuk_h"].sum()) / den if den > 0 else np.nan,
+                "frisknarvaro": 100.0 * friska / n if n else np.nan,
+            }
+        )
     return pd.DataFrame(out, columns=["forvaltning", "procent", "frisknarvaro"])

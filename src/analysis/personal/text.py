@@ -32,8 +32,10 @@ def inga_personaldata_text(vem: str, till: Period | str) -> str:
     rapporten redovisar ingen sjukfrånvaro.
     """
     p = Period.parse(till)
-    return (f"Det finns inga personaldata för {vem} till och med {MONTH_NAMES[p.month - 1]} "
-            f"{p.year}, så rapporten redovisar ingen sjukfrånvaro.")
+    return (
+        f"Det finns inga personaldata för {vem} till och med {MONTH_NAMES[p.month - 1]} "
+        f"{p.year}, så rapporten redovisar ingen sjukfrånvaro."
+    )
 
 
 def anmarkningar_text(anmarkningar: Sequence[str]) -> str:
@@ -69,17 +71,26 @@ def variation_text(test: dict | None, skillnad: float) -> str:
     >>> variation_text({"tydlig": None}, -2.1)
     ''
     """
-    if test is None or test.get("tydlig") is None or not math.isfinite(skillnad) \
-            or abs(skillnad) < OFORANDRAD:
+    if (
+        test is None
+        or test.get("tydlig") is None
+        or not math.isfinite(skillnad)
+        or abs(skillnad) < OFORANDRAD
+    ):
         return ""
     if not test["tydlig"]:
         return "en skillnad inom den normala variationen mellan åren"
     return "en tydlig ökning" if skillnad > 0 else "en tydlig minskning"
 
 
-def jamforelse_text(procent: float, skillnad: float, manader: Sequence[int],
-                    ar_foregaende: int, vem: str = "Sjukfrånvaron",
-                    test: dict | None = None) -> str:
+def jamforelse_text(
+    procent: float,
+    skillnad: float,
+    manader: Sequence[int],
+    ar_foregaende: int,
+    vem: str = "Sjukfrånvaron",
+    test: dict | None = None,
+) -> str:
     """One sentence: the rate of the period and the change from the same period last
     year, with what the test of that change says (:func:`variation_text`).
 
@@ -100,8 +111,10 @@ def jamforelse_text(procent: float, skillnad: float, manader: Sequence[int],
         return head + f", oförändrat jämfört med samma period {ar_foregaende}."
     riktning = "högre" if skillnad > 0 else "lägre"
     tillagg = variation_text(test, skillnad)
-    return head + (f", {tal(abs(skillnad), 1)} procentenheter {riktning} "
-                   f"än samma period {ar_foregaende}" + (f", {tillagg}." if tillagg else "."))
+    return head + (
+        f", {tal(abs(skillnad), 1)} procentenheter {riktning} "
+        f"än samma period {ar_foregaende}" + (f", {tillagg}." if tillagg else ".")
+    )
 
 
 def forvaltning_text(forandring: pd.DataFrame) -> str:
@@ -113,24 +126,32 @@ def forvaltning_text(forandring: pd.DataFrame) -> str:
     parts = []
     if len(up):
         r = up.iloc[0]
-        parts.append(f"Störst ökning har {r['forvaltning']} "
-                     f"(+{tal(r['skillnad'], 1)} procentenheter)")
+        parts.append(
+            f"Störst ökning har {r['forvaltning']} (+{tal(r['skillnad'], 1)} procentenheter)"
+        )
     if len(down):
         r = down.iloc[0]
-        parts.append(f"störst minskning {r['forvaltning']} "
-                     f"(−{tal(abs(r['skillnad']), 1)} procentenheter)" if parts else
-                     f"Störst minskning har {r['forvaltning']} "
-                     f"(−{tal(abs(r['skillnad']), 1)} procentenheter)")
+        parts.append(
+            f"störst minskning {r['forvaltning']} (−{tal(abs(r['skillnad']), 1)} procentenheter)"
+            if parts
+            else f"Störst minskning har {r['forvaltning']} "
+            f"(−{tal(abs(r['skillnad']), 1)} procentenheter)"
+        )
     if not parts:
         if ok.empty:
             return ""
-        return ("Sjukfrånvaron är i stort sett oförändrad i alla förvaltningar."
-                if len(ok) == len(forandring) else
-                "Sjukfrånvaron är i stort sett oförändrad i alla redovisade förvaltningar.")
+        return (
+            "Sjukfrånvaron är i stort sett oförändrad i alla förvaltningar."
+            if len(ok) == len(forandring)
+            else "Sjukfrånvaron är i stort sett oförändrad i alla redovisade förvaltningar."
+        )
     text = ", ".join(parts) + "."
     # with suppressed förvaltningar, "no förvaltning" speaks only of those shown
-    ingen = "Ingen förvaltning" if len(ok) == len(forandring) else \
-        "Ingen av de redovisade förvaltningarna"
+    ingen = (
+        "Ingen förvaltning"
+        if len(ok) == len(forandring)
+        else "Ingen av de redovisade förvaltningarna"
+    )
     if len(ok) and not len(down):
         text += f" {ingen} har minskat sin sjukfrånvaro."
     elif len(ok) and not len(up):
@@ -149,26 +170,37 @@ def trend_text(res: dict) -> str:
     """
     fore = res.get("antal_manader", 2 * res["manader"]) - res["manader"]
     if not res.get("konvergerade", True):
-        return ("Trendtestet kunde inte skattas säkert (modellen konvergerade inte), så "
-                "ingen slutsats dras om sjukfrånvarons nivå de senaste "
-                f"{res['manader']} månaderna.")
+        return (
+            "Trendtestet kunde inte skattas säkert (modellen konvergerade inte), så "
+            "ingen slutsats dras om sjukfrånvarons nivå de senaste "
+            f"{res['manader']} månaderna."
+        )
     b = res["forandring"]
     ci = f"{tal(res['ci_lag'], 1)} till {tal(res['ci_hog'], 1)}"
     stat = f"95 % konfidensintervall {ci} procentenheter, p = {tal(res['p_varde'], 2)}"
     if not res["signifikant"]:
-        return (f"Rensat för säsong skiljer sig sjukfrånvaron de senaste {res['manader']} "
-                f"månaderna inte mer från de {fore} månaderna före än den normala "
-                f"variationen: skattningen är {tal(b, 1, tecken=True)} procentenheter ({stat}). "
-                "Förändringen kan vara slumpmässig (inte statistiskt säkerställd).")
+        return (
+            f"Rensat för säsong skiljer sig sjukfrånvaron de senaste {res['manader']} "
+            f"månaderna inte mer från de {fore} månaderna före än den normala "
+            f"variationen: skattningen är {tal(b, 1, tecken=True)} procentenheter ({stat}). "
+            "Förändringen kan vara slumpmässig (inte statistiskt säkerställd)."
+        )
     niva = f"{tal(abs(b), 1)} procentenheter {'högre' if b > 0 else 'lägre'}"
-    return (f"Rensat för säsong är sjukfrånvaron de senaste {res['manader']} månaderna "
-            f"{niva} än under de {fore} månaderna före ({stat}). "
-            "Förändringen är statistiskt säkerställd.")
+    return (
+        f"Rensat för säsong är sjukfrånvaron de senaste {res['manader']} månaderna "
+        f"{niva} än under de {fore} månaderna före ({stat}). "
+        "Förändringen är statistiskt säkerställd."
+    )
 
 
-def kommentar(personal: pd.DataFrame, period: Period | str, forvaltning: str | None = None,
-              forvaltningar: Sequence[str] | None = None, trend: dict | None = None,
-              jamforelse: dict | None = None) -> str:
+def kommentar(
+    personal: pd.DataFrame,
+    period: Period | str,
+    forvaltning: str | None = None,
+    forvaltningar: Sequence[str] | None = None,
+    trend: dict | None = None,
+    jamforelse: dict | None = None,
+) -> str:
     """Swedish commentary generated from the numbers, as known at the end of ``period``.
 
     The first sentence gives the rate of the period and its change from the same
@@ -205,12 +237,17 @@ def kommentar(personal: pd.DataFrame, period: Period | str, forvaltning: str | N
     if not h["manader"]:
         return f"Det finns ingen personaldata för {period.range_text} {period.year}."
     if np.isnan(h["procent"]):
-        return (f"{vem} redovisas inte för perioden eftersom gruppen har "
-                f"{MIN_GROUP} eller färre anställda.")
+        return (
+            f"{vem} redovisas inte för perioden eftersom gruppen har "
+            f"{MIN_GROUP} eller färre anställda."
+        )
     if jamforelse is None and not np.isnan(h["skillnad"]):
         jamforelse = jamforelse_test(personal, period, forvaltning)
-    parts = [jamforelse_text(h["procent"], h["skillnad"], h["manader"], period.year - 1, vem,
-                             test=jamforelse)]
+    parts = [
+        jamforelse_text(
+            h["procent"], h["skillnad"], h["manader"], period.year - 1, vem, test=jamforelse
+        )
+    ]
     if forvaltning is None and forvaltningar:
         text = forvaltning_text(forandring_per_forvaltning(personal, period, forvaltningar))
         if text:

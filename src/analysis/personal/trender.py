@@ -63,8 +63,8 @@ GOLV_PROCENT = 0.01
 # Season, trend change and forecast
 # --------------------------------------------------------------------------------------
 
-def _cut(serie: pd.DataFrame | pd.Series, till: Period | str | None
-         ) -> pd.DataFrame | pd.Series:
+
+def _cut(serie: pd.DataFrame | pd.Series, till: Period | str | None) -> pd.DataFrame | pd.Series:
     """The months of ``serie`` up to and including ``till`` (all when ``None``)."""
     if till is None:
         return serie
@@ -74,8 +74,9 @@ def _cut(serie: pd.DataFrame | pd.Series, till: Period | str | None
     return serie[np.asarray(serie.index) <= code]
 
 
-def _values(serie: pd.DataFrame | pd.Series, till: Period | str | None = None
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _values(
+    serie: pd.DataFrame | pd.Series, till: Period | str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Values and yyyymm codes of a monthly series; checks it is complete and long enough."""
     serie = _cut(serie, till)
     if isinstance(serie, pd.DataFrame):
@@ -109,8 +110,12 @@ def kan_analyseras(serie: pd.DataFrame | pd.Series, till: Period | str | None = 
 #: observations to estimate starting parameters …"). They say nothing about the
 #: estimate (the optimiser only starts elsewhere), so they are not reported; whether
 #: the fit converged is checked separately.
-_STARTVARDEN = ("starting parameters", "starting seasonal", "starting moving average",
-                "starting autoregressive")
+_STARTVARDEN = (
+    "starting parameters",
+    "starting seasonal",
+    "starting moving average",
+    "starting autoregressive",
+)
 
 
 @contextmanager
@@ -142,8 +147,10 @@ def _modellkontroll(modell: str, anmarkningar: list[str]) -> Iterator[None]:
 
 
 def _ej_konvergerad(modell: str) -> str:
-    return (f"{modell}: skattningen konvergerade inte (maximum likelihood nådde inget "
-            "säkert optimum); resultatet är osäkert och ingen slutsats dras av det.")
+    return (
+        f"{modell}: skattningen konvergerade inte (maximum likelihood nådde inget "
+        "säkert optimum); resultatet är osäkert och ingen slutsats dras av det."
+    )
 
 
 def _konvergerade(fit, modell: str, anmarkningar: list[str]) -> bool:
@@ -160,8 +167,9 @@ def _manadsdummies(codes: np.ndarray) -> np.ndarray:
     return np.eye(12)[np.asarray(codes) % 100 - 1]
 
 
-def sasongsuppdelning(serie: pd.DataFrame | pd.Series, robust: bool = True,
-                      till: Period | str | None = None) -> pd.DataFrame:
+def sasongsuppdelning(
+    serie: pd.DataFrame | pd.Series, robust: bool = True, till: Period | str | None = None
+) -> pd.DataFrame:
     """Split the monthly series into trend, season and remainder with STL (period 12).
 
     Parameters
@@ -186,16 +194,27 @@ def sasongsuppdelning(serie: pd.DataFrame | pd.Series, robust: bool = True,
     notes: list[str] = []
     with _modellkontroll("Säsongsuppdelningen (STL)", notes):
         res = STL(y, period=12, robust=robust).fit()
-    out = pd.DataFrame({"period": codes, "observerad": y, "trend": res.trend,
-                        "sasong": res.seasonal, "rest": res.resid,
-                        "sasongsrensad": y - res.seasonal})
+    out = pd.DataFrame(
+        {
+            "period": codes,
+            "observerad": y,
+            "trend": res.trend,
+            "sasong": res.seasonal,
+            "rest": res.resid,
+            "sasongsrensad": y - res.seasonal,
+        }
+    )
     out.attrs["anmarkningar"] = notes
     return out
 
 
-def trendforandring(serie: pd.DataFrame | pd.Series, manader: int = 12,
-                    alpha: float = 0.05, fonster: int = 60,
-                    till: Period | str | None = None) -> dict:
+def trendforandring(
+    serie: pd.DataFrame | pd.Series,
+    manader: int = 12,
+    alpha: float = 0.05,
+    fonster: int = 60,
+    till: Period | str | None = None,
+) -> dict:
     """Has the level of sick leave really changed? The last ``manader`` months against
     the months before, allowing for the season and for autocorrelation.
 
@@ -250,8 +269,7 @@ def trendforandring(serie: pd.DataFrame | pd.Series, manader: int = 12,
     sa = dec["sasongsrensad"].to_numpy()
     y, codes = y_all[-fonster:], codes_all[-fonster:]
     t = len(y)
-    x = np.column_stack([_manadsdummies(codes),
-                         np.r_[np.zeros(t - manader), np.ones(manader)]])
+    x = np.column_stack([_manadsdummies(codes), np.r_[np.zeros(t - manader), np.ones(manader)]])
     modell = "Trendtestet (regression med AR(1)-fel)"
     with _modellkontroll(modell, notes):
         fit = SARIMAX(y, exog=x, order=(1, 0, 0)).fit(disp=False)
@@ -261,26 +279,42 @@ def trendforandring(serie: pd.DataFrame | pd.Series, manader: int = 12,
     p = float(fit.pvalues[12])
     maxlags = max(1, int(math.floor(4 * (t / 100) ** (2 / 9))))
     with _modellkontroll("Jämförelsen med Newey–West-standardfel", notes):
-        hac = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags,
-                                                         "use_correction": True},
-                               use_t=True)
+        hac = sm.OLS(y, x).fit(
+            cov_type="HAC", cov_kwds={"maxlags": maxlags, "use_correction": True}, use_t=True
+        )
     lo_h, hi_h = hac.conf_int(alpha)[12]
-    return {"forandring": b, "ci_lag": float(lo), "ci_hog": float(hi), "p_varde": p,
-            "signifikant": bool(ok and p < alpha), "p_varde_hac": float(hac.pvalues[12]),
-            "ci_lag_hac": float(lo_h), "ci_hog_hac": float(hi_h),
-            "medel_fore": float(sa[-2 * manader:-manader].mean()),
-            "medel_senaste": float(sa[-manader:].mean()), "manader": manader,
-            "antal_manader": t, "konvergerade": ok, "anmarkningar": notes,
-            "metod": (f"Regression på de senaste {t} månaderna med en nivå per kalendermånad "
-                      f"(säsong) och ett nivåskifte för de senaste {manader} månaderna. "
-                      "Osäkerheten tar hänsyn till att närliggande månader samvarierar "
-                      "(AR(1)-fel; jämförelse med Newey–West-standardfel: p = "
-                      f"{tal(float(hac.pvalues[12]), 3)}).")}
+    return {
+        "forandring": b,
+        "ci_lag": float(lo),
+        "ci_hog": float(hi),
+        "p_varde": p,
+        "signifikant": bool(ok and p < alpha),
+        "p_varde_hac": float(hac.pvalues[12]),
+        "ci_lag_hac": float(lo_h),
+        "ci_hog_hac": float(hi_h),
+        "medel_fore": float(sa[-2 * manader : -manader].mean()),
+        "medel_senaste": float(sa[-manader:].mean()),
+        "manader": manader,
+        "antal_manader": t,
+        "konvergerade": ok,
+        "anmarkningar": notes,
+        "metod": (
+            f"Regression på de senaste {t} månaderna med en nivå per kalendermånad "
+            f"(säsong) och ett nivåskifte för de senaste {manader} månaderna. "
+            "Osäkerheten tar hänsyn till att närliggande månader samvarierar "
+            "(AR(1)-fel; jämförelse med Newey–West-standardfel: p = "
+            f"{tal(float(hac.pvalues[12]), 3)})."
+        ),
+    }
 
 
-def jamforelse_test(personal: pd.DataFrame, period: Period | str,
-                    forvaltning: str | None = None, alpha: float = 0.05,
-                    fonster: int = 60) -> dict:
+def jamforelse_test(
+    personal: pd.DataFrame,
+    period: Period | str,
+    forvaltning: str | None = None,
+    alpha: float = 0.05,
+    fonster: int = 60,
+) -> dict:
     """Is this year's difference from the same period last year more than the normal
     variation between years? The test behind the headline of
     :func:`analysis.personal.text.kommentar`.
@@ -330,9 +364,19 @@ def jamforelse_test(personal: pd.DataFrame, period: Period | str,
         ``orsak`` (why no test; "" otherwise), ``metod`` (Swedish), ``anmarkningar``.
     """
     period = Period.parse(period)
-    out = {"skillnad": math.nan, "forvantad": math.nan, "standardfel": math.nan,
-           "z": math.nan, "p_varde": math.nan, "tydlig": None, "alpha": alpha,
-           "antal_manader": 0, "orsak": "", "metod": "", "anmarkningar": []}
+    out = {
+        "skillnad": math.nan,
+        "forvantad": math.nan,
+        "standardfel": math.nan,
+        "z": math.nan,
+        "p_varde": math.nan,
+        "tydlig": None,
+        "alpha": alpha,
+        "antal_manader": 0,
+        "orsak": "",
+        "metod": "",
+        "anmarkningar": [],
+    }
     data = manadsdata(personal, forvaltning, period)
     h = hittills_i_ar(personal, period, forvaltning)
     cur = list(h["manader"])
@@ -350,8 +394,9 @@ def jamforelse_test(personal: pd.DataFrame, period: Period | str,
     if any(m not in pos for m in cur + prev):
         out["orsak"] = "serien täcker inte båda årens månader"
         return out
-    hours = dict(zip(data["period"].astype(int), data["ordinarie_tid_h"].astype(float),
-                     strict=True))
+    hours = dict(
+        zip(data["period"].astype(int), data["ordinarie_tid_h"].astype(float), strict=True)
+    )
     c = np.zeros(len(y))
     for months, sign in ((cur, 1.0), (prev, -1.0)):
         tot = sum(hours[m] for m in months)
@@ -362,17 +407,31 @@ def jamforelse_test(personal: pd.DataFrame, period: Period | str,
     except ModellError as exc:
         out.update(orsak=str(exc), anmarkningar=[str(exc)])
         return out
-    d, forv, se, z, p = res["skillnad"], res["forvantad"], res["standardfel"], res["z"], \
-        res["p_varde"]
+    d, forv, se, z, p = (
+        res["skillnad"],
+        res["forvantad"],
+        res["standardfel"],
+        res["z"],
+        res["p_varde"],
+    )
     ok, notes = res["konvergerade"], res["anmarkningar"]
-    out.update(skillnad=d, forvantad=forv, standardfel=se, z=z, p_varde=p,
-               tydlig=(bool(p < alpha) if ok and math.isfinite(p) else None),
-               antal_manader=len(y), anmarkningar=notes,
-               orsak="" if ok else "modellen konvergerade inte",
-               metod=(f"Skillnaden mot samma period föregående år jämförs med den normala "
-                      f"variationen mellan åren i de senaste {len(y)} månaderna (en nivå "
-                      "per kalendermånad och AR(1)-avvikelser); tydlig när p < "
-                      f"{tal(alpha, 2)}."))
+    out.update(
+        skillnad=d,
+        forvantad=forv,
+        standardfel=se,
+        z=z,
+        p_varde=p,
+        tydlig=(bool(p < alpha) if ok and math.isfinite(p) else None),
+        antal_manader=len(y),
+        anmarkningar=notes,
+        orsak="" if ok else "modellen konvergerade inte",
+        metod=(
+            f"Skillnaden mot samma period föregående år jämförs med den normala "
+            f"variationen mellan åren i de senaste {len(y)} månaderna (en nivå "
+            "per kalendermånad och AR(1)-avvikelser); tydlig när p < "
+            f"{tal(alpha, 2)}."
+        ),
+    )
     return out
 
 
@@ -393,17 +452,26 @@ def _kontrasttest(y: np.ndarray, codes: np.ndarray, c: np.ndarray, alpha: float)
     params = np.asarray(fit.params, dtype=float)
     s_hat, phi, sigma2 = params[:12], float(params[13]), float(params[14])
     n = len(y)
-    df = n - 14                          # 12 calendar-month levels, the shift and φ
-    sigma2 *= n / df                     # the ML variance divides by n
+    df = n - 14  # 12 calendar-month levels, the shift and φ
+    sigma2 *= n / df  # the ML variance divides by n
     lag = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
-    gamma = sigma2 / (1.0 - phi ** 2) * phi ** lag
+    gamma = sigma2 / (1.0 - phi**2) * phi**lag
     d = float(c @ y)
     forv = float(c @ x @ s_hat)
     se = float(math.sqrt(c @ gamma @ c))
     z = (d - forv) / se if se > 0 else math.nan
     p = float(2 * t_dist.sf(abs(z), df)) if math.isfinite(z) else math.nan
-    return {"skillnad": d, "forvantad": forv, "standardfel": se, "z": z, "p_varde": p,
-            "konvergerade": ok, "anmarkningar": notes, "phi": phi, "sigma2": sigma2}
+    return {
+        "skillnad": d,
+        "forvantad": forv,
+        "standardfel": se,
+        "z": z,
+        "p_varde": p,
+        "konvergerade": ok,
+        "anmarkningar": notes,
+        "phi": phi,
+        "sigma2": sigma2,
+    }
 
 
 def _logit(procent: np.ndarray) -> np.ndarray:
@@ -415,8 +483,9 @@ def _fran_logit(z: np.ndarray) -> np.ndarray:
     return 100.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
-def prognos(serie: pd.DataFrame | pd.Series, steg: int = 6,
-            till: Period | str | None = None) -> pd.DataFrame:
+def prognos(
+    serie: pd.DataFrame | pd.Series, steg: int = 6, till: Period | str | None = None
+) -> pd.DataFrame:
     """Forecast the coming ``steg`` months with 80 % and 95 % prediction intervals.
 
     The model is fitted to the logit of the rate, ``z = log(p / (100 − p))`` (with ``p``
@@ -465,19 +534,28 @@ def prognos(serie: pd.DataFrame | pd.Series, steg: int = 6,
     last = int(codes[-1])
     n = (last // 100) * 12 + last % 100 - 1 + np.arange(1, steg + 1)
     future = (n // 12) * 100 + n % 12 + 1
-    out = pd.DataFrame({"period": future, "ar": future // 100, "manad": future % 100,
-                        "prognos": _fran_logit(mean),
-                        "nedre_80": _fran_logit(ci80[:, 0]),
-                        "ovre_80": _fran_logit(ci80[:, 1]),
-                        "nedre_95": _fran_logit(ci95[:, 0]),
-                        "ovre_95": _fran_logit(ci95[:, 1])})
+    out = pd.DataFrame(
+        {
+            "period": future,
+            "ar": future // 100,
+            "manad": future % 100,
+            "prognos": _fran_logit(mean),
+            "nedre_80": _fran_logit(ci80[:, 0]),
+            "ovre_80": _fran_logit(ci80[:, 1]),
+            "nedre_95": _fran_logit(ci95[:, 0]),
+            "ovre_95": _fran_logit(ci95[:, 1]),
+        }
+    )
     out.attrs["anmarkningar"] = notes
     return out
 
 
-def prognos_traffsakerhet(serie: pd.DataFrame | pd.Series, steg: int = 6,
-                          minst: int = MIN_MANADER, till: Period | str | None = None
-                          ) -> pd.DataFrame:
+def prognos_traffsakerhet(
+    serie: pd.DataFrame | pd.Series,
+    steg: int = 6,
+    minst: int = MIN_MANADER,
+    till: Period | str | None = None,
+) -> pd.DataFrame:
     """Back-test of :func:`prognos`: forecasts made at every month with at least
     ``minst`` months of history, against the months that followed (up to ``till``).
 
@@ -493,14 +571,22 @@ def prognos_traffsakerhet(serie: pd.DataFrame | pd.Series, steg: int = 6,
     for n in range(minst, len(y)):
         h = min(steg, len(y) - n)
         fc = prognos(pd.Series(y[:n], index=codes[:n]), steg=h)
-        actual = y[n:n + h]
-        rows.append(pd.DataFrame({
-            "gjord": int(codes[n - 1]), "period": codes[n:n + h], "steg": np.arange(1, h + 1),
-            "utfall": actual, "prognos": fc["prognos"].to_numpy(),
-            "inom80": (fc["nedre_80"].to_numpy() <= actual)
-            & (actual <= fc["ovre_80"].to_numpy()),
-            "inom95": (fc["nedre_95"].to_numpy() <= actual)
-            & (actual <= fc["ovre_95"].to_numpy())}))
+        actual = y[n : n + h]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "gjord": int(codes[n - 1]),
+                    "period": codes[n : n + h],
+                    "steg": np.arange(1, h + 1),
+                    "utfall": actual,
+                    "prognos": fc["prognos"].to_numpy(),
+                    "inom80": (fc["nedre_80"].to_numpy() <= actual)
+                    & (actual <= fc["ovre_80"].to_numpy()),
+                    "inom95": (fc["nedre_95"].to_numpy() <= actual)
+                    & (actual <= fc["ovre_95"].to_numpy()),
+                }
+            )
+        )
     cols = ["gjord", "period", "steg", "utfall", "prognos", "inom80", "inom95"]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
 
@@ -525,8 +611,9 @@ class Analys:
     anmarkningar: list[str] = field(default_factory=list)
 
 
-def analys(personal: pd.DataFrame, period: Period | str, forvaltning: str | None = None,
-           steg: int = 6) -> Analys:
+def analys(
+    personal: pd.DataFrame, period: Period | str, forvaltning: str | None = None, steg: int = 6
+) -> Analys:
     """The monthly series up to ``period``, the year-to-date test, STL, the trend test
     and the forecast, with every model's notes gathered in ``anmarkningar``.
 
@@ -539,16 +626,25 @@ def analys(personal: pd.DataFrame, period: Period | str, forvaltning: str | None
     notes: list[str] = []
     jmf = jamforelse_test(personal, period, forvaltning)
     notes += jmf["anmarkningar"]
-    res = Analys(period=period, forvaltning=forvaltning, serie=serie,
-                 analyserbar=kan_analyseras(serie), jamforelse=jmf, anmarkningar=notes)
+    res = Analys(
+        period=period,
+        forvaltning=forvaltning,
+        serie=serie,
+        analyserbar=kan_analyseras(serie),
+        jamforelse=jmf,
+        anmarkningar=notes,
+    )
     if not res.analyserbar:
         try:
             _values(serie)
         except ModellError as exc:
             notes.append(f"Säsong, trend och prognos beräknas inte: {exc}")
         return res
-    for name, func in (("sasong", sasongsuppdelning), ("trend", trendforandring),
-                       ("prognos", lambda s: prognos(s, steg=steg))):
+    for name, func in (
+        ("sasong", sasongsuppdelning),
+        ("trend", trendforandring),
+        ("prognos", lambda s: prognos(s, steg=steg)),
+    ):
         try:
             value = func(serie)
         except ModellError as exc:

@@ -1,1 +1,4 @@
-"""Rapport: tabeller, diagram och hjälp för notebooks (det enda rummet med matplotlib i notebooks)."""
+"""Rapport: tabeller, diagram, sammansatta texter och hjälp för notebooks.
+
+Med batch det enda rummet som importerar matplotlib, seaborn eller IPython.
+"""

@@ -68,9 +68,15 @@ def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
     ``Åldersgrupp`` ('0-5 år', …, 'Totalt'), ``Prognos``, ``Utfall``, ``Fel (personer)``,
     ``Fel (%)``."""
     last = bt[bt["ar"] == bt["ar"].max()]
-    out = last[["grupp", "prognos", "utfall", "fel", "fel_procent"]].rename(columns={
-        "grupp": "Åldersgrupp", "prognos": "Prognos", "utfall": "Utfall",
-        "fel": "Fel (personer)", "fel_procent": "Fel (%)"})
+    out = last[["grupp", "prognos", "utfall", "fel", "fel_procent"]].rename(
+        columns={
+            "grupp": "Åldersgrupp",
+            "prognos": "Prognos",
+            "utfall": "Utfall",
+            "fel": "Fel (personer)",
+            "fel_procent": "Fel (%)",
+        }
+    )
     out["Åldersgrupp"] = [g if g == TOTALT else f"{g} år" for g in out["Åldersgrupp"]]
     return out
 
@@ -78,36 +84,52 @@ def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
 def scenario_table(scen: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """The folkmängd per scenario (columns, Swedish labels) for ``years`` (rows, ``År``)."""
     present = set(scen["text"])
-    return (scen[scen["ar"].isin(list(years))]
-            .pivot(index="ar", columns="text", values="folkmangd")
-            .reindex(columns=[t for t in SCENARIOS.values() if t in present])
-            .reset_index().rename(columns={"ar": "År"}))
+    return (
+        scen[scen["ar"].isin(list(years))]
+        .pivot(index="ar", columns="text", values="folkmangd")
+        .reindex(columns=[t for t in SCENARIOS.values() if t in present])
+        .reset_index()
+        .rename(columns={"ar": "År"})
+    )
 
 
 def fan_table(fan: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """The uncertainty bands of :func:`analysis.befolkning.scenarier.uncertainty_fan` for
     ``years``, Swedish headings."""
-    cols = {"ar": "År", "folkmangd": "Huvudalternativ", "nedre_95": "Nedre 95 %",
-            "nedre_80": "Nedre 80 %", "ovre_80": "Övre 80 %", "ovre_95": "Övre 95 %"}
+    cols = {
+        "ar": "År",
+        "folkmangd": "Huvudalternativ",
+        "nedre_95": "Nedre 95 %",
+        "nedre_80": "Nedre 80 %",
+        "ovre_80": "Övre 80 %",
+        "ovre_95": "Övre 95 %",
+    }
     out = fan[fan["ar"].isin(list(years))][list(cols)]
     return out.rename(columns=cols).reset_index(drop=True)
-
 
 
 # --------------------------------------------------------------------------------------
 # charts
 # --------------------------------------------------------------------------------------
 _BLUE, _LIGHT, _ORANGE, _GREEN, _GREY = "#1f4e79", "#8fa9c4", "#c55a11", "#2e7d32", "#7f7f7f"
-_SCENARIO_STYLE = {"bas": (_GREEN, "--"), "lag": (_GREY, ":"), "hog": (_GREY, "-."),
-                   "mal": (_ORANGE, "--")}
+_SCENARIO_STYLE = {
+    "bas": (_GREEN, "--"),
+    "lag": (_GREY, ":"),
+    "hog": (_GREY, "-."),
+    "mal": (_ORANGE, "--"),
+}
 
 
 def _finish(ax, title: str, ylabel: str) -> None:
     style_axes(ax, title, ylabel, formatter=_tick, legend_size=8)
 
 
-def pyramid_chart(now: pd.DataFrame, later: pd.DataFrame | None, title: str,
-                  labels: Sequence[str] = ("Nu", "Prognos")) -> Figure:
+def pyramid_chart(
+    now: pd.DataFrame,
+    later: pd.DataFrame | None,
+    title: str,
+    labels: Sequence[str] = ("Nu", "Prognos"),
+) -> Figure:
     """A population pyramid (men left, women right) by single year of age.
 
     Parameters
@@ -132,11 +154,9 @@ def pyramid_chart(now: pd.DataFrame, later: pd.DataFrame | None, title: str,
         return s.reindex(AGES, fill_value=0.0).to_numpy(dtype=float)
 
     ax.barh(AGES, -arr(now, "M"), height=1.0, color=_LIGHT, label=f"Män {labels[0]}")
-    ax.barh(AGES, arr(now, "K"), height=1.0, color=_BLUE, alpha=0.7,
-            label=f"Kvinnor {labels[0]}")
+    ax.barh(AGES, arr(now, "K"), height=1.0, color=_BLUE, alpha=0.7, label=f"Kvinnor {labels[0]}")
     if later is not None:
-        ax.step(-arr(later, "M"), AGES, where="mid", color=_ORANGE, linewidth=1.0,
-                label=labels[1])
+        ax.step(-arr(later, "M"), AGES, where="mid", color=_ORANGE, linewidth=1.0, label=labels[1])
         ax.step(arr(later, "K"), AGES, where="mid", color=_ORANGE, linewidth=1.0)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_title(title, loc="left", fontsize=11)
@@ -149,9 +169,13 @@ def pyramid_chart(now: pd.DataFrame, later: pd.DataFrame | None, title: str,
     return fig
 
 
-def scenario_chart(history: pd.DataFrame, scen: pd.DataFrame, title: str,
-                   fan: pd.DataFrame | None = None,
-                   goal: tuple[int, float] | None = None) -> Figure:
+def scenario_chart(
+    history: pd.DataFrame,
+    scen: pd.DataFrame,
+    title: str,
+    fan: pd.DataFrame | None = None,
+    goal: tuple[int, float] | None = None,
+) -> Figure:
     """The folkmängd: history, the scenarios, an optional fan and goal.
 
     Parameters
@@ -171,25 +195,45 @@ def scenario_chart(history: pd.DataFrame, scen: pd.DataFrame, title: str,
     """
     fig = Figure(figsize=(7.5, 4.0))
     ax = fig.subplots()
-    ax.plot(history["ar"], history["folkmangd"], color=_BLUE, marker="o", markersize=3,
-            label="Utfall")
+    ax.plot(
+        history["ar"], history["folkmangd"], color=_BLUE, marker="o", markersize=3, label="Utfall"
+    )
     last = history.iloc[-1]
     if fan is not None:
         x = np.r_[last["ar"], fan["ar"]]
         for lo, hi, alpha, text in (
-                ("nedre_95", "ovre_95", 0.15, "95 % intervall, slumpmässig variation"),
-                ("nedre_80", "ovre_80", 0.3, "80 % intervall, slumpmässig variation")):
-            ax.fill_between(x, np.r_[last["folkmangd"], fan[lo]],
-                            np.r_[last["folkmangd"], fan[hi]], color=_GREEN, alpha=alpha,
-                            linewidth=0, label=text)
+            ("nedre_95", "ovre_95", 0.15, "95 % intervall, slumpmässig variation"),
+            ("nedre_80", "ovre_80", 0.3, "80 % intervall, slumpmässig variation"),
+        ):
+            ax.fill_between(
+                x,
+                np.r_[last["folkmangd"], fan[lo]],
+                np.r_[last["folkmangd"], fan[hi]],
+                color=_GREEN,
+                alpha=alpha,
+                linewidth=0,
+                label=text,
+            )
     for sid, part in scen.groupby("scenario", sort=False):
         colour, style = _SCENARIO_STYLE.get(sid, (_GREY, "--"))
-        ax.plot(np.r_[last["ar"], part["ar"]], np.r_[last["folkmangd"], part["folkmangd"]],
-                style, color=colour, label=SCENARIOS.get(sid, sid))
+        ax.plot(
+            np.r_[last["ar"], part["ar"]],
+            np.r_[last["folkmangd"], part["folkmangd"]],
+            style,
+            color=colour,
+            label=SCENARIOS.get(sid, sid),
+        )
     if goal is not None:
         ax.axhline(goal[1], color=_ORANGE, linestyle=":", linewidth=1.0)
-        ax.plot([goal[0]], [goal[1]], marker="*", color=_ORANGE, markersize=10,
-                linestyle="none", label=f"Mål {goal[0]}: {tal(goal[1])}")
+        ax.plot(
+            [goal[0]],
+            [goal[1]],
+            marker="*",
+            color=_ORANGE,
+            markersize=10,
+            linestyle="none",
+            label=f"Mål {goal[0]}: {tal(goal[1])}",
+        )
     _finish(ax, title, "invånare")
     fig.tight_layout()
     return fig
@@ -205,8 +249,14 @@ def backtest_chart(bt: pd.DataFrame, title: str) -> Figure:
     x = np.arange(len(wide))
     w = 0.8 / max(n, 1)
     for i, year in enumerate(wide.columns):
-        ax.bar(x + (i - (n - 1) / 2) * w, wide[year], width=w, label=str(year),
-               color=_BLUE, alpha=0.3 + 0.7 * (i + 1) / n)
+        ax.bar(
+            x + (i - (n - 1) / 2) * w,
+            wide[year],
+            width=w,
+            label=str(year),
+            color=_BLUE,
+            alpha=0.3 + 0.7 * (i + 1) / n,
+        )
     ax.set_xticks(x, [g if g == TOTALT else f"{g} år" for g in wide.index])
     ax.axhline(0, color="black", linewidth=0.6)
     _finish(ax, title, "fel, % av utfallet")

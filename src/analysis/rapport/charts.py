@@ -59,26 +59,42 @@ def cumulative(df: pd.DataFrame, title: str) -> Figure:
     x = np.arange(len(df))
     utfall_cols = [c for c in df.columns if c.startswith("Utfall")]
     sign = -1 if df["Periodiserad budget"].iloc[-1] < 0 else 1
-    for col, colour, style in zip(utfall_cols, (COLOURS["utfall"], COLOURS["fg"]), ("-", "--"),
-                                  strict=False):
+    for col, colour, style in zip(
+        utfall_cols, (COLOURS["utfall"], COLOURS["fg"]), ("-", "--"), strict=False
+    ):
         ax.plot(x, sign * df[col] / 1000, style, color=colour, marker="o", markersize=3, label=col)
-    ax.plot(x, sign * df["Periodiserad budget"] / 1000, ":", color=COLOURS["budget"],
-            label="Periodiserad budget")
+    ax.plot(
+        x,
+        sign * df["Periodiserad budget"] / 1000,
+        ":",
+        color=COLOURS["budget"],
+        label="Periodiserad budget",
+    )
     ax.set_xticks(x, df["Månad"])
     style_axes(ax, title, "mkr (nettokostnad)" if sign < 0 else "mkr")
     fig.tight_layout()
     return fig
 
 
-def population(sheet: pd.DataFrame, title: str, goal: tuple[int, float] | None = None,
-               figsize: tuple[float, float] = (7.5, 3.6)) -> Figure:
+def population(
+    sheet: pd.DataFrame,
+    title: str,
+    goal: tuple[int, float] | None = None,
+    figsize: tuple[float, float] = (7.5, 3.6),
+) -> Figure:
     """Population on 31 December: history and forecast, with an optional goal."""
     fig = Figure(figsize=figsize)
     ax = fig.subplots()
     hist = sheet[sheet["typ"] == "utfall"]
     prog = sheet[sheet["typ"] == "prognos"]
-    ax.plot(hist["ar"], hist["folkmangd"], color=COLOURS["utfall"], marker="o", markersize=3,
-            label="Utfall")
+    ax.plot(
+        hist["ar"],
+        hist["folkmangd"],
+        color=COLOURS["utfall"],
+        marker="o",
+        markersize=3,
+        label="Utfall",
+    )
     if len(prog):
         joined = pd.concat([hist.tail(1), prog])
         ax.plot(joined["ar"], joined["folkmangd"], "--", color=COLOURS["prognos"], label="Prognos")

@@ -32,8 +32,9 @@ LABELS = {**DIMENSIONER, **{c: DRIFT[c] for c in AVVIKELSE_COLUMNS}}
 #: The avvikelse columns of a deviation table as shown (coloured by sign).
 AVVIKELSER = [DRIFT["avvikelse_period"], DRIFT["avvikelse_helar"]]
 #: The interval bounds of the forecast table as shown.
-INTERVALL_LABELS = dict(zip(INTERVALL_COLUMNS, ("80 % lägre", "80 % övre", "95 % lägre",
-                                                "95 % övre"), strict=True))
+INTERVALL_LABELS = dict(
+    zip(INTERVALL_COLUMNS, ("80 % lägre", "80 % övre", "95 % lägre", "95 % övre"), strict=True)
+)
 
 
 def namnd_namn(data: Dataset, namnd: str) -> str:
@@ -63,13 +64,18 @@ def visningstabell(frame: pd.DataFrame, unit: str = "mkr") -> pd.DataFrame:
     return out
 
 
-def prognostabell(prognoser: pd.DataFrame, budget_tkr: float | None = None,
-                  unit: str = "mkr") -> pd.DataFrame:
+def prognostabell(
+    prognoser: pd.DataFrame, budget_tkr: float | None = None, unit: str = "mkr"
+) -> pd.DataFrame:
     """:func:`~analysis.ekonomi.prognos.helarsprognoser` for display: Swedish labels, mkr,
     avvikelse mot budget."""
     f = 1000 if unit == "mkr" else 1
-    out = pd.DataFrame({"Metod": prognoser["metod"].map(lambda k: METODER.get(k, k)),
-                        "Prognos helår": prognoser["prognos_tkr"] / f})
+    out = pd.DataFrame(
+        {
+            "Metod": prognoser["metod"].map(lambda k: METODER.get(k, k)),
+            "Prognos helår": prognoser["prognos_tkr"] / f,
+        }
+    )
     if budget_tkr is not None:
         out["Avvikelse mot budget"] = (prognoser["prognos_tkr"] - budget_tkr) / f
     for c, lab in INTERVALL_LABELS.items():
@@ -83,16 +89,18 @@ def prognossakerhet_tabell(frame: pd.DataFrame) -> pd.DataFrame:
     :data:`~analysis.ekonomi.prognos.MIN_FALL_TRAFF` cases)."""
     n = frame["antal_intervall"].fillna(0).astype(int)
     enough = n >= MIN_FALL_TRAFF
-    return pd.DataFrame({
-        "Metod": frame["metod"].map(lambda k: METODER.get(k, k)),
-        "Prognos gjord per": frame["manad"].map(lambda m: MONTH_NAMES[int(m) - 1]),
-        "Antal år": frame["antal"],
-        "Medelfel, tkr": frame["mae_tkr"],
-        "Medelfel, %": frame["mae_procent"],
-        "Fall med intervall": n.where(n > 0),
-        "Träffsäkerhet 80 %": (frame["traff80"].astype(float) * 100).where(enough),
-        "Träffsäkerhet 95 %": (frame["traff95"].astype(float) * 100).where(enough),
-    })
+    return pd.DataFrame(
+        {
+            "Metod": frame["metod"].map(lambda k: METODER.get(k, k)),
+            "Prognos gjord per": frame["manad"].map(lambda m: MONTH_NAMES[int(m) - 1]),
+            "Antal år": frame["antal"],
+            "Medelfel, tkr": frame["mae_tkr"],
+            "Medelfel, %": frame["mae_procent"],
+            "Fall med intervall": n.where(n > 0),
+            "Träffsäkerhet 80 %": (frame["traff80"].astype(float) * 100).where(enough),
+            "Träffsäkerhet 95 %": (frame["traff95"].astype(float) * 100).where(enough),
+        }
+    )
 
 
 # --- chart ----------------------------------------------------------------------------
@@ -100,16 +108,19 @@ def _tick(x: float, _pos: int | None = None) -> str:
     return tal(x)
 
 
-def prognosdiagram(prognoser: pd.DataFrame, title: str, budget_tkr: float | None = None
-                   ) -> Figure:
+def prognosdiagram(prognoser: pd.DataFrame, title: str, budget_tkr: float | None = None) -> Figure:
     """The full-year forecasts by method with 80 % and 95 % intervals (mkr).
 
     Net costs are shown as positive amounts when the budget is a net cost, like
     :func:`analysis.rapport.charts.cumulative`. Made without pyplot.
     """
     p = prognoser[np.isfinite(prognoser["prognos_tkr"].astype(float))].reset_index(drop=True)
-    sign = -1 if (budget_tkr is not None and budget_tkr < 0) or (
-        budget_tkr is None and len(p) and p["prognos_tkr"].mean() < 0) else 1
+    sign = (
+        -1
+        if (budget_tkr is not None and budget_tkr < 0)
+        or (budget_tkr is None and len(p) and p["prognos_tkr"].mean() < 0)
+        else 1
+    )
     fig = Figure(figsize=(7.5, 0.6 * max(len(p), 1) + 1.4))
     ax = fig.subplots()
     y = np.arange(len(p))[::-1]
@@ -118,14 +129,24 @@ def prognosdiagram(prognoser: pd.DataFrame, title: str, budget_tkr: float | None
         hi = sign * p[f"ovre_{level}"].to_numpy(dtype=float) / 1000
         ok = np.isfinite(lo) & np.isfinite(hi)
         if ok.any():
-            ax.hlines(y[ok], np.minimum(lo, hi)[ok], np.maximum(lo, hi)[ok],
-                      color=COLOURS["prognos"], linewidth=width, alpha=alpha,
-                      label=f"{level} % intervall")
-    ax.plot(sign * p["prognos_tkr"].to_numpy(dtype=float) / 1000, y, "o", color=COLOURS["utfall"],
-            label="Prognos")
+            ax.hlines(
+                y[ok],
+                np.minimum(lo, hi)[ok],
+                np.maximum(lo, hi)[ok],
+                color=COLOURS["prognos"],
+                linewidth=width,
+                alpha=alpha,
+                label=f"{level} % intervall",
+            )
+    ax.plot(
+        sign * p["prognos_tkr"].to_numpy(dtype=float) / 1000,
+        y,
+        "o",
+        color=COLOURS["utfall"],
+        label="Prognos",
+    )
     if budget_tkr is not None:
-        ax.axvline(sign * budget_tkr / 1000, color=COLOURS["budget"], linestyle=":",
-                   label="Budget")
+        ax.axvline(sign * budget_tkr / 1000, color=COLOURS["budget"], linestyle=":", label="Budget")
     ax.set_yticks(y, [METODER.get(k, k) for k in p["metod"]])
     ax.set_title(title, loc="left", fontsize=11)
     ax.set_xlabel("mkr (nettokostnad)" if sign < 0 else "mkr")
@@ -166,8 +187,9 @@ def visa_anmarkningar(anmarkningar: list[str]) -> None:
 def visa_avvikelser(frame: pd.DataFrame, title: str, name: str) -> None:
     """Show a deviation table (:func:`~analysis.ekonomi.avvikelse.avvikelsetabell`) in
     mkr with one decimal, its avvikelse columns coloured and its notes under it."""
-    show_table(visningstabell(frame), title, name=name, decimals=1, deviation=AVVIKELSER,
-               note=_not(frame))
+    show_table(
+        visningstabell(frame), title, name=name, decimals=1, deviation=AVVIKELSER, note=_not(frame)
+    )
 
 
 def visa_investeringar(frame: pd.DataFrame, title: str, name: str = "investeringar") -> None:
@@ -180,26 +202,41 @@ def visa_investeringar(frame: pd.DataFrame, title: str, name: str = "investering
         _markdown("Nämnden har inga investeringsprojekt med budget eller utgifter under året.")
 
 
-def visa_helarsprognoser(prognoser: pd.DataFrame, title: str, budget_tkr: float | None = None,
-                         name: str = "helarsprognoser") -> None:
+def visa_helarsprognoser(
+    prognoser: pd.DataFrame,
+    title: str,
+    budget_tkr: float | None = None,
+    name: str = "helarsprognoser",
+) -> None:
     """Show the full-year forecasts (:func:`prognostabell`), then the sentence when the
     ekonom's forecast lies outside the model's interval
     (:func:`~analysis.ekonomi.prognos.prognos_utanfor_intervall`)."""
-    show_table(prognostabell(prognoser, budget_tkr), title, name=name, decimals=1,
-               deviation=["Avvikelse mot budget"], note=_not(prognoser))
+    show_table(
+        prognostabell(prognoser, budget_tkr),
+        title,
+        name=name,
+        decimals=1,
+        deviation=["Avvikelse mot budget"],
+        note=_not(prognoser),
+    )
     utanfor = prognos_utanfor_intervall(prognoser)
     if utanfor:
         _markdown(utanfor)
 
 
-def visa_prognossakerhet(sakerhet: pd.DataFrame, title: str,
-                         name: str = "prognossakerhet") -> None:
+def visa_prognossakerhet(sakerhet: pd.DataFrame, title: str, name: str = "prognossakerhet") -> None:
     """Show the back-test (:func:`prognossakerhet_tabell`), or say that there are too few
     complete years to judge it."""
     if len(sakerhet):
-        show_table(prognossakerhet_tabell(sakerhet), title, name=name,
-                   decimals={"Medelfel, tkr": 0, "Medelfel, %": 1},
-                   percent=["Träffsäkerhet 80 %", "Träffsäkerhet 95 %"], note=_not(sakerhet))
+        show_table(
+            prognossakerhet_tabell(sakerhet),
+            title,
+            name=name,
+            decimals={"Medelfel, tkr": 0, "Medelfel, %": 1},
+            percent=["Träffsäkerhet 80 %", "Träffsäkerhet 95 %"],
+            note=_not(sakerhet),
+        )
     else:
-        _markdown("Det finns inte tillräckligt många hela år med utfall för att bedöma "
-                  "prognossäkerheten.")
+        _markdown(
+            "Det finns inte tillräckligt många hela år med utfall för att bedöma prognossäkerheten."
+        )

@@ -31,8 +31,11 @@ from analysis.personal.text import variation_text
 from analysis.personal.trender import jamforelse_test
 
 #: The headings of the key figures' amounts (:func:`nyckeltal_tabell`).
-NYCKELTAL_RUBRIKER = {"utfall_prognos": "Utfall/prognos", "budget": "Budget",
-                      "avvikelse": "Avvikelse"}
+NYCKELTAL_RUBRIKER = {
+    "utfall_prognos": "Utfall/prognos",
+    "budget": "Budget",
+    "avvikelse": "Avvikelse",
+}
 #: The column of the change in :func:`personal_per_forvaltning` (not a share).
 FORANDRING_PE = "Förändring, procentenheter"
 
@@ -57,8 +60,18 @@ def block_tabell(block: pd.DataFrame) -> pd.DataFrame:
 
 def rr_tabell(rr: pd.DataFrame) -> pd.DataFrame:
     """The resultaträkning for the report (mkr, Swedish column headings)."""
-    return _i_mkr(rr, "rad", ["utfall_period", "budget_period", "avvikelse_period",
-                              "prognos_helar", "budget_helar", "avvikelse_helar"])
+    return _i_mkr(
+        rr,
+        "rad",
+        [
+            "utfall_period",
+            "budget_period",
+            "avvikelse_period",
+            "prognos_helar",
+            "budget_helar",
+            "avvikelse_helar",
+        ],
+    )
 
 
 def invest_tabell(data: Dataset, period: Period | str) -> pd.DataFrame:
@@ -82,8 +95,9 @@ def nyckeltal_tabell(nyckeltal: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- personal ---------------------------------------------------------------------------
-def personal_per_forvaltning(personal: pd.DataFrame, period: Period | str,
-                             max_dagar: int = 8) -> pd.DataFrame:
+def personal_per_forvaltning(
+    personal: pd.DataFrame, period: Period | str, max_dagar: int = 8
+) -> pd.DataFrame:
     """Per förvaltning and for the whole kommun: sick leave year to date, the same months
     last year, the change (procentenheter) and frisknärvaro (fewer than ``max_dagar``
     sick days) over the period. Groups of 10 or fewer employees are NaN (suppressed), and
@@ -93,43 +107,79 @@ def personal_per_forvaltning(personal: pd.DataFrame, period: Period | str,
     period = Period.parse(period)
     present = set(np.unique(personal["period"]).tolist())
     months = [m for m in period.month_codes if m in present]
-    forvaltningar = [str(f) for f in personal["forvaltning"].cat.categories] \
-        if hasattr(personal["forvaltning"], "cat") else sorted(personal["forvaltning"].unique())
+    forvaltningar = (
+        [str(f) for f in personal["forvaltning"].cat.categories]
+        if hasattr(personal["forvaltning"], "cat")
+        else sorted(personal["forvaltning"].unique())
+    )
     per = forandring_per_forvaltning(personal, period, forvaltningar)
     hela = hittills_i_ar(personal, period)
-    rows = [{"forvaltning": HELA_KOMMUNEN, "procent": hela["procent"],
-             "procent_foregaende": hela["procent_foregaende"], "skillnad": hela["skillnad"]}]
+    rows = [
+        {
+            "forvaltning": HELA_KOMMUNEN,
+            "procent": hela["procent"],
+            "procent_foregaende": hela["procent_foregaende"],
+            "skillnad": hela["skillnad"],
+        }
+    ]
     table = pd.concat([pd.DataFrame(rows), per], ignore_index=True)
     table["frisknarvaro"] = [
-        compute_frisknarvaro(personal, months, None if f == HELA_KOMMUNEN else f,
-                             max_dagar)["procent"] for f in table["forvaltning"]]
-    return table.rename(columns={
-        "forvaltning": "Förvaltning", "procent": f"Sjukfrånvaro {period.year}",
-        "procent_foregaende": f"Sjukfrånvaro {period.year - 1}",
-        "skillnad": FORANDRING_PE, "frisknarvaro": "Frisknärvaro"})
+        compute_frisknarvaro(personal, months, None if f == HELA_KOMMUNEN else f, max_dagar)[
+            "procent"
+        ]
+        for f in table["forvaltning"]
+    ]
+    return table.rename(
+        columns={
+            "forvaltning": "Förvaltning",
+            "procent": f"Sjukfrånvaro {period.year}",
+            "procent_foregaende": f"Sjukfrånvaro {period.year - 1}",
+            "skillnad": FORANDRING_PE,
+            "frisknarvaro": "Frisknärvaro",
+        }
+    )
 
 
-def kontrollera_personal(k: Kontroller, tabell: pd.DataFrame, personal: pd.DataFrame,
-                         period: Period | str, forvaltningar: list[str]) -> None:
+def kontrollera_personal(
+    k: Kontroller,
+    tabell: pd.DataFrame,
+    personal: pd.DataFrame,
+    period: Period | str,
+    forvaltningar: list[str],
+) -> None:
     """The checks of the personnel table (:func:`personal_per_forvaltning`): every share
     within 0–100, and the whole kommun's sick leave and frisknärvaro between the smallest
     and largest of the förvaltningar's (their unsuppressed values, for the check only)."""
     period = Period.parse(period)
     rows = tabell.set_index("Förvaltning")
     shares = rows.drop(columns=[FORANDRING_PE])
-    kontrollera_andelar(k, "Personal: andelar", {
-        f"{f}, {c}": v for f, row in shares.iterrows() for c, v in row.items()})
+    kontrollera_andelar(
+        k,
+        "Personal: andelar",
+        {f"{f}, {c}": v for f, row in shares.iterrows() for c, v in row.items()},
+    )
     delar = kontrollvarden(personal, period, forvaltningar)
     hela = rows.loc[HELA_KOMMUNEN]
-    kontrollera_vagt_medel(k, "Personal: hela kommunen", hela[f"Sjukfrånvaro {period.year}"],
-                           delar["procent"], "Sjukfrånvaron för hela kommunen")
-    kontrollera_vagt_medel(k, "Personal: hela kommunen", hela["Frisknärvaro"],
-                           delar["frisknarvaro"], "Frisknärvaron för hela kommunen")
+    kontrollera_vagt_medel(
+        k,
+        "Personal: hela kommunen",
+        hela[f"Sjukfrånvaro {period.year}"],
+        delar["procent"],
+        "Sjukfrånvaron för hela kommunen",
+    )
+    kontrollera_vagt_medel(
+        k,
+        "Personal: hela kommunen",
+        hela["Frisknärvaro"],
+        delar["frisknarvaro"],
+        "Frisknärvaron för hela kommunen",
+    )
 
 
 # --- befolkning -----------------------------------------------------------------------
-def befolkning_underlag(data: Dataset, period: Period | str
-                        ) -> tuple[BefolkningData | None, pd.DataFrame | None, str | None]:
+def befolkning_underlag(
+    data: Dataset, period: Period | str
+) -> tuple[BefolkningData | None, pd.DataFrame | None, str | None]:
     """What the kommun report's population section is written from: ``(the population
     data, the period's components, None)``, or ``(None, None, why)`` when the population
     files are missing or do not cover the period (the report then says so)."""
@@ -149,8 +199,11 @@ def _befolkning_grund(komp: pd.DataFrame, period: Period) -> tuple[bool, int]:
 
 
 def _saknas(period: Period) -> str:
-    what = (f"helåret {period.year}" if period.month == 12
-            else f"januari–{MONTH_NAMES[period.month - 1]} {period.year}")
+    what = (
+        f"helåret {period.year}"
+        if period.month == 12
+        else f"januari–{MONTH_NAMES[period.month - 1]} {period.year}"
+    )
     return f"Befolkningsuppgifter per månad för {what} finns inte än"
 
 
@@ -173,39 +226,63 @@ def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> st
     change = float(c["forandring"])
     prev = c.get("forandring_foregaende_ar")
     prev = float(prev) if prev is not None and math.isfinite(float(prev)) else None
-    better = None if prev is None else ("en förbättring" if change > prev else "en försämring"
-                                        if change < prev else "samma utveckling")
+    better = (
+        None
+        if prev is None
+        else (
+            "en förbättring"
+            if change > prev
+            else "en försämring"
+            if change < prev
+            else "samma utveckling"
+        )
+    )
     if helar:
         verb = "ökade" if change > 0 else "minskade" if change < 0 else "var oförändrad"
-        text = (f"{_saknas(period)}; texten avser helåret {shown}. Under {shown} {verb} "
-                f"{kommun}s befolkning" + (f" med {n(change)} personer" if change else ""))
+        text = (
+            f"{_saknas(period)}; texten avser helåret {shown}. Under {shown} {verb} "
+            f"{kommun}s befolkning" + (f" med {n(change)} personer" if change else "")
+        )
         if better:
-            text += (f", vilket är {better} jämfört med {shown - 1} då förändringen var "
-                     f"{n(prev)} invånare")
+            text += (
+                f", vilket är {better} jämfört med {shown - 1} då förändringen var "
+                f"{n(prev)} invånare"
+            )
         verb_netto = "var"
     else:
         verb = "ökat" if change > 0 else "minskat" if change < 0 else "varit oförändrad"
         since = "under året" if period.month == 12 else "sedan årsskiftet"
-        text = (f"{kommun}s befolkning har totalt {verb} med {n(change)} personer {since}"
-                if change else f"{kommun}s befolkning har varit oförändrad {since}")
+        text = (
+            f"{kommun}s befolkning har totalt {verb} med {n(change)} personer {since}"
+            if change
+            else f"{kommun}s befolkning har varit oförändrad {since}"
+        )
         if better:
             same = "föregående år" if period.month == 12 else "samma period föregående år"
-            text += (f", vilket är {better} jämfört med {same} då förändringen var "
-                     f"{n(prev)} invånare")
+            text += (
+                f", vilket är {better} jämfört med {same} då förändringen var {n(prev)} invånare"
+            )
         verb_netto = "är"
-    text += (f". Födelsenettot {verb_netto} {n(c['fodelsenetto'])} ({n(c['fodda'], False)} "
-             f"födda och {n(c['doda'], False)} döda) och flyttnettot {n(c['flyttnetto'])}")
-    delar = [("inom länet", "flyttnetto_inom_lanet"), ("från andra län", "flyttnetto_annat_lan"),
-             ("från utlandet", "flyttnetto_utlandet")]
+    text += (
+        f". Födelsenettot {verb_netto} {n(c['fodelsenetto'])} ({n(c['fodda'], False)} "
+        f"födda och {n(c['doda'], False)} döda) och flyttnettot {n(c['flyttnetto'])}"
+    )
+    delar = [
+        ("inom länet", "flyttnetto_inom_lanet"),
+        ("från andra län", "flyttnetto_annat_lan"),
+        ("från utlandet", "flyttnetto_utlandet"),
+    ]
     known = [(t, c.get(k)) for t, k in delar if c.get(k) is not None and math.isfinite(float(c[k]))]
     if known:
         text += " (" + ", ".join(f"{t} {n(v)}" for t, v in known) + ")"
     text += "."
     adj = float(c.get("justering", 0.0))
     if abs(adj) >= 0.5:
-        text += (f" Övriga förändringar, som rättelser i folkbokföringen, {verb_netto} "
-                 f"{n(adj)} personer; de förklarar skillnaden mellan komponenterna och den "
-                 "totala förändringen.")
+        text += (
+            f" Övriga förändringar, som rättelser i folkbokföringen, {verb_netto} "
+            f"{n(adj)} personer; de förklarar skillnaden mellan komponenterna och den "
+            "totala förändringen."
+        )
     return text
 
 
@@ -219,9 +296,14 @@ def diagram_100kr(df: pd.DataFrame, titel: str):
     fig = Figure(figsize=(7.0, 0.22 * len(d) + 0.7))
     ax = fig.subplots()
     bars = ax.barh(d["verksamhet"], d["kronor"], color="#1f4e79")
-    for bar, v in zip(bars, d["kronor"]):
-        ax.text(bar.get_width() + 0.5, bar.get_y() + bar.get_height() / 2,
-                f"{tal(v)} kr", va="center", fontsize=8)
+    for bar, v in zip(bars, d["kronor"], strict=False):
+        ax.text(
+            bar.get_width() + 0.5,
+            bar.get_y() + bar.get_height() / 2,
+            f"{tal(v)} kr",
+            va="center",
+            fontsize=8,
+        )
     ax.set_title(titel, loc="left", fontsize=11)
     ax.set_xticks([])
     ax.spines[["top", "right", "bottom"]].set_visible(False)
@@ -245,9 +327,17 @@ def _sjuk_variation(data: Dataset, period: Period, sjuk: dict) -> str:
     return variation_text(test, skillnad)
 
 
-def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
-             block: pd.DataFrame, inv: pd.DataFrame, befolkning: pd.DataFrame | None,
-             sjuk: dict | None, mal_text: str | None) -> str:
+def klartext(
+    data: Dataset,
+    period: Period | str,
+    kommun: str,
+    rr: pd.DataFrame,
+    block: pd.DataFrame,
+    inv: pd.DataFrame,
+    befolkning: pd.DataFrame | None,
+    sjuk: dict | None,
+    mal_text: str | None,
+) -> str:
     """The key figures in plain Swedish (markdown bullets), for the summary and the short
     version: result, the nämnder against budget, investments (the two largest),
     inhabitants, sick leave and goals — each from the table it is printed in.
@@ -264,9 +354,11 @@ def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
     res = float(r.loc["arets_resultat", "utfall_period"])
     dev = float(r.loc["arets_resultat", "avvikelse_period"])
     plus = "ett överskott" if res >= 0 else "ett underskott"
-    text = [f"- **Ekonomin:** {kommun} fick {plus} på {_miljoner(abs(res), False)} under "
-            f"{months}. Det är {_miljoner(abs(dev), False)} {jamfort(dev)} vad kommunen hade "
-            "planerat."]
+    text = [
+        f"- **Ekonomin:** {kommun} fick {plus} på {_miljoner(abs(res), False)} under "
+        f"{months}. Det är {_miljoner(abs(dev), False)} {jamfort(dev)} vad kommunen hade "
+        "planerat."
+    ]
     if period.month < 12 and rr.attrs.get("har_prognos", True):
         p = float(r.loc["arets_resultat", "prognos_helar"])
         word = "ett överskott" if p >= 0 else "ett underskott"
@@ -276,17 +368,24 @@ def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
     d = float(n[col])
     if abs(d) >= 50 and (period.month == 12 or block.attrs.get("har_prognos", True)):
         more = "mer" if d < 0 else "mindre"
-        if period.month == 12:          # the year is over: what was used, not a forecast
-            text.append(f"- **Verksamheterna:** nämnderna använde {_miljoner(abs(d), False)} "
-                        f"{more} än budgeten under året.")
+        if period.month == 12:  # the year is over: what was used, not a forecast
+            text.append(
+                f"- **Verksamheterna:** nämnderna använde {_miljoner(abs(d), False)} "
+                f"{more} än budgeten under året."
+            )
         else:
-            text.append(f"- **Verksamheterna:** nämnderna använder {_miljoner(abs(d), False)} "
-                        f"{more} än budgeten under året, enligt prognosen.")
+            text.append(
+                f"- **Verksamheterna:** nämnderna använder {_miljoner(abs(d), False)} "
+                f"{more} än budgeten under året, enligt prognosen."
+            )
     tot = inv.set_index("namnd").loc[TOTALT]
-    line = (f"- **Investeringar:** {_miljoner(-float(tot['utfall_period']), False)} "
-            f"{'under året' if period.month == 12 else 'hittills i år'}")
+    line = (
+        f"- **Investeringar:** {_miljoner(-float(tot['utfall_period']), False)} "
+        f"{'under året' if period.month == 12 else 'hittills i år'}"
+    )
     spent = (-inv[inv["namnd"] != TOTALT].set_index("namnd")["utfall_period"]).sort_values(
-        ascending=False)
+        ascending=False
+    )
     spent = spent[spent >= NAMN_TROSKEL_TKR].head(2)
     if len(spent):
         line += ", mest inom " + lista([namn_i_text(data.register.namn(u)) for u in spent.index])
@@ -298,15 +397,19 @@ def klartext(data: Dataset, period: Period | str, kommun: str, rr: pd.DataFrame,
         folk = antal(float(c["folkmangd"]))
         helar, shown = _befolkning_grund(befolkning, period)
         if helar:
-            text.append(f"- **Invånare:** {folk} personer den 31 december {shown}, "
-                        f"{antal(abs(change))} {verb} än ett år tidigare "
-                        f"({_saknas(period).lower()}).")
+            text.append(
+                f"- **Invånare:** {folk} personer den 31 december {shown}, "
+                f"{antal(abs(change))} {verb} än ett år tidigare "
+                f"({_saknas(period).lower()})."
+            )
         else:
             since = "under året" if period.month == 12 else "sedan årsskiftet"
             text.append(f"- **Invånare:** {folk} personer, {antal(abs(change))} {verb} {since}.")
     if sjuk and math.isfinite(sjuk.get("procent", math.nan)):
-        line = (f"- **Sjukfrånvaro:** {tal(sjuk['procent'], 1)} procent av arbetstiden bland "
-                "kommunens anställda")
+        line = (
+            f"- **Sjukfrånvaro:** {tal(sjuk['procent'], 1)} procent av arbetstiden bland "
+            "kommunens anställda"
+        )
         if math.isfinite(sjuk.get("procent_foregaende", math.nan)):
             jmf = "lägre" if sjuk["procent"] < sjuk["procent_foregaende"] else "högre"
             same = "förra året" if period.month == 12 else "samma period förra året"

@@ -18,8 +18,12 @@ from analysis.rapport.charts import tick
 from analysis.rapport.tables import show_table
 
 #: Colour and hatch of each status in the chart (never colour alone).
-STATUS_STIL = {"Grön": ("#4caf50", ""), "Gul": ("#ffc107", "//"), "Röd": ("#e53935", "xx"),
-               "Ej bedömd": ("#bdbdbd", "..")}
+STATUS_STIL = {
+    "Grön": ("#4caf50", ""),
+    "Gul": ("#ffc107", "//"),
+    "Röd": ("#e53935", "xx"),
+    "Ej bedömd": ("#bdbdbd", ".."),
+}
 
 
 def matetal_tabell(mt: pd.DataFrame, period: Period | str) -> pd.DataFrame:
@@ -36,10 +40,17 @@ def matetal_tabell(mt: pd.DataFrame, period: Period | str) -> pd.DataFrame:
     malar = mt["malar"].astype(int).to_numpy() if "malar" in mt else np.full(len(mt), period.year)
     foregaende = [
         t if not e or normal_enhet(e) == normal_enhet(now) or t == MISSING else f"{t} ({e})"
-        for t, e, now in zip(mt["foregaende_text"], mt.get("foregaende_enhet", [""] * len(mt)),
-                             mt["enhet"])]
-    status = [status_label(s) + (f" (mål {a})" if not s and a > period.year else "")
-              for s, a in zip(mt["status"], malar)]
+        for t, e, now in zip(
+            mt["foregaende_text"],
+            mt.get("foregaende_enhet", [""] * len(mt)),
+            mt["enhet"],
+            strict=False,
+        )
+    ]
+    status = [
+        status_label(s) + (f" (mål {a})" if not s and a > period.year else "")
+        for s, a in zip(mt["status"], malar, strict=False)
+    ]
     out = {
         "Mätetal": mt["matetal"].to_numpy(),
         f"Utfall {period.year - 1}": foregaende,
@@ -48,7 +59,7 @@ def matetal_tabell(mt: pd.DataFrame, period: Period | str) -> pd.DataFrame:
     other_year = bool((malar != period.year).any())
     if other_year:
         out["Målvärde"] = mt["malvarde_text"].to_numpy()
-        out["Målår"] = [str(a) for a in malar]          # a year, not an amount
+        out["Målår"] = [str(a) for a in malar]  # a year, not an amount
     else:
         out[f"Mål {period.year}"] = mt["malvarde_text"].to_numpy()
     out["Enhet"] = mt["enhet"].to_numpy()
@@ -56,8 +67,10 @@ def matetal_tabell(mt: pd.DataFrame, period: Period | str) -> pd.DataFrame:
     out["Status"] = status
     if bool((malar > period.year).any()):
         out["Utveckling"] = [UTVECKLING_TEXT[u] for u in mt.get("utveckling", [""] * len(mt))]
-    out["Bedömning"] = [KALLA_TEXT[k] if s else MISSING for k, s in zip(mt["status_kalla"],
-                                                                      mt["status"])]
+    out["Bedömning"] = [
+        KALLA_TEXT[k] if s else MISSING
+        for k, s in zip(mt["status_kalla"], mt["status"], strict=False)
+    ]
     return pd.DataFrame(out)
 
 
@@ -71,14 +84,20 @@ def diagram_oversikt(table: pd.DataFrame, titel: str, radhojd: float = 0.42) -> 
     left = np.zeros(len(t))
     for label, (colour, hatch) in STATUS_STIL.items():
         values = t[label].to_numpy(dtype=float)
-        bars = ax.barh(t["Nämnd"], values, left=left, color=colour, hatch=hatch,
-                       edgecolor="white", label=label)
-        for bar, v in zip(bars, values):
+        bars = ax.barh(
+            t["Nämnd"], values, left=left, color=colour, hatch=hatch, edgecolor="white", label=label
+        )
+        for bar, v in zip(bars, values, strict=False):
             if v > 0:
-                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2,
-                        antal(v), ha="center", va="center", fontsize=8,
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
-                              "alpha": 0.8})
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    antal(v),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+                )
         left += values
     ax.set_title(titel, loc="left", fontsize=11, pad=22)
     ax.set_xlabel("antal mätetal")
@@ -92,8 +111,9 @@ def diagram_oversikt(table: pd.DataFrame, titel: str, radhojd: float = 0.42) -> 
     return fig
 
 
-def visa_bilaga(mt: pd.DataFrame, data: Dataset, period: Period | str,
-                rubrikniva: int | None = 3) -> None:
+def visa_bilaga(
+    mt: pd.DataFrame, data: Dataset, period: Period | str, rubrikniva: int | None = 3
+) -> None:
     """Show every nämnd's goals in a notebook: a heading per nämnd (none when
     ``rubrikniva`` is None), each goal as a mätetal table (status as a coloured label with
     its text) followed by the nämnd's comments."""
@@ -109,7 +129,8 @@ def visa_bilaga(mt: pd.DataFrame, data: Dataset, period: Period | str,
             current = unit
             display(Markdown(f"{'#' * rubrikniva} {data.register.namn(unit)}"))
         comments = [f"*{r.matetal}:* {r.kommentar}" for r in rows.itertuples() if r.kommentar]
-        show_table(matetal_tabell(rows, period), f"Mål: {goal}",
-                   name=f"mal-{unit}", status=["Status"])
+        show_table(
+            matetal_tabell(rows, period), f"Mål: {goal}", name=f"mal-{unit}", status=["Status"]
+        )
         if comments:
             display(Markdown("\n\n".join(comments)))

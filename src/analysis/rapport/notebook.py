@@ -39,7 +39,7 @@ def open_data(data_dir: str = "../data", period: Period | str | None = None) -> 
     if period is None:
         return data
     period = Period.parse(period)
-    warnings = kontrollera_period(data, period)      # refuses a period without utfall
+    warnings = kontrollera_period(data, period)  # refuses a period without utfall
     data = data.as_of(period)
     if warnings:
         _show_warnings(warnings)
@@ -51,12 +51,13 @@ def _show_warnings(warnings: list[str]) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import Markdown, display
-    except ImportError:                                   # pragma: no cover
+    except ImportError:  # pragma: no cover
         get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
         display(Markdown("**Observera:**\n\n" + "\n".join(f"- {w}" for w in warnings)))
     else:
         import sys
+
         for w in warnings:
             print(f"VARNING: {w}", file=sys.stderr)
 
@@ -71,8 +72,9 @@ def kommun_namn(data: Dataset) -> str:
     return os.environ.get("ANALYSIS_KOMMUN", KOMMUN_STANDARD)
 
 
-def drift_table(data: Dataset, period: Period | str, units: list[str] | None = None,
-                unit: str = "mkr") -> pd.DataFrame:
+def drift_table(
+    data: Dataset, period: Period | str, units: list[str] | None = None, unit: str = "mkr"
+) -> pd.DataFrame:
     """The driftsredovisning with Swedish labels, in mkr (or tkr), ``Totalt`` last."""
     period = Period.parse(period)
     drift = compute_driftsredovisning(data, period)
@@ -100,20 +102,26 @@ def cumulative_utfall(data: Dataset, namnd: str, period: Period | str) -> pd.Dat
     this_m = this.groupby(this["period"] % 100)["belopp_kr"].sum()
     last_m = last.groupby(last["period"] % 100)["belopp_kr"].sum()
     for m in range(1, 13):
-        rows.append({
-            "manad": m,
-            "Månad": MONTH_ABBREVIATIONS[m - 1],
-            f"Utfall {period.year}": this_m.reindex(range(1, m + 1), fill_value=0).sum() / 1000
-            if m <= period.month else np.nan,
-            f"Utfall {period.year - 1}": last_m.reindex(range(1, m + 1), fill_value=0).sum() / 1000
-            if len(last_m) else np.nan,
-            "Periodiserad budget": budget * weights[:m].sum() / 1000,
-        })
+        rows.append(
+            {
+                "manad": m,
+                "Månad": MONTH_ABBREVIATIONS[m - 1],
+                f"Utfall {period.year}": this_m.reindex(range(1, m + 1), fill_value=0).sum() / 1000
+                if m <= period.month
+                else np.nan,
+                f"Utfall {period.year - 1}": last_m.reindex(range(1, m + 1), fill_value=0).sum()
+                / 1000
+                if len(last_m)
+                else np.nan,
+                "Periodiserad budget": budget * weights[:m].sum() / 1000,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def personal_table(data: Dataset, forvaltning: str | None, period: Period | str,
-                   years: int = 5) -> pd.DataFrame:
+def personal_table(
+    data: Dataset, forvaltning: str | None, period: Period | str, years: int = 5
+) -> pd.DataFrame:
     """The nyckeltal (%) for the period's months this year and the ``years − 1`` before,
     like the published table. Suppressed groups are NaN."""
     period = Period.parse(period)
@@ -135,11 +143,25 @@ def key_figures(data: Dataset, namnd: str, period: Period | str) -> pd.DataFrame
     """The summary box of a nämnd's report (mkr): the period and the full year."""
     period = Period.parse(period)
     d = compute_driftsredovisning(data, period).set_index("namnd").loc[namnd] / 1000
-    return pd.DataFrame([
-        {"": f"Perioden {period.short_label}", "Utfall/prognos": d["utfall_period"],
-         "Budget": d["budget_period"], "Avvikelse": d["avvikelse_period"]},
-        {"": f"Helår {period.year} (prognos)", "Utfall/prognos": d["prognos_helar"],
-         "Budget": d["budget_helar"], "Avvikelse": d["avvikelse_helar"]},
-        {"": "Förändring mot föregående prognos", "Utfall/prognos": np.nan, "Budget": np.nan,
-         "Avvikelse": d["prognos_forandring"]},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "": f"Perioden {period.short_label}",
+                "Utfall/prognos": d["utfall_period"],
+                "Budget": d["budget_period"],
+                "Avvikelse": d["avvikelse_period"],
+            },
+            {
+                "": f"Helår {period.year} (prognos)",
+                "Utfall/prognos": d["prognos_helar"],
+                "Budget": d["budget_helar"],
+                "Avvikelse": d["avvikelse_helar"],
+            },
+            {
+                "": "Förändring mot föregående prognos",
+                "Utfall/prognos": np.nan,
+                "Budget": np.nan,
+                "Avvikelse": d["prognos_forandring"],
+            },
+        ]
+    )

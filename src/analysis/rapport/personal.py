@@ -33,6 +33,7 @@ from analysis.rapport.tables import show_table
 # Tables
 # --------------------------------------------------------------------------------------
 
+
 def som_tabell(df: pd.DataFrame) -> pd.DataFrame:
     """Per förvaltning × kön (long, :func:`analysis.personal.nyckeltal.frisknarvaro_per_kon`)
     as a report table: one row per förvaltning, columns ``Förvaltning``, ``Totalt``,
@@ -57,9 +58,17 @@ def manadstrend_tabell(trend: pd.DataFrame) -> pd.DataFrame:
 def trend_tabell(trend: dict) -> pd.DataFrame:
     """The trend change (:func:`analysis.personal.trender.trendforandring`) as a one-row
     report table: the estimate, its 95 % interval and the p-value."""
-    return pd.DataFrame([{"": "Förändring, procentenheter", "Skattning": trend["forandring"],
-                          "Lägre gräns (95 %)": trend["ci_lag"],
-                          "Övre gräns (95 %)": trend["ci_hog"], "p-värde": trend["p_varde"]}])
+    return pd.DataFrame(
+        [
+            {
+                "": "Förändring, procentenheter",
+                "Skattning": trend["forandring"],
+                "Lägre gräns (95 %)": trend["ci_lag"],
+                "Övre gräns (95 %)": trend["ci_hog"],
+                "p-värde": trend["p_varde"],
+            }
+        ]
+    )
 
 
 def prognos_tabell(prog: pd.DataFrame) -> pd.DataFrame:
@@ -67,8 +76,14 @@ def prognos_tabell(prog: pd.DataFrame) -> pd.DataFrame:
     ``Månad`` (yyyy-mm), the forecast and the bounds of its 80 % and 95 % intervals."""
     visa = prog.assign(Månad=[f"{a}-{m:02d}" for a, m in zip(prog.ar, prog.manad, strict=True)])
     return visa[["Månad", "prognos", "nedre_80", "ovre_80", "nedre_95", "ovre_95"]].rename(
-        columns={"prognos": "Prognos", "nedre_80": "Lägre (80 %)", "ovre_80": "Övre (80 %)",
-                 "nedre_95": "Lägre (95 %)", "ovre_95": "Övre (95 %)"})
+        columns={
+            "prognos": "Prognos",
+            "nedre_80": "Lägre (80 %)",
+            "ovre_80": "Övre (80 %)",
+            "nedre_95": "Lägre (95 %)",
+            "ovre_95": "Övre (95 %)",
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -106,10 +121,16 @@ def diagram_manadstrend(trend: pd.DataFrame, titel: str) -> Figure:
     for year in years:
         d = trend[trend["ar"] == year].set_index("manad")["procent"].reindex(range(1, 13))
         last = year == years[-1]
-        ax.plot(range(1, 13), d.to_numpy(), color=_BLUE if last else _GREY,
-                linewidth=2.2 if last else 1.0, alpha=1 if last else 0.4 + 0.5 * (
-                    (year - years[0]) / max(1, len(years) - 1)),
-                marker="o" if last else None, markersize=3, label=str(year))
+        ax.plot(
+            range(1, 13),
+            d.to_numpy(),
+            color=_BLUE if last else _GREY,
+            linewidth=2.2 if last else 1.0,
+            alpha=1 if last else 0.4 + 0.5 * ((year - years[0]) / max(1, len(years) - 1)),
+            marker="o" if last else None,
+            markersize=3,
+            label=str(year),
+        )
     ax.set_xticks(range(1, 13), MONTH_ABBREVIATIONS)
     ax.set_ylim(bottom=0)
     _style(ax, titel)
@@ -123,8 +144,9 @@ def diagram_sasong(dec: pd.DataFrame, titel: str) -> Figure:
     ax1, ax2 = fig.subplots(2, 1, height_ratios=[2, 1])
     x = _x(dec["period"].to_numpy())
     ax1.plot(x, dec["observerad"], color=_GREY, linewidth=1, label="Månadsvärde")
-    ax1.plot(x, dec["sasongsrensad"], color=_BLUE, linewidth=1, linestyle=":",
-             label="Säsongsrensat")
+    ax1.plot(
+        x, dec["sasongsrensad"], color=_BLUE, linewidth=1, linestyle=":", label="Säsongsrensat"
+    )
     ax1.plot(x, dec["trend"], color=_ORANGE, linewidth=2, label="Trend (STL)")
     _year_ticks(ax1, dec["period"].to_numpy())
     _style(ax1, titel)
@@ -135,8 +157,9 @@ def diagram_sasong(dec: pd.DataFrame, titel: str) -> Figure:
     return fig
 
 
-def diagram_prognos(serie: pd.DataFrame, prog: pd.DataFrame, titel: str,
-                    manader: int = 36) -> Figure:
+def diagram_prognos(
+    serie: pd.DataFrame, prog: pd.DataFrame, titel: str, manader: int = 36
+) -> Figure:
     """The last ``manader`` months and the forecast with 80 % and 95 % intervals."""
     fig = Figure(figsize=(7.5, 3.6))
     ax = fig.subplots()
@@ -144,12 +167,19 @@ def diagram_prognos(serie: pd.DataFrame, prog: pd.DataFrame, titel: str,
     xh = _x(hist["period"].to_numpy())
     xp = _x(prog["period"].to_numpy())
     ax.plot(xh, hist["procent"], color=_BLUE, marker="o", markersize=2.5, label="Utfall")
-    ax.fill_between(xp, prog["nedre_95"], prog["ovre_95"], color=_GREEN, alpha=0.15,
-                    label="95 % intervall")
-    ax.fill_between(xp, prog["nedre_80"], prog["ovre_80"], color=_GREEN, alpha=0.3,
-                    label="80 % intervall")
-    ax.plot(np.r_[xh[-1:], xp], np.r_[hist["procent"].to_numpy()[-1:], prog["prognos"]],
-            "--", color=_GREEN, label="Prognos")
+    ax.fill_between(
+        xp, prog["nedre_95"], prog["ovre_95"], color=_GREEN, alpha=0.15, label="95 % intervall"
+    )
+    ax.fill_between(
+        xp, prog["nedre_80"], prog["ovre_80"], color=_GREEN, alpha=0.3, label="80 % intervall"
+    )
+    ax.plot(
+        np.r_[xh[-1:], xp],
+        np.r_[hist["procent"].to_numpy()[-1:], prog["prognos"]],
+        "--",
+        color=_GREEN,
+        label="Prognos",
+    )
     _year_ticks(ax, np.r_[hist["period"].to_numpy(), prog["period"].to_numpy()])
     ax.set_ylim(bottom=0)
     _style(ax, titel)
@@ -182,6 +212,7 @@ def diagram_per_kon(df: pd.DataFrame, titel: str) -> Figure:
 # --------------------------------------------------------------------------------------
 # The sections of the personal report (notebooks/personal.ipynb)
 # --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Personalrapport:
@@ -221,9 +252,15 @@ def forbered(data: Dataset, forvaltning: str | None, period: Period | str) -> Pe
     present = set(personal["period"].unique().tolist())
     manader = [m for m in p.month_codes if m in present]
     forvaltningar = serier.forvaltningar_till(personal, p) if forv is None else [forv]
-    r = Personalrapport(data=data, period=p, forvaltning=forv,
-                        vem="hela kommunen" if forv is None else forv, har_data=har_data,
-                        manader=manader, forvaltningar=forvaltningar)
+    r = Personalrapport(
+        data=data,
+        period=p,
+        forvaltning=forv,
+        vem="hela kommunen" if forv is None else forv,
+        har_data=har_data,
+        manader=manader,
+        forvaltningar=forvaltningar,
+    )
     if har_data:
         r.analys = trender.analys(personal, p, forv)
         r.manadstrend = serier.manadstrend(personal, p, forv)
@@ -238,25 +275,38 @@ def sammanfattning(r: Personalrapport) -> str:
     if not r.har_data:
         return text.inga_personaldata_text(r.vem, r.period)
     assert r.analys is not None
-    return text.kommentar(r.data.sjukfranvaro, r.period, r.forvaltning,
-                          r.forvaltningar if r.forvaltning is None else None, r.analys.trend,
-                          r.analys.jamforelse)
+    return text.kommentar(
+        r.data.sjukfranvaro,
+        r.period,
+        r.forvaltning,
+        r.forvaltningar if r.forvaltning is None else None,
+        r.analys.trend,
+        r.analys.jamforelse,
+    )
 
 
 def visa_nyckeltal(r: Personalrapport) -> None:
     """The nyckeltal this year and the four years before (nothing without data)."""
     if r.har_data:
-        show_table(personal_table(r.data, r.forvaltning, r.period),
-                   f"Sjukfrånvaro {r.vem}, {r.period.short_label} och tidigare år, procent",
-                   name="nyckeltal", decimals=2, note=SUPPRESSION_NOTE)
+        show_table(
+            personal_table(r.data, r.forvaltning, r.period),
+            f"Sjukfrånvaro {r.vem}, {r.period.short_label} och tidigare år, procent",
+            name="nyckeltal",
+            decimals=2,
+            note=SUPPRESSION_NOTE,
+        )
 
 
 def visa_manadstrend(r: Personalrapport) -> None:
     """Tabell 1.1: the monthly rate this year against the four years before."""
     if r.har_data and r.manadstrend is not None:
-        show_table(manadstrend_tabell(r.manadstrend),
-                   f"Sjukfrånvaro per månad, {r.vem}, procent", name="manadstrend",
-                   decimals=2, note=SUPPRESSION_NOTE)
+        show_table(
+            manadstrend_tabell(r.manadstrend),
+            f"Sjukfrånvaro per månad, {r.vem}, procent",
+            name="manadstrend",
+            decimals=2,
+            note=SUPPRESSION_NOTE,
+        )
 
 
 def figur_manadstrend(r: Personalrapport) -> Figure | None:
@@ -274,12 +324,13 @@ def visa_trend(r: Personalrapport) -> None:
     if trend is None:
         print("Trenden beräknas inte (se Anmärkningar nedan).")
         return
-    show_table(trend_tabell(trend),
-               f"Förändring av sjukfrånvaron de senaste tolv månaderna, rensat för säsong, "
-               f"{r.vem}", name="trendforandring",
-               decimals={"Skattning": 2, "Lägre gräns (95 %)": 2, "Övre gräns (95 %)": 2,
-                         "p-värde": 3},
-               note=trend["metod"])
+    show_table(
+        trend_tabell(trend),
+        f"Förändring av sjukfrånvaron de senaste tolv månaderna, rensat för säsong, {r.vem}",
+        name="trendforandring",
+        decimals={"Skattning": 2, "Lägre gräns (95 %)": 2, "Övre gräns (95 %)": 2, "p-värde": 3},
+        note=trend["metod"],
+    )
     print(text.trend_text(trend))
 
 
@@ -297,23 +348,33 @@ def visa_prognos(r: Personalrapport) -> None:
     if r.analys.prognos is None:
         print("Ingen prognos (se Anmärkningar nedan).")
         return
-    show_table(prognos_tabell(r.analys.prognos), f"Prognos för sjukfrånvaron, {r.vem}, procent",
-               name="prognos", decimals=1)
+    show_table(
+        prognos_tabell(r.analys.prognos),
+        f"Prognos för sjukfrånvaron, {r.vem}, procent",
+        name="prognos",
+        decimals=1,
+    )
 
 
 def figur_prognos(r: Personalrapport) -> Figure | None:
     """The last 36 months and the forecast (:func:`diagram_prognos`), when computed."""
     if not r.har_data or r.analys is None or r.analys.prognos is None:
         return None
-    return diagram_prognos(r.analys.serie, r.analys.prognos,
-                           f"Sjukfrånvaro och prognos, {r.vem}, procent")
+    return diagram_prognos(
+        r.analys.serie, r.analys.prognos, f"Sjukfrånvaro och prognos, {r.vem}, procent"
+    )
 
 
 def visa_frisknarvaro(r: Personalrapport) -> None:
     """Frisknärvaro per förvaltning and kön."""
     if r.har_data and r.frisk is not None:
-        show_table(som_tabell(r.frisk), f"Frisknärvaro {r.period.short_label}, procent",
-                   name="frisknarvaro", decimals=1, note=SUPPRESSION_NOTE)
+        show_table(
+            som_tabell(r.frisk),
+            f"Frisknärvaro {r.period.short_label}, procent",
+            name="frisknarvaro",
+            decimals=1,
+            note=SUPPRESSION_NOTE,
+        )
 
 
 def figur_frisknarvaro(r: Personalrapport) -> Figure | None:
@@ -330,8 +391,13 @@ def visa_korttid(r: Personalrapport) -> None:
     if r.kort is None:
         print("Korttidsfrånvaro finns inte i personaldata för perioden.")
         return
-    show_table(som_tabell(r.kort), f"Korttidsfrånvaro {r.period.short_label}, procent",
-               name="korttid", decimals=2, note=SUPPRESSION_NOTE)
+    show_table(
+        som_tabell(r.kort),
+        f"Korttidsfrånvaro {r.period.short_label}, procent",
+        name="korttid",
+        decimals=2,
+        note=SUPPRESSION_NOTE,
+    )
 
 
 def figur_korttid(r: Personalrapport) -> Figure | None:
@@ -355,15 +421,28 @@ def kontrollera(k: Kontroller, r: Personalrapport) -> None:
     if not r.har_data or r.manadstrend is None:
         return
     nt = personal_table(r.data, r.forvaltning, r.period)
-    kontrollera_andelar(k, "Sjukfrånvaro: andelar",
-                        {f"{row[0]} {c}": v for row in nt.itertuples(index=False)
-                         for c, v in zip(nt.columns[1:], row[1:], strict=True)})
-    kontrollera_andelar(k, "Sjukfrånvaro per månad: andelar",
-                        {f"{int(x.ar)}-{int(x.manad):02d}": x.procent
-                         for x in r.manadstrend.itertuples()})
+    kontrollera_andelar(
+        k,
+        "Sjukfrånvaro: andelar",
+        {
+            f"{row[0]} {c}": v
+            for row in nt.itertuples(index=False)
+            for c, v in zip(nt.columns[1:], row[1:], strict=True)
+        },
+    )
+    kontrollera_andelar(
+        k,
+        "Sjukfrånvaro per månad: andelar",
+        {f"{int(x.ar)}-{int(x.manad):02d}": x.procent for x in r.manadstrend.itertuples()},
+    )
     if r.forvaltning is None:
         personal = r.data.sjukfranvaro
         hela = serier.hittills_i_ar(personal, r.period)
         delar = serier.kontrollvarden(personal, r.period, r.forvaltningar)
-        kontrollera_vagt_medel(k, "Sjukfrånvaro: hela kommunen", hela["procent"],
-                               delar["procent"], "Sjukfrånvaron för hela kommunen")
+        kontrollera_vagt_medel(
+            k,
+            "Sjukfrånvaro: hela kommunen",
+            hela["procent"],
+            delar["procent"],
+            "Sjukfrånvaron för hela kommunen",
+        )

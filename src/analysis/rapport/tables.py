@@ -42,8 +42,14 @@ _SUM_LABELS = re.compile(r"^\s*(totalt|summa)\b", re.IGNORECASE)
 
 #: Status words (the first word of a status cell) and their CSS class. The word itself is
 #: always shown: colour is never the only carrier of a status.
-STATUS_CLASSES = {"grön": "status-gron", "gul": "status-gul", "röd": "status-rod",
-                  "ej": "status-ingen", "stämmer": "status-gron", "avviker": "status-rod"}
+STATUS_CLASSES = {
+    "grön": "status-gron",
+    "gul": "status-gul",
+    "röd": "status-rod",
+    "ej": "status-ingen",
+    "stämmer": "status-gron",
+    "avviker": "status-rod",
+}
 
 
 def status_class(text: Any) -> str | None:
@@ -57,10 +63,15 @@ def status_class(text: Any) -> str | None:
 def _decimals(decimals: Any, argument: str) -> int:
     """``decimals`` checked (an integer 0–10), else :class:`ArgumentError` naming
     ``argument``."""
-    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or not (
-            0 <= decimals <= MAX_DECIMALS):
-        raise ArgumentError(argument, f"antalet decimaler måste vara ett heltal "
-                                      f"0–{MAX_DECIMALS}, inte {decimals!r}.")
+    if (
+        isinstance(decimals, bool)
+        or not isinstance(decimals, numbers.Integral)
+        or not (0 <= decimals <= MAX_DECIMALS)
+    ):
+        raise ArgumentError(
+            argument,
+            f"antalet decimaler måste vara ett heltal 0–{MAX_DECIMALS}, inte {decimals!r}.",
+        )
     return int(decimals)
 
 
@@ -72,7 +83,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()          # numpy scalar → Python scalar (exact)
+        value = value.item()  # numpy scalar → Python scalar (exact)
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
@@ -86,7 +97,7 @@ def _json_value(value: Any) -> Any:
 def _columns_of(df: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
         raise ArgumentError("df", f"väntade en pandas DataFrame, fick {type(df).__name__}.")
-    if not isinstance(df.index, pd.RangeIndex):   # a meaningful index becomes the labels
+    if not isinstance(df.index, pd.RangeIndex):  # a meaningful index becomes the labels
         df = df.reset_index()
     df = df.copy()
     df.columns = [" ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in df.columns]
@@ -99,14 +110,24 @@ def _columns_of(df: pd.DataFrame) -> pd.DataFrame:
 def _unknown(names: Iterable[str], columns: Sequence[str], what: str) -> None:
     missing = [n for n in names if n not in columns]
     if missing:
-        raise ArgumentError(what, f"nämner kolumner som inte finns: {missing}; "
-                                  f"tabellens kolumner är {list(columns)}.")
+        raise ArgumentError(
+            what,
+            f"nämner kolumner som inte finns: {missing}; tabellens kolumner är {list(columns)}.",
+        )
 
 
-def table_payload(df: pd.DataFrame, title: str, *, name: str | None = None,
-                  decimals: Mapping[str, int] | int = 0, percent: Iterable[str] = (),
-                  deviation: Iterable[str] = (), note: str | None = None,
-                  status: Iterable[str] = (), sum_rows: Iterable[int] = ()) -> dict:
+def table_payload(
+    df: pd.DataFrame,
+    title: str,
+    *,
+    name: str | None = None,
+    decimals: Mapping[str, int] | int = 0,
+    percent: Iterable[str] = (),
+    deviation: Iterable[str] = (),
+    note: str | None = None,
+    status: Iterable[str] = (),
+    sum_rows: Iterable[int] = (),
+) -> dict:
     """The data part of a table output (JSON-able, values unrounded)."""
     df = _columns_of(df)
     columns = list(df.columns)
@@ -115,8 +136,11 @@ def table_payload(df: pd.DataFrame, title: str, *, name: str | None = None,
     _unknown(percent, columns, "percent")
     _unknown(deviation, columns, "deviation")
     _unknown(status, columns, "status")
-    numeric = [c for c in columns if pd.api.types.is_numeric_dtype(df[c])
-               and not pd.api.types.is_bool_dtype(df[c])]
+    numeric = [
+        c
+        for c in columns
+        if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+    ]
     if isinstance(decimals, Mapping):
         _unknown(decimals, columns, "decimals")
         dec = {c: _decimals(decimals.get(c, 0), f"decimals[{c!r}]") for c in numeric}
@@ -171,15 +195,19 @@ def render_html(payload: Mapping[str, Any]) -> str:
     label_col = 0 if columns and columns[0] not in numeric else None
     head = "".join(
         f'<th scope="col" class="{"tal" if c in numeric else "text"}">{esc(c)}</th>'
-        for c in columns)
+        for c in columns
+    )
     body = []
     for index, row in enumerate(rows):
-        row = list(row)[:len(columns)] + [None] * (len(columns) - len(row))
+        row = list(row)[: len(columns)] + [None] * (len(columns) - len(row))
         cells = []
         for j, (col, value) in enumerate(zip(columns, row, strict=True)):
-            if col.strip().casefold() in YEAR_COLUMNS and is_number(value) \
-                    and float(value).is_integer():
-                cells.append(f'<td class="tal">{int(value)}</td>')   # 2024, not 2 024
+            if (
+                col.strip().casefold() in YEAR_COLUMNS
+                and is_number(value)
+                and float(value).is_integer()
+            ):
+                cells.append(f'<td class="tal">{int(value)}</td>')  # 2024, not 2 024
             elif is_number(value) or (col in numeric and is_missing(value)):
                 d = dec_of(col)
                 text = tal(value, d, procent=col in percent, tecken=col in deviation)
@@ -200,18 +228,20 @@ def render_html(payload: Mapping[str, Any]) -> str:
                     cells.append(f'<th scope="row" class="text">{esc(text)}</th>')
                 else:
                     cells.append(f'<td class="text">{esc(text)}</td>')
-        is_sum = index in sum_rows or (label_col is not None and isinstance(row[0], str)
-                                       and _SUM_LABELS.match(row[0]))
-        body.append(f'<tr class="summa">{"".join(cells)}</tr>' if is_sum
-                    else f'<tr>{"".join(cells)}</tr>')
+        is_sum = index in sum_rows or (
+            label_col is not None and isinstance(row[0], str) and _SUM_LABELS.match(row[0])
+        )
+        body.append(
+            f'<tr class="summa">{"".join(cells)}</tr>' if is_sum else f"<tr>{''.join(cells)}</tr>"
+        )
     # a layout hint for the stylesheet: narrow tables stay compact, wide ones get smaller type
     width = " smal" if len(columns) <= 3 else " bred" if len(columns) >= 7 else ""
     parts = [
         f'<div class="rapport-tabell-block{width}">',
         '<table class="rapport-tabell">',
-        f'<caption>{esc(str(payload.get("title", "")))}</caption>',
+        f"<caption>{esc(str(payload.get('title', '')))}</caption>",
         f"<thead><tr>{head}</tr></thead>",
-        f'<tbody>{"".join(body)}</tbody>',
+        f"<tbody>{''.join(body)}</tbody>",
         "</table>",
     ]
     note = payload.get("note")
@@ -221,20 +251,45 @@ def render_html(payload: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def table_bundle(df: pd.DataFrame, title: str, *, name: str | None = None,
-                 decimals: Mapping[str, int] | int = 0, percent: Iterable[str] = (),
-                 deviation: Iterable[str] = (), note: str | None = None,
-                 status: Iterable[str] = (), sum_rows: Iterable[int] = ()) -> dict[str, Any]:
+def table_bundle(
+    df: pd.DataFrame,
+    title: str,
+    *,
+    name: str | None = None,
+    decimals: Mapping[str, int] | int = 0,
+    percent: Iterable[str] = (),
+    deviation: Iterable[str] = (),
+    note: str | None = None,
+    status: Iterable[str] = (),
+    sum_rows: Iterable[int] = (),
+) -> dict[str, Any]:
     """The mimebundle :func:`show_table` displays: ``text/html`` and the data part."""
-    payload = table_payload(df, title, name=name, decimals=decimals, percent=percent,
-                            deviation=deviation, note=note, status=status, sum_rows=sum_rows)
+    payload = table_payload(
+        df,
+        title,
+        name=name,
+        decimals=decimals,
+        percent=percent,
+        deviation=deviation,
+        note=note,
+        status=status,
+        sum_rows=sum_rows,
+    )
     return {"text/html": render_html(payload), TABLE_MIMETYPE: payload}
 
 
-def show_table(df: pd.DataFrame, title: str, *, name: str | None = None,
-               decimals: Mapping[str, int] | int = 0, percent: Iterable[str] = (),
-               deviation: Iterable[str] = (), note: str | None = None,
-               status: Iterable[str] = (), sum_rows: Iterable[int] = ()) -> None:
+def show_table(
+    df: pd.DataFrame,
+    title: str,
+    *,
+    name: str | None = None,
+    decimals: Mapping[str, int] | int = 0,
+    percent: Iterable[str] = (),
+    deviation: Iterable[str] = (),
+    note: str | None = None,
+    status: Iterable[str] = (),
+    sum_rows: Iterable[int] = (),
+) -> None:
     """Show ``df`` as a report table in a notebook (one output, two mimetypes).
 
     Parameters
@@ -264,6 +319,17 @@ def show_table(df: pd.DataFrame, title: str, *, name: str | None = None,
     """
     from IPython.display import display
 
-    display(table_bundle(df, title, name=name, decimals=decimals, percent=percent,
-                         deviation=deviation, note=note, status=status, sum_rows=sum_rows),
-            raw=True)
+    display(
+        table_bundle(
+            df,
+            title,
+            name=name,
+            decimals=decimals,
+            percent=percent,
+            deviation=deviation,
+            note=note,
+            status=status,
+            sum_rows=sum_rows,
+        ),
+        raw=True,
+    )

@@ -56,13 +56,26 @@ AGES = np.arange(101)
 FIRST_YEAR, MONTHLY_FROM, LAST_YEAR = 2000, 2019, 2023
 
 #: The targets for January–April of the report years.
-JAN_APR_2023 = {"fodda": 225, "doda": 288, "netto": {"inom_lanet": 40, "annat_lan": -45,
-                                                      "utlandet": 28}, "ovrigt": 38}
+JAN_APR_2023 = {
+    "fodda": 225,
+    "doda": 288,
+    "netto": {"inom_lanet": 40, "annat_lan": -45, "utlandet": 28},
+    "ovrigt": 38,
+}
 JAN_APR_2022_CHANGE = -61
 
 # Folkmängd on 31 December that the simulation steers towards (interpolated linearly).
-_PATH = {1999: 71_850, 2000: 72_000, 2005: 72_900, 2010: 74_400, 2015: 76_600,
-         2018: 77_800, 2020: 78_600, 2022: 79_500, 2023: 79_550}
+_PATH = {
+    1999: 71_850,
+    2000: 72_000,
+    2005: 72_900,
+    2010: 74_400,
+    2015: 76_600,
+    2018: 77_800,
+    2020: 78_600,
+    2022: 79_500,
+    2023: 79_550,
+}
 
 # Seasonal weights by month (January first), each summing to 1 after normalisation.
 _W_BIRTHS = np.array([8.0, 7.6, 8.5, 8.6, 9.0, 8.8, 9.0, 8.7, 8.5, 8.1, 7.6, 7.6])
@@ -95,8 +108,11 @@ def _mortality(year: int) -> np.ndarray:
     improve = np.exp(-0.007 * (year - 2010) * fade)
     out = np.empty((2, 101))
     for s, (young, adult, level, slope, infant) in enumerate(
-            [(0.00008, 0.00020, 0.000225, 0.106, 0.0022),   # K
-             (0.00010, 0.00050, 0.000365, 0.102, 0.0026)]):  # M
+        [
+            (0.00008, 0.00020, 0.000225, 0.106, 0.0022),  # K
+            (0.00010, 0.00050, 0.000365, 0.102, 0.0026),
+        ]
+    ):  # M
         m = np.maximum(np.where(AGES < 15, young, adult), level * np.exp(slope * (AGES - 30)))
         m[0] = infant
         m[100] = level * np.exp(slope * 75)  # the open group 100+
@@ -106,8 +122,19 @@ def _mortality(year: int) -> np.ndarray:
 
 def _asfr(year: int) -> np.ndarray:
     """Age-specific fertility by the mother's age (ages 15–49)."""
-    tfr = _interp({2000: 1.63, 2003: 1.58, 2010: 1.60, 2015: 1.57, 2019: 1.54,
-                   2021: 1.56, 2022: 1.50, 2023: 1.45}, year)
+    tfr = _interp(
+        {
+            2000: 1.63,
+            2003: 1.58,
+            2010: 1.60,
+            2015: 1.57,
+            2019: 1.54,
+            2021: 1.56,
+            2022: 1.50,
+            2023: 1.45,
+        },
+        year,
+    )
     mean_age = _interp({2000: 29.8, 2023: 31.4}, year)
     x = AGES.astype(float)
     shape = np.where((x >= 15) & (x <= 49), np.exp(-0.5 * ((x - mean_age) / 5.4) ** 2), 0.0)
@@ -117,9 +144,12 @@ def _asfr(year: int) -> np.ndarray:
 def _out_rates() -> np.ndarray:
     """Out-migration rates by sex and age (per year)."""
     x = AGES.astype(float)
-    r = (0.012 + 0.028 * np.exp(-x / 8.0)
-         + 0.115 * np.exp(-0.5 * ((x - 25.0) / 3.2) ** 2)
-         + 0.040 * np.exp(-0.5 * ((x - 33.0) / 7.0) ** 2))
+    r = (
+        0.012
+        + 0.028 * np.exp(-x / 8.0)
+        + 0.115 * np.exp(-0.5 * ((x - 25.0) / 3.2) ** 2)
+        + 0.040 * np.exp(-0.5 * ((x - 33.0) / 7.0) ** 2)
+    )
     r[x >= 70] *= 0.7
     r *= 1.15
     return np.vstack([r * 0.98, r * 1.02])
@@ -129,8 +159,11 @@ def _in_profile() -> tuple[np.ndarray, np.ndarray]:
     """In-migrants' age-sex profile: (students, others), each summing to 1."""
     x = AGES.astype(float)
     students = np.where(_STUDENT_AGES, np.exp(-0.5 * ((x - 20.5) / 2.3) ** 2), 0.0)
-    others = (0.9 * np.exp(-x / 6.0) + 0.5 * np.exp(-0.5 * ((x - 29.0) / 7.5) ** 2) * 2.4
-              + 0.12 * np.exp(-x / 40.0) * (x >= 16))
+    others = (
+        0.9 * np.exp(-x / 6.0)
+        + 0.5 * np.exp(-0.5 * ((x - 29.0) / 7.5) ** 2) * 2.4
+        + 0.12 * np.exp(-x / 40.0) * (x >= 16)
+    )
     students = np.vstack([students * 0.42, students * 0.58])
     others = np.vstack([others * 0.49, others * 0.51])
     return students / students.sum(), others / others.sum()
@@ -148,15 +181,19 @@ def _omrade_shares(year: int) -> tuple[np.ndarray, np.ndarray]:
 def _initial_population() -> np.ndarray:
     """The folkmängd on 31 December 1999 by sex and completed age (before scaling)."""
     birth_year = 1999 - AGES
-    cohort = np.interp(birth_year, [1899, 1920, 1935, 1946, 1955, 1964, 1978, 1984,
-                                    1990, 1994, 1998, 1999],
-                       [0.55, 0.85, 0.92, 1.38, 1.08, 1.16, 0.92, 0.90, 1.20, 1.08, 0.82,
-                        0.80])
+    cohort = np.interp(
+        birth_year,
+        [1899, 1920, 1935, 1946, 1955, 1964, 1978, 1984, 1990, 1994, 1998, 1999],
+        [0.55, 0.85, 0.92, 1.38, 1.08, 1.16, 0.92, 0.90, 1.20, 1.08, 0.82, 0.80],
+    )
     m = _mortality(1990)
     surv = np.exp(-np.cumsum(np.hstack([np.zeros((2, 1)), m[:, :-1]]), axis=1))
     x = AGES.astype(float)
-    migration = (1 + 0.55 * np.exp(-0.5 * ((x - 22.5) / 2.8) ** 2)
-                 - 0.06 * np.exp(-0.5 * ((x - 31) / 6) ** 2))
+    migration = (
+        1
+        + 0.55 * np.exp(-0.5 * ((x - 22.5) / 2.8) ** 2)
+        - 0.06 * np.exp(-0.5 * ((x - 31) / 6) ** 2)
+    )
     pop = cohort * surv * migration * np.array([[0.985], [1.015]])
     return pop
 
@@ -164,8 +201,9 @@ def _initial_population() -> np.ndarray:
 # --------------------------------------------------------------------------------------
 # allocation of totals to cells
 # --------------------------------------------------------------------------------------
-def _allocate(rng: np.random.Generator, total: int, weights: np.ndarray,
-              cap: np.ndarray | None = None) -> np.ndarray:
+def _allocate(
+    rng: np.random.Generator, total: int, weights: np.ndarray, cap: np.ndarray | None = None
+) -> np.ndarray:
     """Split an integer total over cells in proportion to weights, never above ``cap``."""
     shape = weights.shape
     w = np.clip(weights.reshape(-1).astype(float), 0, None)
@@ -204,9 +242,17 @@ def _poisson(rng: np.random.Generator, mean: float) -> int:
 # --------------------------------------------------------------------------------------
 # one period (a year or a month)
 # --------------------------------------------------------------------------------------
-def _period(rng: np.random.Generator, X: np.ndarray, year: int, *, f_births: float,
-            f_deaths: float, f_out: np.ndarray, in_weights: np.ndarray,
-            totals: dict | None = None) -> tuple[np.ndarray, dict]:
+def _period(
+    rng: np.random.Generator,
+    X: np.ndarray,
+    year: int,
+    *,
+    f_births: float,
+    f_deaths: float,
+    f_out: np.ndarray,
+    in_weights: np.ndarray,
+    totals: dict | None = None,
+) -> tuple[np.ndarray, dict]:
     """Simulate births, deaths and migration of one period for the cohort stock ``X``.
 
     ``f_births``/``f_deaths`` are the period's shares of the annual intensity, ``f_out``
@@ -238,14 +284,14 @@ def _period(rng: np.random.Generator, X: np.ndarray, year: int, *, f_births: flo
     # out-migration by område
     eo = _out_rates() * X * f_out
     out = {}
-    for o, share in zip(OMRADEN, out_share):
+    for o, share in zip(OMRADEN, out_share, strict=False):
         n = totals.get(("ut", o), _poisson(rng, eo.sum() * share))
         out[o] = _allocate(rng, n, eo, cap=X)
         X -= out[o]
 
     # in-migration by område
     inn = {}
-    for o, share in zip(OMRADEN, in_share):
+    for o, share in zip(OMRADEN, in_share, strict=False):
         n = totals.get(("in", o), _poisson(rng, in_weights.sum() * share))
         inn[o] = _allocate(rng, n, in_weights)
         X += inn[o]
@@ -255,8 +301,12 @@ def _period(rng: np.random.Generator, X: np.ndarray, year: int, *, f_births: flo
 def _expected(X: np.ndarray, year: int, in_total: float) -> dict[str, float]:
     m = _mortality(year)
     q = 1 - np.exp(-m)
-    return {"fodda": float((_asfr(year) * X[0]).sum()), "doda": float((q * X).sum()),
-            "ut": float((_out_rates() * X).sum()), "in": in_total}
+    return {
+        "fodda": float((_asfr(year) * X[0]).sum()),
+        "doda": float((q * X).sum()),
+        "ut": float((_out_rates() * X).sum()),
+        "in": in_total,
+    }
 
 
 def _age_one_year(S: np.ndarray) -> np.ndarray:
@@ -324,8 +374,9 @@ def generate_befolkning(seed: int = 2023) -> dict[str, pd.DataFrame]:
         in_annual = in_total * (student_share * stud + (1 - student_share) * other)
 
         if year < MONTHLY_FROM:
-            X, flows = _period(rng, X, year, f_births=1.0, f_deaths=1.0,
-                               f_out=np.ones(101), in_weights=in_annual)
+            X, flows = _period(
+                rng, X, year, f_births=1.0, f_deaths=1.0, f_out=np.ones(101), in_weights=in_annual
+            )
             _record(year, None, X, flows, stock_rows, births_rows, death_rows, move_rows)
             S = X
             continue
@@ -336,11 +387,20 @@ def generate_befolkning(seed: int = 2023) -> dict[str, pd.DataFrame]:
         for month in range(1, 13):
             i = month - 1
             f_out = np.where(_STUDENT_AGES, _norm(_W_OUT_STUDENTS)[i], _norm(_W_OUT_OTHER)[i])
-            in_weights = in_total * (student_share * stud * _norm(_W_IN_STUDENTS)[i]
-                                     + (1 - student_share) * other * _norm(_W_IN_OTHER)[i])
-            X, flows = _period(rng, X, year, f_births=_norm(_W_BIRTHS)[i],
-                               f_deaths=_norm(_W_DEATHS)[i], f_out=f_out,
-                               in_weights=in_weights, totals=month_totals.get(month))
+            in_weights = in_total * (
+                student_share * stud * _norm(_W_IN_STUDENTS)[i]
+                + (1 - student_share) * other * _norm(_W_IN_OTHER)[i]
+            )
+            X, flows = _period(
+                rng,
+                X,
+                year,
+                f_births=_norm(_W_BIRTHS)[i],
+                f_deaths=_norm(_W_DEATHS)[i],
+                f_out=f_out,
+                in_weights=in_weights,
+                totals=month_totals.get(month),
+            )
             if year == 2023 and month == 4:
                 # persons in the register not explained by the flows (as in the report)
                 weights = X * ((AGES >= 18) & (AGES <= 40))
@@ -351,8 +411,15 @@ def generate_befolkning(seed: int = 2023) -> dict[str, pd.DataFrame]:
     return _frames(stock_rows, births_rows, death_rows, move_rows)
 
 
-def _window_totals(rng: np.random.Generator, X: np.ndarray, year: int, in_total: float,
-                   stud: np.ndarray, other: np.ndarray, student_share: float) -> dict | None:
+def _window_totals(
+    rng: np.random.Generator,
+    X: np.ndarray,
+    year: int,
+    in_total: float,
+    stud: np.ndarray,
+    other: np.ndarray,
+    student_share: float,
+) -> dict | None:
     """January–April totals for 2022 and 2023 (None for other years)."""
     if year not in (2022, 2023):
         return None
@@ -361,11 +428,12 @@ def _window_totals(rng: np.random.Generator, X: np.ndarray, year: int, in_total:
     f_b = _norm(_W_BIRTHS)[months].sum()
     f_d = _norm(_W_DEATHS)[months].sum()
     out_rates = _out_rates()
-    f_out = np.where(_STUDENT_AGES, _norm(_W_OUT_STUDENTS)[months].sum(),
-                     _norm(_W_OUT_OTHER)[months].sum())
+    f_out = np.where(
+        _STUDENT_AGES, _norm(_W_OUT_STUDENTS)[months].sum(), _norm(_W_OUT_OTHER)[months].sum()
+    )
     exp_out = float((out_rates * X * f_out).sum())
     in_share, out_share = _omrade_shares(year)
-    outs = {o: _poisson(rng, exp_out * sh) for o, sh in zip(OMRADEN, out_share)}
+    outs = {o: _poisson(rng, exp_out * sh) for o, sh in zip(OMRADEN, out_share, strict=False)}
     if year == 2023:
         births, deaths = JAN_APR_2023["fodda"], JAN_APR_2023["doda"]
         net = dict(JAN_APR_2023["netto"])
@@ -373,8 +441,10 @@ def _window_totals(rng: np.random.Generator, X: np.ndarray, year: int, in_total:
         births = _poisson(rng, exp["fodda"] * f_b)
         deaths = _poisson(rng, exp["doda"] * f_d)
         total_net = JAN_APR_2022_CHANGE - (births - deaths)
-        net = {"inom_lanet": int(round(rng.normal(25, 10))),
-               "utlandet": int(round(rng.normal(30, 10)))}
+        net = {
+            "inom_lanet": int(round(rng.normal(25, 10))),
+            "utlandet": int(round(rng.normal(30, 10))),
+        }
         net["annat_lan"] = total_net - net["inom_lanet"] - net["utlandet"]
     ins = {}
     for o in OMRADEN:
@@ -382,9 +452,18 @@ def _window_totals(rng: np.random.Generator, X: np.ndarray, year: int, in_total:
         if ins[o] < 0:  # pragma: no cover - not reached with realistic sizes
             outs[o] -= ins[o]
             ins[o] = 0
-    return {"fodda": births, "doda": deaths, "ut": outs, "in": ins,
-            "weights": {"fodda": _norm(_W_BIRTHS)[months], "doda": _norm(_W_DEATHS)[months],
-                        "ut": _norm(_W_OUT_OTHER)[months], "in": _norm(_W_IN_OTHER)[months]}}
+    return {
+        "fodda": births,
+        "doda": deaths,
+        "ut": outs,
+        "in": ins,
+        "weights": {
+            "fodda": _norm(_W_BIRTHS)[months],
+            "doda": _norm(_W_DEATHS)[months],
+            "ut": _norm(_W_OUT_OTHER)[months],
+            "in": _norm(_W_IN_OTHER)[months],
+        },
+    }
 
 
 def _split_window(rng: np.random.Generator, window: dict | None) -> dict[int, dict]:
@@ -414,16 +493,22 @@ def _record(year, month, X, flows, stock_rows, births_rows, death_rows, move_row
             move_rows.append((year, month, direction, o, flows[direction][o]))
 
 
-def _long(year: int, month: int | None, arr: np.ndarray, age_name: str = "alder"
-          ) -> dict[str, np.ndarray]:
+def _long(
+    year: int, month: int | None, arr: np.ndarray, age_name: str = "alder"
+) -> dict[str, np.ndarray]:
     n = arr.shape[1]
-    return {"ar": np.full(2 * n, year), "manad": np.full(2 * n, -1 if month is None else month),
-            "kon": np.repeat(np.array(SEXES, dtype=object), n), age_name: np.tile(AGES[:n], 2),
-            "antal": arr.reshape(-1)}
+    return {
+        "ar": np.full(2 * n, year),
+        "manad": np.full(2 * n, -1 if month is None else month),
+        "kon": np.repeat(np.array(SEXES, dtype=object), n),
+        age_name: np.tile(AGES[:n], 2),
+        "antal": arr.reshape(-1),
+    }
 
 
-def _to_frame(parts: list[dict[str, np.ndarray]], columns: list[str], drop_zero: bool
-              ) -> pd.DataFrame:
+def _to_frame(
+    parts: list[dict[str, np.ndarray]], columns: list[str], drop_zero: bool
+) -> pd.DataFrame:
     data = {c: np.concatenate([p[c] for p in parts]) for c in columns}
     df = pd.DataFrame(data)
     if drop_zero:
@@ -436,18 +521,28 @@ def _to_frame(parts: list[dict[str, np.ndarray]], columns: list[str], drop_zero:
 
 
 def _frames(stock_rows, births_rows, death_rows, move_rows) -> dict[str, pd.DataFrame]:
-    folkmangd = _to_frame([_long(y, m, X) for y, m, X in stock_rows],
-                          ["ar", "manad", "kon", "alder", "antal"], drop_zero=False)
-    fodda = _to_frame([_long(y, m, B, "moderns_alder") for y, m, B in births_rows],
-                      ["ar", "manad", "moderns_alder", "kon", "antal"], drop_zero=True)
-    doda = _to_frame([_long(y, m, D) for y, m, D in death_rows],
-                     ["ar", "manad", "kon", "alder", "antal"], drop_zero=True)
+    folkmangd = _to_frame(
+        [_long(y, m, X) for y, m, X in stock_rows],
+        ["ar", "manad", "kon", "alder", "antal"],
+        drop_zero=False,
+    )
+    fodda = _to_frame(
+        [_long(y, m, B, "moderns_alder") for y, m, B in births_rows],
+        ["ar", "manad", "moderns_alder", "kon", "antal"],
+        drop_zero=True,
+    )
+    doda = _to_frame(
+        [_long(y, m, D) for y, m, D in death_rows],
+        ["ar", "manad", "kon", "alder", "antal"],
+        drop_zero=True,
+    )
     parts = []
     for y, m, direction, o, arr in move_rows:
         p = _long(y, m, arr)
         p["riktning"] = np.full(arr.size, direction, dtype=object)
         p["omrade"] = np.full(arr.size, o, dtype=object)
         parts.append(p)
-    flyttningar = _to_frame(parts, ["ar", "manad", "kon", "alder", "riktning", "omrade",
-                                    "antal"], drop_zero=True)
+    flyttningar = _to_frame(
+        parts, ["ar", "manad", "kon", "alder", "riktning", "omrade", "antal"], drop_zero=True
+    )
     return {"folkmangd": folkmangd, "fodda": fodda, "doda": doda, "flyttningar": flyttningar}

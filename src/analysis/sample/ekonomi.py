@@ -15,8 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.sample.targets import (KS_STAB_HELAR, NAMND_IDS, NAMNDER_MARS_AVVIKELSE, UNITS,
-                      solve_driftsredovisning, solve_investeringar)
+from analysis.sample.targets import (
+    KS_STAB_HELAR,
+    NAMND_IDS,
+    NAMNDER_MARS_AVVIKELSE,
+    UNITS,
+    solve_driftsredovisning,
+    solve_investeringar,
+)
 
 YEARS = (2019, 2020, 2021, 2022, 2023)
 #: The register row naming the kommun (for report covers); it has no data of its own.
@@ -60,34 +66,74 @@ K_REALVINST, K_SKATT, K_UTJAMNING, K_RANTA_IN, K_RANTA_UT = 3610, 8010, 8210, 84
 class Profile:
     """How a nämnd's gross costs and revenues are made up."""
 
-    verksamheter: dict[str, float]          # verksamhet → share of gross cost
-    revenue_ratio: float                    # external revenue / gross cost
-    personal: float                         # salaries / gross cost
-    rent: float                             # internal rent / gross cost
+    verksamheter: dict[str, float]  # verksamhet → share of gross cost
+    revenue_ratio: float  # external revenue / gross cost
+    personal: float  # salaries / gross cost
+    rent: float  # internal rent / gross cost
     season: str = "personal"
     extra: dict[int, float] = field(default_factory=dict)  # other cost accounts → share
 
 
 PROFILES: dict[str, Profile] = {
-    "ks-stab": Profile({"Ledning och styrning": 0.3, "Ekonomi och upphandling": 0.25,
-                        "HR och lön": 0.2, "Kommunikation och service": 0.25}, 0.12, 0.40, 0.05,
-                       extra={K_MATERIAL: 0.2}),
-    "ks-koll": Profile({"Kollektivtrafik": 1.0}, 0.02, 0.0, 0.0, "flat",
-                       extra={K_ENTREPRENAD: 0.88}),
-    "ks-amf": Profile({"Arbetsmarknadsåtgärder": 0.55, "Vuxenutbildning och SFI": 0.45}, 0.35,
-                      0.45, 0.08, "termin"),
+    "ks-stab": Profile(
+        {
+            "Ledning och styrning": 0.3,
+            "Ekonomi och upphandling": 0.25,
+            "HR och lön": 0.2,
+            "Kommunikation och service": 0.25,
+        },
+        0.12,
+        0.40,
+        0.05,
+        extra={K_MATERIAL: 0.2},
+    ),
+    "ks-koll": Profile(
+        {"Kollektivtrafik": 1.0}, 0.02, 0.0, 0.0, "flat", extra={K_ENTREPRENAD: 0.88}
+    ),
+    "ks-amf": Profile(
+        {"Arbetsmarknadsåtgärder": 0.55, "Vuxenutbildning och SFI": 0.45},
+        0.35,
+        0.45,
+        0.08,
+        "termin",
+    ),
     "ks-rtj": Profile({"Räddningstjänst": 0.85, "Förebyggande": 0.15}, 0.15, 0.45, 0.1),
-    "bun": Profile({"Förskola": 0.28, "Grundskola": 0.45, "Gymnasieskola": 0.17,
-                    "Grundsärskola": 0.04, "Resurscentrum": 0.06}, 0.1, 0.42, 0.14, "termin"),
-    "kfn": Profile({"Kultur": 0.4, "Fritid": 0.45, "Ung i Luleå": 0.15}, 0.15, 0.35, 0.2,
-                   "flat"),
+    "bun": Profile(
+        {
+            "Förskola": 0.28,
+            "Grundskola": 0.45,
+            "Gymnasieskola": 0.17,
+            "Grundsärskola": 0.04,
+            "Resurscentrum": 0.06,
+        },
+        0.1,
+        0.42,
+        0.14,
+        "termin",
+    ),
+    "kfn": Profile({"Kultur": 0.4, "Fritid": 0.45, "Ung i Luleå": 0.15}, 0.15, 0.35, 0.2, "flat"),
     "mbn": Profile({"Miljö- och hälsoskydd": 0.5, "Bygglov": 0.5}, 0.45, 0.5, 0.05, "flat"),
-    "sn": Profile({"Äldreomsorg": 0.45, "Funktionshinder": 0.3,
-                   "Individ- och familjeomsorg": 0.15, "Försörjningsstöd": 0.1}, 0.12, 0.42, 0.08,
-                  "personal", extra={K_BIDRAG_LAMNADE: 0.08}),
-    "sbn": Profile({"Gata och park": 0.45, "Fastighetsförvaltning": 0.45,
-                    "Plan och geodata": 0.1}, 0.25, 0.25, 0.0, "vinter",
-                   extra={K_ENTREPRENAD: 0.2}),
+    "sn": Profile(
+        {
+            "Äldreomsorg": 0.45,
+            "Funktionshinder": 0.3,
+            "Individ- och familjeomsorg": 0.15,
+            "Försörjningsstöd": 0.1,
+        },
+        0.12,
+        0.42,
+        0.08,
+        "personal",
+        extra={K_BIDRAG_LAMNADE: 0.08},
+    ),
+    "sbn": Profile(
+        {"Gata och park": 0.45, "Fastighetsförvaltning": 0.45, "Plan och geodata": 0.1},
+        0.25,
+        0.25,
+        0.0,
+        "vinter",
+        extra={K_ENTREPRENAD: 0.2},
+    ),
     "valn": Profile({"Val": 1.0}, 0.0, 0.55, 0.0, "flat"),
     "ofn": Profile({"Överförmyndarverksamhet": 1.0}, 0.05, 0.5, 0.05, "flat"),
     "krev": Profile({"Revision": 1.0}, 0.0, 0.2, 0.0, "flat", extra={K_ENTREPRENAD: 0.6}),
@@ -127,16 +173,24 @@ GROWTH = 1.035
 
 #: Investment projects per nämnd (name, share of the nämnd's investment budget).
 PROJECTS = {
-    "ks-stab": [("IT-infrastruktur", 0.55), ("Servicecenter Mården", 0.3),
-                ("Strategiska markköp", 0.15)],
+    "ks-stab": [
+        ("IT-infrastruktur", 0.55),
+        ("Servicecenter Mården", 0.3),
+        ("Strategiska markköp", 0.15),
+    ],
     "ks-amf": [("Inventarier vuxenutbildning", 1.0)],
     "ks-rtj": [("Räddningsfordon", 0.8), ("Övningsfält", 0.2)],
     "bun": [("Ny förskola Hertsön", 0.5), ("Skolgårdar", 0.2), ("Inventarier skola", 0.3)],
     "kfn": [("Konstgräsplan", 0.6), ("Kulturens hus teknik", 0.4)],
     "sn": [("Välfärdsteknik", 0.6), ("Inventarier särskilt boende", 0.4)],
     "mbn": [("Mätinstrument", 1.0)],
-    "sbn": [("Gator och vägar", 0.35), ("Skolbyggnader", 0.3), ("Cykelvägar", 0.12),
-            ("Energieffektivisering", 0.08), ("Parker och lekplatser", 0.15)],
+    "sbn": [
+        ("Gator och vägar", 0.35),
+        ("Skolbyggnader", 0.3),
+        ("Cykelvägar", 0.12),
+        ("Energieffektivisering", 0.08),
+        ("Parker och lekplatser", 0.15),
+    ],
 }
 INVEST_KONTO = 1210  # Kommun-Bas class 1: pågående nyanläggningar
 
@@ -158,8 +212,9 @@ def _split_int(total: int, weights: np.ndarray) -> np.ndarray:
     return base
 
 
-def _monthly(total_ore: int, profile: np.ndarray, rng: np.random.Generator, noise: float
-             ) -> np.ndarray:
+def _monthly(
+    total_ore: int, profile: np.ndarray, rng: np.random.Generator, noise: float
+) -> np.ndarray:
     w = profile * (1 + rng.normal(0, noise, len(profile)))
     return _split_int(total_ore, np.maximum(w, 0.05))
 
@@ -230,10 +285,11 @@ def _rebalance(budget: pd.DataFrame, idx: pd.Index, target: int, absorb_in: str)
     new = _split_int(target, np.maximum(lines, 1)) if target else np.zeros(len(idx), np.int64)
     delta = new - budget.loc[idx, "ore"].to_numpy()
     budget.loc[idx, "ore"] = new
-    for i, d in zip(idx, delta):
+    for i, d in zip(idx, delta, strict=False):
         uid, year = budget.at[i, "namnd"], budget.at[i, "ar"]
-        same = budget[(budget["namnd"] == uid) & (budget["ar"] == year) &
-                      (budget["konto"] == K_MATERIAL)].index
+        same = budget[
+            (budget["namnd"] == uid) & (budget["ar"] == year) & (budget["konto"] == K_MATERIAL)
+        ].index
         budget.loc[same[0], "ore"] -= d
 
 
@@ -241,10 +297,10 @@ def _balance_internal_budget(budget: pd.DataFrame) -> None:
     """Make internal budget lines net to exactly zero, as internal utfall does."""
     for year in YEARS:
         yr = budget["ar"] == year
-        fin = budget[yr & (budget["namnd"] == "fin-intern")]["ore"].sum()      # revenue, −
+        fin = budget[yr & (budget["namnd"] == "fin-intern")]["ore"].sum()  # revenue, −
         po = budget[yr & budget["konto"].isin([K_PO_INTERN, K_INT_KAPITAL])].index
         _rebalance(budget, po, int(-fin), K_MATERIAL)
-        rent = budget[yr & (budget["konto"] == K_INT_HYRA)]["ore"].sum()       # cost, +
+        rent = budget[yr & (budget["konto"] == K_INT_HYRA)]["ore"].sum()  # cost, +
         sbn = budget[yr & (budget["konto"] == K_INT_INTAKT)].index
         lines = budget.loc[sbn, "ore"].to_numpy(dtype=float)
         new = -_split_int(int(rent), np.maximum(-lines, 1))
@@ -280,10 +336,11 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
     periodisering = pd.DataFrame(period_rows, columns=["ar", "namnd", "manad", "andel"])
     # write rounded weights that still sum to exactly 1
     periodisering["andel"] = periodisering["andel"].round(10)
-    for (year, uid), grp in periodisering.groupby(["ar", "namnd"]):
+    for _, grp in periodisering.groupby(["ar", "namnd"]):
         fix = 1.0 - grp["andel"].sum()
         periodisering.loc[grp.index[-1], "andel"] = round(
-            periodisering.loc[grp.index[-1], "andel"] + fix, 10)
+            periodisering.loc[grp.index[-1], "andel"] + fix, 10
+        )
 
     # --- monthly net per unit (öre, report sign) --------------------------------------------
     net: dict[tuple[int, str], np.ndarray] = {}
@@ -296,8 +353,10 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
                 if uid == "fin-pension":
                     first = _ore(sol.utfall[uid])
                 rest = _ore(t["final"]) - first
-                months = np.r_[_monthly(int(first), season[:4], rng, 0.04),
-                               _monthly(int(rest), season[4:], rng, 0.04)]
+                months = np.r_[
+                    _monthly(int(first), season[:4], rng, 0.04),
+                    _monthly(int(rest), season[4:], rng, 0.04),
+                ]
             else:
                 months = _monthly(int(_ore(t["final"])), season, rng, 0.04)
             net[(year, uid)] = months
@@ -305,7 +364,9 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
     # --- the semesterlöneskuld change inside fin-pension ------------------------------------
     sem: dict[int, np.ndarray] = {}
     for year in YEARS:
-        shape = np.array([-0.25, -0.25, -0.25, -0.25, -0.05, 0.3, 0.6, 0.2, 0.0, -0.05, -0.02, -0.05])
+        shape = np.array(
+            [-0.25, -0.25, -0.25, -0.25, -0.05, 0.3, 0.6, 0.2, 0.0, -0.05, -0.02, -0.05]
+        )
         build = 83.1 * GROWTH ** (year - 2023)
         if year == 2023:
             first4 = _split_int(int(_ore(sol.semesterloneskuld)), np.ones(4))
@@ -323,12 +384,15 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
             rows.append((year * 100 + month, uid, konto, verksamhet, int(ore)))
 
     for year in YEARS:
-        intern = net[(year, "fin-intern")]        # revenue, positive (report sign)
-        gross = {u: np.maximum(-net[(year, u)] / (1 - PROFILES[u].revenue_ratio), 0)
-                 for u in NAMND_IDS}
+        intern = net[(year, "fin-intern")]  # revenue, positive (report sign)
+        gross = {
+            u: np.maximum(-net[(year, u)] / (1 - PROFILES[u].revenue_ratio), 0) for u in NAMND_IDS
+        }
         # external revenue per unit and month (before the period-1 scaling below)
-        revenue = {u: gross[u] * PROFILES[u].revenue_ratio * (1 + rng.normal(0, 0.03, 12))
-                   for u in NAMND_IDS}
+        revenue = {
+            u: gross[u] * PROFILES[u].revenue_ratio * (1 + rng.normal(0, 0.03, 12))
+            for u in NAMND_IDS
+        }
         if year == 2023:
             # the published resultaträkning: external revenue 342 mkr in Jan–Apr, of which
             # fin-realvinst's gains are part
@@ -344,10 +408,12 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
         kap = {u: np.zeros(12, dtype=np.int64) for u in NAMND_IDS}
         for m in range(12):
             po_total = int(round(int(intern[m]) * PO_SHARE))
-            for target_map, base, total in ((po, salary_base, po_total),
-                                            (kap, kapital_base, int(intern[m]) - po_total)):
+            for target_map, base, total in (
+                (po, salary_base, po_total),
+                (kap, kapital_base, int(intern[m]) - po_total),
+            ):
                 parts = _split_int(total, np.array([base[u][m] for u in NAMND_IDS]))
-                for u, part in zip(NAMND_IDS, parts):
+                for u, part in zip(NAMND_IDS, parts, strict=False):
                     target_map[u][m] = part
         rent_paid = {u: np.rint(gross[u] * PROFILES[u].rent).astype(np.int64) for u in NAMND_IDS}
         rent_total = sum(rent_paid.values())
@@ -366,8 +432,14 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
                 salary = int(round(g * p.personal * 0.9))
                 salary_tim = int(round(g * p.personal * 0.1))
                 extras = {k: int(round(g * sh)) for k, sh in p.extra.items()}
-                fixed_costs = (salary + salary_tim + int(po[uid][m]) + int(kap[uid][m])
-                               + int(rent_paid[uid][m]) + sum(extras.values()))
+                fixed_costs = (
+                    salary
+                    + salary_tim
+                    + int(po[uid][m])
+                    + int(kap[uid][m])
+                    + int(rent_paid[uid][m])
+                    + sum(extras.values())
+                )
                 taxor = int(round(rev * 0.6))
                 bidrag = rev - taxor
                 # the balancing costs make the month's net exact
@@ -375,23 +447,38 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
                 material = int(round(other * 0.55))
                 lokal = int(round(other * 0.25))
                 ovrigt = other - material - lokal
-                lines = [(K_TAXOR, -taxor), (K_BIDRAG, -bidrag), (K_INT_INTAKT, -int_rev),
-                         (K_LON, salary), (K_LON_TIM, salary_tim), (K_PO_INTERN, int(po[uid][m])),
-                         (K_INT_KAPITAL, int(kap[uid][m])), (K_INT_HYRA, int(rent_paid[uid][m])),
-                         (K_MATERIAL, material), (K_LOKAL, lokal), (K_OVRIGT, ovrigt),
-                         *extras.items()]
+                lines = [
+                    (K_TAXOR, -taxor),
+                    (K_BIDRAG, -bidrag),
+                    (K_INT_INTAKT, -int_rev),
+                    (K_LON, salary),
+                    (K_LON_TIM, salary_tim),
+                    (K_PO_INTERN, int(po[uid][m])),
+                    (K_INT_KAPITAL, int(kap[uid][m])),
+                    (K_INT_HYRA, int(rent_paid[uid][m])),
+                    (K_MATERIAL, material),
+                    (K_LOKAL, lokal),
+                    (K_OVRIGT, ovrigt),
+                    *extras.items(),
+                ]
                 for konto, amount in lines:  # accounting sign: costs +, revenues −
                     if amount == 0:
                         continue
                     jitter = (1 + rng.normal(0, 0.02, len(vshare))).clip(0.5)
-                    for v, part in zip(verks, _split_int(amount, vshare * jitter)):
+                    for v, part in zip(verks, _split_int(amount, vshare * jitter), strict=False):
                         add(year, m + 1, uid, konto, v, part)
 
         # finans units
         for m in range(12):
-            add(year, m + 1, "fin-intern", K_INT_PO_INTAKT, "Internt återförda kostnader",
-                -int(net[(year, "fin-intern")][m]))
-            pension_total = -int(net[(year, "fin-pension")][m])      # cost, accounting sign
+            add(
+                year,
+                m + 1,
+                "fin-intern",
+                K_INT_PO_INTAKT,
+                "Internt återförda kostnader",
+                -int(net[(year, "fin-intern")][m]),
+            )
+            pension_total = -int(net[(year, "fin-pension")][m])  # cost, accounting sign
             s = -int(sem[year][m])
             rest = pension_total - s
             arbgiv = int(round(rest * 0.62))
@@ -423,7 +510,7 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
             scaled = share * (-int(total)) / share.sum() if share.sum() != 0 else share
             parts = np.rint(scaled).astype(np.int64)
             parts[np.argmax(np.abs(parts))] += -int(total) - parts.sum()
-            for (konto, verks), amount in zip(lines.index, parts):
+            for (konto, verks), amount in zip(lines.index, parts, strict=False):
                 budget_rows.append((year, uid, int(konto), verks, int(amount)))
     budget = pd.DataFrame(budget_rows, columns=["ar", "namnd", "konto", "verksamhet", "ore"])
     budget["typ"] = "drift"
@@ -445,7 +532,7 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
                     value = sol.prognos[uid] - mars_change.get(uid, 0.0) * change_total / -13.0
                 else:
                     progress = m / 12
-                    drift_ = (t["final"] - t["budget"]) * progress ** 0.7
+                    drift_ = (t["final"] - t["budget"]) * progress**0.7
                     noise = rng.normal(0, 0.006 * (1 - progress)) * abs(t["budget"])
                     value = t["budget"] + drift_ + noise
                     if year == 2023 and m < 3:
@@ -466,7 +553,7 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
     project_rng = np.random.default_rng(20231)
     for year in YEARS:
         for uid, projects in PROJECTS.items():
-            y23 = -inv.budget[uid]                       # spending positive, mkr
+            y23 = -inv.budget[uid]  # spending positive, mkr
             if year == 2023:
                 annual = y23
                 first4 = -inv.utfall[uid]
@@ -477,7 +564,7 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
                 final = annual * (0.75 + 0.3 * rng.random())
             shares = np.array([s for _, s in projects])
             ann_parts = _split_int(int(_ore(annual)), shares)
-            for (proj, _), part in zip(projects, ann_parts):
+            for (proj, _), part in zip(projects, ann_parts, strict=False):
                 inv_budget_rows.append((year, uid, INVEST_KONTO, proj, int(part)))
             season = SEASONS["vinter"][::-1] if uid == "sbn" else np.ones(12)
             if first4 is not None:
@@ -488,13 +575,14 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
                 monthly = _monthly(int(_ore(final)), season, rng, 0.2)
             for m in range(12):
                 jitter = np.maximum(1 + project_rng.normal(0, 0.3, len(shares)), 0.2)
-                for (proj, _), part in zip(projects,
-                                           _split_int(int(monthly[m]), shares * jitter)):
+                for (proj, _), part in zip(
+                    projects, _split_int(int(monthly[m]), shares * jitter), strict=False
+                ):
                     if part:
                         inv_rows.append((year * 100 + m + 1, uid, proj, int(part)))
             for m in range(2, 12):
                 if year == 2023 and m < 4:
-                    continue       # as published: no investment forecast before April 2023
+                    continue  # as published: no investment forecast before April 2023
                 if year == 2023 and m == 4:
                     value = -inv.prognos[uid]
                 else:
@@ -520,19 +608,25 @@ def generate_ekonomi(seed: int = 2023) -> Economy:
     prognos = pd.concat([prognos, inv_prognos], ignore_index=True)
     periodisering["typ"] = "drift"
     if inv_period_rows:
-        periodisering = pd.concat([periodisering, pd.DataFrame(
-            inv_period_rows, columns=["ar", "namnd", "manad", "andel", "typ"])], ignore_index=True)
+        periodisering = pd.concat(
+            [
+                periodisering,
+                pd.DataFrame(inv_period_rows, columns=["ar", "namnd", "manad", "andel", "typ"]),
+            ],
+            ignore_index=True,
+        )
 
     # accounting sign for everything written: costs/spending +, revenues −
-    utfall["belopp"] = utfall.pop("ore") / 100       # already accounting sign
+    utfall["belopp"] = utfall.pop("ore") / 100  # already accounting sign
     utfall["period"] = utfall["period"].map(lambda c: f"{c // 100}-{c % 100:02d}")
     budget["belopp"] = budget.pop("ore") / 100
     prognos["belopp"] = -prognos.pop("ore") / 100
     investeringar["belopp"] = investeringar.pop("ore") / 100
     investeringar["period"] = investeringar["period"].map(lambda c: f"{c // 100}-{c % 100:02d}")
 
-    organisation = pd.DataFrame(UNITS + [KOMMUN], columns=["id", "namn", "typ", "forvaltning",
-                                                          "alias"])
+    organisation = pd.DataFrame(
+        UNITS + [KOMMUN], columns=["id", "namn", "typ", "forvaltning", "alias"]
+    )
     kontoplan = pd.DataFrame(KONTOPLAN, columns=["konto_fran", "konto_till", "grupp", "intern"])
     kontoplan["semesterloneskuld"] = np.where(kontoplan["konto_fran"] == 5820, "ja", "")
     return Economy(

@@ -104,34 +104,35 @@ KS_INCONSISTENT = frozenset({2019})
 
 @dataclass(frozen=True)
 class _Forvaltning:
-    stock: tuple[int, int]      # månadsanställda 2019-01 and 2023-12 (linear in between)
-    turnover: float             # leavers per year / stock (retirements come on top)
-    women: float                # share of women
-    hourly: int                 # timanställda with ordinary time per year (nominal)
-    part_time: float            # share of månadsanställda working part time
-    sick: float                 # sick-leave intensity (relative)
-    yearly: tuple[float, ...]   # the intensity's factor per year 2019-2023, fitted to
-                                # the published frisknärvaro
-    young: tuple[float, float, float] = (0.10, 0.38, 0.6)   # share aged up to 29 among
-                                # the staff of 2019-01, new månadsanställda, timanställda
+    stock: tuple[int, int]  # månadsanställda 2019-01 and 2023-12 (linear in between)
+    turnover: float  # leavers per year / stock (retirements come on top)
+    women: float  # share of women
+    hourly: int  # timanställda with ordinary time per year (nominal)
+    part_time: float  # share of månadsanställda working part time
+    sick: float  # sick-leave intensity (relative)
+    yearly: tuple[float, ...]  # the intensity's factor per year 2019-2023, fitted to
+    # the published frisknärvaro
+    young: tuple[float, float, float] = (0.10, 0.38, 0.6)  # share aged up to 29 among
+    # the staff of 2019-01, new månadsanställda, timanställda
 
 
 _FORV = {
-    BUF: _Forvaltning((2880, 2960), 0.085, 0.81, 450, 0.25, 1.00,
-                      (0.77, 1.57, 1.62, 1.64, 1.29)),
-    SOC: _Forvaltning((2620, 2700), 0.10, 0.86, 550, 0.45, 1.12,
-                      (1.01, 1.38, 1.16, 1.22, 1.01)),
-    SBF: _Forvaltning((630, 650), 0.08, 0.45, 45, 0.12, 0.72,
-                      (0.78, 0.94, 0.96, 1.11, 0.88)),
-    AMF: _Forvaltning((345, 355), 0.11, 0.62, 30, 0.15, 0.80,
-                      (0.84, 0.96, 0.64, 0.72, 0.68)),
-    KFF: _Forvaltning((285, 295), 0.09, 0.62, 60, 0.20, 0.62,
-                      (0.64, 0.85, 1.29, 1.37, 1.07)),
-    RTJ: _Forvaltning((200, 206), 0.06, 0.12, 8, 0.03, 0.55,
-                      (0.49, 0.85, 0.51, 0.71, 0.53)),
-    KS: _Forvaltning((256, 299), 0.075, 0.67, 8, 0.12, 0.38,
-                     (1.40, 0.84, 0.73, 0.66, 0.73),
-                     young=(0.04, 0.15, 0.35)),
+    BUF: _Forvaltning((2880, 2960), 0.085, 0.81, 450, 0.25, 1.00, (0.77, 1.57, 1.62, 1.64, 1.29)),
+    SOC: _Forvaltning((2620, 2700), 0.10, 0.86, 550, 0.45, 1.12, (1.01, 1.38, 1.16, 1.22, 1.01)),
+    SBF: _Forvaltning((630, 650), 0.08, 0.45, 45, 0.12, 0.72, (0.78, 0.94, 0.96, 1.11, 0.88)),
+    AMF: _Forvaltning((345, 355), 0.11, 0.62, 30, 0.15, 0.80, (0.84, 0.96, 0.64, 0.72, 0.68)),
+    KFF: _Forvaltning((285, 295), 0.09, 0.62, 60, 0.20, 0.62, (0.64, 0.85, 1.29, 1.37, 1.07)),
+    RTJ: _Forvaltning((200, 206), 0.06, 0.12, 8, 0.03, 0.55, (0.49, 0.85, 0.51, 0.71, 0.53)),
+    KS: _Forvaltning(
+        (256, 299),
+        0.075,
+        0.67,
+        8,
+        0.12,
+        0.38,
+        (1.40, 0.84, 0.73, 0.66, 0.73),
+        young=(0.04, 0.15, 0.35),
+    ),
 }
 
 #: Nominal headcounts (distinct employees with ordinary time in a year) of the two large
@@ -140,12 +141,12 @@ _FORV = {
 #: förvaltningar's, comes out.
 _NOMINAL = {BUF: 3400, SOC: 3100}
 
-_HOURS_PER_DAY = 7.6           # full time, per working day
-_JULY_FACTOR = 0.8             # ordinary time in July (summer schedules)
-_LONG = 60                     # a spell of >= 60 days is långtid
-_SHORT = 14                    # a spell of <= 14 days is korttid
-_FRISK_LIMIT = 8               # frisknärvaro: fewer than 8 sick days in the year
-_EPS = 0.0049                  # distance to the printed value that still rounds to it
+_HOURS_PER_DAY = 7.6  # full time, per working day
+_JULY_FACTOR = 0.8  # ordinary time in July (summer schedules)
+_LONG = 60  # a spell of >= 60 days is långtid
+_SHORT = 14  # a spell of <= 14 days is korttid
+_FRISK_LIMIT = 8  # frisknärvaro: fewer than 8 sick days in the year
+_EPS = 0.0049  # distance to the printed value that still rounds to it
 
 
 # --- calendar ------------------------------------------------------------------------
@@ -165,22 +166,27 @@ def _easter(year: int) -> dt.date:
 
 def _holidays(year: int) -> set[dt.date]:
     easter = _easter(year)
-    midsummer_eve = next(dt.date(year, 6, d) for d in range(19, 26)
-                         if dt.date(year, 6, d).weekday() == 4)
+    midsummer_eve = next(
+        dt.date(year, 6, d) for d in range(19, 26) if dt.date(year, 6, d).weekday() == 4
+    )
     fixed = [(1, 1), (1, 6), (5, 1), (6, 6), (12, 24), (12, 25), (12, 26), (12, 31)]
     days = {dt.date(year, m, d) for m, d in fixed}
-    days |= {easter - dt.timedelta(days=2), easter + dt.timedelta(days=1),
-             easter + dt.timedelta(days=39), midsummer_eve}
+    days |= {
+        easter - dt.timedelta(days=2),
+        easter + dt.timedelta(days=1),
+        easter + dt.timedelta(days=39),
+        midsummer_eve,
+    }
     return days
 
 
 @dataclass(frozen=True)
 class _Calendar:
-    day_month: np.ndarray      # month index (0..59) of each day
-    month_start: np.ndarray    # first day index of each month (60,)
-    dim: np.ndarray            # days in each month
-    full_time_h: np.ndarray    # full-time ordinary hours per month
-    year_start: np.ndarray     # first day index of each year (6,) incl. the end
+    day_month: np.ndarray  # month index (0..59) of each day
+    month_start: np.ndarray  # first day index of each month (60,)
+    dim: np.ndarray  # days in each month
+    full_time_h: np.ndarray  # full-time ordinary hours per month
+    year_start: np.ndarray  # first day index of each year (6,) incl. the end
 
     @property
     def n_days(self) -> int:
@@ -208,12 +214,12 @@ def _calendar() -> _Calendar:
 
 @dataclass
 class _Staff:
-    forv: np.ndarray           # index into FORVALTNINGAR
-    woman: np.ndarray          # bool
+    forv: np.ndarray  # index into FORVALTNINGAR
+    woman: np.ndarray  # bool
     fodelsear: np.ndarray
-    hourly: np.ndarray         # bool: timanställd
-    has_row: np.ndarray        # (E, 60) bool: a row in that month
-    ord_h: np.ndarray          # (E, 60) ordinary hours (0 where no row)
+    hourly: np.ndarray  # bool: timanställd
+    has_row: np.ndarray  # (E, 60) bool: a row in that month
+    ord_h: np.ndarray  # (E, 60) ordinary hours (0 where no row)
 
     @property
     def n(self) -> int:
@@ -238,7 +244,7 @@ def _monthly_staff(rng: np.random.Generator) -> list[dict]:
     for fi, name in enumerate(FORVALTNINGAR):
         p = _FORV[name]
         target = np.linspace(p.stock[0], p.stock[1], N_MONTHS)
-        q = 1 - (1 - p.turnover) ** (1 / 12)          # monthly leaving hazard
+        q = 1 - (1 - p.turnover) ** (1 / 12)  # monthly leaving hazard
         start, birth, leave = [], [], []
         departures = np.zeros(N_MONTHS + 1, dtype=int)
         hired = 0
@@ -252,8 +258,7 @@ def _monthly_staff(rng: np.random.Generator) -> list[dict]:
                 continue
             age = _ages(rng, n_hire, p.young[1] if t > 0 else p.young[0], hire=t > 0)
             b = FIRST_YEAR + t // 12 - age
-            ret_age = np.maximum(rng.choice([65, 66, 67], size=n_hire, p=[0.5, 0.3, 0.2]),
-                                 age + 1)
+            ret_age = np.maximum(rng.choice([65, 66, 67], size=n_hire, p=[0.5, 0.3, 0.2]), age + 1)
             ret_month = (b + ret_age - FIRST_YEAR) * 12 + rng.integers(0, 12, size=n_hire)
             lv = np.minimum(t + rng.geometric(q, size=n_hire), np.maximum(ret_month, t + 1))
             lv = np.minimum(lv, N_MONTHS)
@@ -267,8 +272,9 @@ def _monthly_staff(rng: np.random.Generator) -> list[dict]:
         woman = rng.random(n) < p.women
         part = rng.random(n) < p.part_time
         syss = np.where(part, rng.choice([0.75, 0.8, 0.85, 0.9, 0.95], size=n), 1.0)
-        out.append(dict(forv=np.full(n, fi), woman=woman, fodelsear=b, start=s, leave=lv,
-                        syss=syss))
+        out.append(
+            dict(forv=np.full(n, fi), woman=woman, fodelsear=b, start=s, leave=lv, syss=syss)
+        )
     return out
 
 
@@ -303,8 +309,9 @@ def _frisk_candidates(n_lo: int, n_hi: int, printed: float) -> list[tuple[int, i
     return out
 
 
-def _large_headcounts(small_n: dict[tuple[int, int], int], years: list[int],
-                      lower: dict[tuple[int, int], int]) -> dict[tuple[int, int], float]:
+def _large_headcounts(
+    small_n: dict[tuple[int, int], int], years: list[int], lower: dict[tuple[int, int], int]
+) -> dict[tuple[int, int], float]:
     """Headcounts of the two large förvaltningar that give the kommun's frisknärvaro.
 
     The kommun's frisknärvaro is the headcount-weighted mean of the förvaltningar's, so
@@ -316,7 +323,7 @@ def _large_headcounts(small_n: dict[tuple[int, int], int], years: list[int],
     ny = len(years)
     n0 = np.repeat([_NOMINAL[FORVALTNINGAR[fi]] for fi in big], ny).astype(float)
     smooth = 3.0
-    q = np.diag(2 / n0 ** 2)
+    q = np.diag(2 / n0**2)
     for j in range(2):
         for t in range(1, ny):
             a, b = j * ny + t - 1, j * ny + t
@@ -329,10 +336,13 @@ def _large_headcounts(small_n: dict[tuple[int, int], int], years: list[int],
         total = FRISKNARVARO[KOMMUN][year]
         for j, fi in enumerate(big):
             a_eq[t, j * ny + t] = FRISKNARVARO[FORVALTNINGAR[fi]][year] - total
-        b_eq[t] = -sum(n * (FRISKNARVARO[FORVALTNINGAR[fi]][year] - total)
-                       for (fi, y), n in small_n.items() if y == year)
+        b_eq[t] = -sum(
+            n * (FRISKNARVARO[FORVALTNINGAR[fi]][year] - total)
+            for (fi, y), n in small_n.items()
+            if y == year
+        )
     kkt = np.block([[q, a_eq.T], [a_eq, np.zeros((ny, ny))]])
-    x = np.linalg.solve(kkt, np.r_[2 * n0 / n0 ** 2, b_eq])[: 2 * ny]
+    x = np.linalg.solve(kkt, np.r_[2 * n0 / n0**2, b_eq])[: 2 * ny]
     out = {}
     for j, fi in enumerate(big):
         for t, year in enumerate(years):
@@ -359,21 +369,24 @@ def _headcounts(monthly: dict[tuple[int, int], int]) -> dict[tuple[int, int], tu
         for fi in small:
             name = FORVALTNINGAR[fi]
             n0 = monthly[fi, year] + _FORV[name].hourly
-            cands = _frisk_candidates(monthly[fi, year] + 3, n0 + 80,
-                                      FRISKNARVARO[name][year])
+            cands = _frisk_candidates(monthly[fi, year] + 3, n0 + 80, FRISKNARVARO[name][year])
             if not cands:
                 raise RuntimeError(f"no headcount reproduces frisknärvaro {name} {year}")
             chosen[fi, year] = min(cands, key=lambda c, n0=n0: abs(c[0] - n0))
     lower = {(fi, y): monthly[fi, y] + 100 for fi in big for y in years}
-    large = _large_headcounts({(fi, y): chosen[fi, y][0] for fi in small for y in years},
-                              years, lower)
+    large = _large_headcounts(
+        {(fi, y): chosen[fi, y][0] for fi in small for y in years}, years, lower
+    )
     for year in years:
         total = FRISKNARVARO[KOMMUN][year]
         big_cands = []
         for fi in big:
             t = large[fi, year]
-            c = _frisk_candidates(max(int(t) - 40, lower[fi, year]), int(t) + 40,
-                                  FRISKNARVARO[FORVALTNINGAR[fi]][year])
+            c = _frisk_candidates(
+                max(int(t) - 40, lower[fi, year]),
+                int(t) + 40,
+                FRISKNARVARO[FORVALTNINGAR[fi]][year],
+            )
             big_cands.append(c)
         n_small = sum(chosen[fi, year][0] for fi in small)
         k_small = sum(chosen[fi, year][1] for fi in small)
@@ -395,7 +408,7 @@ def _hourly_staff(rng: np.random.Generator, counts: dict[tuple[int, int], int]) 
     forv, woman, birth, hours = [], [], [], []
     for fi, name in enumerate(FORVALTNINGAR):
         p = _FORV[name]
-        prev: list[int] = []           # indices (into this förvaltning's lists) of last year
+        prev: list[int] = []  # indices (into this förvaltning's lists) of last year
         base = len(forv)
         for yi, year in enumerate(YEARS):
             want = counts[fi, year]
@@ -406,8 +419,11 @@ def _hourly_staff(rng: np.random.Generator, counts: dict[tuple[int, int], int]) 
             for _ in range(new):
                 forv.append(fi)
                 woman.append(rng.random() < p.women)
-                age = (int(rng.integers(18, 30)) if rng.random() < p.young[2]
-                       else int(rng.integers(30, 67)))
+                age = (
+                    int(rng.integers(18, 30))
+                    if rng.random() < p.young[2]
+                    else int(rng.integers(30, 67))
+                )
                 birth.append(year - age)
                 hours.append({})
             current = keep + list(range(len(forv) - base - new, len(forv) - base))
@@ -431,13 +447,18 @@ def _hourly_staff(rng: np.random.Generator, counts: dict[tuple[int, int], int]) 
         idx = np.fromiter(h.keys(), int)
         has_row[i, idx] = True
         ord_h[i, idx] = np.fromiter(h.values(), float)
-    return _Staff(np.array(forv), np.array(woman, bool), np.array(birth),
-                  np.ones(n, bool), has_row, ord_h)
+    return _Staff(
+        np.array(forv), np.array(woman, bool), np.array(birth), np.ones(n, bool), has_row, ord_h
+    )
 
 
 def _concat(a: _Staff, b: _Staff) -> _Staff:
-    return _Staff(*(np.concatenate([getattr(a, f), getattr(b, f)])
-                    for f in ("forv", "woman", "fodelsear", "hourly", "has_row", "ord_h")))
+    return _Staff(
+        *(
+            np.concatenate([getattr(a, f), getattr(b, f)])
+            for f in ("forv", "woman", "fodelsear", "hourly", "has_row", "ord_h")
+        )
+    )
 
 
 # --- Kommunstaben's hours: the shares of women and of age groups ------------------------
@@ -460,7 +481,7 @@ def _rake(table: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
 def _fit_shares(natural: np.ndarray, rates: np.ndarray, total: float) -> np.ndarray:
     """Shares closest (relatively) to ``natural`` with sum 1 and rates @ shares = total."""
-    w = 1 / natural ** 2
+    w = 1 / natural**2
     a = np.vstack([np.ones_like(rates), rates])
     b = np.array([1.0, total])
     winv = np.diag(1 / w)
@@ -519,19 +540,22 @@ _BURN_IN = 400
 #: sick hours can always be scaled down to fit, but up only as far as ordinary time
 #: on the sick days allows.
 _KS_HEADROOM = 1.12
-_SPELL_RATE = 0.0062           # new spells per day at intensity 1
+_SPELL_RATE = 0.0062  # new spells per day at intensity 1
 
 
 @functools.lru_cache(maxsize=1)
 def _intensity_profile() -> tuple[np.ndarray, np.ndarray]:
     """Relative intensity of new spells per förvaltning and day (burn-in included):
     season × year × epidemic waves; and each day's year index (0 before 2019)."""
-    dates = pd.date_range(dt.date(FIRST_YEAR, 1, 1) - dt.timedelta(days=_BURN_IN),
-                          dt.date(LAST_YEAR, 12, 31), freq="D")
+    dates = pd.date_range(
+        dt.date(FIRST_YEAR, 1, 1) - dt.timedelta(days=_BURN_IN),
+        dt.date(LAST_YEAR, 12, 31),
+        freq="D",
+    )
     doy = np.asarray(dates.day_of_year - 1)
     season = 1 + 0.18 * np.cos(2 * np.pi * (doy - 25) / 365.25)
     year_idx = np.clip(np.asarray(dates.year) - FIRST_YEAR, 0, None)
-    t = np.arange(len(dates)) - _BURN_IN          # days since 2019-01-01
+    t = np.arange(len(dates)) - _BURN_IN  # days since 2019-01-01
     epi = 1 + sum(h * np.exp(-0.5 * ((t - c) / wd) ** 2) for c, wd, h in _WAVES)
     prof = np.empty((len(FORVALTNINGAR), len(dates)))
     for fi, name in enumerate(FORVALTNINGAR):
@@ -544,16 +568,29 @@ def _intensity_profile() -> tuple[np.ndarray, np.ndarray]:
 #: Influenza Feb 2019; covid-19 spring 2020 (April-May), autumn 2020 and 2021, omicron
 #: Jan 2022 and later waves; mild winters 2020 and 2021 (restrictions, little flu) and a
 #: quiet summer 2020.
-_WAVES = [(40, 20, 0.75), (400, 25, -0.2), (480, 25, 1.3), (565, 30, -0.25), (670, 40, 0.7),
-          (760, 35, -0.25), (1000, 30, 0.35), (1115, 20, 0.5), (1190, 20, 0.3),
-          (1380, 35, 0.4), (1450, 30, 0.25), (1475, 25, -0.1)]
+_WAVES = [
+    (40, 20, 0.75),
+    (400, 25, -0.2),
+    (480, 25, 1.3),
+    (565, 30, -0.25),
+    (670, 40, 0.7),
+    (760, 35, -0.25),
+    (1000, 30, 0.35),
+    (1115, 20, 0.5),
+    (1190, 20, 0.3),
+    (1380, 35, 0.4),
+    (1450, 30, 0.25),
+    (1475, 25, -0.1),
+]
 
 
-def _group_factor(forv: np.ndarray, woman: np.ndarray, age: np.ndarray,
-                  year_idx: np.ndarray) -> np.ndarray:
+def _group_factor(
+    forv: np.ndarray, woman: np.ndarray, age: np.ndarray, year_idx: np.ndarray
+) -> np.ndarray:
     """Relative intensity by sex and age; Kommunstaben's follows its published rates."""
-    general = (np.where(woman, 1.12, 0.85)
-               * np.where(age <= 29, 1.25, np.where(age >= 50, 0.95, 1.0)))
+    general = np.where(woman, 1.12, 0.85) * np.where(
+        age <= 29, 1.25, np.where(age >= 50, 0.95, 1.0)
+    )
     group = np.where(age <= 29, 0, np.where(age <= 49, 1, 2))
     ks = _ks_factors()[year_idx, np.where(woman, 0, 1), group]
     return np.where(forv == FORVALTNINGAR.index(KS), ks, general)
@@ -569,9 +606,15 @@ def _ks_factors() -> np.ndarray:
     return table
 
 
-def _spells(rng: np.random.Generator, forv: np.ndarray, woman: np.ndarray,
-            fodelsear: np.ndarray, ok: np.ndarray, frailty: np.ndarray,
-            days: slice | None = None) -> np.ndarray:
+def _spells(
+    rng: np.random.Generator,
+    forv: np.ndarray,
+    woman: np.ndarray,
+    fodelsear: np.ndarray,
+    ok: np.ndarray,
+    frailty: np.ndarray,
+    days: slice | None = None,
+) -> np.ndarray:
     """Simulate spells; the (E, burn-in + days) sick degree in % (0 = not sick).
 
     ``ok``: the days an employee can be sick on (employed, with ordinary time that month).
@@ -602,18 +645,23 @@ def _spells(rng: np.random.Generator, forv: np.ndarray, woman: np.ndarray,
     # Kommunstaben: fewer but longer short-term spells (high frisknärvaro, rate ~3 %)
     p_mid = np.where(forv[e] == FORVALTNINGAR.index(KS), 0.14, 0.06)
     u = rng.random(n_s)
-    cat = np.where(u < p_long, 3, np.where(u < p_long + p_mid, 2,
-                                           np.where(u < p_long + p_mid + 0.10, 1, 0)))
-    short = rng.choice(np.arange(1, 8), size=n_s,
-                       p=[0.2, 0.22, 0.2, 0.13, 0.11, 0.07, 0.07])
+    cat = np.where(
+        u < p_long, 3, np.where(u < p_long + p_mid, 2, np.where(u < p_long + p_mid + 0.10, 1, 0))
+    )
+    short = rng.choice(np.arange(1, 8), size=n_s, p=[0.2, 0.22, 0.2, 0.13, 0.11, 0.07, 0.07])
     length = np.select(
         [cat == 0, cat == 1, cat == 2],
-        [short, rng.integers(8, 15, size=n_s),
-         np.exp(rng.uniform(np.log(15), np.log(60), size=n_s)).astype(int)],
-        60 + rng.exponential(80, size=n_s).astype(int))
+        [
+            short,
+            rng.integers(8, 15, size=n_s),
+            np.exp(rng.uniform(np.log(15), np.log(60), size=n_s)).astype(int),
+        ],
+        60 + rng.exponential(80, size=n_s).astype(int),
+    )
     length = np.minimum(length, 500)
-    degree = np.where(cat == 3, rng.choice([100, 75, 50, 25], size=n_s,
-                                           p=[0.55, 0.15, 0.2, 0.1]), 100)
+    degree = np.where(
+        cat == 3, rng.choice([100, 75, 50, 25], size=n_s, p=[0.55, 0.15, 0.2, 0.1]), 100
+    )
     diff = np.zeros(n_e * (n_d + 1), dtype=np.int16)
     np.add.at(diff, e * (n_d + 1) + day, degree.astype(np.int16))
     np.add.at(diff, e * (n_d + 1) + np.minimum(day + length, n_d), (-degree).astype(np.int16))
@@ -634,16 +682,19 @@ def _ks_cell_targets(staff: _Staff, ks: np.ndarray, year: int) -> np.ndarray:
     """
     sl = slice((year - FIRST_YEAR) * 12, (year - FIRST_YEAR + 1) * 12)
     o = np.zeros((2, 3))
-    np.add.at(o, (np.where(staff.woman[ks], 0, 1), _age_group(year, staff.fodelsear[ks])),
-              staff.ord_h[ks, sl].sum(axis=1))
+    np.add.at(
+        o,
+        (np.where(staff.woman[ks], 0, 1), _age_group(year, staff.fodelsear[ks])),
+        staff.ord_h[ks, sl].sum(axis=1),
+    )
     total, _, sex, age = _ks_margins(year, o)
-    h = _rake(o * np.outer(sex, age) / total, sex * o.sum(axis=1) / 100,
-              age * o.sum(axis=0) / 100)
+    h = _rake(o * np.outer(sex, age) / total, sex * o.sum(axis=1) / 100, age * o.sum(axis=0) / 100)
     return 100 * h / o
 
 
-def _ks_cell_score(staff: _Staff, members: np.ndarray, deg: np.ndarray, cal: _Calendar,
-                   year: int, rate: float) -> float:
+def _ks_cell_score(
+    staff: _Staff, members: np.ndarray, deg: np.ndarray, cal: _Calendar, year: int, rate: float
+) -> float:
     """Distance of a draw for one Kommunstaben cell from its targets in ``year``."""
     _, langtid, *_ = KS_NYCKELTAL[year]
     natural, share = _ks_natural(staff, members, deg, cal, year)
@@ -657,8 +708,9 @@ def _ks_cell_score(staff: _Staff, members: np.ndarray, deg: np.ndarray, cal: _Ca
     return score
 
 
-def _sick_degree(rng: np.random.Generator, staff: _Staff, cal: _Calendar,
-                 tries: int = 30) -> np.ndarray:
+def _sick_degree(
+    rng: np.random.Generator, staff: _Staff, cal: _Calendar, tries: int = 30
+) -> np.ndarray:
     """Sick degree per employee and day (burn-in included).
 
     Kommunstaben is small (about 300 employees), so its published rates per sex and age
@@ -666,14 +718,23 @@ def _sick_degree(rng: np.random.Generator, staff: _Staff, cal: _Calendar,
     spells starting in that year are drawn ``tries`` times and the draw closest to the
     cell's target rate (and långtid share and frisknärvaro) is kept.
     """
-    ok = np.hstack([
-        np.repeat((~staff.hourly & (staff.ord_h[:, 0] > 0))[:, None], _BURN_IN, axis=1),
-        (staff.ord_h > 0)[:, cal.day_month]])
+    ok = np.hstack(
+        [
+            np.repeat((~staff.hourly & (staff.ord_h[:, 0] > 0))[:, None], _BURN_IN, axis=1),
+            (staff.ord_h > 0)[:, cal.day_month],
+        ]
+    )
     ks = np.flatnonzero(staff.forv == FORVALTNINGAR.index(KS))
     rest = np.flatnonzero(staff.forv != FORVALTNINGAR.index(KS))
     deg = np.zeros(ok.shape, np.uint8)
-    deg[rest] = _spells(rng, staff.forv[rest], staff.woman[rest], staff.fodelsear[rest],
-                        ok[rest], rng.gamma(0.55, 1 / 0.55, size=len(rest)))
+    deg[rest] = _spells(
+        rng,
+        staff.forv[rest],
+        staff.woman[rest],
+        staff.fodelsear[rest],
+        ok[rest],
+        rng.gamma(0.55, 1 / 0.55, size=len(rest)),
+    )
     for year in YEARS:
         y0 = 0 if year == FIRST_YEAR else _BURN_IN + cal.year_start[year - FIRST_YEAR]
         y1 = _BURN_IN + cal.year_start[year - FIRST_YEAR + 1]
@@ -684,22 +745,25 @@ def _sick_degree(rng: np.random.Generator, staff: _Staff, cal: _Calendar,
         age = _age_group(year, staff.fodelsear[active])
         before = deg[ks].copy()
         best_year = None
-        for _ in range(4):      # redo the year if its total or långtid share is far off
+        for _ in range(4):  # redo the year if its total or långtid share is far off
             deg[ks] = before
             for c in range(6):
                 members = active[(sex == c // 3) & (age == c % 3)]
                 if len(members) == 0:
                     continue
-                args = (staff.forv[members], staff.woman[members], staff.fodelsear[members],
-                        ok[members])
+                args = (
+                    staff.forv[members],
+                    staff.woman[members],
+                    staff.fodelsear[members],
+                    ok[members],
+                )
                 best = None
                 for _ in range(tries):
-                    new = _spells(rng, *args, rng.gamma(0.55, 1 / 0.55, size=len(members)),
-                                  days=slice(y0, y1))
-                    draw = np.minimum(deg[members].astype(np.int16) + new,
-                                      100).astype(np.uint8)
-                    score = _ks_cell_score(staff, members, draw, cal, year,
-                                           rates[c // 3, c % 3])
+                    new = _spells(
+                        rng, *args, rng.gamma(0.55, 1 / 0.55, size=len(members)), days=slice(y0, y1)
+                    )
+                    draw = np.minimum(deg[members].astype(np.int16) + new, 100).astype(np.uint8)
+                    score = _ks_cell_score(staff, members, draw, cal, year, rates[c // 3, c % 3])
                     if best is None or score < best[0]:
                         best = (score, draw)
                 deg[members] = best[1]
@@ -715,8 +779,9 @@ def _sick_degree(rng: np.random.Generator, staff: _Staff, cal: _Calendar,
     return deg
 
 
-def _ks_natural(staff: _Staff, members: np.ndarray, deg: np.ndarray, cal: _Calendar,
-                year: int) -> tuple[float, float]:
+def _ks_natural(
+    staff: _Staff, members: np.ndarray, deg: np.ndarray, cal: _Calendar, year: int
+) -> tuple[float, float]:
     """Sick-leave rate (%) and långtid share that ``members``' sick days give in ``year``
     with sick hours proportional to days."""
     sl = slice((year - FIRST_YEAR) * 12, (year - FIRST_YEAR + 1) * 12)
@@ -730,11 +795,16 @@ def _ks_natural(staff: _Staff, members: np.ndarray, deg: np.ndarray, cal: _Calen
 def _runs(row: np.ndarray) -> list[tuple[int, int]]:
     sick = np.r_[0, (row > 0).astype(np.int8), 0]
     d = np.diff(sick)
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=False))
 
 
-def _force_frisk(rng: np.random.Generator, staff: _Staff, cal: _Calendar, deg: np.ndarray,
-                 chosen: dict[tuple[int, int], tuple[int, int]]) -> None:
+def _force_frisk(
+    rng: np.random.Generator,
+    staff: _Staff,
+    cal: _Calendar,
+    deg: np.ndarray,
+    chosen: dict[tuple[int, int], tuple[int, int]],
+) -> None:
     """Add or remove sick days so exactly k employees stay under eight days (in place).
 
     Only days of the year in question change, so other years' sick days stay as they
@@ -761,9 +831,9 @@ def _force_frisk(rng: np.random.Generator, staff: _Staff, cal: _Calendar, deg: n
                 have = int((deg[e, y0:y1] > 0).sum())
                 length = min(dim, _FRISK_LIMIT - have + int(rng.integers(0, 4)))
                 s0 = m0 + int(rng.integers(0, dim - length + 1))
-                deg[e, s0:s0 + length] = 100
-                while (deg[e, y0:y1] > 0).sum() < _FRISK_LIMIT:   # overlap: extend
-                    free = np.flatnonzero(deg[e, m0:m0 + dim] == 0)
+                deg[e, s0 : s0 + length] = 100
+                while (deg[e, y0:y1] > 0).sum() < _FRISK_LIMIT:  # overlap: extend
+                    free = np.flatnonzero(deg[e, m0 : m0 + dim] == 0)
                     deg[e, m0 + free[0]] = 100
         elif healthy < k:
             over = days >= _FRISK_LIMIT
@@ -771,15 +841,14 @@ def _force_frisk(rng: np.random.Generator, staff: _Staff, cal: _Calendar, deg: n
             order = np.lexsort((rng.random(len(pool)), pdays))
             for e in pool[order][: k - healthy]:
                 for a, b in sorted(_runs(deg[e, y0:y1]), key=lambda r: r[1] - r[0]):
-                    deg[e, y0 + a:y0 + b] = 0
+                    deg[e, y0 + a : y0 + b] = 0
                     if (deg[e, y0:y1] > 0).sum() < _FRISK_LIMIT:
                         break
         if int(((deg[members, y0:y1] > 0).sum(axis=1) < _FRISK_LIMIT).sum()) != k:
             raise RuntimeError(f"frisknärvaro {FORVALTNINGAR[fi]} {year} not reached")
 
 
-def _month_parts(deg: np.ndarray, cal: _Calendar, chunk: int = 1000
-                 ) -> tuple[np.ndarray, ...]:
+def _month_parts(deg: np.ndarray, cal: _Calendar, chunk: int = 1000) -> tuple[np.ndarray, ...]:
     """Per employee and month: sick days, and degree-days in long/middle/short spells.
 
     A spell is a run of consecutive sick days (burn-in included); its days are long
@@ -788,7 +857,7 @@ def _month_parts(deg: np.ndarray, cal: _Calendar, chunk: int = 1000
     n_e, n_d = deg.shape
     out = [np.zeros((n_e, N_MONTHS)) for _ in range(4)]
     for c0 in range(0, n_e, chunk):
-        block = deg[c0:c0 + chunk]
+        block = deg[c0 : c0 + chunk]
         n_b = len(block)
         padded = np.zeros((n_b, n_d + 2), np.int8)
         padded[:, 1:-1] = block > 0
@@ -797,13 +866,13 @@ def _month_parts(deg: np.ndarray, cal: _Calendar, chunk: int = 1000
         lengths = ends - starts
         runlen = np.zeros(n_b * (n_d + 2), np.int32)
         runlen[padded.ravel().astype(bool)] = np.repeat(lengths, lengths)
-        runlen = runlen.reshape(n_b, n_d + 2)[:, 1 + _BURN_IN:-1]
+        runlen = runlen.reshape(n_b, n_d + 2)[:, 1 + _BURN_IN : -1]
         w = block[:, _BURN_IN:].astype(np.float32) / 100
         long_ = np.where(runlen >= _LONG, w, np.float32(0))
         short = np.where((runlen > 0) & (runlen <= _SHORT), w, np.float32(0))
         middle = w - long_ - short
-        for o, a in zip(out, (w > 0, long_, middle, short)):
-            o[c0:c0 + n_b] = np.add.reduceat(a, cal.month_start, axis=1, dtype=np.float64)
+        for o, a in zip(out, (w > 0, long_, middle, short), strict=False):
+            o[c0 : c0 + n_b] = np.add.reduceat(a, cal.month_start, axis=1, dtype=np.float64)
     days, long_, middle, short = out
     return days.astype(int), long_, middle, short
 
@@ -818,9 +887,11 @@ def _fill(base: np.ndarray, cap: np.ndarray, target: float, what: str = "") -> n
             raise RuntimeError(f"{what}: sick hours asked for where there are no sick days")
         return np.zeros_like(base)
     if cap.sum() < target * (1 + 1e-9):
-        raise RuntimeError(f"{what}: not enough ordinary time on sick days for the "
-                           f"published rate ({cap.sum():.1f} h < {target:.1f} h; "
-                           f"natural {base.sum():.1f} h)")
+        raise RuntimeError(
+            f"{what}: not enough ordinary time on sick days for the "
+            f"published rate ({cap.sum():.1f} h < {target:.1f} h; "
+            f"natural {base.sum():.1f} h)"
+        )
     pos = base > 0
     lo, hi = 0.0, float((cap[pos] / base[pos]).max())
     for _ in range(200):
@@ -832,17 +903,26 @@ def _fill(base: np.ndarray, cap: np.ndarray, target: float, what: str = "") -> n
     return np.minimum(hi * base, cap)
 
 
-def _odds_shift(share: np.ndarray, total: np.ndarray, target: float,
-                lo: np.ndarray, hi: np.ndarray, what: str = "") -> np.ndarray:
+def _odds_shift(
+    share: np.ndarray,
+    total: np.ndarray,
+    target: float,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    what: str = "",
+) -> np.ndarray:
     """Långtid hours per cell: ``share * total`` shifted on the odds scale (one factor
     for all cells) and clipped to [lo, hi], so that they add up to ``target``."""
     if not lo.sum() - 1e-6 <= target <= hi.sum() + 1e-6:
-        raise RuntimeError(f"{what}: the published långtid share cannot be reached "
-                           f"({target:.1f} h not in [{lo.sum():.1f}, {hi.sum():.1f}])")
+        raise RuntimeError(
+            f"{what}: the published långtid share cannot be reached "
+            f"({target:.1f} h not in [{lo.sum():.1f}, {hi.sum():.1f}])"
+        )
 
     def hours(theta: float) -> np.ndarray:
         s = theta * share / np.maximum(1 - share + theta * share, 1e-300)
         return np.clip(s * total, lo, hi)
+
     a, b = 1e-12, 1e12
     for _ in range(300):
         mid = np.sqrt(a * b)
@@ -883,16 +963,19 @@ def _respect_capacity(h: np.ndarray, cap: np.ndarray) -> np.ndarray:
                 break
         if not moved:
             break
-    raise RuntimeError("Kommunstaben: not enough sick days for the published group rates "
-                       f"(hours {h.round(1).tolist()}, room {cap.round(1).tolist()})")
+    raise RuntimeError(
+        "Kommunstaben: not enough sick days for the published group rates "
+        f"(hours {h.round(1).tolist()}, room {cap.round(1).tolist()})"
+    )
 
 
 def _limited(cap: np.ndarray, base: np.ndarray, limit: float) -> np.ndarray:
     return cap if np.isinf(limit) else np.minimum(cap, limit * base)
 
 
-def _calibrate(staff: _Staff, parts: tuple[np.ndarray, ...], cal: _Calendar
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _calibrate(
+    staff: _Staff, parts: tuple[np.ndarray, ...], cal: _Calendar
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sick hours (total, långtid, korttid) per employee and month."""
     _, dl, dm, dk = parts
     per_day = np.divide(staff.ord_h, cal.dim[None, :])
@@ -935,11 +1018,16 @@ def _calibrate(staff: _Staff, parts: tuple[np.ndarray, ...], cal: _Calendar
             capn_cell = np.bincount(cell, weights=row_cap_n, minlength=6)
             try:
                 h_try = _respect_capacity(
-                    h_cell, 0.995 * (capl_cell + capn_cell).reshape(2, 3)).ravel()
-                hl_cell = _odds_shift(share, h_try, langtid / 100 * htot,
-                                      np.maximum(h_try - 0.999 * capn_cell, 0),
-                                      np.minimum(h_try, 0.999 * capl_cell),
-                                      f"Kommunstaben {year}")
+                    h_cell, 0.995 * (capl_cell + capn_cell).reshape(2, 3)
+                ).ravel()
+                hl_cell = _odds_shift(
+                    share,
+                    h_try,
+                    langtid / 100 * htot,
+                    np.maximum(h_try - 0.999 * capn_cell, 0),
+                    np.minimum(h_try, 0.999 * capl_cell),
+                    f"Kommunstaben {year}",
+                )
                 break
             except RuntimeError:
                 if limit == np.inf:
@@ -948,11 +1036,14 @@ def _calibrate(staff: _Staff, parts: tuple[np.ndarray, ...], cal: _Calendar
         sub = (ks[:, None], np.arange(sl.start, sl.stop)[None, :])
         for c in range(6):
             sel = cell == c
-            for out, base, cap, tgt in ((hl, bl, row_cap_l, hl_cell[c]),
-                                        (hn, bn, row_cap_n, hn_cell[c])):
+            for out, base, cap, tgt in (
+                (hl, bl, row_cap_l, hl_cell[c]),
+                (hn, bn, row_cap_n, hn_cell[c]),
+            ):
                 vals = out[sub].ravel()
-                vals[sel] = _fill(base[sub].ravel()[sel], cap[sel], tgt,
-                                  f"Kommunstaben {year} cell {c}")
+                vals[sel] = _fill(
+                    base[sub].ravel()[sel], cap[sel], tgt, f"Kommunstaben {year} cell {c}"
+                )
                 out[sub] = vals.reshape(len(ks), 12)
     # the other förvaltningar: one factor per year that fits the kommun's Jan-Mar rate
     other = staff.forv != ks_i
@@ -968,8 +1059,12 @@ def _calibrate(staff: _Staff, parts: tuple[np.ndarray, ...], cal: _Calendar
         pos = b > 0
         c = float((filled[pos] / b[pos]).max())
         total = np.minimum(c * btot[other][:, yr], staff.ord_h[other][:, yr])
-        frac = np.divide(bl[other][:, yr], btot[other][:, yr],
-                         out=np.zeros_like(total), where=btot[other][:, yr] > 0)
+        frac = np.divide(
+            bl[other][:, yr],
+            btot[other][:, yr],
+            out=np.zeros_like(total),
+            where=btot[other][:, yr] > 0,
+        )
         hl_o, hn_o = hl[other], hn[other]
         hl_o[:, yr] = total * frac
         hn_o[:, yr] = total - total * frac
@@ -991,22 +1086,25 @@ def generate_personal(seed: int = 2023) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     cal = _calendar()
     monthly = _assemble_monthly(_monthly_staff(rng), cal)
-    m_counts = {(fi, y): _distinct_with_time(monthly, fi, y)
-                for fi in range(len(FORVALTNINGAR)) for y in YEARS}
+    m_counts = {
+        (fi, y): _distinct_with_time(monthly, fi, y)
+        for fi in range(len(FORVALTNINGAR))
+        for y in YEARS
+    }
     chosen = _headcounts(m_counts)
     counts = {}
     for fi, name in enumerate(FORVALTNINGAR):
         for y in YEARS:
             if (fi, y) in chosen:
                 counts[fi, y] = chosen[fi, y][0] - m_counts[fi, y]
-            elif name in _NOMINAL:   # 2023: as many timanställda as in 2022
+            elif name in _NOMINAL:  # 2023: as many timanställda as in 2022
                 counts[fi, y] = counts[fi, y - 1]
             else:
                 counts[fi, y] = _FORV[name].hourly
     staff = _concat(monthly, _hourly_staff(rng, counts))
     _ks_hours(staff)
 
-    for attempt in range(3):    # a new draw in the rare case the calibration cannot fit
+    for attempt in range(3):  # a new draw in the rare case the calibration cannot fit
         deg = _sick_degree(rng, staff, cal)
         _force_frisk(rng, staff, cal, deg, chosen)
         parts = _month_parts(deg, cal)
@@ -1029,19 +1127,22 @@ def generate_personal(seed: int = 2023) -> pd.DataFrame:
     kt = np.minimum(np.round(kort[e_idx, m_idx], 2), np.round(s - lt, 2))
     ids = rng.choice(np.arange(1, 1_000_000), size=staff.n, replace=False)
     years = FIRST_YEAR + m_idx // 12
-    period = np.char.add(np.char.add(years.astype(str), "-"),
-                         np.char.zfill((m_idx % 12 + 1).astype(str), 2))
-    df = pd.DataFrame({
-        "period": period,
-        "anstalld": np.char.add("A", np.char.zfill(ids[e_idx].astype(str), 6)),
-        "forvaltning": np.array(FORVALTNINGAR, dtype=object)[staff.forv[e_idx]],
-        "kon": np.where(staff.woman[e_idx], "K", "M"),
-        "fodelsear": staff.fodelsear[e_idx].astype(int),
-        "ordinarie_tid_h": ord_h,
-        "sjuk_h": s,
-        "sjuk_h_langtid": lt,
-        "sjukdagar": days.astype(int),
-        "sjuk_h_kort": kt,
-    })
+    period = np.char.add(
+        np.char.add(years.astype(str), "-"), np.char.zfill((m_idx % 12 + 1).astype(str), 2)
+    )
+    df = pd.DataFrame(
+        {
+            "period": period,
+            "anstalld": np.char.add("A", np.char.zfill(ids[e_idx].astype(str), 6)),
+            "forvaltning": np.array(FORVALTNINGAR, dtype=object)[staff.forv[e_idx]],
+            "kon": np.where(staff.woman[e_idx], "K", "M"),
+            "fodelsear": staff.fodelsear[e_idx].astype(int),
+            "ordinarie_tid_h": ord_h,
+            "sjuk_h": s,
+            "sjuk_h_langtid": lt,
+            "sjukdagar": days.astype(int),
+            "sjuk_h_kort": kt,
+        }
+    )
     df = df.sort_values(["period", "forvaltning", "anstalld"], kind="stable")
     return df.reset_index(drop=True)

@@ -20,45 +20,100 @@ from scipy.optimize import linprog
 
 #: Sample register: id, namn, typ, forvaltning (as in the HR system), aliases.
 UNITS: list[tuple[str, str, str, str, str]] = [
-    ("ks-stab", "KS/Kommunstaben", "namnd", "KS/Kommunstab",
-     "KS/ Kommunstaben|KS-Kommunstaben|Kommunstaben|KS/Kommunstab"),
-    ("ks-koll", "KS/Kollektivtrafiken", "namnd", "",
-     "KS/ Kollektivtrafiken|KS/kollektivtrafikanslag|Kollektivtrafiken"),
-    ("ks-amf", "KS/Arbetsmarknadsförvaltningen", "namnd", "KS/Arbetsmarknadsförvaltningen",
-     "KS/ Arbetsmarknadsförvaltningen|KS-Arbetsmarknadsförvaltning|Arbetsmarknadsförvaltningen|AMF"),
-    ("ks-rtj", "KS/Räddningstjänsten", "namnd", "KS/Räddningstjänsten",
-     "KS/ Räddningstjänsten|KS-Räddningstjänst|Räddningstjänsten"),
-    ("bun", "Barn- och utbildningsnämnden", "namnd", "Barn- o utbildningsförvaltningen",
-     "Barn- och utbildningsnämnd|BUN"),
-    ("kfn", "Kultur- och fritidsnämnden", "namnd", "Kultur- o fritidsförvaltningen",
-     "Kultur- och fritidsnämnd|KFN"),
-    ("mbn", "Miljö- och byggnadsnämnden", "namnd", "Stadsbyggnadsförvaltningen",
-     "Miljö- och byggnadsnämnd|MBN"),
+    (
+        "ks-stab",
+        "KS/Kommunstaben",
+        "namnd",
+        "KS/Kommunstab",
+        "KS/ Kommunstaben|KS-Kommunstaben|Kommunstaben|KS/Kommunstab",
+    ),
+    (
+        "ks-koll",
+        "KS/Kollektivtrafiken",
+        "namnd",
+        "",
+        "KS/ Kollektivtrafiken|KS/kollektivtrafikanslag|Kollektivtrafiken",
+    ),
+    (
+        "ks-amf",
+        "KS/Arbetsmarknadsförvaltningen",
+        "namnd",
+        "KS/Arbetsmarknadsförvaltningen",
+        "KS/ Arbetsmarknadsförvaltningen|KS-Arbetsmarknadsförvaltning|Arbetsmarknadsförvaltningen|AMF",  # noqa: E501 - one organisation row
+    ),
+    (
+        "ks-rtj",
+        "KS/Räddningstjänsten",
+        "namnd",
+        "KS/Räddningstjänsten",
+        "KS/ Räddningstjänsten|KS-Räddningstjänst|Räddningstjänsten",
+    ),
+    (
+        "bun",
+        "Barn- och utbildningsnämnden",
+        "namnd",
+        "Barn- o utbildningsförvaltningen",
+        "Barn- och utbildningsnämnd|BUN",
+    ),
+    (
+        "kfn",
+        "Kultur- och fritidsnämnden",
+        "namnd",
+        "Kultur- o fritidsförvaltningen",
+        "Kultur- och fritidsnämnd|KFN",
+    ),
+    (
+        "mbn",
+        "Miljö- och byggnadsnämnden",
+        "namnd",
+        "Stadsbyggnadsförvaltningen",
+        "Miljö- och byggnadsnämnd|MBN",
+    ),
     ("sn", "Socialnämnden", "namnd", "Socialförvaltningen", "Socialnämnd|SN"),
-    ("sbn", "Stadsbyggnadsnämnden", "namnd", "Stadsbyggnadsförvaltningen",
-     "Stadsbyggnadsnämnd|SBN"),
+    (
+        "sbn",
+        "Stadsbyggnadsnämnden",
+        "namnd",
+        "Stadsbyggnadsförvaltningen",
+        "Stadsbyggnadsnämnd|SBN",
+    ),
     ("valn", "Valnämnden", "namnd", "", "Valnämnd"),
     ("ofn", "Överförmyndarnämnden", "namnd", "", "Överförmyndarnämnd|ÖFN"),
     ("krev", "Kommunrevisionen", "namnd", "", "Kommunrevision"),
-    ("fin-pension", "Pensioner, löneskuld, arbetsgivaravgifter", "finans", "",
-     "-Pensioner, löneskuld, arbetsgivaravgifter"),
+    (
+        "fin-pension",
+        "Pensioner, löneskuld, arbetsgivaravgifter",
+        "finans",
+        "",
+        "-Pensioner, löneskuld, arbetsgivaravgifter",
+    ),
     ("fin-intern", "Internt återförda kostnader", "finans", "", "-Internt återförda kostnader"),
-    ("fin-naringsliv", "Anslag för näringslivsbefrämjande åtgärder", "finans", "",
-     "-Anslag för näringslivsbefrämjande åtgärder"),
+    (
+        "fin-naringsliv",
+        "Anslag för näringslivsbefrämjande åtgärder",
+        "finans",
+        "",
+        "-Anslag för näringslivsbefrämjande åtgärder",
+    ),
     ("fin-realvinst", "Realisationsvinster", "finans", "", "-Realisationsvinster"),
     ("fin-realforlust", "Realisationsförluster", "finans", "", "-Realisationsförluster"),
     ("fin-nedskrivning", "Nedskrivningar", "finans", "", "-Nedskrivningar"),
     ("fin-ovrigt", "Övrigt, finansförvaltningen", "finans", "", "-Övrigt"),
     ("avskrivningar", "Avskrivningar", "finans", "", ""),
     ("skatteintakter", "Skatteintäkter", "finans", "", ""),
-    ("statsbidrag", "Generella statsbidrag och utjämning", "finans", "",
-     "Generella stadsbidrag|Generella statsbidrag"),
+    (
+        "statsbidrag",
+        "Generella statsbidrag och utjämning",
+        "finans",
+        "",
+        "Generella stadsbidrag|Generella statsbidrag",
+    ),
     ("finansiella-intakter", "Finansiella intäkter", "finans", "", ""),
     ("finansiella-kostnader", "Finansiella kostnader", "finans", "", ""),
 ]
 
 NAMND_IDS = [u[0] for u in UNITS if u[2] == "namnd"]
-FINANS_IDS = [u[0] for u in UNITS[12:19]]          # the finansförvaltning sub-rows
+FINANS_IDS = [u[0] for u in UNITS[12:19]]  # the finansförvaltning sub-rows
 ALL_IDS = [u[0] for u in UNITS]
 
 #: Driftsredovisning Jan–Apr 2023 (mkr): utfall, budget, avvikelse for the period;
@@ -94,8 +149,10 @@ DRIFT_2023_04 = {
 DRIFT_SUBTOTALS = {
     "VERKSAMHETENS NETTOKOSTNAD": (ALL_IDS[:20], (-1867, -1753, -113, -5429, -5382, -47)),
     "SKATTER OCH UTJÄMNING": (["skatteintakter", "statsbidrag"], (1860, 1816, 43, 5504, 5449, 54)),
-    "FINANSIELLA INTÄKTER OCH KOSTNADER": (["finansiella-intakter", "finansiella-kostnader"],
-                                           (-4, -17, 13, -49, -51, 2)),
+    "FINANSIELLA INTÄKTER OCH KOSTNADER": (
+        ["finansiella-intakter", "finansiella-kostnader"],
+        (-4, -17, 13, -49, -51, 2),
+    ),
     "RESULTAT EFTER FINANSIELLA POSTER": (ALL_IDS, (-11, 46, -58, 26, 16, 10)),
 }
 
@@ -136,17 +193,23 @@ KS_STAB_HELAR = {2023: (307_662, 287_901), 2022: (280_390, 290_693)}
 class Solution:
     """Unrounded amounts (mkr, report sign) per unit."""
 
-    utfall: dict[str, float]       # the period
+    utfall: dict[str, float]  # the period
     budget_period: dict[str, float]
     prognos: dict[str, float]
-    budget: dict[str, float]       # the year
-    twelfths: set[str]             # units whose period budget is 4/12 of the year
+    budget: dict[str, float]  # the year
+    twelfths: set[str]  # units whose period budget is 4/12 of the year
     semesterloneskuld: float = 0.0  # utfall of the semesterlöneskuld change (period)
 
 
-def _solve(rows: dict[str, tuple], margin: float, months: int,
-           subtotals: list[tuple[list[str], tuple]], extra: list[tuple[dict, float, float]],
-           fixed_budget: dict[str, float], twelfth_candidates: set[str]) -> Solution:
+def _solve(
+    rows: dict[str, tuple],
+    margin: float,
+    months: int,
+    subtotals: list[tuple[list[str], tuple]],
+    extra: list[tuple[dict, float, float]],
+    fixed_budget: dict[str, float],
+    twelfth_candidates: set[str],
+) -> Solution:
     """Feasibility LP: every printed figure within ``margin``; L1-closest to printed."""
     ids = list(rows)
     n = len(ids)
@@ -187,8 +250,12 @@ def _solve(rows: dict[str, tuple], margin: float, months: int,
             a_eq.append(row)
             b_eq.append(fixed_budget[uid])
         # |v - target| <= t  for u, b, p, y
-        for var, tgt, k in ((U(i), tu, 4 * n + i), (B(i), tb, 5 * n + i),
-                            (P(i), tp, 6 * n + i), (Y(i), ty, 7 * n + i)):
+        for var, tgt, k in (
+            (U(i), tu, 4 * n + i),
+            (B(i), tb, 5 * n + i),
+            (P(i), tp, 6 * n + i),
+            (Y(i), ty, 7 * n + i),
+        ):
             for sign in (1, -1):
                 row = np.zeros(nv)
                 row[var] = sign
@@ -212,9 +279,15 @@ def _solve(rows: dict[str, tuple], margin: float, months: int,
             coefs[k] = coefs.get(k, 0.0) + c
         band(coefs, target, m)
     cost = np.r_[np.zeros(4 * n), np.ones(4 * n)]
-    res = linprog(cost, A_ub=np.array(a_ub), b_ub=np.array(b_ub),
-                  A_eq=np.array(a_eq) if a_eq else None, b_eq=np.array(b_eq) if b_eq else None,
-                  bounds=[(None, None)] * (4 * n) + [(0, None)] * (4 * n), method="highs")
+    res = linprog(
+        cost,
+        A_ub=np.array(a_ub),
+        b_ub=np.array(b_ub),
+        A_eq=np.array(a_eq) if a_eq else None,
+        b_eq=np.array(b_eq) if b_eq else None,
+        bounds=[(None, None)] * (4 * n) + [(0, None)] * (4 * n),
+        method="highs",
+    )
     if not res.success:
         raise RuntimeError(f"no amounts reproduce the published table: {res.message}")
     x = res.x
@@ -253,10 +326,14 @@ def solve_driftsredovisning(margin: float = 0.44) -> Solution:
     # result − s round to +72 and the finansförvaltning's deviation − s round to −15.
     result = sum(sol.utfall.values())
     fin_dev = sum(sol.utfall[m] - sol.budget_period[m] for m in FINANS_IDS)
-    lo = max(result - RESULTAT_EXKL_SEMESTERLONESKULD - margin,
-             fin_dev - FINANS_AVVIKELSE_EXKL_SEMESTERLONESKULD - margin)
-    hi = min(result - RESULTAT_EXKL_SEMESTERLONESKULD + margin,
-             fin_dev - FINANS_AVVIKELSE_EXKL_SEMESTERLONESKULD + margin)
+    lo = max(
+        result - RESULTAT_EXKL_SEMESTERLONESKULD - margin,
+        fin_dev - FINANS_AVVIKELSE_EXKL_SEMESTERLONESKULD - margin,
+    )
+    hi = min(
+        result - RESULTAT_EXKL_SEMESTERLONESKULD + margin,
+        fin_dev - FINANS_AVVIKELSE_EXKL_SEMESTERLONESKULD + margin,
+    )
     if lo > hi:
         raise RuntimeError("no semesterlöneskuld effect fits both published figures")
     sol.semesterloneskuld = (lo + hi) / 2

@@ -22,17 +22,20 @@ SEED = 2023
 
 def _csv_bytes(frame: pd.DataFrame, *, style: str) -> bytes:
     buf = io.StringIO()
-    if style == "excel-sv":      # Swedish Excel: ';', decimal comma, CRLF, Windows-1252
-        frame.to_csv(buf, sep=";", decimal=",", index=False, lineterminator="\r\n",
-                     float_format="%.2f")
+    if style == "excel-sv":  # Swedish Excel: ';', decimal comma, CRLF, Windows-1252
+        frame.to_csv(
+            buf, sep=";", decimal=",", index=False, lineterminator="\r\n", float_format="%.2f"
+        )
         return buf.getvalue().encode("cp1252")
-    if style == "utf8-bom-sv":   # ';' and decimal comma, UTF-8 with BOM
-        frame.to_csv(buf, sep=";", decimal=",", index=False, lineterminator="\n",
-                     float_format="%.2f")
+    if style == "utf8-bom-sv":  # ';' and decimal comma, UTF-8 with BOM
+        frame.to_csv(
+            buf, sep=";", decimal=",", index=False, lineterminator="\n", float_format="%.2f"
+        )
         return ("\ufeff" + buf.getvalue()).encode("utf-8")
-    if style == "weights":       # ';' and decimal comma, six decimals
-        frame.to_csv(buf, sep=";", decimal=",", index=False, lineterminator="\n",
-                     float_format="%.10f")
+    if style == "weights":  # ';' and decimal comma, six decimals
+        frame.to_csv(
+            buf, sep=";", decimal=",", index=False, lineterminator="\n", float_format="%.10f"
+        )
         return buf.getvalue().encode("utf-8")
     frame.to_csv(buf, sep=",", index=False, lineterminator="\n", float_format="%.2f")
     return buf.getvalue().encode("utf-8")
@@ -58,8 +61,9 @@ def sample_files(seed: int = SEED) -> dict[str, bytes]:
     for year in years:
         part = eco.utfall[eco.utfall["period"].str.startswith(str(year))]
         files[f"ekonomi/utfall_{year}.csv"] = _csv_bytes(part, style="excel-sv")
-        files[f"ekonomi/budget_{year}.csv"] = _csv_bytes(eco.budget[eco.budget["ar"] == year],
-                                                         style="plain")
+        files[f"ekonomi/budget_{year}.csv"] = _csv_bytes(
+            eco.budget[eco.budget["ar"] == year], style="plain"
+        )
     files["ekonomi/prognos.csv"] = _csv_bytes(eco.prognos, style="utf8-bom-sv")
     files["ekonomi/periodisering.csv"] = _csv_bytes(eco.periodisering, style="weights")
     files["ekonomi/investeringar.csv"] = _csv_bytes(eco.investeringar, style="excel-sv")
