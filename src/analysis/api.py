@@ -74,6 +74,7 @@ from analysis.rapport import ekonomi as ekonomirapport
 from analysis.rapport import kommun as kommunrapport
 from analysis.rapport import kontroller as kontrollvisning
 from analysis.rapport import mal as malrapport
+from analysis.rapport import namnd as namndrapport
 from analysis.rapport import personal as personalrapport
 from analysis.rapport.kontroller import visa, visa_bilaga
 from analysis.rapport.notebook import kommun_namn, open_data
@@ -105,5 +106,5 @@ __all__ = [
     # rapport
     "notebook", "open_data", "kommun_namn", "tables", "show_table", "charts", "visa",
     "visa_bilaga", "kontrollvisning", "ekonomirapport", "personalrapport",
-    "befolkningsrapport", "malrapport", "kommunrapport", "diagram_manadstrend",
+    "befolkningsrapport", "malrapport", "namndrapport", "kommunrapport", "diagram_manadstrend",
 ]  # fmt: skip

@@ -259,6 +259,11 @@ def test_lista(items, expected):
     assert lista(iter(items)) == expected
 
 
+def test_lista_with_another_last_word():
+    assert lista(["BUN", "SN", "KS"], sista="samt") == "BUN, SN samt KS"
+    assert lista(["BUN"], sista="samt") == "BUN"
+
+
 # --- slug -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text, kwargs, expected",

@@ -319,7 +319,7 @@ def test_goal_texts_against_the_overview(data, monkeypatch):
 # --- the remaining groups ----------------------------------------------------------------------
 def test_rr_signs_and_internal_items_through_the_path(data, monkeypatch):
     drift = economy.compute_driftsredovisning(data, PERIOD)
-    real = resultat._by_unit_line
+    real = resultat.belopp_per_rad
 
     def revenue_with_the_wrong_sign(frame, data):
         table, intern, sem = real(frame, data)
@@ -327,7 +327,7 @@ def test_rr_signs_and_internal_items_through_the_path(data, monkeypatch):
         table["intakter"] = -table["intakter"].abs()
         return table, intern, sem
 
-    monkeypatch.setattr(resultat, "_by_unit_line", revenue_with_the_wrong_sign)
+    monkeypatch.setattr(resultat, "belopp_per_rad", revenue_with_the_wrong_sign)
     k = Kontroller()
     kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
     assert "Resultaträkning: tecken" in groups_failing(k)
@@ -336,7 +336,7 @@ def test_rr_signs_and_internal_items_through_the_path(data, monkeypatch):
         table, intern, sem = real(frame, data)
         return table, intern + 5000.0, sem  # 5 tkr booked by one party only
 
-    monkeypatch.setattr(resultat, "_by_unit_line", one_sided)
+    monkeypatch.setattr(resultat, "belopp_per_rad", one_sided)
     k = Kontroller()
     kekonomi.kontrollera_rr(k, resultat.compute_resultatrakning(data, PERIOD), drift)
     assert "Resultaträkning: interna poster" in groups_failing(k)

@@ -153,16 +153,19 @@ def datum(date: dt.date | str) -> str:
     return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
 
 
-def lista(items: Iterable[str]) -> str:
-    """``"a, b och c"``.
+def lista(items: Iterable[str], *, sista: str = "och") -> str:
+    """``"a, b och c"``; ``sista`` is the word before the last item (the kommun's texts
+    write ``"a, b samt c"``).
 
     >>> lista(["a", "b", "c"])
     'a, b och c'
+    >>> lista(["a", "b", "c"], sista="samt")
+    'a, b samt c'
     """
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " och " + items[-1]
+    return ", ".join(items[:-1]) + f" {sista} " + items[-1]
 
 
 def slug(text: str, sep: str = "-", fallback: str = "x") -> str:

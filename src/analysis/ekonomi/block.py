@@ -15,15 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 
 from analysis.core.format import lista, mkr
-from analysis.core.kommunbas import konto_key
 from analysis.core.labels import DRIFT, TOTALT
 from analysis.core.period import MONTH_NAMES, Period
 from analysis.ekonomi.drift import compute_driftsredovisning, prognos_eller_budget, prognoses_kr
-from analysis.ekonomi.resultat import BASE_LINES, SUBTOTALS, rr_line, semesterloneskuld_avvikelse
+from analysis.ekonomi.resultat import SUBTOTALS, belopp_per_rad, semesterloneskuld_avvikelse
 from analysis.ekonomi.text import jamfort, namn_i_text
 from analysis.io.dataset import Dataset
 
@@ -58,40 +56,6 @@ _BLOCK_OF_LINE = {
 
 
 # --- which block a unit belongs to -----------------------------------------------------
-def _intern(data: Dataset, konto: np.ndarray) -> np.ndarray:
-    """Accounts the kontoplan marks ``intern`` (the kontoplan's ranges)."""
-    kp = data.frames.get("kontoplan")
-    out = np.zeros(len(konto), dtype=bool)
-    if kp is None or "intern" not in kp:
-        return out
-    key = konto_key(np.asarray(konto))
-    flags = kp["intern"].astype(bool).to_numpy()
-    for lo, hi in kp.loc[flags, ["_lo", "_hi"]].itertuples(index=False):
-        out |= (key >= lo) & (key <= hi)
-    return out
-
-
-def _belopp_per_rad(frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
-    """Σ belopp_kr by unit (rows) and resultaträkning line (columns), internal accounts
-    and balance accounts left out."""
-    konto = frame["konto"].to_numpy()
-    lines = rr_line(konto)
-    keep = ~_intern(data, konto) & (lines != "")
-    table = (
-        pd.DataFrame(
-            {
-                "namnd": frame["namnd"].astype(str).to_numpy()[keep],
-                "rad": lines[keep],
-                "kr": frame["belopp_kr"].to_numpy(dtype=float)[keep],
-            }
-        )
-        .groupby(["namnd", "rad"])["kr"]
-        .sum()
-        .unstack(fill_value=0.0)
-    )
-    return table.reindex(columns=BASE_LINES, fill_value=0.0)
-
-
 def unit_blocks(data: Dataset, year: int) -> dict[str, str]:
     """Which block of the kommun's driftsredovisning each unit belongs to.
 
@@ -105,11 +69,11 @@ def unit_blocks(data: Dataset, year: int) -> dict[str, str]:
     reg = data.register
     out = {u: "summa_namnder" for u in reg.namnder}
     b = data.budget
-    budget = _belopp_per_rad(
+    budget = belopp_per_rad(
         b[(b["ar"] == year) & (b["typ"] == "drift") & b["namnd"].isin(reg.finans)], data
-    )
+    )[0]
     u = data.utfall
-    utfall = _belopp_per_rad(u[(u["period"] // 100 == year) & u["namnd"].isin(reg.finans)], data)
+    utfall = belopp_per_rad(u[(u["period"] // 100 == year) & u["namnd"].isin(reg.finans)], data)[0]
     for unit in reg.finans:
         row = budget.loc[unit].abs() if unit in budget.index else None
         if row is None or row.max() == 0:
@@ -236,9 +200,7 @@ def upprakning(items: Iterable[str]) -> str:
     'a, b samt c'
     """
     items = list(items)
-    if len(items) <= 2:
-        return lista(items)
-    return ", ".join(items[:-1]) + " samt " + items[-1]
+    return lista(items, sista="samt" if len(items) > 2 else "och")
 
 
 def _miljoner(tkr: float, tecken: bool = True) -> str:

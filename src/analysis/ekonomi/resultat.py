@@ -115,9 +115,13 @@ def _flagged(data: Dataset, konto: np.ndarray, column: str) -> np.ndarray:
     return out
 
 
-def _by_unit_line(frame: pd.DataFrame, data: Dataset) -> tuple[pd.DataFrame, float, float]:
-    """Σ belopp_kr by (unit, line) without internal accounts; also the internal net and
-    the semesterlöneskuld amount."""
+def belopp_per_rad(frame: pd.DataFrame, data: Dataset) -> tuple[pd.DataFrame, float, float]:
+    """Σ belopp_kr by unit (rows) and resultaträkning line (columns, :data:`BASE_LINES`),
+    without the accounts the kontoplan marks internal and without balance accounts; also
+    the net of the internal accounts and the amount on semesterlöneskuld accounts.
+
+    The one rule for which amounts belong in the resultaträkning: the resultaträkning and
+    the kommun's block table (:func:`analysis.ekonomi.block.unit_blocks`) both use it."""
     konto = frame["konto"].to_numpy()
     intern = _flagged(data, konto, "intern")
     sem = _flagged(data, konto, "semesterloneskuld")
@@ -157,11 +161,11 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
     units = data.register.namnder + data.register.finans
     u = data.utfall
     u = u[u["period"].isin(period.month_codes) & u["namnd"].isin(units)]
-    utfall, intern_utfall, sem_utfall = _by_unit_line(u, data)
+    utfall, intern_utfall, sem_utfall = belopp_per_rad(u, data)
 
     b = data.budget
     b = b[(b["ar"] == period.year) & (b["typ"] == "drift") & b["namnd"].isin(units)]
-    budget, intern_budget, _ = _by_unit_line(b, data)
+    budget, intern_budget, _ = belopp_per_rad(b, data)
     weights = periodisation_weights(data, period.year, units)
     share = weights.loc[:, 1 : period.month].sum(axis=1)
 

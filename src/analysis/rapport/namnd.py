@@ -1,0 +1,145 @@
+"""A nämnd's report's presentation: the sections of ``notebooks/namnd.ipynb``.
+
+The figures come from the rooms below (the driftsredovisning and the key figures through
+:mod:`analysis.rapport.notebook`, the mätetal from :mod:`analysis.mal.matetal`, the
+sick-leave nyckeltal of the nämnd's förvaltning); nothing here computes a figure, it only
+gathers, shows and draws them. :func:`forbered` makes everything once; each ``visa_*``
+shows one section, :func:`figur_ackumulerat` draws the one chart and :func:`kontrollera`
+adds the report's checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import Markdown, display
+from matplotlib.figure import Figure
+
+from analysis.core.period import Period
+from analysis.io.dataset import Dataset
+from analysis.kontroller.bas import Kontroller, kontrollera_andelar
+from analysis.kontroller.ekonomi import kontrollera_namnd
+from analysis.mal import matetal
+from analysis.mal.status import status_text
+from analysis.rapport import charts
+from analysis.rapport import mal as malrapport
+from analysis.rapport.notebook import cumulative_utfall, drift_table, key_figures, personal_table
+from analysis.rapport.tables import show_table
+
+
+@dataclass
+class Namndrapport:
+    """What the report of one nämnd shows, as known at the end of ``period``; made by
+    :func:`forbered`.
+
+    ``forvaltning`` is the nämnd's own förvaltning in the register, ``None`` when it has
+    none (its report says so, and ``personal`` is then ``None``). ``nyckeltal`` is the
+    summary box (:func:`analysis.rapport.notebook.key_figures`, mkr), ``drift`` the
+    nämnd's row of the driftsredovisning (mkr), ``ackumulerat`` the cumulative utfall
+    against the periodised budget and ``matetal`` the nämnd's mätetal (empty without
+    any).
+    """
+
+    data: Dataset
+    period: Period
+    namnd: str
+    namn: str
+    forvaltning: str | None
+    nyckeltal: pd.DataFrame
+    drift: pd.DataFrame
+    ackumulerat: pd.DataFrame
+    personal: pd.DataFrame | None
+    matetal: pd.DataFrame
+
+
+def forbered(data: Dataset, namnd: str, period: Period | str) -> Namndrapport:
+    """Everything the report of ``namnd`` (a register id) shows as of ``period``.
+
+    Raises :class:`KeyError` for an id that is not in the register.
+    """
+    p = Period.parse(period)
+    forvaltning = data.register.forvaltning_of(namnd) or None
+    return Namndrapport(
+        data=data,
+        period=p,
+        namnd=namnd,
+        namn=data.register.namn(namnd),
+        forvaltning=forvaltning,
+        nyckeltal=key_figures(data, namnd, p),
+        drift=drift_table(data, p, [namnd]),
+        ackumulerat=cumulative_utfall(data, namnd, p),
+        personal=None if forvaltning is None else personal_table(data, forvaltning, p),
+        matetal=matetal.matetal(data, p, namnd),
+    )
+
+
+def visa_nyckeltal(r: Namndrapport) -> None:
+    """The summary box: the period and the full year against budget (mkr)."""
+    show_table(
+        r.nyckeltal,
+        f"Nyckeltal för {r.namn}, mkr",
+        name="nyckeltal",
+        decimals=1,
+        deviation=["Avvikelse"],
+    )
+
+
+def visa_drift(r: Namndrapport) -> None:
+    """The nämnd's row of the driftsredovisning (mkr)."""
+    show_table(
+        r.drift,
+        f"Driftsredovisning {r.namn}, mkr",
+        name="driftsredovisning",
+        decimals=1,
+        deviation=["Avvikelse perioden", "Avvikelse helår", "Förändring mot föregående prognos"],
+    )
+
+
+def figur_ackumulerat(r: Namndrapport) -> Figure:
+    """The cumulative utfall this year and last year against the periodised budget
+    (:func:`analysis.rapport.charts.cumulative`)."""
+    return charts.cumulative(r.ackumulerat, f"Ackumulerat utfall och periodiserad budget, {r.namn}")
+
+
+def visa_personal(r: Namndrapport) -> None:
+    """The sick-leave nyckeltal of the nämnd's förvaltning, or that it has none."""
+    if r.forvaltning is None or r.personal is None:
+        print("Nämnden har ingen egen förvaltning i personaldata.")
+        return
+    show_table(
+        r.personal,
+        f"Sjukfrånvaro {r.forvaltning}, procent",
+        name="sjukfranvaro",
+        decimals=2,
+    )
+
+
+def visa_mal(r: Namndrapport) -> None:
+    """The mätetal's statuses in a sentence (:func:`analysis.mal.status.status_text`)
+    and the nämnd's goals (:func:`analysis.rapport.mal.visa_bilaga`), or that it has
+    none for the period."""
+    if r.matetal.empty:
+        print("Nämnden har inga mätetal för perioden.")
+        return
+    display(Markdown(status_text(r.matetal)))
+    malrapport.visa_bilaga(r.matetal, r.data, r.period, rubrikniva=None)
+
+
+def andelar(tabell: pd.DataFrame) -> dict[str, float]:
+    """The rates of a nyckeltal table (first column the label, one column per year) by
+    ``"<label> <year>"``, for :func:`analysis.kontroller.bas.kontrollera_andelar`."""
+    return {
+        f"{row[0]} {c}": v
+        for row in tabell.itertuples(index=False)
+        for c, v in zip(tabell.columns[1:], row[1:], strict=True)
+    }
+
+
+def kontrollera(k: Kontroller, r: Namndrapport) -> None:
+    """The report's checks on the unrounded values: the nämnd's row of the
+    driftsredovisning against the ledger (:func:`analysis.kontroller.ekonomi.kontrollera_namnd`)
+    and, when it has a förvaltning, every sick-leave rate within 0–100 %."""
+    kontrollera_namnd(k, r.data, r.namnd, r.period)
+    if r.personal is not None:
+        kontrollera_andelar(k, "Personal: andelar", andelar(r.personal))
