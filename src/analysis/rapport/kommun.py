@@ -1,34 +1,64 @@
 """The kommun-wide delårsrapport's presentation: display tables in mkr, the texts that
-compose several rooms (the summary, the population paragraph, the personnel table) and
-the chart of the short version.
+compose several rooms (the summary, the population paragraph, the personnel table), the
+chart of the short version, and the sections of ``notebooks/kommun.ipynb``
+(:func:`forbered`, ``visa_*``, ``figur_*``, :func:`kontrollera`) and
+``notebooks/kortversion.ipynb`` (:func:`forbered_kort`, … , :func:`kontrollera_kort`).
 
 The numbers come from the domain rooms (:mod:`analysis.ekonomi.block`,
-:mod:`analysis.ekonomi.investering`, :mod:`analysis.ekonomi.nyckeltal`, the personal and
-befolkning rooms); this module only labels, scales to mkr and writes.
+:mod:`analysis.ekonomi.investering`, :mod:`analysis.ekonomi.nyckeltal`, the personal,
+befolkning and mal rooms); this module only labels, scales to mkr and writes. The checks
+(:mod:`analysis.kontroller`) are made on the very figures and texts the report shows.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown, display
+from matplotlib.figure import Figure
 
+from analysis.befolkning import prognos as befolkningsprognos
 from analysis.befolkning.historik import BefolkningData, period_components
 from analysis.core.errors import InputError
 from analysis.core.format import antal, lista, mkr, tal
 from analysis.core.labels import DRIFT, HELA_KOMMUNEN, TOTALT
 from analysis.core.period import MONTH_NAMES, Period
-from analysis.ekonomi import investering
+from analysis.ekonomi import block as eblock
+from analysis.ekonomi import investering, resultat
+from analysis.ekonomi import nyckeltal as ekonyckeltal
 from analysis.ekonomi.block import NAMN_TROSKEL_TKR, NUMERIC
+from analysis.ekonomi.drift import compute_driftsredovisning, compute_investeringsredovisning
 from analysis.ekonomi.nyckeltal import BELOPP
-from analysis.ekonomi.text import jamfort, namn_i_text
+from analysis.ekonomi.text import ekonomens_text, jamfort, namn_i_text
 from analysis.io.dataset import Dataset
-from analysis.kontroller.bas import Kontroller, kontrollera_andelar, kontrollera_vagt_medel
-from analysis.personal.nyckeltal import compute_frisknarvaro
-from analysis.personal.serier import forandring_per_forvaltning, hittills_i_ar, kontrollvarden
+from analysis.kontroller import ekonomi as ekonomikontroller
+from analysis.kontroller import text as textkontroller
+from analysis.kontroller.bas import (
+    AVRUNDNING,
+    Kontroller,
+    kontrollera_andelar,
+    kontrollera_vagt_medel,
+)
+from analysis.kontroller.befolkning import kontrollera_befolkning
+from analysis.mal import matetal, status
+from analysis.personal import text as personaltext
+from analysis.personal.nyckeltal import SUPPRESSION_NOTE, compute_frisknarvaro
+from analysis.personal.serier import (
+    forandring_per_forvaltning,
+    hittills_i_ar,
+    kontrollvarden,
+    manadstrend,
+)
 from analysis.personal.text import variation_text
 from analysis.personal.trender import jamforelse_test
+from analysis.rapport import charts
+from analysis.rapport import mal as malrapport
+from analysis.rapport.notebook import kommun_namn
+from analysis.rapport.personal import diagram_manadstrend
+from analysis.rapport.tables import show_table
 
 #: The headings of the key figures' amounts (:func:`nyckeltal_tabell`).
 NYCKELTAL_RUBRIKER = {
@@ -38,6 +68,8 @@ NYCKELTAL_RUBRIKER = {
 }
 #: The column of the change in :func:`personal_per_forvaltning` (not a share).
 FORANDRING_PE = "Förändring, procentenheter"
+#: The check group of the texts against the tables (:func:`kontrollera`).
+TEXT_GRUPP = "Texten = tabellerna"
 
 
 def _miljoner(tkr: float, tecken: bool = True) -> str:
@@ -421,3 +453,352 @@ def klartext(
     if mal_text:
         text.append(f"- **Mål:** {mal_text}")
     return "\n".join(text)
+
+
+# --------------------------------------------------------------------------------------
+# The sections of the kommun report (notebooks/kommun.ipynb) and of the short version
+# (notebooks/kortversion.ipynb)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Kommununderlag:
+    """What both kommun-wide reports show, as known at the end of ``period``.
+
+    ``mt`` may be empty (no mål och mätetal for the period); ``oversikt`` is then
+    ``None``. ``bd``, ``komp`` and ``folkmangd`` are ``None`` when the population files
+    are missing or do not cover the period (``befolkning_saknas`` says why,
+    :func:`befolkning_underlag`). ``mal_text`` is the goals' sentence of the summary and
+    ``sammanfattning`` the summary itself (:func:`klartext`).
+    """
+
+    data: Dataset
+    period: Period
+    namn: str
+    rr: pd.DataFrame
+    drift: pd.DataFrame
+    block: pd.DataFrame
+    inv: pd.DataFrame
+    mt: pd.DataFrame
+    oversikt: pd.DataFrame | None
+    bd: BefolkningData | None
+    komp: pd.DataFrame | None
+    befolkning_saknas: str | None
+    folkmangd: pd.DataFrame | None
+    sjuk: dict
+    mal_text: str | None
+    sammanfattning: str
+
+
+@dataclass
+class Kommunrapport(Kommununderlag):
+    """What the kommun report to fullmäktige shows (made by :func:`forbered`): besides
+    :class:`Kommununderlag` the key figures, the ekonom's own text (``None`` without one),
+    the texts of the resultaträkning, the driftsredovisning, the investments, the
+    population (``None`` without population data) and the personnel, the personnel table
+    (:func:`personal_per_forvaltning`) and the kommun's monthly sick leave (Tabell 1.1)."""
+
+    nyckeltal: pd.DataFrame
+    egen_text: str | None
+    rr_text: str
+    drift_text: str
+    invest: pd.DataFrame
+    invest_text: str
+    befolkning_text: str | None
+    personal_text: str
+    personal: pd.DataFrame
+    manadstrend: pd.DataFrame
+
+
+@dataclass
+class Kortversion(Kommununderlag):
+    """What the short version for citizens shows (made by :func:`forbered_kort`): besides
+    :class:`Kommununderlag` the opening sentence and the nämnder's net cost per 100
+    kronor (:func:`analysis.ekonomi.nyckeltal.nettokostnad_per_100kr`)."""
+
+    inledning: str
+    hundra: pd.DataFrame
+
+
+def _underlag(data: Dataset, period: Period, kort: bool) -> dict:
+    """The fields of :class:`Kommununderlag`; the goals' sentence of the summary is
+    :func:`analysis.mal.status.status_kort` in the short version, else
+    :func:`analysis.mal.status.status_text` (none without mätetal)."""
+    namn = kommun_namn(data)
+    rr = resultat.compute_resultatrakning(data, period)
+    drift = compute_driftsredovisning(data, period)
+    block_drift = eblock.drift_block(data, period)
+    inv = compute_investeringsredovisning(data, period)
+    mt = matetal.matetal(data, period)
+    bd, komp, saknas = befolkning_underlag(data, period)
+    sjuk = hittills_i_ar(data.sjukfranvaro, period)
+    if kort:
+        mal_text = status.status_kort(mt)
+    else:
+        mal_text = None if mt.empty else status.status_text(mt)
+    return {
+        "data": data,
+        "period": period,
+        "namn": namn,
+        "rr": rr,
+        "drift": drift,
+        "block": block_drift,
+        "inv": inv,
+        "mt": mt,
+        "oversikt": None if mt.empty else matetal.oversikt(mt, data),
+        "bd": bd,
+        "komp": komp,
+        "befolkning_saknas": saknas,
+        "folkmangd": None if bd is None else befolkningsprognos.befolkning_sheet(bd, horizon=10),
+        "sjuk": sjuk,
+        "mal_text": mal_text,
+        "sammanfattning": klartext(data, period, namn, rr, block_drift, inv, komp, sjuk, mal_text),
+    }
+
+
+def forbered(data: Dataset, period: Period | str) -> Kommunrapport:
+    """Everything the kommun report shows for ``period``, computed once; the checks are
+    made on these figures and texts by :func:`kontrollera`."""
+    p = Period.parse(period)
+    u = _underlag(data, p, kort=False)
+    personal = data.sjukfranvaro
+    return Kommunrapport(
+        **u,
+        nyckeltal=ekonyckeltal.nyckeltal(data, p, u["rr"], u["block"]),
+        egen_text=ekonomens_text(data.raw_dir, "kommun", p),
+        rr_text=eblock.rr_text(u["rr"], p),
+        drift_text=eblock.drift_text(data, u["block"], p),
+        invest=invest_tabell(data, p),
+        invest_text=investering.invest_text(data, p, u["namn"]),
+        befolkning_text=None if u["komp"] is None else befolkning_text(u["komp"], p, u["namn"]),
+        personal_text=personaltext.kommentar(personal, p),
+        personal=personal_per_forvaltning(personal, p),
+        manadstrend=manadstrend(personal, p),
+    )
+
+
+def forbered_kort(data: Dataset, period: Period | str) -> Kortversion:
+    """Everything the short version shows for ``period``, computed once; the checks are
+    made on these figures and texts by :func:`kontrollera_kort`."""
+    p = Period.parse(period)
+    u = _underlag(data, p, kort=True)
+    perioden = "hela året" if p.month == 12 else f"januari till {p.month_name}"
+    return Kortversion(
+        **u,
+        inledning=(
+            f"Här är det viktigaste om hur det har gått för {u['namn']} under {perioden} "
+            f"{p.year}: kommunens ekonomi, invånare, personal och mål. Siffrorna kommer från "
+            "samma underlag som den fullständiga rapporten till kommunfullmäktige."
+        ),
+        hundra=ekonyckeltal.nettokostnad_per_100kr(u["block"]),
+    )
+
+
+def _not(*delar: str | None) -> str:
+    """The notes under a table, the missing ones left out."""
+    return " ".join(d for d in delar if d)
+
+
+def visa_sammanfattning(r: Kommununderlag) -> None:
+    """The key figures in plain Swedish (:func:`klartext`)."""
+    display(Markdown(r.sammanfattning))
+
+
+def visa_nyckeltal(r: Kommunrapport) -> None:
+    """The key figures in mkr (:func:`nyckeltal_tabell`)."""
+    show_table(
+        nyckeltal_tabell(r.nyckeltal),
+        f"Nyckeltal {r.period.short_label}, mkr",
+        name="nyckeltal",
+        decimals=1,
+        deviation=["Avvikelse"],
+    )
+
+
+def visa_viktiga_handelser(r: Kommunrapport) -> None:
+    """The ekonom's own text for the kommun, when there is one."""
+    if r.egen_text:
+        display(Markdown("#### Viktiga händelser\n\n" + r.egen_text))
+
+
+def visa_mal(r: Kommunrapport) -> None:
+    """The goals' sentence and the status per nämnd, or that there are no mätetal."""
+    if r.oversikt is None:
+        display(Markdown("Kommunen har inga mål och mätetal för perioden (filen mal/matetal.csv)."))
+        return
+    display(Markdown(r.mal_text or ""))
+    show_table(
+        r.oversikt, f"Mätetalens status per nämnd, {r.period.short_label}", name="maloversikt"
+    )
+
+
+def figur_mal(r: Kommunrapport) -> Figure | None:
+    """The status per nämnd as bars (:func:`analysis.rapport.mal.diagram_oversikt`);
+    ``None`` without mätetal."""
+    if r.oversikt is None:
+        return None
+    return malrapport.diagram_oversikt(r.oversikt, "Mätetalens status per nämnd")
+
+
+def visa_resultatrakning(r: Kommunrapport) -> None:
+    """The resultaträkning in mkr with its notes."""
+    show_table(
+        rr_tabell(r.rr),
+        f"Resultaträkning {r.period.short_label}, mkr",
+        name="resultatrakning",
+        decimals=0,
+        deviation=["Avvikelse perioden", "Avvikelse helår"],
+        sum_rows=eblock.summarader(r.rr),
+        note=_not(resultat.rr_not(r.rr), eblock.prognos_not(r.block), AVRUNDNING),
+    )
+
+
+def visa_rr_text(r: Kommunrapport) -> None:
+    """The text on the resultaträkning (:func:`analysis.ekonomi.block.rr_text`)."""
+    display(Markdown(r.rr_text))
+
+
+def visa_driftsredovisning(r: Kommunrapport) -> None:
+    """The driftsredovisning in blocks, in mkr, with its notes."""
+    show_table(
+        block_tabell(r.block),
+        f"Driftsredovisning {r.period.short_label}, mkr",
+        name="driftsredovisning",
+        decimals=0,
+        deviation=["Avvikelse perioden", "Avvikelse helår", "Förändring mot föregående prognos"],
+        sum_rows=eblock.summarader(r.block),
+        note=_not(eblock.prognos_not(r.block), AVRUNDNING),
+    )
+
+
+def visa_drift_text(r: Kommunrapport) -> None:
+    """The text on the driftsredovisning (:func:`analysis.ekonomi.block.drift_text`)."""
+    display(Markdown(r.drift_text))
+
+
+def visa_investeringar(r: Kommunrapport) -> None:
+    """The investeringsredovisning in mkr and its text."""
+    show_table(
+        r.invest,
+        f"Investeringsredovisning {r.period.short_label}, mkr",
+        name="investeringar",
+        decimals=1,
+        deviation=["Avvikelse perioden", "Avvikelse helår", "Förändring mot föregående prognos"],
+        note=AVRUNDNING,
+    )
+    display(Markdown(r.invest_text))
+
+
+def visa_befolkning(r: Kommunrapport) -> None:
+    """The population paragraph and the period's components, or why they are missing."""
+    if r.komp is None:
+        display(Markdown(f"Befolkningsuppgifter för perioden saknas: {r.befolkning_saknas}"))
+        return
+    display(Markdown(r.befolkning_text or ""))
+    show_table(
+        r.komp[["text", "antal"]].rename(columns={"text": "Komponent", "antal": "Antal"}),
+        f"Befolkningsförändring {r.period.short_label}",
+        name="befolkning",
+    )
+
+
+def figur_befolkning(r: Kommunrapport) -> Figure | None:
+    """The population on 31 December, history and forecast; ``None`` without data."""
+    if r.komp is None or r.folkmangd is None:
+        return None
+    return charts.population(r.folkmangd, "Folkmängd 31 december, utfall och prognos")
+
+
+def visa_personal(r: Kommunrapport) -> None:
+    """The personnel comment and the sick leave and frisknärvaro per förvaltning."""
+    print(r.personal_text)
+    show_table(
+        r.personal,
+        f"Sjukfrånvaro och frisknärvaro per förvaltning, {r.period.short_label}, procent",
+        name="personal",
+        decimals=1,
+        note=SUPPRESSION_NOTE,
+    )
+
+
+def figur_personal(r: Kommunrapport) -> Figure:
+    """The kommun's sick leave per month against earlier years (Tabell 1.1)."""
+    return diagram_manadstrend(r.manadstrend, "Sjukfrånvaro per månad, hela kommunen, procent")
+
+
+def visa_malbilaga(r: Kommunrapport) -> None:
+    """The appendix: every nämnd's goals (:func:`analysis.rapport.mal.visa_bilaga`)."""
+    malrapport.visa_bilaga(r.mt, r.data, r.period)
+
+
+def kontrollera(k: Kontroller, r: Kommunrapport) -> None:
+    """The kommun report's checks, on the figures and texts it shows: the
+    driftsredovisning against the ledger, the resultaträkning against the
+    driftsredovisning, the blocks against both, the goals' sentence and the texts on the
+    resultaträkning and the driftsredovisning against their tables, the population's
+    components against the stocks and the personnel table
+    (:func:`kontrollera_personal`)."""
+    p = r.period
+    ekonomikontroller.kontrollera_huvudbok(k, "Driftsredovisning", r.drift, r.data, p)
+    ekonomikontroller.kontrollera_rr(k, r.rr, r.drift)
+    ekonomikontroller.kontrollera_block(k, r.block, r.drift, r.rr)
+    if r.oversikt is not None and r.mal_text is not None:
+        textkontroller.kontrollera_text(
+            k, TEXT_GRUPP, r.mal_text, textkontroller.mal_textkontroller(r.oversikt)
+        )
+    textkontroller.kontrollera_text(
+        k,
+        TEXT_GRUPP,
+        r.rr_text + "\n" + r.drift_text,
+        textkontroller.kommun_textkontroller(r.rr, r.block, p),
+    )
+    if r.komp is not None:
+        kontrollera_befolkning(k, r.komp)
+    kontrollera_personal(k, r.personal, r.data.sjukfranvaro, p, r.data.register.forvaltningar)
+
+
+# --- the short version's sections ---------------------------------------------------------
+def visa_inledning_kort(r: Kortversion) -> None:
+    """The short version's opening sentence."""
+    display(Markdown(r.inledning))
+
+
+def figur_100kr(r: Kortversion) -> Figure:
+    """'Så används 100 kronor' (:func:`diagram_100kr`)."""
+    return diagram_100kr(
+        r.hundra, f"Så används 100 kronor av nämndernas nettokostnad, {r.period.short_label}"
+    )
+
+
+def figur_befolkning_kort(r: Kortversion) -> Figure | None:
+    """The inhabitants on 31 December, history and forecast (small); ``None`` without
+    population data."""
+    if r.bd is None or r.folkmangd is None:
+        return None
+    return charts.population(
+        r.folkmangd, "Antal invånare 31 december, utfall och prognos", figsize=(7.0, 2.6)
+    )
+
+
+def figur_mal_kort(r: Kortversion) -> Figure | None:
+    """The mätetal per nämnd as bars, or (``None``) the sentence that there are none."""
+    if r.oversikt is None:
+        display(Markdown("Kommunen har inga mätetal för perioden."))
+        return None
+    return malrapport.diagram_oversikt(r.oversikt, "Mätetal per nämnd", radhojd=0.26)
+
+
+def kontrollera_kort(k: Kontroller, r: Kortversion) -> None:
+    """The short version's checks, on the figures and texts it shows: the resultaträkning
+    against the driftsredovisning, the blocks against both, the driftsredovisning against
+    the ledger, the population's components against the stocks and the goals' sentence
+    against the overview."""
+    ekonomikontroller.kontrollera_rr(k, r.rr, r.drift)
+    ekonomikontroller.kontrollera_block(k, r.block, r.drift, r.rr)
+    ekonomikontroller.kontrollera_huvudbok(k, "Driftsredovisning", r.drift, r.data, r.period)
+    if r.komp is not None:
+        kontrollera_befolkning(k, r.komp)
+    if r.oversikt is not None and r.mal_text is not None:
+        textkontroller.kontrollera_text(
+            k, TEXT_GRUPP, r.mal_text, textkontroller.mal_textkontroller(r.oversikt)
+        )
