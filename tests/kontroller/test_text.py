@@ -66,3 +66,26 @@ def test_mal_textkontroller_by_hand():
     k = Kontroller()
     kontrollera_text(k, "g", "Av 7 mätetal är 2 gröna, 0 gula och 1 röda.", spec)
     assert [f.kontroll for f in k.fel] == ["Antal gröna i texten = tabellen"]
+
+
+def test_kommun_texts_of_a_small_kommun_hold_and_a_wrong_figure_fails(tiny):
+    """A result under 10 mkr is printed with a decimal comma ("på +0,5 miljoner kronor,
+    vilket är 0,1 miljoner kronor bättre än"); the pattern must still find the deviation
+    (it once stopped at the comma and reported a false failure)."""
+    from analysis.ekonomi import block
+    from analysis.ekonomi.resultat import compute_resultatrakning
+    from analysis.io.dataset import load_data
+    from analysis.kontroller.text import kommun_textkontroller
+
+    data = load_data(tiny)
+    rr = compute_resultatrakning(data, "2023-04")
+    b = block.drift_block(data, "2023-04")
+    text = block.rr_text(rr, "2023-04") + "\n" + block.drift_text(data, b, "2023-04")
+    assert "på +0,5 miljoner kronor, vilket är 0,1 miljoner kronor bättre än" in text
+    k = Kontroller()
+    kontrollera_text(k, "T", text, kommun_textkontroller(rr, b, "2023-04"))
+    assert k.fel == [] and len(k) >= 5
+    k = Kontroller()
+    wrong = text.replace("vilket är 0,1 miljoner", "vilket är 0,4 miljoner")
+    kontrollera_text(k, "T", wrong, kommun_textkontroller(rr, b, "2023-04"))
+    assert [f.kontroll for f in k.fel] == ["Resultatets avvikelse mot budget i texten = tabellen"]

@@ -68,7 +68,8 @@ def kommun_textkontroller(
         ),
         (
             "Resultatets avvikelse mot budget",
-            r"på [^,]*?miljoner kronor, vilket är {tal} miljoner kronor "
+            # the result itself may carry a decimal comma ("på +0,5 miljoner kronor, ...")
+            r"på [^.]*?miljoner kronor, vilket är {tal} miljoner kronor "
             r"(?:bättre än|sämre än|i nivå med)",
             res["avvikelse_period"] / 1000,
             True,
