@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
-from analysis.core.errors import ConfigurationError
+from analysis.core.errors import ArgumentError, ConfigurationError, InputError
 from analysis.ekonomi import prognos
+from analysis.io.dataset import load_data
+from analysis.kontroller.bas import Kontroller
 from analysis.rapport import ekonomi as R
 
 
@@ -105,8 +109,6 @@ def test_prognossakerhet_tabell_by_hand():
 
 
 def test_forecast_chart_is_a_figure_with_swedish_ticks(sample_data):
-    from matplotlib.figure import Figure
-
     p = prognos.helarsprognoser(sample_data, "sbn", "2023-04")
     fig = R.prognosdiagram(p, "Prognoser", budget_tkr=-249000.0)
     assert isinstance(fig, Figure)
@@ -137,29 +139,157 @@ def shown(monkeypatch):
     return calls
 
 
-def test_the_sections_show_a_table_with_its_notes(shown):
-    R.visa_avvikelser(_avvikelser(), "Avvikelser", "kontogrupp")
-    kind, title, df, kw = shown[0]
-    assert (kind, title, kw["name"], kw["decimals"]) == ("table", "Avvikelser", "kontogrupp", 1)
-    assert kw["deviation"] == ["Avvikelse perioden", "Avvikelse helår"]
-    assert kw["note"] == "En anmärkning." and "Budget helår" in df.columns
-    R.visa_investeringar(_avvikelser().iloc[-1:], "Investeringar")
-    assert shown[1] == (
-        "markdown",
-        "Nämnden har inga investeringsprojekt med budget eller utgifter under året.",
+@pytest.fixture
+def tiny_data(tiny):
+    return load_data(tiny).as_of("2023-04")
+
+
+BUN = "Barn- och utbildningsnämnden"
+
+
+def test_forbered_gathers_the_figures_of_the_tiny_kommun(tiny_data):
+    r = R.forbered(tiny_data, "bun", "2023-04")
+    assert (r.namn, r.nyckel, r.anmarkningar, str(r.period)) == (BUN, "fil", [], "2023-04")
+    # utfall jan–apr (report sign, tkr): revenue 3110 +20, 4010 −50, 5010 −(100 + 110 + 90)
+    # = −300; Förskola −100 + 20 = −80, Grundskola −110 − 90 − 50 = −250; total −330.
+    # Budget for the year: 5010 −1 200, 3110 +60, total −1 140.
+    kg = r.per_kontogrupp.set_index("kontogrupp")
+    assert kg["utfall_period"].to_dict() == pytest.approx(
+        {
+            "Verksamhetens intäkter": 20.0,
+            "Material och tjänster": -50.0,
+            "Personalkostnader": -300.0,
+            "Totalt": -330.0,
+        }
     )
-    R.visa_anmarkningar([])
-    assert len(shown) == 2
-    R.visa_anmarkningar(["Ett."])
-    assert shown[2] == ("markdown", "**Observera:**\n\n- Ett.")
+    assert kg.loc["Totalt", "budget_helar"] == pytest.approx(-1140.0)
+    vh = r.per_verksamhet.set_index("verksamhet")["utfall_period"]
+    assert (vh["Förskola"], vh["Grundskola"], vh["Totalt"]) == pytest.approx((-80, -250, -330))
+    assert r.budget_helar_tkr == pytest.approx(-1140.0)
+    # forecasts: the ekonom's −1 170; årstakt −330 / 4 · 12 = −990; utfall plus the
+    # remaining twelfths −330 + 8/12 · (−1 140) = −1 090
+    pr = r.prognoser.set_index("metod")["prognos_tkr"]
+    assert (pr["manuell"], pr["arstakt"], pr["aterstaende_budget"]) == pytest.approx(
+        (-1170.0, -990.0, -1090.0)
+    )
+    # the key figures in mkr: the period −0,33 against −0,38 (4/12 of the budget)
+    assert r.nyckeltal.iloc[0, 1:].tolist() == pytest.approx([-0.33, -0.38, 0.05])
+    assert r.ackumulerat.set_index("Månad").loc["apr", "Utfall 2023"] == pytest.approx(-330.0)
+    # one investment budget of 500 000 kr without a project, and the total
+    assert r.investeringar["projekt"].tolist() == ["Ej angiven", "Totalt"]
+    assert r.investeringar["budget_helar"].tolist() == pytest.approx([-500.0, -500.0])
+    assert r.kommentar.startswith("#### Automatiskt genererad kommentar")
+    assert "−0,3 mkr" in r.kommentar
 
 
-def test_the_forecast_sections(shown):
+def test_forbered_takes_the_periodisation_key_of_the_namnd(tiny_data):
+    assert R.forbered(tiny_data, "bun", "2023-04", {"sn": "historisk"}).nyckel == "fil"
+    assert R.forbered(tiny_data, "bun", "2023-04", {"bun": "tolftedelar"}).nyckel == "tolftedelar"
+    with pytest.raises(ArgumentError, match="Okänd periodiseringsnyckel 'kvartal'"):
+        R.forbered(tiny_data, "bun", "2023-04", "kvartal")
+
+
+def test_forbered_refuses_an_unknown_namnd_and_a_period_without_utfall(tiny):
+    with pytest.raises(ConfigurationError, match="Nämnden 'okand' finns inte"):
+        R.forbered(load_data(tiny).as_of("2023-04"), "okand", "2023-04")
+    # the tiny kommun has no utfall after May 2023
+    with pytest.raises(InputError, match="Det finns inget utfall för juni 2023"):
+        R.forbered(load_data(tiny).as_of("2023-06"), "bun", "2023-06")
+
+
+def test_the_sections_show_their_tables_with_titles_built_here(tiny_data, shown):
+    r = R.forbered(tiny_data, "bun", "2023-04")
+    R.visa_anmarkningar(r)
+    assert shown == []  # nothing is missing
+    R.visa_nyckeltal(r)
+    R.visa_per_kontogrupp(r)
+    R.visa_per_verksamhet(r)
+    R.visa_investeringar(r)
+    assert [(c[1], c[3]["name"]) for c in shown] == [
+        (f"Nyckeltal för {BUN}, mkr", "nyckeltal"),
+        (f"Avvikelser per kontogrupp, {BUN}, mkr", "kontogrupp"),
+        (f"Avvikelser per verksamhet, {BUN}, mkr", "verksamhet"),
+        (f"Investeringar per projekt, {BUN}, mkr", "investeringar"),
+    ]
+    kind, _, df, kw = shown[1]
+    assert kw["deviation"] == ["Avvikelse perioden", "Avvikelse helår"] and kw["decimals"] == 1
+    assert df.set_index("Kontogrupp").loc["Totalt", "Utfall perioden"] == pytest.approx(-0.33)
+    shown.clear()
+    R.visa_investeringar(dataclasses.replace(r, investeringar=r.investeringar.iloc[-1:]))
+    R.visa_anmarkningar(dataclasses.replace(r, anmarkningar=["Ett."]))
+    R.visa_kommentar(r)
+    assert shown == [
+        ("markdown", "Nämnden har inga investeringsprojekt med budget eller utgifter under året."),
+        ("markdown", "**Observera:**\n\n- Ett."),
+        ("markdown", r.kommentar),
+    ]
+
+
+def test_the_forecast_sections(tiny_data, shown):
+    r = R.forbered(tiny_data, "bun", "2023-04")
+    R.visa_helarsprognoser(r)
+    assert len(shown) == 1  # no model interval, so no sentence about it
+    kind, title, df, kw = shown[0]
+    assert (kind, title, kw["deviation"]) == (
+        "table",
+        f"Helårsprognoser {BUN}, mkr",
+        ["Avvikelse mot budget"],
+    )
+    # the ekonom's −1 170 against the budget −1 140: −0,03 mkr
+    assert df["Avvikelse mot budget"].iloc[0] == pytest.approx(-0.03)
     p = _prognoser()
     p.loc[0, "prognos_tkr"] = -8000.0  # below the model's 95 % interval
-    R.visa_helarsprognoser(p, "Helårsprognoser", budget_tkr=-6000.0)
-    assert shown[0][0] == "table" and shown[0][3]["deviation"] == ["Avvikelse mot budget"]
-    assert shown[0][3]["note"] is None
-    assert shown[1][0] == "markdown" and "ligger under" in shown[1][1]
-    R.visa_prognossakerhet(pd.DataFrame(columns=prognos.SAKERHET_COLUMNS), "Säkerhet")
-    assert shown[2][1].startswith("Det finns inte tillräckligt många hela år")
+    R.visa_helarsprognoser(dataclasses.replace(r, prognoser=p, budget_helar_tkr=-6000.0))
+    assert shown[2][0] == "markdown" and "ligger under" in shown[2][1]
+    R.visa_prognossakerhet(r)
+    assert shown[3][:2] == ("table", f"Prognossäkerhet {BUN}")
+    tom = pd.DataFrame(columns=prognos.SAKERHET_COLUMNS)
+    R.visa_prognossakerhet(dataclasses.replace(r, sakerhet=tom))
+    assert shown[4][1].startswith("Det finns inte tillräckligt många hela år")
+
+
+def test_the_charts(tiny_data):
+    r = R.forbered(tiny_data, "bun", "2023-04")
+    fig = R.figur_helarsprognoser(r)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == f"Helårsprognoser med osäkerhetsintervall, {BUN}"
+    assert ax.get_xlabel() == "mkr (nettokostnad)"  # the budget is a net cost
+    fig = R.figur_ackumulerat(r)
+    assert isinstance(fig, Figure)
+
+
+def test_kontrollera_the_tables_against_the_ledger(tiny_data):
+    r = R.forbered(tiny_data, "bun", "2023-04")
+    k = Kontroller()
+    R.kontrollera(k, r)
+    # the driftsredovisning against the ledger (5); per table the rows' utfall and the
+    # total's budget for the year and for the period (2 × 3); the projects against the
+    # investeringsredovisning (utfall, budget: 2)
+    assert len(k) == 13 and not k.fel
+    # with another key than the file's the period budget is not compared
+    k = Kontroller()
+    R.kontrollera(k, dataclasses.replace(r, nyckel="tolftedelar"))
+    assert len(k) == 11 and not k.fel
+    tabeller = [c.kontroll for c in k.rader if c.grupp == "Samma tal i två tabeller"]
+    assert len(tabeller) == 6 and not any("budget perioden" in t for t in tabeller)
+
+
+@pytest.mark.parametrize("namnd", ["bun", "ks-koll"])
+def test_the_report_of_the_sample(sample_data, namnd, shown):
+    r = R.forbered(sample_data.as_of("2023-04"), namnd, "2023-04", "historisk")
+    for visa in (
+        R.visa_anmarkningar,
+        R.visa_nyckeltal,
+        R.visa_per_kontogrupp,
+        R.visa_per_verksamhet,
+        R.visa_helarsprognoser,
+        R.visa_prognossakerhet,
+        R.visa_investeringar,
+        R.visa_kommentar,
+    ):
+        visa(r)
+    assert shown and isinstance(R.figur_helarsprognoser(r), Figure)
+    k = Kontroller()
+    R.kontrollera(k, r)
+    assert len(k) and not k.fel

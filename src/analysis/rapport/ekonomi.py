@@ -1,11 +1,17 @@
 """A nämnd's economy for the reports: its tables in mkr with Swedish labels, the forecast
-chart, and the report's sections as one call each (used by ``notebooks/ekonomi.ipynb``).
+chart, and the sections of ``notebooks/ekonomi.ipynb`` as one call each.
 
-The numbers come from :mod:`analysis.ekonomi.avvikelse` and :mod:`analysis.ekonomi.prognos`
-(tkr, report sign); here they are only labelled, scaled to mkr and shown.
+The numbers come from :mod:`analysis.ekonomi.avvikelse`, :mod:`analysis.ekonomi.prognos`,
+:mod:`analysis.ekonomi.drift` and :mod:`analysis.ekonomi.text` (tkr, report sign); here
+they are only gathered, labelled, scaled to mkr and shown. :func:`forbered` makes
+everything once; each ``visa_*`` shows one section, each ``figur_*`` draws one chart and
+:func:`kontrollera` adds the report's checks.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,16 +21,29 @@ from matplotlib.ticker import FuncFormatter
 from analysis.core.errors import ConfigurationError
 from analysis.core.format import tal
 from analysis.core.labels import DIMENSIONER, DRIFT
-from analysis.core.period import MONTH_NAMES
-from analysis.ekonomi.avvikelse import AVVIKELSE_COLUMNS
+from analysis.core.period import MONTH_NAMES, Period
+from analysis.ekonomi import text as ekonomitext
+from analysis.ekonomi.avvikelse import (
+    AVVIKELSE_COLUMNS,
+    avvikelsetabell,
+    investeringstabell,
+    periodiseringsnyckel,
+)
+from analysis.ekonomi.drift import budget_helar_tkr, indata_anmarkningar
 from analysis.ekonomi.prognos import (
     INTERVALL_COLUMNS,
     METODER,
     MIN_FALL_TRAFF,
+    helarsprognoser,
     prognos_utanfor_intervall,
+    prognossakerhet,
 )
 from analysis.io.dataset import Dataset
+from analysis.kontroller.bas import Kontroller
+from analysis.kontroller.ekonomi import kontrollera_namnd
+from analysis.rapport import charts
 from analysis.rapport.charts import COLOURS
+from analysis.rapport.notebook import cumulative_utfall, key_figures
 from analysis.rapport.tables import show_table
 
 #: Swedish column labels of the deviation tables.
@@ -177,66 +196,197 @@ def anmarkningar_text(anmarkningar: list[str]) -> str | None:
     return "**Observera:**\n\n" + "\n".join(f"- {a}" for a in anmarkningar)
 
 
-def visa_anmarkningar(anmarkningar: list[str]) -> None:
-    """Show :func:`anmarkningar_text`, if any."""
-    text = anmarkningar_text(anmarkningar)
-    if text:
-        _markdown(text)
+@dataclass
+class Ekonomirapport:
+    """What the economy report of one nämnd shows, as known at the end of ``period``; made
+    by :func:`forbered`.
+
+    ``nyckel`` is the nämnd's periodisation key (:data:`~analysis.ekonomi.avvikelse.NYCKLAR`)
+    of the deviation tables; ``anmarkningar`` what is missing in its inputs;
+    ``nyckeltal`` the summary box (mkr); ``per_kontogrupp``, ``per_verksamhet`` and
+    ``investeringar`` the deviation tables (tkr); ``ackumulerat`` the cumulative utfall
+    against the periodised budget (tkr); ``prognoser`` the full-year forecasts by method
+    and ``budget_helar_tkr`` the year's budget (tkr); ``sakerhet`` the back-test of the
+    forecasts; ``kommentar`` the commentary (markdown).
+    """
+
+    data: Dataset
+    period: Period
+    namnd: str
+    namn: str
+    nyckel: str
+    anmarkningar: list[str]
+    nyckeltal: pd.DataFrame
+    per_kontogrupp: pd.DataFrame
+    per_verksamhet: pd.DataFrame
+    ackumulerat: pd.DataFrame
+    prognoser: pd.DataFrame
+    budget_helar_tkr: float
+    sakerhet: pd.DataFrame
+    investeringar: pd.DataFrame
+    kommentar: str
 
 
-def visa_avvikelser(frame: pd.DataFrame, title: str, name: str) -> None:
-    """Show a deviation table (:func:`~analysis.ekonomi.avvikelse.avvikelsetabell`) in
-    mkr with one decimal, its avvikelse columns coloured and its notes under it."""
+def forbered(
+    data: Dataset,
+    namnd: str,
+    period: Period | str,
+    periodisering: str | Mapping[str, str] = "fil",
+) -> Ekonomirapport:
+    """Everything the economy report of ``namnd`` (a register id) shows as of ``period``;
+    ``periodisering`` is the report's parameter (one key, or ``{nämnd-id: key}``,
+    :func:`~analysis.ekonomi.avvikelse.periodiseringsnyckel`).
+
+    Raises
+    ------
+    ConfigurationError
+        When ``namnd`` is not in the register (:func:`namnd_namn`).
+    InputError
+        When the report month has no utfall at all
+        (:func:`~analysis.ekonomi.drift.indata_anmarkningar`).
+    ArgumentError
+        For an unknown periodisation key.
+    """
+    p = Period.parse(period)
+    namn = namnd_namn(data, namnd)
+    anmarkningar = indata_anmarkningar(data, namnd, p)  # refuses a period without utfall
+    nyckel = periodiseringsnyckel(periodisering, namnd)
+    return Ekonomirapport(
+        data=data,
+        period=p,
+        namnd=namnd,
+        namn=namn,
+        nyckel=nyckel,
+        anmarkningar=anmarkningar,
+        nyckeltal=key_figures(data, namnd, p),
+        per_kontogrupp=avvikelsetabell(data, namnd, p, "kontogrupp", nyckel=nyckel),
+        per_verksamhet=avvikelsetabell(data, namnd, p, "verksamhet", nyckel=nyckel),
+        ackumulerat=cumulative_utfall(data, namnd, p),
+        prognoser=helarsprognoser(data, namnd, p),
+        budget_helar_tkr=budget_helar_tkr(data, namnd, p),
+        sakerhet=prognossakerhet(data, namnd, p),
+        investeringar=investeringstabell(data, namnd, p),
+        kommentar=ekonomitext.kommentar(data, namnd, p),
+    )
+
+
+def _visa_avvikelser(frame: pd.DataFrame, title: str, name: str) -> None:
     show_table(
         visningstabell(frame), title, name=name, decimals=1, deviation=AVVIKELSER, note=_not(frame)
     )
 
 
-def visa_investeringar(frame: pd.DataFrame, title: str, name: str = "investeringar") -> None:
-    """Show the investment table
-    (:func:`~analysis.ekonomi.avvikelse.investeringstabell`), or say that the nämnd has
-    no projects when it has only the ``Totalt`` row."""
-    if len(frame) > 1:
-        visa_avvikelser(frame, title, name)
-    else:
-        _markdown("Nämnden har inga investeringsprojekt med budget eller utgifter under året.")
+def visa_anmarkningar(r: Ekonomirapport) -> None:
+    """The box of what is missing in the nämnd's inputs (:func:`anmarkningar_text`), if any."""
+    box = anmarkningar_text(r.anmarkningar)
+    if box:
+        _markdown(box)
 
 
-def visa_helarsprognoser(
-    prognoser: pd.DataFrame,
-    title: str,
-    budget_tkr: float | None = None,
-    name: str = "helarsprognoser",
-) -> None:
-    """Show the full-year forecasts (:func:`prognostabell`), then the sentence when the
+def visa_nyckeltal(r: Ekonomirapport) -> None:
+    """The summary box: the period and the full year against budget (mkr)."""
+    show_table(
+        r.nyckeltal,
+        f"Nyckeltal för {r.namn}, mkr",
+        name="nyckeltal",
+        decimals=1,
+        deviation=["Avvikelse"],
+    )
+
+
+def visa_per_kontogrupp(r: Ekonomirapport) -> None:
+    """The deviations per kontogrupp in mkr with one decimal, the avvikelse columns
+    coloured and the table's notes under it."""
+    _visa_avvikelser(r.per_kontogrupp, f"Avvikelser per kontogrupp, {r.namn}, mkr", "kontogrupp")
+
+
+def visa_per_verksamhet(r: Ekonomirapport) -> None:
+    """The deviations per verksamhet, like :func:`visa_per_kontogrupp`."""
+    _visa_avvikelser(r.per_verksamhet, f"Avvikelser per verksamhet, {r.namn}, mkr", "verksamhet")
+
+
+def figur_ackumulerat(r: Ekonomirapport) -> Figure:
+    """The cumulative utfall this year and last year against the periodised budget
+    (:func:`analysis.rapport.charts.cumulative`)."""
+    return charts.cumulative(r.ackumulerat, f"Ackumulerat utfall och periodiserad budget, {r.namn}")
+
+
+def visa_helarsprognoser(r: Ekonomirapport) -> None:
+    """The full-year forecasts (:func:`prognostabell`, mkr), then the sentence when the
     ekonom's forecast lies outside the model's interval
     (:func:`~analysis.ekonomi.prognos.prognos_utanfor_intervall`)."""
     show_table(
-        prognostabell(prognoser, budget_tkr),
-        title,
-        name=name,
+        prognostabell(r.prognoser, r.budget_helar_tkr),
+        f"Helårsprognoser {r.namn}, mkr",
+        name="helarsprognoser",
         decimals=1,
         deviation=["Avvikelse mot budget"],
-        note=_not(prognoser),
+        note=_not(r.prognoser),
     )
-    utanfor = prognos_utanfor_intervall(prognoser)
+    utanfor = prognos_utanfor_intervall(r.prognoser)
     if utanfor:
         _markdown(utanfor)
 
 
-def visa_prognossakerhet(sakerhet: pd.DataFrame, title: str, name: str = "prognossakerhet") -> None:
-    """Show the back-test (:func:`prognossakerhet_tabell`), or say that there are too few
-    complete years to judge it."""
-    if len(sakerhet):
+def figur_helarsprognoser(r: Ekonomirapport) -> Figure:
+    """The full-year forecasts with their intervals against the budget (:func:`prognosdiagram`)."""
+    return prognosdiagram(
+        r.prognoser,
+        f"Helårsprognoser med osäkerhetsintervall, {r.namn}",
+        budget_tkr=r.budget_helar_tkr,
+    )
+
+
+def visa_prognossakerhet(r: Ekonomirapport) -> None:
+    """The back-test (:func:`prognossakerhet_tabell`), or that there are too few complete
+    years to judge it."""
+    if len(r.sakerhet):
         show_table(
-            prognossakerhet_tabell(sakerhet),
-            title,
-            name=name,
+            prognossakerhet_tabell(r.sakerhet),
+            f"Prognossäkerhet {r.namn}",
+            name="prognossakerhet",
             decimals={"Medelfel, tkr": 0, "Medelfel, %": 1},
             percent=["Träffsäkerhet 80 %", "Träffsäkerhet 95 %"],
-            note=_not(sakerhet),
+            note=_not(r.sakerhet),
         )
     else:
         _markdown(
             "Det finns inte tillräckligt många hela år med utfall för att bedöma prognossäkerheten."
         )
+
+
+def visa_investeringar(r: Ekonomirapport) -> None:
+    """The investment projects (mkr, like :func:`visa_per_kontogrupp`), or that the nämnd
+    has none when the table has only the ``Totalt`` row."""
+    if len(r.investeringar) > 1:
+        _visa_avvikelser(
+            r.investeringar, f"Investeringar per projekt, {r.namn}, mkr", "investeringar"
+        )
+    else:
+        _markdown("Nämnden har inga investeringsprojekt med budget eller utgifter under året.")
+
+
+def visa_kommentar(r: Ekonomirapport) -> None:
+    """The commentary (:func:`analysis.ekonomi.text.kommentar`) as Markdown."""
+    _markdown(r.kommentar)
+
+
+def kontrollera(k: Kontroller, r: Ekonomirapport) -> None:
+    """The report's checks on the unrounded values
+    (:func:`analysis.kontroller.ekonomi.kontrollera_namnd`): the nämnd's row of the
+    driftsredovisning against the ledger, the deviation tables per kontogrupp and
+    verksamhet against that row (the period budget only when they use the file's
+    periodisation, ``fil``, like the driftsredovisning) and the investment table against
+    the investeringsredovisning."""
+    kontrollera_namnd(
+        k,
+        r.data,
+        r.namnd,
+        r.period,
+        {
+            "Avvikelser per kontogrupp": r.per_kontogrupp,
+            "Avvikelser per verksamhet": r.per_verksamhet,
+        },
+        r.investeringar,
+        samma_periodisering=r.nyckel == "fil",
+    )
