@@ -118,13 +118,13 @@ def test_internal_checks_are_data_not_constants(rr):
 def test_one_sided_internal_booking_fails_the_check(sample_data, monkeypatch):
     import analysis.ekonomi.resultat as res
 
-    real = res._by_unit_line
+    real = res.belopp_per_rad
 
     def one_sided(frame, data):
         table, intern, sem = real(frame, data)
         return table, intern + 1000.0, sem  # 1 tkr booked by one party only
 
-    monkeypatch.setattr(res, "_by_unit_line", one_sided)
+    monkeypatch.setattr(res, "belopp_per_rad", one_sided)
     rr = compute_resultatrakning(sample_data, "2023-04")
     checks = rr.attrs["kontroller"].set_index("kontroll")
     assert not checks.loc["Interna poster netto (utfall, perioden)", "ok"]
