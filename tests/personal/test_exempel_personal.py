@@ -15,20 +15,9 @@ import pandas as pd
 import pytest
 
 from analysis.sample.personal import generate_personal
+from tests.personal.personaldata import COLUMNS
 
 DOMAIN = Path(__file__).parents[1] / "data" / "domain"
-COLUMNS = [
-    "period",
-    "anstalld",
-    "forvaltning",
-    "kon",
-    "fodelsear",
-    "ordinarie_tid_h",
-    "sjuk_h",
-    "sjuk_h_langtid",
-    "sjukdagar",
-    "sjuk_h_kort",
-]
 KS = "KS/Kommunstab"
 KOMMUN = "Luleå kommun"
 

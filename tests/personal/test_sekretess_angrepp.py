@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SAMPLE_RAW, TINY
+from tests.personal.personaldata import COLUMNS
 
 PERIOD = "2023-04"
 TIMMAR = 160.0  # everyone's ordinary hours each month
@@ -93,18 +94,7 @@ def staff_rows(
                         )
     return pd.DataFrame(
         rows,
-        columns=[
-            "period",
-            "anstalld",
-            "forvaltning",
-            "kon",
-            "fodelsear",
-            "ordinarie_tid_h",
-            "sjuk_h",
-            "sjuk_h_langtid",
-            "sjukdagar",
-            "sjuk_h_kort",
-        ],
+        columns=COLUMNS,
     )
 
 
@@ -561,18 +551,7 @@ def _random_staff(sizes, bands, sick) -> pd.DataFrame:
                     )
     return pd.DataFrame(
         rows,
-        columns=[
-            "period",
-            "anstalld",
-            "forvaltning",
-            "kon",
-            "fodelsear",
-            "ordinarie_tid_h",
-            "sjuk_h",
-            "sjuk_h_langtid",
-            "sjukdagar",
-            "sjuk_h_kort",
-        ],
+        columns=COLUMNS,
     )
 
 

@@ -11,36 +11,7 @@ from hypothesis import strategies as st
 
 from analysis.core.errors import ArgumentError
 from analysis.personal import nyckeltal, serier, trender
-
-COLUMNS = [
-    "period",
-    "anstalld",
-    "forvaltning",
-    "kon",
-    "fodelsear",
-    "ordinarie_tid_h",
-    "sjuk_h",
-    "sjuk_h_langtid",
-    "sjukdagar",
-    "sjuk_h_kort",
-]
-
-
-def frame(rows, kort: bool = True) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    if not kort:
-        df["sjuk_h_kort"] = np.nan
-    return df
-
-
-def staff(
-    n, period, forv="A", kon="K", born=1980, ordt=100.0, sjuk=0.0, dagar=0, start=0, kort=None
-):
-    kort = sjuk if kort is None else kort
-    return [
-        (period, f"E{start + i:04d}", forv, kon, born, ordt, sjuk, 0.0, dagar, kort)
-        for i in range(n)
-    ]
+from tests.personal.personaldata import frame, staff
 
 
 def codes(start_year: int, n: int) -> np.ndarray:

@@ -11,19 +11,8 @@ from hypothesis import strategies as st
 
 from analysis.personal import serier, trender
 from analysis.personal import text as ptext
+from tests.personal.personaldata import COLUMNS
 
-COLUMNS = [
-    "period",
-    "anstalld",
-    "forvaltning",
-    "kon",
-    "fodelsear",
-    "ordinarie_tid_h",
-    "sjuk_h",
-    "sjuk_h_langtid",
-    "sjukdagar",
-    "sjuk_h_kort",
-]
 SEASON = 1.5 * np.cos(2 * np.pi * np.arange(12) / 12)
 PERIOD = "2023-04"
 
