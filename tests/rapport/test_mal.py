@@ -13,52 +13,16 @@ from analysis.io.dataset import load_data
 from analysis.mal import matetal as mal
 from analysis.rapport import mal as rapport_mal
 from analysis.rapport.mal import diagram_oversikt, matetal_tabell
-from tests.conftest import write_tiny
+from tests.mal.test_matetal import MATETAL_CSV
+from tests.mal.test_matetal import kommun_with_goals as matetal_kommun
+from tests.mal.test_status import MATETAL_CSV as MALAR_CSV
 
 STATUS_COLUMNS = ["Grön", "Gul", "Röd", "Ej bedömd"]
 
-# the hand-built kommuns of tests/mal (line numbers as a spreadsheet user counts them)
-MATETAL_CSV = """\
-ar;period;namnd;mal;matetal;enhet;riktning;malvarde;utfall;status;kommentar
-2022;;bun;Mål A;Mätetal 1;%;hogre;80;70;;
-2022;2022-06;bun;Mål A;Mätetal 1;%;hogre;80;60;;
-2023;;bun;Mål A;Mätetal 1;%;hogre;80;75;;
-2023;2023-03;bun;Mål A;Mätetal 1;%;hogre;80;72;;
-2023;2023-08;BUN;Mål A;Mätetal 1;%;högre;80;79;Grön;Nämndens bedömning
-2022;;sn;Gammal formulering av målet;Mätetal 2;st;lagre;högst 10;12;;
-2023;2023-04;sn;Ny formulering av målet;Mätetal 2;st;lägre;högst 10;Nytt mätetal;;
-2023;2023-04;sn;Ny formulering av målet;Mätetal 3;kg;lagre;1 000 kg;1 080 kg;;
-2023;2023-12;sn;Ny formulering av målet;Mätetal 3;kg;lagre;1 000 kg;1 050 kg;röd;
-2022;2022-12;sn;Mål C;Mätetal 4;%;hogre;50;40;;
-2022;;sn;Mål C;Mätetal 4;%;hogre;50;45;;
-2023;2023-01;sn;Mål C;mätetal  4;%;hogre;50;55;;
-2022;;sn;Mål D1;Mätetal 5;st;hogre;10;8;;
-2022;;sn;Mål D2;Mätetal 5;st;hogre;10;9;;
-2023;2023-04;sn;Mål D3;Mätetal 5;st;hogre;10;10;;
-2022;;bun;Mål E;Avslutat mätetal;st;hogre;1;1;;
-"""
 
-
-MALAR_CSV = """\
-ar;period;namnd;mal;matetal;enhet;riktning;malvarde;malar;utfall;status;kommentar
-2022;;bun;Jämställd arbetsplats;Andel kvinnor;%;hogre;15;2030;12;;
-2023;2023-04;bun;Jämställd arbetsplats;Andel kvinnor;%;hogre;15;2030;13;;Målet avser 2030.
-2022;;bun;Nöjda brukare;NKI brukare;%;hogre;75;;73%;;
-2023;2023-04;bun;Nöjda brukare;NKI brukare;index;hogre;75;;74;;
-2023;2023-04;bun;Nöjda företag;NKI företag;index;hogre;75;;73%;;
-2023;2023-04;sn;Arbete;Deltagare som gått till arbete;antal;hogre;minst 250;;70;gron;Följer plan.
-2023;2023-04;sn;Kostnad;Lokalkostnad;%;lagre;-50%;2026;-12%;gul;
-2023;2023-04;sn;Kostnad;Väntetid;dagar;lagre;högst 30;2026;25;;
-2022;;sn;Trygghet;Andel trygga;%;hogre;90;2023;88;;
-2023;2023-04;sn;Trygghet;Andel trygga;%;hogre;90;2023;91;;
-"""
-
-
-def kommun_with_goals(root, text: str) -> object:
-    raw = write_tiny(root / "data" / "raw")
-    (raw / "mal").mkdir()
-    (raw / "mal" / "matetal.csv").write_text(text, encoding="utf-8")
-    return load_data(root / "data")
+def kommun_with_goals(root, text: str):
+    """The hand-built kommuns of tests/mal, loaded."""
+    return load_data(matetal_kommun(root, text))
 
 
 @pytest.fixture(scope="module")
