@@ -12,42 +12,48 @@ their periods (or years) must not overlap.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyarrow.compute as pc
 
 from analysis.core.errors import InputError, Problem
 from analysis.core.format import tal
 from analysis.core.kommunbas import KONTOGRUPPER, konto_key
 from analysis.core.register import Register, name_key
+from analysis.io import arbetsmarknad, bokslut, finans
+from analysis.io.falt import (
+    JA_NEJ,
+    FileKind,
+    belopp_column,
+    check,
+    display_name,
+    enum_column,
+    keep_extras,
+    konto_column,
+    lenient_numbers,
+    list_known,
+    month_column,
+    number_column,
+    optional_period,
+    period_column,
+    problem_rows,
+    text_column,
+    unit_column,
+    year_column,
+)
 from analysis.io.readers import (
-    MAX_QUOTED_CHARS,
     RawTable,
-    arrow_column,
     categorical_column,
-    parse_numbers,
-    parse_periods,
     read_table,
     require_columns,
 )
 
-#: File endings read as input (CSV, gzip-compressed CSV, Excel).
-SUFFIXES = (".csv", ".csv.gz", ".txt", ".xlsx")
-
-#: The largest amount (kr, either sign) a file may hold: 10 000 miljarder kronor, far above
-#: any Swedish kommun's turnover; beyond it a value is a unit or export error, and sums of
-#: such values would overflow to infinity.
-MAX_BELOPP_KR = 1e13
 #: The largest count of persons a population file may hold in one cell.
 MAX_ANTAL = 1e9
 
@@ -63,245 +69,7 @@ WEIGHT_TOLERANCE = 1e-6
 EJ_I_KONTOPLAN = "Ej i kontoplanen"
 
 
-@dataclass(frozen=True)
-class FileKind:
-    """One kind of input file: where it lives and how it is parsed."""
-
-    name: str
-    folder: str
-    required: bool
-    columns: tuple[str, ...]  # required columns (normalised names)
-    optional: tuple[str, ...]  # optional columns the parser understands
-    split_key: str | None  # column whose values must not overlap between files
-    parser: Callable[[RawTable, Register], pd.DataFrame]
-
-    def files(self, raw_dir: Path) -> list[Path]:
-        """The kind's files in ``raw_dir``, in name order.
-
-        Raises
-        ------
-        InputError
-            When a file named like one of the kind is a symbolic link or not a regular
-            file, or the folder leads outside ``raw_dir``: it is refused, not followed
-            and not silently skipped.
-        """
-        folder = raw_dir / self.folder if self.folder else raw_dir
-        if not folder.is_dir():
-            return []
-        problems: list[Problem] = []
-        if self.folder and not folder.resolve().is_relative_to(Path(raw_dir).resolve()):
-            raise InputError(
-                Problem(
-                    f"{self.folder}/",
-                    (
-                        "mappen är en länk till en plats utanför data/raw och läses inte; lägg "
-                        "filerna direkt i data/raw"
-                    ),
-                )
-            )
-        found = []
-        for path in sorted(folder.iterdir()):
-            lower = path.name.lower()
-            if lower.startswith((".", "~$")) or not lower.startswith(self.name):
-                continue
-            if not any(lower.endswith(s) for s in SUFFIXES):
-                continue
-            mode = os.lstat(path).st_mode
-            if stat.S_ISLNK(mode):
-                problems.append(
-                    Problem(
-                        display_name(path, raw_dir),
-                        (
-                            "filen är en symbolisk länk och läses inte; av säkerhetsskäl "
-                            "läses bara "
-                            "vanliga filer i data/raw. Ersätt länken med en kopia av filen."
-                        ),
-                    )
-                )
-            elif stat.S_ISREG(mode):
-                found.append(path)
-            elif not stat.S_ISDIR(mode):
-                problems.append(
-                    Problem(
-                        display_name(path, raw_dir),
-                        (
-                            "är inte en vanlig fil och läses inte; lägg en vanlig CSV- eller "
-                            ".xlsx-fil här."
-                        ),
-                    )
-                )
-        if problems:
-            raise InputError(problems)
-        return found
-
-
 # --- small parsing helpers --------------------------------------------------------------
-
-
-def _text(table: RawTable, column: str) -> pd.Series:
-    return table.data[column].astype(str)
-
-
-def _problem_rows(
-    table: RawTable, mask: np.ndarray, column: str, message: str | Callable[[str], str]
-) -> list[Problem]:
-    idx = np.flatnonzero(mask)
-    if not len(idx):
-        return []
-    values = table.data[column].to_numpy() if column in table.data else None
-    out = []
-    for i in idx[:50]:
-        value = values[i] if values is not None else ""
-        msg = message(_cut(value)) if callable(message) else message
-        out.append(
-            Problem(table.file, msg, int(table.lines[i]), table.original.get(column, column))
-        )
-    if len(idx) > 50:
-        out.append(
-            Problem(
-                table.file,
-                f"... samma fel på ytterligare {len(idx) - 50} rader.",
-                column=table.original.get(column, column),
-            )
-        )
-    return out
-
-
-def _cut(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
-    """A cell value as shown in a message: at most ``limit`` characters.
-
-    >>> _cut("a" * 70) == "a" * 60 + "…"
-    True
-    """
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _list_known(names: list[str], limit: int = 20, sep: str = "; ") -> str:
-    """The first ``limit`` known values, then "… och N till".
-
-    >>> _list_known(["a", "b", "c"], limit=2)
-    'a; b … och 1 till'
-    """
-    shown = sep.join(_cut(n) for n in names[:limit])
-    return shown + (f" … och {len(names) - limit} till" if len(names) > limit else "")
-
-
-def _check(problems: list[Problem]) -> None:
-    if problems:
-        raise InputError(problems)
-
-
-def _enum(
-    table: RawTable, column: str, mapping: dict[str, str], expected: str, default: str | None = None
-) -> tuple[np.ndarray, list[Problem]]:
-    """Map free-text codes (case/whitespace-insensitive) to canonical values."""
-    if column not in table.data:
-        return np.full(len(table.data), default, dtype=object), []
-    raw = _text(table, column)
-    keys = raw.map(lambda v: name_key(v).replace("ä", "a").replace("å", "a").replace("ö", "o"))
-    canon = {
-        name_key(k).replace("ä", "a").replace("å", "a").replace("ö", "o"): v
-        for k, v in mapping.items()
-    }
-    out = keys.map(canon)
-    if default is not None:
-        out = out.where(raw != "", default)
-    bad = out.isna().to_numpy()
-    problems = _problem_rows(
-        table, bad, column, lambda v: f"'{v}' är inte ett giltigt värde; förväntade {expected}."
-    )
-    return out.to_numpy(dtype=object), problems
-
-
-def _konto(table: RawTable, column: str = "konto") -> tuple[np.ndarray, list[Problem]]:
-    arr = arrow_column(table, column)
-    ok = pc.match_substring_regex(arr, r"^\d{3,5}$").to_numpy(zero_copy_only=False)
-    problems = _problem_rows(
-        table,
-        ~ok,
-        column,
-        lambda v: (
-            f"'{v}' är inget konto; förväntade ett Kommun-Bas-konto med 3–5 siffror, t.ex. 4010."
-        ),
-    )
-    if problems:
-        return np.zeros(len(ok), dtype=np.int32), problems
-    return pc.cast(arr, "int32").to_numpy(zero_copy_only=False), []
-
-
-def _numbers(
-    table: RawTable,
-    column: str,
-    problems: list[Problem],
-    *,
-    allow_empty: bool = False,
-    integer: bool = False,
-    minimum: float | None = None,
-    maximum: float | None = None,
-) -> np.ndarray:
-    """:func:`parse_numbers`, collecting its problems in ``problems`` (zeros then)."""
-    try:
-        return parse_numbers(
-            table,
-            column,
-            allow_empty=allow_empty,
-            integer=integer,
-            minimum=minimum,
-            maximum=maximum,
-        )
-    except InputError as e:
-        problems.extend(e.problems)
-        return np.zeros(len(table.data))
-
-
-def _periods(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
-    try:
-        return parse_periods(table, column)
-    except InputError as e:
-        problems.extend(e.problems)
-        return np.full(len(table.data), 190001, dtype=np.int64)
-
-
-def _units(table: RawTable, register: Register, column: str, problems: list[Problem]) -> pd.Series:
-    try:
-        return register.resolve_column(
-            table.data[column],
-            file=table.file,
-            column=table.original.get(column, column),
-            lines=table.lines,
-        )
-    except InputError as e:
-        problems.extend(e.problems)
-        return pd.Series([""] * len(table.data), index=table.data.index, dtype=object)
-
-
-def _extras(table: RawTable, frame: pd.DataFrame, known: tuple[str, ...]) -> pd.DataFrame:
-    """Keep extra columns (drill-down) as text."""
-    for col in table.columns:
-        if col not in known and col not in frame:
-            frame[col] = table.data[col].astype(str).to_numpy()
-    return frame
-
-
-def _belopp(table: RawTable, problems: list[Problem], column: str = "belopp") -> np.ndarray:
-    """An amount column in kr: finite and within ±:data:`MAX_BELOPP_KR` (``1,7e308``,
-    ``inf`` and ``NaN`` are refused with file, line and column)."""
-    return _numbers(table, column, problems, minimum=-MAX_BELOPP_KR, maximum=MAX_BELOPP_KR)
-
-
-def _year(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
-    return _numbers(table, column, problems, integer=True, minimum=1900, maximum=2200).astype(
-        np.int16
-    )
-
-
-def _month(
-    table: RawTable, column: str, problems: list[Problem], *, allow_empty: bool = False
-) -> np.ndarray:
-    return _numbers(
-        table, column, problems, integer=True, minimum=1, maximum=12, allow_empty=allow_empty
-    )
 
 
 _TYP = {"drift": "drift", "investering": "investering", "inv": "investering"}
@@ -312,7 +80,7 @@ _TYP = {"drift": "drift", "investering": "investering", "inv": "investering"}
 
 def parse_utfall(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
-    period = _periods(table, "period", problems)
+    period = period_column(table, "period", problems)
     try:
         namnd = register.resolve_categorical(
             categorical_column(table, "namnd"),
@@ -323,10 +91,10 @@ def parse_utfall(table: RawTable, register: Register) -> pd.DataFrame:
     except InputError as e:
         problems += e.problems
         namnd = None
-    konto, p = _konto(table)
+    konto, p = konto_column(table)
     problems += p
-    belopp = _belopp(table, problems)
-    _check(problems)
+    belopp = belopp_column(table, problems)
+    check(problems)
     frame = pd.DataFrame(
         {
             "period": period.astype(np.int32),
@@ -338,19 +106,19 @@ def parse_utfall(table: RawTable, register: Register) -> pd.DataFrame:
     for col in ("verksamhet", "ansvar", "projekt"):  # few distinct values: categorical
         if col in table.data:
             frame[col] = categorical_column(table, col)
-    return _extras(table, frame, ("period", "namnd", "konto", "belopp"))
+    return keep_extras(table, frame, ("period", "namnd", "konto", "belopp"))
 
 
 def parse_budget(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
-    ar = _year(table, "ar", problems)
-    namnd = _units(table, register, "namnd", problems)
-    konto, p = _konto(table)
+    ar = year_column(table, "ar", problems)
+    namnd = unit_column(table, register, "namnd", problems)
+    konto, p = konto_column(table)
     problems += p
-    belopp = _belopp(table, problems)
-    typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
+    belopp = belopp_column(table, problems)
+    typ, p = enum_column(table, "typ", _TYP, "drift eller investering", default="drift")
     problems += p
-    _check(problems)
+    check(problems)
     frame = pd.DataFrame(
         {
             "ar": ar,
@@ -363,7 +131,7 @@ def parse_budget(table: RawTable, register: Register) -> pd.DataFrame:
     for col in ("verksamhet", "projekt"):
         if col in table.data:
             frame[col] = table.data[col].astype(str).to_numpy()
-    return _extras(table, frame, ("ar", "namnd", "konto", "belopp", "typ"))
+    return keep_extras(table, frame, ("ar", "namnd", "konto", "belopp", "typ"))
 
 
 #: The optional row columns of ``prognos``: a forecast row may be given per verksamhet,
@@ -390,33 +158,33 @@ def parse_prognos(
     """The ``prognos`` files; ``grupper()`` gives the valid kontogrupper (default
     :func:`kontogrupper` of Kommun-Bas), asked only when the file has the column."""
     problems: list[Problem] = []
-    ar = _year(table, "ar", problems)
-    manad = _month(table, "prognosmanad", problems)
-    namnd = _units(table, register, "namnd", problems)
-    belopp = _belopp(table, problems)
-    typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
+    ar = year_column(table, "ar", problems)
+    manad = month_column(table, "prognosmanad", problems)
+    namnd = unit_column(table, register, "namnd", problems)
+    belopp = belopp_column(table, problems)
+    typ, p = enum_column(table, "typ", _TYP, "drift eller investering", default="drift")
     problems += p
     rader: dict[str, np.ndarray] = {}
     for col in PROGNOS_RADER:
         if col in table.data:
-            rader[col] = _text(table, col).str.strip().to_numpy(dtype=object)
+            rader[col] = text_column(table, col).str.strip().to_numpy(dtype=object)
     if "kontogrupp" in rader:
         known = grupper() if grupper is not None else kontogrupper(None)
         canon = {name_key(g): g for g in known}
         given = rader["kontogrupp"]
         mapped = np.array([canon.get(name_key(v), None) if v else "" for v in given], dtype=object)
         bad = np.array([m is None for m in mapped], dtype=bool)
-        problems += _problem_rows(
+        problems += problem_rows(
             table,
             bad,
             "kontogrupp",
             lambda v: (
-                f"okänd kontogrupp '{v}'. Kända kontogrupper: {_list_known(known)}. Lämna tomt om "
+                f"okänd kontogrupp '{v}'. Kända kontogrupper: {list_known(known)}. Lämna tomt om "
                 "prognosen inte är fördelad på kontogrupp."
             ),
         )
         rader["kontogrupp"] = np.where(bad, "", mapped).astype(object)
-    _check(problems)
+    check(problems)
     frame = pd.DataFrame(
         {
             "ar": ar,
@@ -427,18 +195,20 @@ def parse_prognos(
             **rader,
         }
     )
-    return _extras(table, frame, ("ar", "prognosmanad", "namnd", "belopp", "typ", *PROGNOS_RADER))
+    return keep_extras(
+        table, frame, ("ar", "prognosmanad", "namnd", "belopp", "typ", *PROGNOS_RADER)
+    )
 
 
 def parse_periodisering(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
-    ar = _year(table, "ar", problems)
-    namnd = _units(table, register, "namnd", problems)
-    manad = _month(table, "manad", problems)
-    andel = _numbers(table, "andel", problems, minimum=0)
-    typ, p = _enum(table, "typ", _TYP, "drift eller investering", default="drift")
+    ar = year_column(table, "ar", problems)
+    namnd = unit_column(table, register, "namnd", problems)
+    manad = month_column(table, "manad", problems)
+    andel = number_column(table, "andel", problems, minimum=0)
+    typ, p = enum_column(table, "typ", _TYP, "drift eller investering", default="drift")
     problems += p
-    _check(problems)
+    check(problems)
     frame = pd.DataFrame(
         {
             "ar": ar,
@@ -450,7 +220,7 @@ def parse_periodisering(table: RawTable, register: Register) -> pd.DataFrame:
         }
     )
     dup = frame.duplicated(["ar", "namnd", "typ", "manad"], keep="first").to_numpy()
-    problems += _problem_rows(
+    problems += problem_rows(
         table, dup, "manad", "månaden förekommer redan för samma år och nämnd."
     )
     sums = (
@@ -478,16 +248,16 @@ def parse_periodisering(table: RawTable, register: Register) -> pd.DataFrame:
                     table.original.get("andel", "andel"),
                 )
             )
-    _check(problems)
+    check(problems)
     return frame.drop(columns="_line")
 
 
 def parse_investeringar(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
-    period = _periods(table, "period", problems)
-    namnd = _units(table, register, "namnd", problems)
-    belopp = _belopp(table, problems)
-    _check(problems)
+    period = period_column(table, "period", problems)
+    namnd = unit_column(table, register, "namnd", problems)
+    belopp = belopp_column(table, problems)
+    check(problems)
     frame = pd.DataFrame(
         {
             "period": period.astype(np.int32),
@@ -496,50 +266,34 @@ def parse_investeringar(table: RawTable, register: Register) -> pd.DataFrame:
             "belopp_kr": -belopp,
         }
     )
-    return _extras(table, frame, ("period", "namnd", "projekt", "belopp"))
-
-
-_JA_NEJ = {
-    "ja": True,
-    "j": True,
-    "x": True,
-    "1": True,
-    "true": True,
-    "sant": True,
-    "nej": False,
-    "n": False,
-    "0": False,
-    "false": False,
-    "falskt": False,
-    "": False,
-}
+    return keep_extras(table, frame, ("period", "namnd", "projekt", "belopp"))
 
 
 def parse_kontoplan(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
-    fran, p = _konto(table, "konto_fran")
+    fran, p = konto_column(table, "konto_fran")
     problems += p
-    till, p = _konto(table, "konto_till")
+    till, p = konto_column(table, "konto_till")
     problems += p
-    grupp = _text(table, "grupp")
-    problems += _problem_rows(
+    grupp = text_column(table, "grupp")
+    problems += problem_rows(
         table,
         (grupp == "").to_numpy(),
         "grupp",
         "grupp saknas; ange raden i rapporten kontona hör till.",
     )
-    intern, p = _enum(table, "intern", {k: k for k in _JA_NEJ}, "ja eller nej", default="nej")
+    intern, p = enum_column(table, "intern", {k: k for k in JA_NEJ}, "ja eller nej", default="nej")
     problems += p
-    _check(problems)
-    intern_bool = np.array([_JA_NEJ.get(str(v), False) for v in intern], dtype=bool)
+    check(problems)
+    intern_bool = np.array([JA_NEJ.get(str(v), False) for v in intern], dtype=bool)
     lo = konto_key(fran)
     # the end of a range covers every longer account that starts with it: 3999 → 39999
     k = np.asarray(till, dtype=np.int64)
     digits = np.floor(np.log10(np.maximum(k, 1))).astype(np.int64) + 1
     hi = (k + 1) * 10 ** np.maximum(5 - digits, 0) - 1
     bad = lo > hi
-    problems += _problem_rows(table, bad, "konto_till", "konto_till är mindre än konto_fran.")
-    _check(problems)
+    problems += problem_rows(table, bad, "konto_till", "konto_till är mindre än konto_fran.")
+    check(problems)
     frame = pd.DataFrame(
         {
             "konto_fran": fran,
@@ -564,8 +318,8 @@ def parse_kontoplan(table: RawTable, register: Register) -> pd.DataFrame:
                 table.original.get("konto_fran", "konto_fran"),
             )
         )
-    _check(problems)
-    return _extras(
+    check(problems)
+    return keep_extras(
         table, frame.drop(columns="_line"), ("konto_fran", "konto_till", "grupp", "intern")
     )
 
@@ -639,8 +393,8 @@ def looks_like_personnummer(values: pd.Series) -> np.ndarray:
 
 def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
-    period = _periods(table, "period", problems)
-    anstalld = _text(table, "anstalld")
+    period = period_column(table, "period", problems)
+    anstalld = text_column(table, "anstalld")
     pnr = looks_like_personnummer(anstalld)
     if not pnr.any():  # 'A1' and 'A1' + a zero-width space are one person
         codes, uniques = pd.factorize(anstalld, sort=False)
@@ -650,7 +404,7 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
         )
     if pnr.any():
         # Never echo the value: it is personal data.
-        problems += _problem_rows(
+        problems += problem_rows(
             table,
             pnr,
             "anstalld",
@@ -659,7 +413,7 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
             "personalsystemet med pseudonymiserade id:n.",
         )
     empty = (anstalld == "").to_numpy()
-    problems += _problem_rows(table, empty, "anstalld", "anställnings-id saknas.")
+    problems += problem_rows(table, empty, "anstalld", "anställnings-id saknas.")
     try:
         forv = register.resolve_forvaltning_column(
             table.data["forvaltning"],
@@ -670,23 +424,25 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
     except InputError as e:
         problems += e.problems
         forv = pd.Series([""] * len(table.data))
-    kon, p = _enum(table, "kon", _KON, "K eller M")
+    kon, p = enum_column(table, "kon", _KON, "K eller M")
     problems += p
-    fodelsear = _numbers(table, "fodelsear", problems, integer=True, minimum=1900, maximum=2200)
-    ordt = _numbers(table, "ordinarie_tid_h", problems, minimum=0, maximum=744)
-    sjuk = _numbers(table, "sjuk_h", problems, minimum=0, maximum=744)
-    lang = _numbers(table, "sjuk_h_langtid", problems, minimum=0, maximum=744)
-    dagar = _numbers(table, "sjukdagar", problems, integer=True, minimum=0, maximum=31)
+    fodelsear = number_column(
+        table, "fodelsear", problems, integer=True, minimum=1900, maximum=2200
+    )
+    ordt = number_column(table, "ordinarie_tid_h", problems, minimum=0, maximum=744)
+    sjuk = number_column(table, "sjuk_h", problems, minimum=0, maximum=744)
+    lang = number_column(table, "sjuk_h_langtid", problems, minimum=0, maximum=744)
+    dagar = number_column(table, "sjukdagar", problems, integer=True, minimum=0, maximum=31)
     has_kort = "sjuk_h_kort" in table.data
     kort = (
-        _numbers(table, "sjuk_h_kort", problems, minimum=0, maximum=744, allow_empty=True)
+        number_column(table, "sjuk_h_kort", problems, minimum=0, maximum=744, allow_empty=True)
         if has_kort
         else np.full(len(table.data), np.nan)
     )
-    _check(problems)
+    check(problems)
     eps = 1e-6
     year = period // 100
-    problems += _problem_rows(
+    problems += problem_rows(
         table,
         sjuk > ordt + eps,
         "sjuk_h",
@@ -695,38 +451,38 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
             "sjukfrånvaron kan inte överstiga den schemalagda tiden."
         ),
     )
-    problems += _problem_rows(
+    problems += problem_rows(
         table,
         lang > sjuk + eps,
         "sjuk_h_langtid",
         "sjuk_h_langtid är större än sjuk_h; den är en del av sjuk_h.",
     )
-    problems += _problem_rows(
+    problems += problem_rows(
         table,
         np.nan_to_num(kort) > sjuk + eps,
         "sjuk_h_kort",
         "sjuk_h_kort är större än sjuk_h; den är en del av sjuk_h.",
     )
-    problems += _problem_rows(
+    problems += problem_rows(
         table,
         np.nan_to_num(kort) + lang > sjuk + eps,
         "sjuk_h_kort",
         "sjuk_h_kort + sjuk_h_langtid är större än sjuk_h.",
     )
     age = year - fodelsear
-    problems += _problem_rows(
+    problems += problem_rows(
         table,
         (age < 13) | (age > 100),
         "fodelsear",
         lambda v: f"födelseåret {v} ger en orimlig ålder för en anställd.",
     )
-    problems += _problem_rows(
+    problems += problem_rows(
         table,
         dagar > _days_in_month(period),
         "sjukdagar",
         lambda v: f"{v} sjukdagar är fler än dagarna i månaden.",
     )
-    _check(problems)
+    check(problems)
     frame = pd.DataFrame(
         {
             "period": period.astype(np.int32),
@@ -769,11 +525,11 @@ _RIKTNING = {
 
 
 def _alder(table: RawTable, column: str, problems: list[Problem]) -> np.ndarray:
-    raw = _text(table, column)
+    raw = text_column(table, column)
     # SCB writes the open group as '100+' and ages as '23 år'
     cleaned = raw.str.replace(r"\s*(år|\+)\s*$", "", regex=True).str.strip()
     table.data[column] = cleaned
-    values = _numbers(table, column, problems, integer=True, minimum=0, maximum=130)
+    values = number_column(table, column, problems, integer=True, minimum=0, maximum=130)
     table.data[column] = raw
     return np.asarray(np.minimum(values, 100), dtype=np.int16)
 
@@ -782,10 +538,10 @@ def _population_common(
     table: RawTable, problems: list[Problem]
 ) -> dict[str, np.ndarray | pd.api.extensions.ExtensionArray]:
     cols: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
-        "ar": _year(table, "ar", problems)
+        "ar": year_column(table, "ar", problems)
     }
     if "manad" in table.data:
-        m = _month(table, "manad", problems, allow_empty=True)
+        m = month_column(table, "manad", problems, allow_empty=True)
         cols["manad"] = pd.Series(m).astype("Int64").array
     else:
         cols["manad"] = pd.array([pd.NA] * len(table.data), dtype="Int64")
@@ -795,11 +551,11 @@ def _population_common(
 def parse_folkmangd(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
     cols = _population_common(table, problems)
-    kon, p = _enum(table, "kon", _KON, "K eller M")
+    kon, p = enum_column(table, "kon", _KON, "K eller M")
     problems += p
     alder = _alder(table, "alder", problems)
-    antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
-    _check(problems)
+    antal = number_column(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
+    check(problems)
     frame = pd.DataFrame({**cols, "kon": kon, "alder": alder, "antal": antal})
     frame["manad"] = frame["manad"].fillna(12).astype(np.int8)  # no month = 31 December
     return frame
@@ -809,36 +565,36 @@ def parse_fodda(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
     cols = _population_common(table, problems)
     mor = _alder(table, "moderns_alder", problems)
-    kon, p = _enum(table, "kon", _KON, "K eller M")
+    kon, p = enum_column(table, "kon", _KON, "K eller M")
     problems += p
-    antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
-    _check(problems)
+    antal = number_column(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
+    check(problems)
     return pd.DataFrame({**cols, "moderns_alder": mor, "kon": kon, "antal": antal})
 
 
 def parse_doda(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
     cols = _population_common(table, problems)
-    kon, p = _enum(table, "kon", _KON, "K eller M")
+    kon, p = enum_column(table, "kon", _KON, "K eller M")
     problems += p
     alder = _alder(table, "alder", problems)
-    antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
-    _check(problems)
+    antal = number_column(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
+    check(problems)
     return pd.DataFrame({**cols, "kon": kon, "alder": alder, "antal": antal})
 
 
 def parse_flyttningar(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
     cols = _population_common(table, problems)
-    kon, p = _enum(table, "kon", _KON, "K eller M")
+    kon, p = enum_column(table, "kon", _KON, "K eller M")
     problems += p
     alder = _alder(table, "alder", problems)
-    riktning, p = _enum(table, "riktning", _RIKTNING, "in eller ut")
+    riktning, p = enum_column(table, "riktning", _RIKTNING, "in eller ut")
     problems += p
-    omrade, p = _enum(table, "omrade", _OMRADE, "inom_lanet, annat_lan eller utlandet")
+    omrade, p = enum_column(table, "omrade", _OMRADE, "inom_lanet, annat_lan eller utlandet")
     problems += p
-    antal = _numbers(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
-    _check(problems)
+    antal = number_column(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
+    check(problems)
     return pd.DataFrame(
         {**cols, "kon": kon, "alder": alder, "riktning": riktning, "omrade": omrade, "antal": antal}
     )
@@ -852,26 +608,28 @@ _BATTRE = {"hogre": "hogre", "högre": "hogre", "lagre": "lagre", "lägre": "lag
 
 def parse_matetal(table: RawTable, register: Register) -> pd.DataFrame:
     problems: list[Problem] = []
-    ar = _year(table, "ar", problems)
-    namnd = _units(table, register, "namnd", problems)
-    riktning, p = _enum(table, "riktning", _BATTRE, "hogre eller lagre")
+    ar = year_column(table, "ar", problems)
+    namnd = unit_column(table, register, "namnd", problems)
+    riktning, p = enum_column(table, "riktning", _BATTRE, "hogre eller lagre")
     problems += p
-    status, p = _enum(table, "status", {**_STATUS, "": ""}, "gron, gul eller rod", default="")
+    status, p = enum_column(table, "status", {**_STATUS, "": ""}, "gron, gul eller rod", default="")
     problems += p
-    period = _optional_period(table, "period", ar, problems)
-    _check(problems)
+    period = optional_period(table, "period", ar, problems)
+    check(problems)
     frame = pd.DataFrame({"ar": ar, "namnd": namnd.to_numpy(dtype=object)})
     for col in ("mal", "matetal", "enhet"):
-        frame[col] = _text(table, col).to_numpy()
+        frame[col] = text_column(table, col).to_numpy()
     frame["riktning"] = riktning
     for col in ("malvarde", "utfall"):
-        text = _text(table, col)
+        text = text_column(table, col)
         frame[f"{col}_text"] = text.to_numpy()
-        frame[col] = _lenient_numbers(text)
+        frame[col] = lenient_numbers(text)
     frame["status"] = status
-    frame["kommentar"] = _text(table, "kommentar").to_numpy() if "kommentar" in table.data else ""
+    frame["kommentar"] = (
+        text_column(table, "kommentar").to_numpy() if "kommentar" in table.data else ""
+    )
     frame["period"] = period
-    return _extras(
+    return keep_extras(
         table,
         frame,
         (
@@ -888,56 +646,6 @@ def parse_matetal(table: RawTable, register: Register) -> pd.DataFrame:
             "period",
         ),
     )
-
-
-_PERIOD_TEXT = re.compile(r"^\s*(\d{4})-?(\d{1,2})\s*$")
-
-
-def _optional_period(
-    table: RawTable, column: str, ar: np.ndarray, problems: list[Problem]
-) -> np.ndarray:
-    """An optional ``YYYY-MM`` column (the month a value was measured): yyyymm, 0 = empty.
-    The year must be the row's ``ar``."""
-    n = len(table.data)
-    if column not in table.data:
-        return np.zeros(n, dtype=np.int64)
-    text = _text(table, column).str.strip()
-    parts = text.str.extract(_PERIOD_TEXT)
-    year = pd.to_numeric(parts[0], errors="coerce").to_numpy()
-    month = pd.to_numeric(parts[1], errors="coerce").to_numpy()
-    empty = (text == "").to_numpy()
-    bad = ~empty & (np.isnan(year) | np.isnan(month) | (month < 1) | (month > 12))
-    problems += _problem_rows(
-        table,
-        bad,
-        column,
-        lambda v: (
-            f"'{v}' är ingen period; ange år och månad som ÅÅÅÅ-MM (t.ex. 2023-04) "
-            "eller lämna tomt."
-        ),
-    )
-    other_year = ~empty & ~bad & (year != ar)
-    problems += _problem_rows(
-        table,
-        other_year,
-        column,
-        lambda v: f"perioden '{v}' hör inte till radens år (kolumnen ar).",
-    )
-    codes = np.where(empty | bad, 0, np.nan_to_num(year) * 100 + np.nan_to_num(month))
-    return codes.astype(np.int64)
-
-
-def _lenient_numbers(text: pd.Series) -> np.ndarray:
-    """Numbers where a cell is one ('73 %', '2,20%', '140 468 kg'); NaN for text cells."""
-    cleaned = (
-        text.str.replace("\u2212", "-", regex=False)
-        .str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-        .str.replace(r"(%|kg|st|tkr|mkr|kr)$", "", regex=True)
-        .str.replace(",", ".", regex=False)
-    )
-    return pd.to_numeric(
-        cleaned.where(cleaned.str.fullmatch(r"[-+]?\d+(\.\d+)?"), None), errors="coerce"
-    ).to_numpy(dtype=float)
 
 
 # --- the registry of kinds ----------------------------------------------------------------
@@ -1063,6 +771,9 @@ KINDS: dict[str, FileKind] = {
             "ar",
             parse_matetal,
         ),
+        *arbetsmarknad.KINDS,
+        *bokslut.KINDS,
+        *finans.KINDS,
     )
 }
 
@@ -1090,13 +801,6 @@ def load_register(
     )
     require_columns(table, ["id", "namn", "typ"])
     return Register(table.data, file=file, lines=table.lines)
-
-
-def display_name(path: Path, raw_dir: Path) -> str:
-    try:
-        return path.relative_to(raw_dir).as_posix()
-    except ValueError:
-        return path.name
 
 
 def load_kind(

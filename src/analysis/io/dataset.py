@@ -42,7 +42,8 @@ from analysis.core.atomic import atomic_write_bytes
 from analysis.core.errors import InputError, ModellError, Problem
 from analysis.core.period import Period
 from analysis.core.register import Register
-from analysis.io.contract import KINDS, display_name, load_kind, load_register
+from analysis.io.contract import KINDS, load_kind, load_register
+from analysis.io.falt import display_name
 
 #: Bumped whenever the processed format changes, so old caches are rebuilt.
 SCHEMA_VERSION = 6
@@ -133,6 +134,7 @@ def dated_mask(kind: str, frame: pd.DataFrame | None, cutoff: Period) -> npt.NDA
       for yearly rows (a yearly total is known only when the year is over);
     * ``matetal``: the month ``period`` of a dated row; an undated row holds the year's
       goal and is known from the start of its year ``ar``;
+    * a kind whose :class:`~analysis.io.falt.FileKind` has a ``dated`` rule: that rule;
     * ``kontoplan`` and other kinds: always known.
 
     The date columns are those the contract gives the kind; an extra column that happens
@@ -143,6 +145,9 @@ def dated_mask(kind: str, frame: pd.DataFrame | None, cutoff: Period) -> npt.NDA
         return np.ones(0 if frame is None else len(frame), dtype=bool)
     # the date columns are the contract's for the kind, never an extra drill-down column
     # that happens to be called ``period`` or ``ar``
+    own = KINDS[kind].dated if kind in KINDS else None
+    if own is not None:
+        return np.asarray(own(frame, code), dtype=np.bool_)
     if kind in _BY_PERIOD:
         return np.asarray(frame["period"].to_numpy(dtype=np.int64) <= code, dtype=np.bool_)
     if kind not in _BY_YEAR_AND_MORE:
