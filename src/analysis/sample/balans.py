@@ -1,0 +1,10 @@
+"""The sample's balance files (``ekonomi/balans*``), consistent with its ledger."""
+
+from __future__ import annotations
+
+from analysis.sample.ekonomi import Economy
+
+
+def files(eco: Economy, seed: int) -> dict[str, bytes]:
+    """Relative path → bytes (none yet)."""
+    return {}
