@@ -14,7 +14,7 @@ notebooks are run by the batch, they do not run it.
 from __future__ import annotations
 
 # --- befolkning ---------------------------------------------------------------------
-from analysis.befolkning import antaganden, historik, motor, scenarier
+from analysis.befolkning import antaganden, arbetsmarknad, historik, motor, scenarier
 from analysis.befolkning import prognos as befolkningsprognos
 from analysis.befolkning import text as befolkningstext
 
@@ -31,7 +31,20 @@ from analysis.core.format import antal, datum, lista, mkr, tal
 from analysis.core.period import Period
 
 # --- ekonomi --------------------------------------------------------------------------
-from analysis.ekonomi import avvikelse, block, drift, investering, nyckeltal, resultat
+from analysis.ekonomi import (
+    avvikelse,
+    balans,
+    balanskrav,
+    block,
+    bolag,
+    drift,
+    finansiella_mal,
+    investering,
+    kassaflode,
+    nyckeltal,
+    pension,
+    resultat,
+)
 from analysis.ekonomi import prognos as ekonomiprognos
 from analysis.ekonomi import text as ekonomitext
 from analysis.ekonomi.drift import compute_driftsredovisning, compute_investeringsredovisning
@@ -42,10 +55,14 @@ from analysis.ekonomi.text import ekonomens_text
 from analysis.io.dataset import Dataset, load_data
 
 # --- kontroller -----------------------------------------------------------------------
+from analysis.kontroller import arbetsmarknad as arbetsmarknadskontroller
 from analysis.kontroller import bas as kontroller
 from analysis.kontroller import befolkning as befolkningskontroller
+from analysis.kontroller import bokslut as bokslutskontroller
 from analysis.kontroller import ekonomi as ekonomikontroller
+from analysis.kontroller import finans as finanskontroller
 from analysis.kontroller import mal as malkontroller
+from analysis.kontroller import personal as personalkontroller
 from analysis.kontroller import text as textkontroller
 from analysis.kontroller.bas import AVRUNDNING, Kontroller, kontrollera_andelar
 from analysis.kontroller.befolkning import (
@@ -56,26 +73,31 @@ from analysis.kontroller.befolkning import (
 from analysis.kontroller.ekonomi import kontrollera_namnd
 
 # --- mal ------------------------------------------------------------------------------
+from analysis.mal import kf as kfmal
 from analysis.mal import matetal
 from analysis.mal import status as malstatus
 from analysis.mal.status import status_text
 
 # --- personal -------------------------------------------------------------------------
 from analysis.personal import nyckeltal as sjukfranvaro
-from analysis.personal import sekretess, serier, trender
+from analysis.personal import sekretess, serier, struktur, trender
 from analysis.personal import text as personaltext
 from analysis.personal.nyckeltal import SUPPRESSION_NOTE
 from analysis.personal.serier import hittills_i_ar, manadstrend
 
 # --- rapport --------------------------------------------------------------------------
+from analysis.rapport import arbetsmarknad as arbetsmarknadsrapport
 from analysis.rapport import befolkning as befolkningsrapport
-from analysis.rapport import charts, notebook, tables
+from analysis.rapport import bokslut as bokslutrapport
+from analysis.rapport import charts, kommentarer, notebook, tables
 from analysis.rapport import ekonomi as ekonomirapport
+from analysis.rapport import finans as finansrapport
 from analysis.rapport import kommun as kommunrapport
 from analysis.rapport import kontroller as kontrollvisning
 from analysis.rapport import mal as malrapport
 from analysis.rapport import namnd as namndrapport
 from analysis.rapport import personal as personalrapport
+from analysis.rapport import personalstruktur as strukturrapport
 from analysis.rapport.kontroller import visa, visa_bilaga
 from analysis.rapport.notebook import kommun_namn, open_data
 from analysis.rapport.personal import diagram_manadstrend
@@ -90,21 +112,25 @@ __all__ = [
     # ekonomi
     "avvikelse", "block", "drift", "investering", "nyckeltal", "resultat", "ekonomiprognos",
     "ekonomitext", "ekonomens_text", "compute_driftsredovisning", "compute_investeringsredovisning",
-    "compute_resultatrakning",
+    "compute_resultatrakning", "balans", "kassaflode", "balanskrav", "finansiella_mal", "pension",
+    "bolag",
     # personal
     "sjukfranvaro", "sekretess", "serier", "trender", "personaltext", "SUPPRESSION_NOTE",
-    "hittills_i_ar", "manadstrend",
+    "hittills_i_ar", "manadstrend", "struktur",
     # befolkning
     "antaganden", "historik", "motor", "scenarier", "befolkningsprognos", "befolkningstext",
+    "arbetsmarknad",
     # mal
-    "matetal", "malstatus", "status_text",
+    "matetal", "malstatus", "status_text", "kfmal",
     # kontroller
     "kontroller", "Kontroller", "AVRUNDNING", "kontrollera_andelar", "kontrollera_namnd",
     "kontrollera_befolkning", "kontrollera_befolkning_ar", "kontrollera_scenarier",
     "ekonomikontroller",
-    "befolkningskontroller", "malkontroller", "textkontroller",
+    "befolkningskontroller", "malkontroller", "textkontroller", "bokslutskontroller",
+    "finanskontroller", "arbetsmarknadskontroller", "personalkontroller",
     # rapport
     "notebook", "open_data", "kommun_namn", "tables", "show_table", "charts", "visa",
     "visa_bilaga", "kontrollvisning", "ekonomirapport", "personalrapport",
     "befolkningsrapport", "malrapport", "namndrapport", "kommunrapport", "diagram_manadstrend",
+    "bokslutrapport", "finansrapport", "arbetsmarknadsrapport", "strukturrapport", "kommentarer",
 ]  # fmt: skip

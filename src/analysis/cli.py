@@ -8,6 +8,8 @@
     analysis check  [--data-dir DIR]            validate data/raw and refresh data/processed
     analysis sample [--data-dir DIR] [--force]  write the sample kommun to DIR/raw
     analysis lab    [JUPYTER ARGS]              JupyterLab on working copies (arbete/)
+    analysis kommentarer --period YYYY-MM [--namnd ID ...] [--data-dir DIR]
+                                                drafts of the ekonom's texts (never overwrites)
 
 Without ``--period``, ``run`` and ``export`` use the latest delår (April, August or
 December) that the ledger covers.
@@ -116,6 +118,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="fler flaggor till jupyter lab, t.ex. --no-browser --port 8899",
     )
 
+    texter = sub.add_parser(
+        "kommentarer",
+        help="skriv utkast till ekonomens texter för perioden (skriver aldrig över en fil)",
+        description="Skriver ett utkast kommentarer/ÅÅÅÅ-MM/<id>.md för varje nämnd och "
+        "kommentarer/ÅÅÅÅ-MM/kommun.md för kommunen där filen saknas, med periodens fakta "
+        "att förklara under rubriken Underlag (skrivs aldrig ut) och tomma rubriker att "
+        "skriva under. En befintlig fil lämnas alltid orörd.",
+    )
+    texter.add_argument("--period", type=_period_arg, required=True, help="rapportmånad ÅÅÅÅ-MM")
+    texter.add_argument(
+        "--namnd",
+        nargs="+",
+        metavar="ID",
+        help="bara dessa (nämndens id, eller kommun; standard: kommunen och alla nämnder)",
+    )
+    data_dir(texter)
+
     sample = sub.add_parser("sample", help="skriv exempelkommunen till DATA_DIR/raw")
     data_dir(sample)
     sample.add_argument("--force", action="store_true", help="skriv över befintliga filer i raw/")
@@ -169,6 +188,37 @@ def cmd_sample(args: argparse.Namespace) -> int:
         )
     written = write_sample(raw)
     print(f"Skrev exempelkommunen: {len(written)} filer i {raw}.")
+    return 0
+
+
+def cmd_kommentarer(args: argparse.Namespace) -> int:
+    from analysis.ekonomi.drift import kontrollera_period
+    from analysis.io.dataset import load_data
+    from analysis.rapport.kommentarer import skriv_utkast
+
+    data = load_data(args.data_dir)
+    for text in kontrollera_period(data, args.period):  # refuses a period without utfall
+        print(f"VARNING: {text}", file=sys.stderr)
+    data = data.as_of(args.period)
+    if args.namnd:
+        known = {"kommun", *data.register.namnder}
+        unknown = [u for u in args.namnd if u not in known]
+        if unknown:
+            raise ConfigurationError(
+                f"okänd nämnd {', '.join(unknown)}; välj bland kommun, "
+                f"{', '.join(data.register.namnder)}."
+            )
+    result = skriv_utkast(data, args.period, args.namnd)
+    written = [u for u in result if u.skriven]
+    kept = [u for u in result if not u.skriven]
+    for u in written:
+        print(f"Skrev utkast {data.raw_dir / u.fil}")
+    for u in kept:
+        print(f"Lämnade orörd (finns redan) {data.raw_dir / u.fil}")
+    print(
+        f"{len(written)} utkast skrivna, {len(kept)} befintliga filer lämnade orörda "
+        f"({args.period.label})."
+    )
     return 0
 
 
@@ -265,6 +315,7 @@ COMMANDS = {
     "check": cmd_check,
     "sample": cmd_sample,
     "lab": cmd_lab,
+    "kommentarer": cmd_kommentarer,
 }
 
 

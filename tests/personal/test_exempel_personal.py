@@ -144,7 +144,8 @@ def test_kommunstab_2019_is_plausible(rows: pd.DataFrame) -> None:
 
 
 def test_columns_and_types(personal: pd.DataFrame) -> None:
-    assert list(personal.columns) == COLUMNS
+    struktur = ["anstallningsform", "chef", "sysselsattningsgrad", "chef_id"]
+    assert list(personal.columns) == COLUMNS + struktur
     assert personal["period"].str.fullmatch(r"\d{4}-\d{2}").all()
     periods = sorted(personal["period"].unique())
     assert periods == [f"{y}-{m:02d}" for y in range(2019, 2024) for m in range(1, 13)]

@@ -1,7 +1,11 @@
 """``analysis export``: the key tables as an Excel workbook, without notebooks.
 
-Three sheets, exactly as the data contract defines them: ``driftsredovisning``,
-``sjukfranvaro`` and ``befolkning``. Values are unrounded numbers; the Swedish number
+The sheets the data contract defines: ``driftsredovisning``, ``sjukfranvaro`` and
+``befolkning``; the statutory statements ``balansrakning``, ``kassaflode`` and
+``balanskrav`` (:mod:`analysis.rapport.bokslut`); ``finansiella_mal``, ``pension`` and
+``bolag`` (:mod:`analysis.rapport.finans`); ``arbetsmarknad``
+(:mod:`analysis.rapport.arbetsmarknad`) and ``personalstruktur``
+(:mod:`analysis.rapport.personalstruktur`). Values are unrounded numbers; the Swedish number
 formats are display only. The workbook is written by :mod:`analysis.batch.excel`
 (atomically, every text a text cell).
 """
@@ -17,13 +21,15 @@ from analysis.core.period import Period
 from analysis.ekonomi.drift import compute_driftsredovisning
 from analysis.io.dataset import Dataset
 from analysis.personal.nyckeltal import compute_sjukfranvaro_sheet
+from analysis.rapport import arbetsmarknad, bokslut, finans, personalstruktur
 
 
 def export_tables(
     data: Dataset, period: Period | str, *, horizon: int = 10
 ) -> dict[str, pd.DataFrame]:
-    """The three export sheets as frames (sheet name → frame), computed from the data
-    as known at the end of ``period`` (:meth:`Dataset.as_of`)."""
+    """The export sheets as frames (sheet name → frame), computed from the data as known
+    at the end of ``period`` (:meth:`Dataset.as_of`). The balance sheet and the cash flow
+    are left out when the kommun has no balance file."""
     from analysis.befolkning.prognos import BefolkningData, befolkning_sheet
 
     period = Period.parse(period)
@@ -35,8 +41,26 @@ def export_tables(
     bef = befolkning_sheet(
         BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar), horizon=horizon
     )
-    return {"driftsredovisning": drift, "sjukfranvaro": sjuk, "befolkning": bef}
+    sheets = {"driftsredovisning": drift, "sjukfranvaro": sjuk, "befolkning": bef}
+    sheets.update(bokslut.exportblad(data, period))
+    sheets.update(finans.exportblad(data, period))
+    sheets.update(arbetsmarknad.exportblad(data, period))
+    sheets.update(personalstruktur.exportblad(data, period))
+    return sheets
 
+
+#: The personnel structure's columns: counts whole, årsarbetare and staff per chef with one
+#: decimal, shares in percent.
+PERSONALSTRUKTUR_FORMAT = {
+    c: (
+        FORMAT_PROCENT
+        if kind == "procent"
+        else FORMAT_TKR
+        if c in ("arsarbetare", "tillsvidare_per_chef")
+        else FORMAT_ANTAL
+    )
+    for c, kind in personalstruktur.FORMAT.items()
+}
 
 #: The display formats of the export's number columns (sheet → column → Excel format).
 EXPORT_FORMATS = {
@@ -66,6 +90,30 @@ EXPORT_FORMATS = {
             "justering",
         )
     },
+    "balansrakning": {c: FORMAT_TKR for c in ("period", "ib", "fg_ar")},
+    "kassaflode": {c: FORMAT_TKR for c in ("period", "fg_ar")},
+    "balanskrav": {c: FORMAT_TKR for c in ("period", "prognos", "fg_ar")},
+    # the goals' values are in their row's unit (procent or kr): one decimal for both
+    "finansiella_mal": {c: FORMAT_TKR for c in ("malvarde", "utfall", "prognos")},
+    "pension": {c: FORMAT_TKR for c in ("tkr", "fg_ar")},
+    "bolag": {
+        "agarandel": FORMAT_PROCENT,
+        **{
+            c: FORMAT_TKR
+            for c in (
+                "resultat_tkr",
+                "prognos_helar_tkr",
+                "budget_helar_tkr",
+                "avvikelse_helar_tkr",
+            )
+        },
+    },
+    "arbetsmarknad": {
+        "andel": FORMAT_PROCENT,
+        "antal": FORMAT_ANTAL,
+        "arbetskraft": FORMAT_ANTAL,
+    },
+    "personalstruktur": PERSONALSTRUKTUR_FORMAT,
 }
 
 

@@ -48,10 +48,11 @@ from pathlib import Path
 from analysis import __version__
 from analysis.batch.matrix import Task, build_tasks, read_matrix
 from analysis.core.atomic import atomic_write_bytes
-from analysis.core.errors import ConfigurationError
+from analysis.core.errors import AnalysisError, ConfigurationError
 from analysis.core.format import datum, tal
 from analysis.core.period import Period, latest_delar
 from analysis.ekonomi.drift import kontrollera_period
+from analysis.ekonomi.text import las_kommentar
 from analysis.io.dataset import load_data
 from analysis.rapport.notebook import kommun_namn
 
@@ -85,6 +86,8 @@ class Result:
     attempts: int = 1
     #: the report's consistency checks: {"antal", "avvikande", "fel": [...]}, or None
     kontroller: dict | None = None
+    #: a nämnd's report: the status of its ekonom's text (klar | utkast | saknas | fel)
+    text_status: str | None = None
 
 
 def _now() -> str:
@@ -526,8 +529,13 @@ def run_reports(
             "git_commit": git_commit(root),
             "inputs": data.input_hashes(period),
         }
+        texter = text_statuses(data, period)
+        by_unit = {t["enhet"]: t["status"] for t in texter}
+        for r in results:
+            if r.namnd:
+                r.text_status = by_unit.get(r.namnd)
         reports = [{**asdict(r), "run_id": folder.run_id} for r in results]
-        manifest = build_manifest(period, kommun, run, reports, folder.carried)
+        manifest = build_manifest(period, kommun, run, reports, folder.carried, texter)
         folder.commit(manifest)
     failed = [r for r in results if r.status != "ok"]
     print(
@@ -552,12 +560,37 @@ def run_reports(
     return 2 if strict and flagged else 0
 
 
+def text_statuses(data, period: Period) -> list[dict]:
+    """The status of the ekonom's text of the kommun and of every nämnd (register order)
+    for the manifest's ``texter``: ``enhet`` (id), ``namn``, ``fil`` (relative to
+    ``data/raw``), ``status`` (``klar``, ``utkast``, ``saknas``, or ``fel`` when the file
+    cannot be read, e.g. a symbolic link) and ``anmarkning`` (Swedish, or None)."""
+    out = []
+    for unit in ["kommun", *data.register.namnder]:
+        namn = data.register.namn(unit) if unit in data.register.ids else "Kommunen"
+        if unit == "kommun":
+            namn = f"{namn} (hela kommunen)"
+        try:
+            k = las_kommentar(data.raw_dir, unit, period)
+            status, fil, note = k.status, k.fil, k.anmarkning
+        except AnalysisError as e:
+            status, fil, note = "fel", f"kommentarer/{period}/{unit}.md", str(e)
+        out.append({"enhet": unit, "namn": namn, "fil": fil, "status": status, "anmarkning": note})
+    return out
+
+
 def build_manifest(
-    period: Period, kommun: str, run: dict, reports: list[dict], carried: dict
+    period: Period,
+    kommun: str,
+    run: dict,
+    reports: list[dict],
+    carried: dict,
+    texter: list[dict] | None = None,
 ) -> dict:
     """The manifest of the folder after this run: this run's reports, then those of
     earlier runs still in the folder (each report names its ``run_id``; ``runs`` has each
-    run's parameters, inputs and times). The top-level fields are this run's."""
+    run's parameters, inputs and times). The top-level fields are this run's; ``texter``
+    the status of each unit's text (:func:`text_statuses`) when this run read them."""
     previous = carried.get("reports", [])
     all_reports = reports + previous
     runs = {run["run_id"]: run}
@@ -577,6 +610,7 @@ def build_manifest(
         "finished": run["finished"],
         "seconds": run["seconds"],
         "reports": all_reports,
+        "texter": list(texter or []),
         "runs": {
             rid: {k: v for k, v in info.items() if k != "run_id"} for rid, info in runs.items()
         },
@@ -929,14 +963,25 @@ INDEX_CSS = (
     ".status-fel { color: #b00020; font-weight: bold; }\n"
     ".status-varning { color: #7a4f00; font-weight: bold; } "
     ".kontroller { color: #555; font-size: .9em; }\n"
+    ".text-klar { color: #1b5e20; } .text-utkast { color: #7a4f00; font-weight: bold; } "
+    ".text-saknas { color: #b00020; } .text-fel { color: #b00020; font-weight: bold; }\n"
 )
+#: How the index page writes the status of an ekonom's text.
+TEXT_STATUS = {"klar": "Klar", "utkast": "Utkast", "saknas": "Saknas", "fel": "Kan inte läsas"}
+
+
+def _text_status(status: str) -> str:
+    esc = html.escape
+    return f'<span class="text-{esc(status)}">{esc(TEXT_STATUS.get(status, status))}</span>'
 
 
 def render_index(manifest: dict) -> str:
     """A self-contained index page (no scripts, no external links).
 
     It lists every report in the folder. When they come from more than one run, each
-    row says when its run started, and the page says so above the table."""
+    row says when its run started, and the page says so above the table. A nämnd's
+    report shows the status of its ekonom's text (klar / utkast / saknas), and a second
+    table lists the status of every unit's text (the manifest's ``texter``)."""
     esc = html.escape
     runs = manifest.get("runs") or {}
     this_run = manifest.get("run_id")
@@ -967,6 +1012,8 @@ def render_index(manifest: dict) -> str:
         else:
             cell = f" (cell {r['failing_cell']})" if r.get("failing_cell") is not None else ""
             status = f'<span class="status-fel">Fel{esc(cell)}: {esc(r["error"] or "")}</span>'
+        if r.get("text_status"):
+            status += f" <br>Text: {_text_status(str(r['text_status']))}"
         seconds = tal(r["seconds"], 1)
         rid = r.get("run_id")
         when = (runs.get(rid) or {}).get("started") if rid else None
@@ -988,6 +1035,25 @@ def render_index(manifest: dict) -> str:
         if mixed
         else ""
     )
+    texter = manifest.get("texter") or []
+    text_rows = [
+        f"<tr><td>{esc(t['namn'])}</td><td>{_text_status(t['status'])}"
+        + (f" {esc(t['anmarkning'])}" if t.get("anmarkning") else "")
+        + f"</td><td><code>{esc(t['fil'])}</code></td></tr>"
+        for t in texter
+    ]
+    counts = {k: sum(t["status"] == k for t in texter) for k in TEXT_STATUS}
+    text_table = (
+        "<h2>Ekonomens texter</h2>\n<p>"
+        + ", ".join(f"{counts[k]} {TEXT_STATUS[k].lower()}" for k in TEXT_STATUS if counts[k])
+        + ". En text med status utkast är inte färdig: rapporten säger det på första "
+        "sidan. Skriv texterna i filerna nedan under data/raw (utkast: "
+        "<code>analysis kommentarer --period " + esc(str(manifest["period"])) + "</code>)."
+        "</p>\n<table><thead><tr><th>Nämnd</th><th>Status</th><th>Fil</th></tr></thead>"
+        "\n<tbody>\n" + "\n".join(text_rows) + "\n</tbody></table>"
+        if texter
+        else ""
+    )
     ok = sum(r["status"] == "ok" for r in manifest["reports"])
     created = esc(_swedish_time(manifest["finished"]))
     commit = f" ({esc(manifest['git_commit'][:10])})" if manifest.get("git_commit") else ""
@@ -1005,6 +1071,7 @@ version {esc(manifest["package_version"])}{commit}.</p>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
+{text_table}
 <p>Körningens parametrar, indatafilernas kontrollsummor och tider finns i
 <a href="manifest.json">manifest.json</a>.</p>
 </body></html>

@@ -85,6 +85,8 @@ COLUMNS = [
     "budget_helar",
     "avvikelse_helar",
 ]
+#: The previous year's utfall for the same months (tkr); NaN when that year has no utfall.
+FG_PERIOD = "utfall_fg_period"
 
 
 def rr_line(konto: np.ndarray | pd.Series) -> np.ndarray:
@@ -162,6 +164,7 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
     u = data.utfall
     u = u[u["period"].isin(period.month_codes) & u["namnd"].isin(units)]
     utfall, intern_utfall, sem_utfall = belopp_per_rad(u, data)
+    fg = _utfall_fg(data, period, units)
 
     b = data.budget
     b = b[(b["ar"] == period.year) & (b["typ"] == "drift") & b["namnd"].isin(units)]
@@ -205,10 +208,12 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
         "prognos_helar": intern_budget / 1000,
         "budget_helar": intern_budget / 1000,
     }
+    rr[FG_PERIOD] = fg
     for total, parts in SUBTOTALS.items():
         rr.loc[total] = rr.loc[parts].sum()
+        rr.loc[total, FG_PERIOD] = rr.loc[parts, FG_PERIOD].sum(min_count=len(parts))
     keys = [key for key, _ in LINES]
-    if (rr.loc["intern_differens"].abs() < 0.0005).all():
+    if (rr.loc["intern_differens"].fillna(0.0).abs() < 0.0005).all():
         keys.remove("intern_differens")  # nothing left: no line
     rr = rr.reindex(keys)
     rr["avvikelse_period"] = rr["utfall_period"] - rr["budget_period"]
@@ -222,7 +227,7 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
             "rad": "Resultat exklusive semesterlöneskuldens förändring",
             "utfall_period": rr.loc["arets_resultat", "utfall_period"] - sem_utfall / 1000,
         }
-    rr = rr[["rad", *COLUMNS]]
+    rr = rr[["rad", *COLUMNS, FG_PERIOD]]
 
     checks = [
         ("Interna poster netto (utfall, perioden)", intern_utfall / 1000, abs(intern_utfall) < 0.5),
@@ -233,6 +238,21 @@ def compute_resultatrakning(data: Dataset, period: Period | str) -> pd.DataFrame
     # "prognos" is only the budget, and the texts must not call it a forecast
     rr.attrs["har_prognos"] = bool(prog.notna().any())
     return rr.reset_index(names="id")
+
+
+def _utfall_fg(data: Dataset, period: Period, units: list[str]) -> pd.Series:
+    """The previous year's utfall for the same months by line (tkr, :data:`BASE_LINES` and
+    ``intern_differens``), all NaN when the previous year has no utfall at all."""
+    index = [*BASE_LINES, "intern_differens"]
+    u = data.utfall
+    prev = period.previous_year
+    if not (u["period"] // 100 == prev.year).any():
+        return pd.Series(np.nan, index=index)
+    u = u[u["period"].isin(prev.month_codes) & u["namnd"].isin(units)]
+    lines, intern, _ = belopp_per_rad(u, data)
+    out = lines.sum().reindex(BASE_LINES, fill_value=0.0) / 1000
+    out["intern_differens"] = intern / 1000
+    return out
 
 
 def rr_not(rr: pd.DataFrame) -> str | None:

@@ -7,7 +7,11 @@ a plus sign on favourable deviations, the largest contributors named in descendi
 order, and the change against the previous forecast with the month's Swedish name.
 
 The ekonom's own text (``data/raw/kommentarer/<YYYY-MM>/<namnd-id>.md``) comes first when
-present. It is untrusted input: it is returned as markdown text only (control characters
+present. The file may start with a status line (``status: klar`` / ``status: utkast``) and
+be divided by ``##`` headings; a section ``## Underlag …`` holds the facts of a draft and,
+like the status line and HTML comments, is never printed (:func:`tolka_kommentar`,
+:class:`Kommentar`; the layout is described in :mod:`analysis.rapport.kommentarer`). It
+is untrusted input: it is returned as markdown text only (control characters
 removed, length capped) for the sanitising exporter to render; it is never executed or
 interpreted here. Only a regular file inside ``data/raw`` is read: a comment file that
 is a symbolic link (``sn.md → /etc/passwd``), a device or a file reached through a
@@ -217,25 +221,13 @@ def underlag(data: Dataset, namnd: str, period: Period | str) -> Underlag:
     )
 
 
-def ekonomens_text(raw_dir: Path, namnd: str, period: Period | str) -> str | None:
-    """The ekonom's own markdown for the nämnd and period, or None.
-
-    The text is untrusted: it is only read as UTF-8 (undecodable bytes replaced),
-    stripped of control characters and capped at :data:`MAX_TECKEN` characters.
-
-    Raises
-    ------
-    InputError
-        When the file is a symbolic link, not a regular file, or (through a linked
-        folder) outside ``raw_dir``; the message names the file, never its target.
-    """
-    period = Period.parse(period)
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", namnd):
-        return None
-    relative = f"kommentarer/{period.year}-{period.month:02d}/{namnd}.md"
+def _las_fil(raw_dir: Path, namnd: str, period: Period) -> tuple[str, str | None]:
+    """The relative name of the unit's comment file and its sanitised text (``None``
+    when there is no file). See :func:`ekonomens_text` for the rules."""
+    relative = kommentarfil(namnd, period)
     path = Path(raw_dir) / relative
-    if not os.path.lexists(path):
-        return None
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", namnd) or not os.path.lexists(path):
+        return relative, None
     with open_input_file(path, relative, root=raw_dir) as handle:
         raw = handle.read(4 * MAX_TECKEN + 4)  # at most MAX_TECKEN characters are shown
     text = raw.decode("utf-8-sig", errors="replace")
@@ -243,15 +235,177 @@ def ekonomens_text(raw_dir: Path, namnd: str, period: Period | str) -> str | Non
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > MAX_TECKEN:
         text = text[:MAX_TECKEN] + "\n\n*(Kommentaren är avkortad.)*"
-    text = text.strip()
-    return text or None
+    return relative, text
+
+
+def kommentarfil(namnd: str, period: Period | str) -> str:
+    """The comment file of a unit (a register id, or ``kommun``) relative to
+    ``data/raw``: ``kommentarer/2023-04/sn.md``."""
+    period = Period.parse(period)
+    return f"kommentarer/{period.year}-{period.month:02d}/{namnd}.md"
+
+
+# --- the comment file: status line, sections, the draft's facts -------------------------
+
+#: The statuses of a comment file; ``saknas`` when there is no file.
+STATUSAR = ("klar", "utkast", "saknas")
+#: A section whose heading starts with this word holds the draft's facts: never printed.
+UNDERLAG = "Underlag"
+_STATUSRAD = re.compile(r"^\s*status\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_RUBRIK2 = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+_RUBRIK1 = re.compile(r"^#(?!#)\s")
+_HTMLKOMMENTAR = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def _nyckel(rubrik: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", rubrik).casefold().split())
+
+
+@dataclass
+class Kommentar:
+    """A parsed comment file (:func:`tolka_kommentar`).
+
+    ``status`` is ``klar``, ``utkast`` or ``saknas`` (no file). ``anmarkning`` is a
+    Swedish note when the status line is not understood (the text then counts as an
+    utkast). ``avsnitt`` maps each ``##`` heading the ekonom wrote (in file order, the
+    facts section :data:`UNDERLAG` left out) to its text (HTML comments removed);
+    ``inledning`` is the text before the first ``##`` heading, ``underlag`` the draft's
+    facts (never printed). A file without any ``##`` heading is one text, ``inledning``.
+    """
+
+    fil: str
+    status: str
+    anmarkning: str | None = None
+    inledning: str = ""
+    avsnitt: dict[str, str] = field(default_factory=dict)
+    rubriker: dict[str, str] = field(default_factory=dict)
+    underlag: str | None = None
+
+    @property
+    def har_rubriker(self) -> bool:
+        """Whether the file is divided by ``##`` headings (else it is one text)."""
+        return bool(self.rubriker) or self.underlag is not None
+
+    def text(self, rubrik: str, hela_texten: bool = False) -> str | None:
+        """What the ekonom wrote under ``## <rubrik>`` (case-insensitive), or None when
+        the heading is missing or empty. With ``hela_texten``, a file without any ``##``
+        heading (the layout before headings were used) gives its whole text instead."""
+        if hela_texten and not self.har_rubriker:
+            return self.inledning or None
+        return self.avsnitt.get(_nyckel(rubrik)) or None
+
+    def utskrift(self, niva: int = 4) -> str | None:
+        """The printable text: the introduction and every section but the facts, the
+        headings at level ``niva``; None when nothing is written."""
+        parts = [self.inledning] if self.inledning else []
+        for key, text in self.avsnitt.items():
+            if text:
+                parts += [f"{'#' * niva} {self.rubriker[key]}", text]
+        return "\n\n".join(parts) or None
+
+
+def tolka_kommentar(text: str | None, fil: str) -> Kommentar:
+    """Parse the text of a comment file (``fil`` names it in messages).
+
+    The status is the first non-empty line, ``status: klar`` or ``status: utkast``
+    (case-insensitive), or a ``status:`` key in a front matter between two ``---``
+    lines. Documented defaults: a file without a status line is ``klar`` (files written
+    before the status line existed are finished texts); a status line with any other
+    value makes the file an ``utkast`` with a note (:attr:`Kommentar.anmarkning`), so an
+    unclear file is never published as finished. ``None`` (no file) is ``saknas``.
+    """
+    if text is None:
+        return Kommentar(fil=fil, status="saknas")
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    given: str | None = None
+    if i < len(lines) and lines[i].strip() == "---":
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == "---"), None)
+        if end is not None:
+            for line in lines[i + 1 : end]:
+                m = _STATUSRAD.match(line)
+                if m:
+                    given = m.group(1)
+            i = end + 1
+    elif i < len(lines) and _STATUSRAD.match(lines[i]):
+        given = _STATUSRAD.match(lines[i]).group(1)  # type: ignore[union-attr]
+        i += 1
+    anmarkning = None
+    if given is None:
+        status = "klar"
+    elif given.strip().strip(".").casefold() in ("klar", "utkast"):
+        status = given.strip().strip(".").casefold()
+    else:
+        status = "utkast"
+        anmarkning = (
+            f"Statusraden i {fil} ('status: {given[:40]}') känns inte igen; skriv "
+            "'status: klar' eller 'status: utkast' på första raden. Texten behandlas "
+            "som ett utkast tills dess."
+        )
+    body = _HTMLKOMMENTAR.sub("", "\n".join(lines[i:]))
+    out = Kommentar(fil=fil, status=status, anmarkning=anmarkning)
+    current: str | None = None
+    chunks: dict[str | None, list[str]] = {None: []}
+    for line in body.split("\n"):
+        m = _RUBRIK2.match(line)
+        if m and m.group(1):
+            current = m.group(1)
+            chunks.setdefault(current, [])
+            continue
+        chunks[current].append(line)
+    intro = [ln for ln in chunks.pop(None) if not (_RUBRIK1.match(ln) and chunks)]
+    out.inledning = "\n".join(intro).strip()
+    for rubrik, body_lines in chunks.items():
+        assert rubrik is not None
+        content = "\n".join(body_lines).strip()
+        if _nyckel(rubrik).startswith(_nyckel(UNDERLAG)):
+            out.underlag = content
+            continue
+        key = _nyckel(rubrik)
+        out.rubriker.setdefault(key, rubrik)
+        out.avsnitt[key] = (out.avsnitt.get(key, "") + "\n\n" + content).strip()
+    return out
+
+
+def las_kommentar(raw_dir: Path, namnd: str, period: Period | str) -> Kommentar:
+    """The parsed comment file of ``namnd`` (a register id or ``kommun``) for ``period``
+    (:func:`tolka_kommentar`); status ``saknas`` without a file.
+
+    Raises
+    ------
+    InputError
+        As :func:`ekonomens_text` (a link, not a regular file, outside ``raw_dir``).
+    """
+    fil, text = _las_fil(raw_dir, namnd, Period.parse(period))
+    return tolka_kommentar(text, fil)
+
+
+def ekonomens_text(raw_dir: Path, namnd: str, period: Period | str) -> str | None:
+    """The ekonom's own markdown for the nämnd and period, as it is printed, or None.
+
+    The text is untrusted: it is only read as UTF-8 (undecodable bytes replaced),
+    stripped of control characters and capped at :data:`MAX_TECKEN` characters. The
+    status line, HTML comments and the draft's facts (the section ``## Underlag …``,
+    :func:`tolka_kommentar`) are never part of it; ``##`` headings are printed at
+    level 4. A file without headings is returned as written.
+
+    Raises
+    ------
+    InputError
+        When the file is a symbolic link, not a regular file, or (through a linked
+        folder) outside ``raw_dir``; the message names the file, never its target.
+    """
+    return las_kommentar(raw_dir, namnd, period).utskrift()
 
 
 def kommentar(data: Dataset, namnd: str, period: Period | str) -> str:
     """The commentary of a nämnd's report as markdown.
 
-    The ekonom's own text comes first, when present, then the generated text under the
-    heading "Automatiskt genererad kommentar".
+    The ekonom's own text comes first, when present (what is written under the file's
+    headings, at level 5, marked when the file is an utkast), then the generated text
+    under the heading "Automatiskt genererad kommentar".
 
     Parameters
     ----------
@@ -266,9 +420,13 @@ def kommentar(data: Dataset, namnd: str, period: Period | str) -> str:
     """
     period = Period.parse(period)
     parts = []
-    own = ekonomens_text(data.raw_dir, namnd, period)
+    egen = las_kommentar(data.raw_dir, namnd, period)
+    own = egen.utskrift(niva=5)
     if own:
-        parts += [f"#### {EKONOM_RUBRIK}", own]
+        parts += [f"#### {EKONOM_RUBRIK}"]
+        if egen.status == "utkast":
+            parts += [f"*Utkast: texten är inte färdig ({egen.fil} har status utkast).*"]
+        parts += [own]
     parts += [
         f"#### {GENERERAD_RUBRIK}",
         "*Texten nedan är automatiskt genererad från siffrorna i rapporten.*",

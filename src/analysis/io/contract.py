@@ -482,6 +482,7 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
         "sjukdagar",
         lambda v: f"{v} sjukdagar är fler än dagarna i månaden.",
     )
+    struktur = _struktur_columns(table, problems)
     check(problems)
     frame = pd.DataFrame(
         {
@@ -497,7 +498,97 @@ def parse_sjukfranvaro(table: RawTable, register: Register) -> pd.DataFrame:
             "sjuk_h_kort": kort,
         }
     )
+    for name, values in struktur.items():
+        frame[name] = values
     return frame
+
+
+#: The anställningsformer of the HR contract (optional column ``anstallningsform``).
+ANSTALLNINGSFORMER = ("tillsvidare", "visstid", "timavlonad")
+#: Accepted spellings (compared without case, spaces, å/ä/ö) → canonical form.
+_ANSTALLNINGSFORM = {
+    "tillsvidare": "tillsvidare",
+    "tillsvidareanställd": "tillsvidare",
+    "tillsvidareanställning": "tillsvidare",
+    "tv": "tillsvidare",
+    "visstid": "visstid",
+    "visstidsanställd": "visstid",
+    "visstidsanställning": "visstid",
+    "vikariat": "visstid",
+    "vs": "visstid",
+    "timavlönad": "timavlonad",
+    "timavlönade": "timavlonad",
+    "timanställd": "timavlonad",
+    "timanställning": "timavlonad",
+    "timlön": "timavlonad",
+    "tim": "timavlonad",
+}
+_JA_NEJ = {"ja": "ja", "j": "ja", "1": "ja", "nej": "nej", "n": "nej", "0": "nej"}
+
+
+def _struktur_columns(
+    table: RawTable, problems: list[Problem]
+) -> dict[str, npt.NDArray[np.generic] | pd.Categorical]:
+    """The optional personnel-structure columns that are present in ``table``.
+
+    ``anstallningsform`` (tillsvidare / visstid / timavlonad), ``chef`` (bool),
+    ``sysselsattningsgrad`` (percent 0–100, empty allowed; a column whose values all lie
+    in 0–1 is refused as a share) and ``chef_id`` (pseudonymous, empty allowed, refused
+    when it has the shape of a personnummer). Problems are appended to ``problems``.
+    """
+    out: dict[str, npt.NDArray[np.generic] | pd.Categorical] = {}
+    n = len(table.data)
+    if "anstallningsform" in table.data:
+        form, p = enum_column(
+            table,
+            "anstallningsform",
+            _ANSTALLNINGSFORM,
+            "tillsvidare, visstid eller timavlönad (även t.ex. Tillsvidareanställd, "
+            "Visstidsanställd, Timanställd, tim)",
+        )
+        problems += p
+        out["anstallningsform"] = pd.Categorical(form, categories=list(ANSTALLNINGSFORMER))
+    if "chef" in table.data:
+        chef, p = enum_column(table, "chef", _JA_NEJ, "ja eller nej", default="nej")
+        problems += p
+        out["chef"] = np.asarray(chef == "ja", dtype=bool)
+    if "sysselsattningsgrad" in table.data:
+        grad = number_column(
+            table, "sysselsattningsgrad", problems, allow_empty=True, minimum=0, maximum=100
+        )
+        given = grad[~np.isnan(grad)]
+        if len(given) and given.max() <= 1 and given.max() > 0:
+            problems.append(
+                Problem(
+                    table.file,
+                    "sysselsättningsgraden ska anges i procent (0–100, heltid = 100), men "
+                    "alla värden ligger mellan 0 och 1 och ser ut att vara andelar; "
+                    "multiplicera med 100.",
+                    column=table.original.get("sysselsattningsgrad", "sysselsattningsgrad"),
+                )
+            )
+        out["sysselsattningsgrad"] = grad
+    if "chef_id" in table.data:
+        raw = text_column(table, "chef_id")
+        pnr = looks_like_personnummer(raw)
+        if pnr.any():
+            # Never echo the value: it is personal data.
+            problems += problem_rows(
+                table,
+                pnr,
+                "chef_id",
+                "värdet ser ut som ett personnummer (visas inte här). Kolumnen chef_id ska "
+                "innehålla chefens pseudonyma anställnings-id, aldrig personnummer; exportera "
+                "om filen från personalsystemet med pseudonymiserade id:n.",
+            )
+            cleaned = np.full(n, "", dtype=object)
+        else:
+            codes, uniques = pd.factorize(raw, sort=False)
+            vals = np.asarray([clean_id(v) for v in uniques], dtype=object)
+            cleaned = vals[codes] if len(codes) else np.zeros(0, dtype=object)
+        values = pd.Series(cleaned, dtype=object)
+        out["chef_id"] = pd.Categorical(values.where(values != ""))
+    return out
 
 
 # --- population -------------------------------------------------------------------------
@@ -722,7 +813,7 @@ KINDS: dict[str, FileKind] = {
                 "sjuk_h_langtid",
                 "sjukdagar",
             ),
-            ("sjuk_h_kort",),
+            ("sjuk_h_kort", "anstallningsform", "chef", "sysselsattningsgrad", "chef_id"),
             "period",
             parse_sjukfranvaro,
         ),

@@ -56,6 +56,9 @@ class FileKind:
     #: :func:`analysis.io.dataset.dated_mask` for the contract's first kinds, and "always
     #: known" for any other kind.
     dated: Callable[[pd.DataFrame, int], npt.NDArray[np.bool_]] | None = None
+    #: Name prefixes of other kinds that share this kind's prefix (``balanskrav`` for
+    #: ``balans``): their files are not this kind's.
+    exclude: tuple[str, ...] = ()
 
     def files(self, raw_dir: Path) -> list[Path]:
         """The kind's files in ``raw_dir``, in name order.
@@ -85,6 +88,8 @@ class FileKind:
         for path in sorted(folder.iterdir()):
             lower = path.name.lower()
             if lower.startswith((".", "~$")) or not lower.startswith(self.name):
+                continue
+            if self.exclude and lower.startswith(self.exclude):
                 continue
             if not any(lower.endswith(s) for s in SUFFIXES):
                 continue

@@ -330,3 +330,101 @@ def dolda_manader(personal: pd.DataFrame, till: int | None = None) -> pd.DataFra
     except TypeError:  # pragma: no cover - not weak-referenceable
         pass
     return out.copy()
+
+
+def dolj_antal(
+    antal: pd.DataFrame,
+    grupper: Sequence[tuple[str, Sequence[str]]],
+    totalt: str = TOTALT,
+    min_grupp: int = MIN_GROUP,
+    forst: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Suppression pattern of a table of head counts (rows förvaltningar and ``totalt``).
+
+    The counts describe groups of employees (not health data), so a cell of 0 is shown;
+    every other rule follows the sick-leave pattern:
+
+    1. **Primary:** a cell with 1 to ``min_grupp`` employees is suppressed.
+    2. **Within a row:** for every ``(helhet, delar)`` of ``grupper`` (``helhet`` =
+       Σ ``delar`` in every row) whose whole is shown, the hidden non-zero parts must be
+       none, or at least two that together have more than ``min_grupp`` employees (the
+       whole minus the shown parts gives their sum); otherwise one more cell is hidden:
+       a shown non-zero part or the whole, the columns of ``forst`` first, then the
+       smallest.
+    3. **Across rows:** in every column whose ``totalt`` cell is shown, the hidden
+       non-zero förvaltningar must be none, or at least two with more than
+       ``min_grupp`` together; otherwise the smallest shown non-zero förvaltning is
+       hidden too, or, when none is left, the ``totalt`` cell.
+
+    Rules 2 and 3 are repeated until nothing changes.
+
+    Parameters
+    ----------
+    antal : DataFrame
+        Counts; index the förvaltningar and ``totalt``, whose row is the sum of the
+        others in every column.
+    grupper : sequence of (str, sequence of str)
+        The additive relations between the columns.
+    totalt : str
+        The name of the kommun's row.
+    min_grupp : int
+        Groups of this many or fewer are suppressed.
+    forst : sequence of str
+        Columns to hide first when a row needs a secondary suppression (e.g. derived
+        totals that matter less than the parts).
+
+    Returns
+    -------
+    DataFrame
+        Bool, like ``antal``: ``True`` = not published.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"alla": [30, 40, 70], "k": [25, 32, 57], "m": [5, 8, 13]},
+    ...                  index=["A", "B", "Totalt"])
+    >>> dolj_antal(t, [("alla", ["k", "m"])]).values.tolist()
+    [[False, True, True], [False, True, True], [False, False, False]]
+    >>> dolj_antal(t, [("alla", ["k", "m"])], forst=["alla"]).values.tolist()
+    [[True, False, True], [True, False, True], [False, False, False]]
+    """
+    n = antal.astype(float).fillna(0)
+    dold = (n > 0) & (n <= min_grupp)
+    forv = [r for r in n.index if r != totalt]
+    ordning = {c: i for i, c in enumerate(forst)}
+
+    def safe(cells: list[tuple[str, str]]) -> bool:
+        hidden = [n.at[r, c] for r, c in cells if dold.at[r, c] and n.at[r, c] > 0]
+        return not hidden or (len(hidden) >= 2 and sum(hidden) > min_grupp)
+
+    def shown(cells: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(r, c) for r, c in cells if not dold.at[r, c] and n.at[r, c] > 0]
+
+    changed = True
+    while changed:
+        changed = False
+        for rad in n.index:
+            for helhet, delar in grupper:
+                cells = [(rad, d) for d in delar]
+                if dold.at[rad, helhet] or safe(cells):
+                    continue
+                cand = shown(cells) + [(rad, helhet)]
+                extra = min(
+                    cand,
+                    key=lambda rc: (ordning.get(rc[1], len(ordning)), n.at[rc[0], rc[1]]),
+                )
+                dold.at[extra] = True
+                changed = True
+        if totalt in n.index:
+            for kol in n.columns:
+                cells = [(r, kol) for r in forv]
+                if dold.at[totalt, kol] or safe(cells):
+                    continue
+                cand = shown(cells)
+                if cand:
+                    dold.at[min(cand, key=lambda rc: (n.at[rc[0], rc[1]], forv.index(rc[0])))] = (
+                        True
+                    )
+                else:
+                    dold.at[totalt, kol] = True
+                changed = True
+    return dold

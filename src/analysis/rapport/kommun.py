@@ -32,7 +32,7 @@ from analysis.ekonomi import nyckeltal as ekonyckeltal
 from analysis.ekonomi.block import NAMN_TROSKEL_TKR, NUMERIC
 from analysis.ekonomi.drift import compute_driftsredovisning, compute_investeringsredovisning
 from analysis.ekonomi.nyckeltal import BELOPP
-from analysis.ekonomi.text import ekonomens_text, jamfort, namn_i_text
+from analysis.ekonomi.text import jamfort, namn_i_text
 from analysis.io.dataset import Dataset
 from analysis.kontroller import ekonomi as ekonomikontroller
 from analysis.kontroller import text as textkontroller
@@ -54,8 +54,12 @@ from analysis.personal.serier import (
 )
 from analysis.personal.text import variation_text
 from analysis.personal.trender import jamforelse_test
-from analysis.rapport import charts
+from analysis.rapport import arbetsmarknad as arbetsmarknadsrapport
+from analysis.rapport import bokslut as bokslutrapport
+from analysis.rapport import charts, kommentarer
+from analysis.rapport import finans as finansrapport
 from analysis.rapport import mal as malrapport
+from analysis.rapport import personalstruktur as strukturrapport
 from analysis.rapport.notebook import kommun_namn
 from analysis.rapport.personal import diagram_manadstrend
 from analysis.rapport.tables import show_table
@@ -90,9 +94,11 @@ def block_tabell(block: pd.DataFrame) -> pd.DataFrame:
     return _i_mkr(block, "rad", [c for c in NUMERIC if c != "prognos_foregaende"])
 
 
-def rr_tabell(rr: pd.DataFrame) -> pd.DataFrame:
-    """The resultaträkning for the report (mkr, Swedish column headings)."""
-    return _i_mkr(
+def rr_tabell(rr: pd.DataFrame, period: Period | None = None) -> pd.DataFrame:
+    """The resultaträkning for the report (mkr, Swedish column headings); with ``period``,
+    the same months of the previous year's utfall after the period's utfall (empty where
+    that year has no utfall)."""
+    out = _i_mkr(
         rr,
         "rad",
         [
@@ -104,6 +110,10 @@ def rr_tabell(rr: pd.DataFrame) -> pd.DataFrame:
             "avvikelse_helar",
         ],
     )
+    if period is not None and resultat.FG_PERIOD in rr:
+        fg = Period.parse(period).previous_year
+        out.insert(2, f"Utfall {fg.range_text} {fg.year}", rr[resultat.FG_PERIOD].to_numpy() / 1000)
+    return out
 
 
 def invest_tabell(data: Dataset, period: Period | str) -> pd.DataFrame:
@@ -492,14 +502,19 @@ class Kommununderlag:
 
 @dataclass
 class Kommunrapport(Kommununderlag):
-    """What the kommun report to fullmäktige shows (made by :func:`forbered`): besides
-    :class:`Kommununderlag` the key figures, the ekonom's own text (``None`` without one),
-    the texts of the resultaträkning, the driftsredovisning, the investments, the
-    population (``None`` without population data) and the personnel, the personnel table
-    (:func:`personal_per_forvaltning`) and the kommun's monthly sick leave (Tabell 1.1)."""
+    """What the kommun report to fullmäktige shows (made by :func:`forbered`).
+
+    Besides :class:`Kommununderlag`: the key figures; the texts of the resultaträkning, the
+    driftsredovisning, the investments, the population (``None`` without population data)
+    and the personnel; the personnel table (:func:`personal_per_forvaltning`); the kommun's
+    monthly sick leave (Tabell 1.1); the statutory statements (balansräkning,
+    kassaflödesanalys, balanskravsutredning: :mod:`analysis.rapport.bokslut`); the financial
+    goals, pension obligations and companies (:mod:`analysis.rapport.finans`); the labour
+    market (:mod:`analysis.rapport.arbetsmarknad`) and the personnel structure
+    (:mod:`analysis.rapport.personalstruktur`).
+    """
 
     nyckeltal: pd.DataFrame
-    egen_text: str | None
     rr_text: str
     drift_text: str
     invest: pd.DataFrame
@@ -508,6 +523,10 @@ class Kommunrapport(Kommununderlag):
     personal_text: str
     personal: pd.DataFrame
     manadstrend: pd.DataFrame
+    bokslut: bokslutrapport.Bokslut
+    finans: finansrapport.Finansrapport
+    arbetsmarknad: arbetsmarknadsrapport.Arbetsmarknadsavsnitt
+    struktur: strukturrapport.Personalstruktur
 
 
 @dataclass
@@ -565,7 +584,6 @@ def forbered(data: Dataset, period: Period | str) -> Kommunrapport:
     return Kommunrapport(
         **u,
         nyckeltal=ekonyckeltal.nyckeltal(data, p, u["rr"], u["block"]),
-        egen_text=ekonomens_text(data.raw_dir, "kommun", p),
         rr_text=eblock.rr_text(u["rr"], p),
         drift_text=eblock.drift_text(data, u["block"], p),
         invest=invest_tabell(data, p),
@@ -574,6 +592,10 @@ def forbered(data: Dataset, period: Period | str) -> Kommunrapport:
         personal_text=personaltext.kommentar(personal, p),
         personal=personal_per_forvaltning(personal, p),
         manadstrend=manadstrend(personal, p),
+        bokslut=bokslutrapport.forbered(data, p),
+        finans=finansrapport.forbered(data, p),
+        arbetsmarknad=arbetsmarknadsrapport.forbered(data, p),
+        struktur=strukturrapport.forbered(data, p),
     )
 
 
@@ -615,10 +637,71 @@ def visa_nyckeltal(r: Kommunrapport) -> None:
     )
 
 
+def visa_utkast(r: Kommunrapport) -> None:
+    """The notice that the kommun's text is an utkast, or nothing
+    (:func:`analysis.rapport.kommentarer.visa_utkast_notis`)."""
+    kommentarer.visa_utkast_notis(r.data, "kommun", r.period)
+
+
 def visa_viktiga_handelser(r: Kommunrapport) -> None:
-    """The ekonom's own text for the kommun, when there is one."""
-    if r.egen_text:
-        display(Markdown("#### Viktiga händelser\n\n" + r.egen_text))
+    """The ekonom's "Viktiga händelser", or a visible placeholder naming the file and heading
+    to write it under (:func:`analysis.rapport.kommentarer.visa_viktiga_handelser`)."""
+    kommentarer.visa_viktiga_handelser(r.data, r.period)
+
+
+def visa_framtiden(r: Kommunrapport) -> None:
+    """The ekonom's "Framtiden", or a visible placeholder."""
+    kommentarer.visa_framtiden(r.data, r.period)
+
+
+def visa_kf_mal(r: Kommunrapport) -> None:
+    """The follow-up per KF-mål (:func:`analysis.rapport.mal.visa_kf_mal`)."""
+    malrapport.visa_kf_mal(r.mt, r.data, r.period, rubrikniva=4)
+
+
+def visa_balansrakning(r: Kommunrapport) -> None:
+    """The balansräkning at the period's end, the previous year-end and a year earlier."""
+    bokslutrapport.visa_balansrakning(r.bokslut)
+
+
+def visa_kassaflode(r: Kommunrapport) -> None:
+    """The kassaflödesanalys of the period and of the same period a year earlier."""
+    bokslutrapport.visa_kassaflode(r.bokslut)
+
+
+def visa_balanskrav(r: Kommunrapport) -> None:
+    """The balanskravsutredning."""
+    bokslutrapport.visa_balanskrav(r.bokslut)
+
+
+def visa_finansiella_mal(r: Kommunrapport) -> None:
+    """The financial goals of god ekonomisk hushållning and their key figures."""
+    finansrapport.visa_finansiella_mal(r.finans)
+
+
+def visa_pension(r: Kommunrapport) -> None:
+    """The pension obligations of the latest calculation known at the period's end."""
+    finansrapport.visa_pension(r.finans)
+
+
+def visa_bolag(r: Kommunrapport) -> None:
+    """The companies' results and forecasts."""
+    finansrapport.visa_bolag(r.finans)
+
+
+def visa_sysselsattning(r: Kommunrapport) -> None:
+    """The labour market: unemployment against a year earlier, the län and riket."""
+    arbetsmarknadsrapport.visa_sysselsattning(r.arbetsmarknad)
+
+
+def figur_arbetsloshet(r: Kommunrapport) -> Figure | None:
+    """Unemployment per month, kommun, län and riket; ``None`` without data."""
+    return arbetsmarknadsrapport.figur_arbetsloshet(r.arbetsmarknad)
+
+
+def visa_personalstruktur(r: Kommunrapport) -> None:
+    """The personnel structure: månadsanställda, age, chefer, personalomsättning."""
+    strukturrapport.visa_personalstruktur(r.struktur)
 
 
 def visa_mal(r: Kommunrapport) -> None:
@@ -643,7 +726,7 @@ def figur_mal(r: Kommunrapport) -> Figure | None:
 def visa_resultatrakning(r: Kommunrapport) -> None:
     """The resultaträkning in mkr with its notes."""
     show_table(
-        rr_tabell(r.rr),
+        rr_tabell(r.rr, r.period),
         f"Resultaträkning {r.period.short_label}, mkr",
         name="resultatrakning",
         decimals=0,
@@ -736,8 +819,9 @@ def kontrollera(k: Kontroller, r: Kommunrapport) -> None:
     driftsredovisning against the ledger, the resultaträkning against the
     driftsredovisning, the blocks against both, the goals' sentence and the texts on the
     resultaträkning and the driftsredovisning against their tables, the population's
-    components against the stocks and the personnel table
-    (:func:`kontrollera_personal`)."""
+    components against the stocks, the personnel table (:func:`kontrollera_personal`), the
+    follow-up per KF-mål, and the checks of the statutory statements, the financial goals,
+    the labour market and the personnel structure (each section's ``kontrollera``)."""
     p = r.period
     ekonomikontroller.kontrollera_huvudbok(k, "Driftsredovisning", r.drift, r.data, p)
     ekonomikontroller.kontrollera_rr(k, r.rr, r.drift)
@@ -755,6 +839,11 @@ def kontrollera(k: Kontroller, r: Kommunrapport) -> None:
     if r.komp is not None:
         kontrollera_befolkning(k, r.komp)
     kontrollera_personal(k, r.personal, r.data.sjukfranvaro, p, r.data.register.forvaltningar)
+    malrapport.kontrollera_kf(k, r.mt, r.data, p)
+    bokslutrapport.kontrollera(k, r.bokslut)
+    finansrapport.kontrollera(k, r.finans)
+    arbetsmarknadsrapport.kontrollera(k, r.arbetsmarknad)
+    strukturrapport.kontrollera(k, r.struktur)
 
 
 # --- the short version's sections ---------------------------------------------------------

@@ -2,15 +2,16 @@
 
 The figures come from the rooms below (the driftsredovisning and the key figures through
 :mod:`analysis.rapport.notebook`, the mätetal from :mod:`analysis.mal.matetal`, the
-sick-leave nyckeltal of the nämnd's förvaltning); nothing here computes a figure, it only
-gathers, shows and draws them. :func:`forbered` makes everything once; each ``visa_*``
+sick-leave nyckeltal of the nämnd's förvaltning, the ekonom's texts from
+:mod:`analysis.rapport.kommentarer`); nothing here computes a figure, it only gathers,
+shows and draws them. :func:`forbered` makes everything once; each ``visa_*``
 shows one section, :func:`figur_ackumulerat` draws the one chart and :func:`kontrollera`
 adds the report's checks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from IPython.display import Markdown, display
@@ -22,7 +23,7 @@ from analysis.kontroller.bas import Kontroller, kontrollera_andelar
 from analysis.kontroller.ekonomi import kontrollera_namnd
 from analysis.mal import matetal
 from analysis.mal.status import status_text
-from analysis.rapport import charts
+from analysis.rapport import charts, kommentarer
 from analysis.rapport import mal as malrapport
 from analysis.rapport.notebook import cumulative_utfall, drift_table, key_figures, personal_table
 from analysis.rapport.tables import show_table
@@ -38,7 +39,9 @@ class Namndrapport:
     summary box (:func:`analysis.rapport.notebook.key_figures`, mkr), ``drift`` the
     nämnd's row of the driftsredovisning (mkr), ``ackumulerat`` the cumulative utfall
     against the periodised budget and ``matetal`` the nämnd's mätetal (empty without
-    any).
+    any). ``texter`` holds, per section of :data:`analysis.rapport.kommentarer.NAMND_AVSNITT`,
+    what the ekonom wrote (or the visible placeholder) and ``utkast`` the first page's
+    notice when the text is an utkast (:func:`analysis.rapport.kommentarer.utkast_notis`).
     """
 
     data: Dataset
@@ -51,6 +54,8 @@ class Namndrapport:
     ackumulerat: pd.DataFrame
     personal: pd.DataFrame | None
     matetal: pd.DataFrame
+    utkast: str | None = None
+    texter: dict[str, str] = field(default_factory=dict)
 
 
 def forbered(data: Dataset, namnd: str, period: Period | str) -> Namndrapport:
@@ -71,7 +76,25 @@ def forbered(data: Dataset, namnd: str, period: Period | str) -> Namndrapport:
         ackumulerat=cumulative_utfall(data, namnd, p),
         personal=None if forvaltning is None else personal_table(data, forvaltning, p),
         matetal=matetal.matetal(data, p, namnd),
+        utkast=kommentarer.utkast_notis(data, namnd, p),
+        texter={
+            rubrik: kommentarer.avsnitt_text(data, namnd, p, rubrik)
+            for rubrik in kommentarer.NAMND_AVSNITT
+        },
     )
+
+
+def visa_utkast(r: Namndrapport) -> None:
+    """The notice on the first page when the ekonom's text is an utkast (nothing when
+    it is klar or missing: a missing text shows its placeholder in its section)."""
+    if r.utkast:
+        display(Markdown(r.utkast))
+
+
+def visa_analys(r: Namndrapport) -> None:
+    """The ekonom's analysis and åtgärder (``kommentarer/<YYYY-MM>/<id>.md``), each
+    under its heading, or the visible placeholder naming the file and heading."""
+    display(Markdown("\n\n".join(f"### {rubrik}\n\n{text}" for rubrik, text in r.texter.items())))
 
 
 def visa_nyckeltal(r: Namndrapport) -> None:

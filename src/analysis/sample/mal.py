@@ -12,6 +12,10 @@ The previous year (2022) is given as undated year values; 2023 is given per del�
 (``period`` 2023-04, 2023-08, 2023-12). Two målvärden are for a later year (column
 ``malar``, empty = the row's year): Räddningstjänsten's share of women for 2030 and
 SBN's lokalbank cost for the end of the mandatperiod, 2026, as their comments say.
+
+Column ``kf_mal`` names the fullmäktige goal (KF-mål) each goal serves (:data:`KF_MAL`,
+seven goals in the style of Luleå's "Övergripande mål till år 2040"; one goal serves
+two, and the kompetensförsörjning goals serve none).
 """
 
 from __future__ import annotations
@@ -482,6 +486,45 @@ GOALS = [
 ]
 
 
+#: The fullmäktige goals (KF-mål) of the sample, in the style of Luleå's nine
+#: "Övergripande mål till år 2040" (seed001 §8).
+HALSA = "Invånarna har en god och jämlik hälsa"
+DELAKTIGA = "Invånarna är delaktiga i samhällets utveckling"
+AKTIVT_LIV = "Invånarna har ett socialt, kulturellt och fysiskt aktivt liv"
+KLIMAT = "Kommunen har ingen påverkan på klimatet"
+GRANNSKAP = "Invånarna bor i ett gott grannskap"
+TILLVAXT = "Kommunen är ett ledande nav för tillväxt och innovation"
+ARBETE = "Invånarna har arbete"
+
+#: The KF-mål each nämnd goal serves (column ``kf_mal``; ``|`` between several). The
+#: goals of kompetensförsörjning, a separate area of the kommun's plan, serve none, so
+#: the follow-up per KF-mål also shows goals that are not linked.
+KF_MAL = {
+    ("ks-stab", "Förbättrat företagsklimat"): TILLVAXT,
+    ("ks-amf", "Tiden i försörjningsstöd minskar"): ARBETE,
+    ("ks-amf", "AMF bidrar till en diversifierad kompetensförsörjning"): ARBETE,
+    ("ks-rtj", "Antalet bränder i bostäder ska minska"): GRANNSKAP,
+    ("ks-rtj", "Räddningstjänstens insatsförmåga ska vara god"): GRANNSKAP,
+    ("bun", "Klimatsmart skolmat"): KLIMAT,
+    ("bun", "Jämlik utbildning"): HALSA,
+    ("kfn", "Bidragen ska vara jämlika och transparenta"): AKTIVT_LIV,
+    ("kfn", "Aktiv: evenemangsstad"): AKTIVT_LIV,
+    ("mbn", "Effektmål 1: En hållbar framtid"): KLIMAT,
+    ("mbn", "Effektmål 2: Pedagogisk myndighetsutövning"): TILLVAXT,
+    ("mbn", "Effektmål 2: Uppnå rättssäker och effektiv verksamhet"): TILLVAXT,
+    ("sbn", "Effektmål 1: Minskad klimatpåverkan"): KLIMAT,
+    ("sbn", "Effektmål 1: Hållbart byggande"): KLIMAT,
+    ("sbn", "Effektmål 2: Service dygnet runt"): TILLVAXT,
+    ("sbn", "Effektmål 1: Rena och trygga offentliga miljöer"): GRANNSKAP,
+    ("sbn", "Effektmål 2: Ett bra företagsklimat"): TILLVAXT,
+    ("sn", "God service med god kvalitet"): HALSA,
+    ("sn", "Tidiga och förebyggande insatser"): HALSA,
+    ("sn", "Barn och unga"): HALSA,
+    ("sn", "Egen försörjning"): f"{ARBETE}|{HALSA}",
+    ("ofn", "Ökad rättssäkerhet"): DELAKTIGA,
+    ("ofn", "Uppdraget som ställföreträdare ska vara mer attraktivt"): DELAKTIGA,
+}
+
 #: Målvärden for a later year than the row's (mätetal → year), as the comments state.
 MALAR = {
     "Andel kvinnor av tillsvidareanställda": 2030,
@@ -499,6 +542,7 @@ def generate_mal() -> pd.DataFrame:
                 "period": "",
                 "namnd": namnd,
                 "mal": mal,
+                "kf_mal": KF_MAL.get((namnd, mal), ""),
                 "matetal": matetal,
                 "enhet": enhet,
                 "riktning": riktning,
@@ -516,6 +560,7 @@ def generate_mal() -> pd.DataFrame:
                     "period": period,
                     "namnd": namnd,
                     "mal": mal,
+                    "kf_mal": KF_MAL.get((namnd, mal), ""),
                     "matetal": matetal,
                     "enhet": enhet,
                     "riktning": riktning,

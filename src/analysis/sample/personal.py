@@ -38,6 +38,34 @@ of what its sick days give); the other förvaltningar get one scale factor per y
 fits the kommun's January–March rate. Scaling hours never changes sick days, so
 frisknärvaro is untouched.
 
+The personnel structure (columns ``anstallningsform``, ``chef``, ``sysselsattningsgrad``,
+``chef_id``) reproduces, with the definitions of :mod:`analysis.personal.struktur`:
+
+* the whole kommun in April 2023 (delårsrapport jan–apr 2023): 6 729 månadsanställda,
+  6 019 tillsvidareanställda, 77 % kvinnor, 302 chefer, 79 with more than 25
+  tillsvidareanställda in their grupp;
+* Kommunstaben's månadsanställda on 31 December 2019–2023 by anställningsform and kön
+  and by age band (verksamhetsberättelse 2023).
+
+How: the simulated staff are *labelled*, their hours untouched. Outside Kommunstaben each
+månadsanställd gets one anställningsform for the whole employment (drawn, then fixed
+among those employed in April 2023 so that the counts and the share of women come out;
+the ~690 beyond the published månadsanställda are labelled timavlönade — staff with
+scheduled hours paid by the hour); the simulated timanställda are timavlönade. For
+Kommunstaben the simulated population cannot give the published December counts by
+labelling alone (too few aged 50–59), so — before any sick leave is drawn and the
+calibration above runs — its spans are adjusted so that exactly the published number is
+employed each December (leavers of the coming year leave in December, or recent leavers
+stay to January, plus December hires), its employees' kön and birth years are chosen
+(annealed local search from the simulated ones) to give the published kön and age-band
+counts each December, and each December's visstidsanställda are picked with the published
+counts by kön and age band. Chefer are drawn among the tillsvidareanställda (302 in
+April 2023, at the same rate outside it), each förvaltning has a förvaltningschef over
+its chefer, and the April 2023 grupper are sized so that exactly 79 are larger than 25;
+other months keep an employee's April 2023 chef while that chef is a chef. The labels use
+their own random stream (``[seed, 2]``); sysselsättningsgrad is the month's ordinary hours
+in percent of full time (empty for timavlönade).
+
 The published figures below are the calibration targets; the published tables themselves
 live in the project's domain notes.
 """
@@ -1073,6 +1101,365 @@ def _calibrate(
     return hl + hn, hl, hn * kort_frac
 
 
+# --- personnel structure: anställningsform, chef, chef_id, sysselsättningsgrad ----------
+
+#: Published månadsanställda (Luleå, delårsrapport jan–apr 2023): April 2023.
+APRIL_2023 = {"manadsanstallda": 6729, "tillsvidare": 6019, "kvinnor_procent": 77}
+#: Chefer in April 2023, and those with more than :data:`STOR_GRUPP` tillsvidareanställda.
+CHEFER_APRIL_2023 = 302
+CHEFER_STORA_APRIL_2023 = 79
+STOR_GRUPP = 25
+_APRIL_2023 = (2023 - FIRST_YEAR) * 12 + 3
+
+#: Kommunstaben's månadsanställda on 31 December (verksamhetsberättelse 2023):
+#: (form, kön) → counts 2019-2023.
+KS_MANADSANSTALLDA = {
+    ("tillsvidare", "K"): (162, 170, 175, 188, 202),
+    ("tillsvidare", "M"): (79, 69, 80, 83, 81),
+    ("visstid", "K"): (12, 4, 9, 9, 10),
+    ("visstid", "M"): (3, 6, 4, 3, 6),
+}
+#: Age bands of the age distribution (lower bounds; the last is open).
+ALDERSBAND = (0, 20, 30, 40, 50, 60)
+#: Kommunstaben's månadsanställda on 31 December by age band (0-19, 20-29, 30-39, 40-49,
+#: 50-59, 60-), derived from the published shares and totals; per year 2019-2023.
+KS_ALDER = {
+    "tillsvidare": (
+        (0, 13, 34, 75, 84, 35),
+        (0, 13, 39, 71, 85, 31),
+        (0, 13, 48, 76, 81, 37),
+        (0, 15, 59, 74, 84, 39),
+        (0, 20, 65, 71, 85, 42),
+    ),
+    "visstid": (
+        (0, 3, 3, 5, 2, 2),
+        (0, 5, 1, 3, 0, 1),
+        (0, 2, 3, 2, 6, 0),
+        (0, 2, 4, 3, 2, 1),
+        (0, 3, 4, 4, 1, 4),
+    ),
+}
+_TV, _VS, _TIM = 0, 1, 2
+FORMER = ("tillsvidare", "visstid", "timavlonad")
+
+
+def _band(age: np.ndarray) -> np.ndarray:
+    return np.searchsorted(np.array(ALDERSBAND), age, side="right") - 1
+
+
+def _ks_december_spans(rng: np.random.Generator, g: dict) -> dict:
+    """Kommunstaben's spans adjusted so that exactly the published number of
+    månadsanställda is employed in each December: when too many, some of the coming
+    year's leavers (drawn at random) leave in December; when too few, some of the last
+    half-year's leavers stay until January, and December hires make up any rest."""
+    g = {k: np.array(v, copy=True) for k, v in g.items()}
+    for yi in range(len(YEARS)):
+        t = 12 * yi + 11
+        want = sum(v[yi] for v in KS_MANADSANSTALLDA.values())
+        active = (g["start"] <= t) & (g["leave"] > t)
+        n = int(active.sum())
+        if n > want:
+            # leavers of the coming year leave in December instead (drawn at random,
+            # so the next year keeps its leavers spread over the months)
+            cand = np.flatnonzero(active & (g["start"] < t))
+            soon = g["leave"][cand] <= t + 12
+            cand = cand[np.lexsort((rng.random(len(cand)), ~soon))]
+            g["leave"][cand[: n - want]] = t
+        elif n < want:
+            cand = np.flatnonzero((g["leave"] <= t) & (g["leave"] > t - 6) & (g["start"] < t))
+            cand = cand[np.lexsort((rng.random(len(cand)), -g["leave"][cand]))]
+            take = cand[: want - n]
+            g["leave"][take] = t + 1
+            extra = want - n - len(take)
+            if extra > 0:
+                age = rng.integers(25, 60, size=extra)
+                new = dict(
+                    forv=np.full(extra, g["forv"][0]),
+                    woman=rng.random(extra) < 0.67,
+                    fodelsear=FIRST_YEAR + yi - age,
+                    start=np.full(extra, t),
+                    leave=np.minimum(t + 1 + rng.integers(12, 48, size=extra), N_MONTHS),
+                    syss=np.ones(extra),
+                )
+                g = {k: np.r_[g[k], new[k]] for k in g}
+    return g
+
+
+def _ks_december_people(rng: np.random.Generator, g: dict) -> dict:
+    """Kommunstaben's kön and birth years chosen (local search from the simulated ones)
+    so that each December's månadsanställda have the published counts by kön and by age
+    band; every employee stays 20-66 years old while employed."""
+    g = {k: np.array(v, copy=True) for k, v in g.items()}
+    dec = np.array([12 * yi + 11 for yi in range(len(YEARS))])
+    present = (g["start"][:, None] <= dec[None, :]) & (g["leave"][:, None] > dec[None, :])
+    years = np.array(YEARS)
+    want_k = np.array([sum(KS_MANADSANSTALLDA[f, "K"][yi] for f in FORMER[:2]) for yi in range(5)])
+    want_band = np.array(KS_ALDER["tillsvidare"]) + np.array(KS_ALDER["visstid"])
+    first_year = FIRST_YEAR + g["start"] // 12
+    last_year = FIRST_YEAR + (g["leave"] - 1) // 12
+    lo_b, hi_b = last_year - 66, first_year - 20
+
+    def counts(woman: np.ndarray, born: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = (present & woman[:, None]).sum(axis=0)
+        band = _band(years[None, :] - born[:, None])
+        b = np.zeros((5, len(ALDERSBAND)), int)
+        for yi in range(5):
+            b[yi] = np.bincount(band[present[:, yi], yi], minlength=len(ALDERSBAND))
+        return k, b
+
+    woman, born = g["woman"].astype(bool), g["fodelsear"].astype(int)
+    born = np.clip(born, lo_b, hi_b)
+    k, b = counts(woman, born)
+    cost = int(np.abs(k - want_k).sum() + np.abs(b - want_band).sum())
+    movers = np.flatnonzero(present.any(axis=1))
+    steps = 600_000
+    for step in range(steps):
+        if cost == 0:
+            break
+        temp = 0.6 * (1 - step / steps) + 0.02  # simulated annealing, cooling linearly
+        e = int(movers[rng.integers(len(movers))])
+        yrs = np.flatnonzero(present[e])
+        dk = np.zeros(5, int)
+        db = np.zeros((5, len(ALDERSBAND)), int)
+        if rng.random() < 0.3:
+            s = -1 if woman[e] else 1
+            dk[yrs] = s
+            new_w, new_b = not woman[e], born[e]
+        else:
+            new_b = int(rng.integers(lo_b[e], hi_b[e] + 1))
+            old = _band(years[yrs] - born[e])
+            nb = _band(years[yrs] - new_b)
+            db[yrs, old] -= 1
+            db[yrs, nb] += 1
+            new_w = woman[e]
+        k2, b2 = k + dk, b + db
+        c2 = int(np.abs(k2 - want_k).sum() + np.abs(b2 - want_band).sum())
+        if c2 <= cost or rng.random() < np.exp((cost - c2) / temp):
+            woman[e], born[e], k, b, cost = new_w, new_b, k2, b2, c2
+    if cost:
+        raise RuntimeError("Kommunstaben's published December counts not reached")
+    g["woman"], g["fodelsear"] = woman, born
+    return g
+
+
+def _visstid_table(avail: np.ndarray, want_k: np.ndarray, want_b: np.ndarray) -> np.ndarray | None:
+    """A kön × band table of counts with the margins ``want_k``, ``want_b`` and cells
+    within ``avail`` (a depth-first search over the bands; None if there is none)."""
+    nb = len(want_b)
+
+    def dfs(b: int, women_left: int) -> list[int] | None:
+        if b == nb:
+            return [] if women_left == 0 else None
+        lo = max(0, int(want_b[b] - avail[1, b]))
+        hi = min(int(want_b[b]), int(avail[0, b]), women_left)
+        for w in range(hi, lo - 1, -1):
+            rest = dfs(b + 1, women_left - w)
+            if rest is not None:
+                return [w, *rest]
+        return None
+
+    women = dfs(0, int(want_k[0]))
+    if women is None:
+        return None
+    w = np.array(women)
+    return np.vstack([w, np.asarray(want_b) - w])
+
+
+def _ks_forms(rng: np.random.Generator, start: np.ndarray, leave: np.ndarray, woman, born):
+    """Kommunstaben: tillsvidare or visstid per employee and month. Each December's
+    visstidsanställda are chosen with the published counts by kön and age band (new
+    hires and last year's visstidsanställda first); other months take the label of the
+    employee's next December (or last, after it; visstid for spells without one)."""
+    n = len(start)
+    years = np.array(YEARS)
+    dec = np.array([12 * yi + 11 for yi in range(len(YEARS))])
+    present = (start[:, None] <= dec[None, :]) & (leave[:, None] > dec[None, :])
+    band = _band(years[None, :] - born[:, None])
+    sex = np.where(woman, 0, 1)
+    vis = np.zeros((n, len(YEARS)), bool)
+    for yi in range(len(YEARS)):
+        pool = np.flatnonzero(present[:, yi])
+        want_k = np.array(
+            [KS_MANADSANSTALLDA["visstid", "K"][yi], KS_MANADSANSTALLDA["visstid", "M"][yi]]
+        )
+        want_b = np.array(KS_ALDER["visstid"][yi])
+        recent = start[pool] > dec[yi] - 12
+        was_v = vis[pool, yi - 1] if yi else np.zeros(len(pool), bool)
+        was_t = present[pool, yi - 1] & ~was_v if yi else np.zeros(len(pool), bool)
+        penalty = np.where(was_t, 3, np.where(recent | was_v, 0, 1))
+        cell = sex[pool] * len(ALDERSBAND) + band[pool, yi]
+        avail = np.bincount(cell, minlength=2 * len(ALDERSBAND)).reshape(2, -1)
+        x = _visstid_table(avail, want_k, want_b)
+        if x is None:
+            raise RuntimeError(f"Kommunstaben {YEARS[yi]}: visstid counts not reached")
+        chosen = np.zeros(len(pool), bool)
+        order = np.lexsort((rng.random(len(pool)), penalty))
+        left = x.ravel().copy()
+        for i in order:
+            if left[cell[i]] > 0:
+                chosen[i] = True
+                left[cell[i]] -= 1
+        vis[pool[chosen], yi] = True
+    form = np.full((n, N_MONTHS), _VS, np.int8)
+    for e in range(n):
+        ys = np.flatnonzero(present[e])
+        if not len(ys):
+            continue
+        for m in range(start[e], leave[e]):
+            nxt = ys[dec[ys] >= m]
+            yi = nxt[0] if len(nxt) else ys[-1]
+            form[e, m] = _VS if vis[e, yi] else _TV
+    return form
+
+
+def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    raw = total * weights / weights.sum()
+    out = np.floor(raw).astype(int)
+    rest = total - out.sum()
+    out[np.argsort(-(raw - out), kind="stable")[:rest]] += 1
+    return out
+
+
+def _team_sizes(rng: np.random.Generator, members: int, n_big: int, n_small: int) -> np.ndarray:
+    """Sizes (big first) adding up to ``members``: big ones 26-60, small ones 3-25."""
+    lo = np.r_[np.full(n_big, STOR_GRUPP + 1), np.full(n_small, 3)]
+    hi = np.r_[np.full(n_big, 60), np.full(n_small, STOR_GRUPP)]
+    if not lo.sum() <= members <= hi.sum():
+        raise RuntimeError(f"no team sizes for {members} members, {n_big} big, {n_small} small")
+    size = lo.copy()
+    rest = members - size.sum()
+    while rest > 0:
+        room = hi - size
+        add = rng.multinomial(rest, room / room.sum())
+        size = np.minimum(size + add, hi)
+        rest = members - size.sum()
+    return size
+
+
+def _structure(
+    rng: np.random.Generator, staff: _Staff, n_monthly: int, ks_form: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Anställningsform, chef and chef (an employee index, -1 for none) per employee
+    and month, such that April 2023 has the published månadsanställda, tillsvidare,
+    share of women, chefer and chefer with more than 25 tillsvidareanställda."""
+    n = staff.n
+    ks_i = FORVALTNINGAR.index(KS)
+    t = _APRIL_2023
+    form = np.full((n, N_MONTHS), _TIM, np.int8)
+    monthly = np.arange(n) < n_monthly
+    ks = np.flatnonzero(monthly & (staff.forv == ks_i))
+    form[ks] = ks_form
+    other = np.flatnonzero(monthly & (staff.forv != ks_i))
+    label = np.where(
+        rng.random(len(other)) < 0.093, _TIM, np.where(rng.random(len(other)) < 0.105, _VS, _TV)
+    )
+    act = staff.has_row[other, t]
+    ks_act = staff.has_row[ks, t]
+    ks_m = int(ks_act.sum())
+    ks_t = int((ks_form[ks_act, t] == _TV).sum())
+    ks_w = int(staff.woman[ks[ks_act]].sum())
+    total_w = int(round(APRIL_2023["kvinnor_procent"] / 100 * APRIL_2023["manadsanstallda"]))
+    n_m = APRIL_2023["manadsanstallda"] - ks_m
+    n_t = APRIL_2023["tillsvidare"] - ks_t
+    w_need = total_w - ks_w
+    pool = np.flatnonzero(act)
+    women = staff.woman[other[pool]]
+    tim_w = int(women.sum()) - w_need
+    tim_m = len(pool) - n_m - tim_w
+    if tim_w < 0 or tim_m < 0:
+        raise RuntimeError("April 2023: the published månadsanställda cannot be labelled")
+    new = np.full(len(pool), _TV)
+    for sel, k in ((women, tim_w), (~women, tim_m)):
+        cand = np.flatnonzero(sel)
+        order = cand[np.lexsort((rng.random(len(cand)), label[pool[cand]] != _TIM))]
+        new[order[:k]] = _TIM
+    cand = np.flatnonzero(new != _TIM)
+    order = cand[np.lexsort((rng.random(len(cand)), label[pool[cand]] != _VS))]
+    new[order[: n_m - n_t]] = _VS
+    label[pool] = new
+    form[other] = np.where(staff.has_row[other], label[:, None], _TIM).astype(np.int8)
+    form = np.where(staff.has_row, form, _TIM).astype(np.int8)
+
+    # chefer: chosen among the tillsvidareanställda of April 2023 (aged 30 or more
+    # first), and at the same rate among the others who are ever tillsvidareanställda
+    tv_now = np.flatnonzero(form[:, t] == _TV)
+    per_forv = _largest_remainder(
+        CHEFER_APRIL_2023,
+        np.bincount(staff.forv[tv_now], minlength=len(FORVALTNINGAR)).astype(float),
+    )
+    is_chef = np.zeros(n, bool)
+    for fi in range(len(FORVALTNINGAR)):
+        cand = tv_now[staff.forv[tv_now] == fi]
+        young = (2023 - staff.fodelsear[cand]) < 30
+        order = cand[np.lexsort((rng.random(len(cand)), young))]
+        is_chef[order[: per_forv[fi]]] = True
+    ever_tv = (form == _TV).any(axis=1) & (form[:, t] != _TV)
+    is_chef |= ever_tv & (rng.random(n) < CHEFER_APRIL_2023 / APRIL_2023["tillsvidare"])
+    chef = is_chef[:, None] & (form == _TV)
+
+    # teams in April 2023: one förvaltningschef over the other chefer; the non-chef
+    # tillsvidareanställda in teams of which exactly the published number are big
+    pref = np.full(n, -1)
+    top_of: dict[int, int] = {}
+    info = []
+    for fi in range(len(FORVALTNINGAR)):
+        chefs = np.flatnonzero(chef[:, t] & (staff.forv == fi))
+        chefs = chefs[np.argsort(staff.fodelsear[chefs], kind="stable")]
+        members = np.flatnonzero((form[:, t] == _TV) & ~chef[:, t] & (staff.forv == fi))
+        info.append((chefs, members))
+    top_big = [
+        int(len(c) - 1 > STOR_GRUPP) if len(c) > 1 else int(len(m) > STOR_GRUPP) for c, m in info
+    ]
+    weights = np.array([len(m) if len(c) > 1 else 0 for c, m in info], float)
+    big = _largest_remainder(CHEFER_STORA_APRIL_2023 - sum(top_big), weights)
+    for fi, (chefs, members) in enumerate(info):
+        if not len(chefs):
+            continue
+        top = int(chefs[0])
+        top_of[fi] = top
+        pref[chefs[1:]] = top
+        if len(chefs) == 1:
+            pref[members] = top
+            continue
+        under = chefs[1:]
+        sizes = _team_sizes(rng, len(members), int(big[fi]), len(under) - int(big[fi]))
+        order = rng.permutation(len(members))
+        owner = np.repeat(rng.permutation(under), sizes)
+        pref[members[order]] = owner
+        vs = np.flatnonzero((form[:, t] == _VS) & (staff.forv == fi))
+        pref[vs] = rng.choice(under, size=len(vs))
+    # every other month: the April 2023 chef where still a chef, otherwise one of the
+    # förvaltning's chefer of the month (a stable draw per employee)
+    u = rng.random(n)
+    chef_of = np.full((n, N_MONTHS), -1)
+    for m in range(N_MONTHS):
+        for fi in range(len(FORVALTNINGAR)):
+            in_f = staff.forv == fi
+            chefs = np.flatnonzero(chef[:, m] & in_f)
+            if not len(chefs):
+                continue
+            top = top_of.get(fi, -1)
+            if top not in set(chefs.tolist()):
+                top = int(chefs[np.argmin(staff.fodelsear[chefs])])
+            staff_m = np.flatnonzero(in_f & (form[:, m] != _TIM) & staff.has_row[:, m])
+            p = pref[staff_m]
+            ok = chef[np.maximum(p, 0), m] & (p >= 0)
+            under = chefs[chefs != top] if len(chefs) > 1 else chefs
+            fallback = under[(u[staff_m] * len(under)).astype(int)]
+            chef_of[staff_m, m] = np.where(ok, p, fallback)
+            is_c = chef[staff_m, m]
+            chef_of[staff_m[is_c], m] = top
+            chef_of[top, m] = -1
+    # the published April 2023 figures, recomputed
+    tv = form[:, t] == _TV
+    n_chef = int(chef[:, t].sum())
+    team = np.bincount(chef_of[tv & (chef_of[:, t] >= 0), t], minlength=n)
+    n_big = int((team[chef[:, t]] > STOR_GRUPP).sum())
+    if n_chef != CHEFER_APRIL_2023 or n_big != CHEFER_STORA_APRIL_2023:
+        raise RuntimeError(f"April 2023 chefer {n_chef}, big {n_big}")
+    return form, chef, chef_of
+
+
 # --- public --------------------------------------------------------------------------
 
 
@@ -1084,8 +1471,20 @@ def generate_personal(seed: int = 2023) -> pd.DataFrame:
     ``sjuk_h_langtid``, ``sjukdagar``, ``sjuk_h_kort``.
     """
     rng = np.random.default_rng(seed)
+    labels_rng = np.random.default_rng([seed, 2])
     cal = _calendar()
-    monthly = _assemble_monthly(_monthly_staff(rng), cal)
+    groups = _monthly_staff(rng)
+    ks_i = FORVALTNINGAR.index(KS)
+    g = _ks_december_spans(labels_rng, groups[ks_i])
+    groups[ks_i] = _ks_december_people(labels_rng, g)
+    monthly = _assemble_monthly(groups, cal)
+    ks_form = _ks_forms(
+        labels_rng,
+        groups[ks_i]["start"],
+        groups[ks_i]["leave"],
+        groups[ks_i]["woman"],
+        groups[ks_i]["fodelsear"],
+    )
     m_counts = {
         (fi, y): _distinct_with_time(monthly, fi, y)
         for fi in range(len(FORVALTNINGAR))
@@ -1103,6 +1502,7 @@ def generate_personal(seed: int = 2023) -> pd.DataFrame:
                 counts[fi, y] = _FORV[name].hourly
     staff = _concat(monthly, _hourly_staff(rng, counts))
     _ks_hours(staff)
+    form, chef, chef_of = _structure(labels_rng, staff, monthly.n, ks_form)
 
     for attempt in range(3):  # a new draw in the rare case the calibration cannot fit
         deg = _sick_degree(rng, staff, cal)
@@ -1143,6 +1543,15 @@ def generate_personal(seed: int = 2023) -> pd.DataFrame:
             "sjukdagar": days.astype(int),
             "sjuk_h_kort": kt,
         }
+    )
+    row_form = form[e_idx, m_idx]
+    grad = np.clip(np.round(100 * ord_h / cal.full_time_h[m_idx]), 1, 100)
+    boss = chef_of[e_idx, m_idx]
+    df["anstallningsform"] = np.array(FORMER, dtype=object)[row_form]
+    df["chef"] = np.where(chef[e_idx, m_idx], "ja", "nej")
+    df["sysselsattningsgrad"] = np.where(row_form == _TIM, np.nan, grad)
+    df["chef_id"] = np.where(
+        boss >= 0, np.char.add("A", np.char.zfill(ids[np.maximum(boss, 0)].astype(str), 6)), ""
     )
     df = df.sort_values(["period", "forvaltning", "anstalld"], kind="stable")
     return df.reset_index(drop=True)
