@@ -1,4 +1,4 @@
-"""`analysis export` on the sample: the three sheets exactly as the data contract says."""
+"""`analysis export` on the sample: the sheets exactly as the data contract says."""
 
 from __future__ import annotations
 
@@ -49,7 +49,19 @@ def sheet(path, name):
 
 def test_sheets_and_columns(workbook):
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames == ["driftsredovisning", "sjukfranvaro", "befolkning"]
+    assert wb.sheetnames == [
+        "driftsredovisning",
+        "sjukfranvaro",
+        "befolkning",
+        "balansrakning",
+        "kassaflode",
+        "balanskrav",
+        "finansiella_mal",
+        "pension",
+        "bolag",
+        "arbetsmarknad",
+        "personalstruktur",
+    ]
     assert [c.value for c in wb["driftsredovisning"][1]] == DRIFT_COLUMNS
     assert [c.value for c in wb["sjukfranvaro"][1]] == [
         "forvaltning",
@@ -122,3 +134,18 @@ def test_export_of_a_bad_period_is_a_clear_error(tmp_path, capsys):
         main(["export", "--period", "2023-13", "--out", str(tmp_path / "x.xlsx")])
     assert "2023-13" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_balance_sheet_balances_in_the_export(workbook):
+    """The two sums come from different account classes (1 against 2 and the ledger's
+    result), so they are equal only because the sample's balance file and ledger agree."""
+    br = sheet(workbook, "balansrakning").set_index("rad")
+    assert list(br.columns) == ["niva", "period", "ib", "fg_ar"]
+    tillgangar = br.loc["Summa tillgångar"]
+    finansiering = br.loc["Summa eget kapital, avsättningar och skulder"]
+    for col in ("period", "ib", "fg_ar"):
+        assert tillgangar[col] > 1_000_000  # tkr: a kommun's balance sheet, not zero
+        assert tillgangar[col] == pytest.approx(finansiering[col], abs=0.0005)
+    kf = sheet(workbook, "kassaflode").set_index("rad")
+    assert {"period", "fg_ar"} <= set(kf.columns)
+    assert "Årets balanskravsresultat" in set(sheet(workbook, "balanskrav")["rad"])

@@ -129,8 +129,46 @@ def test_kommun_report_reproduces_the_published_commentary(reports):
         "Måluppföljning",
         "Kontroller",
         "Bilaga: Nämndernas måluppföljning",
+        # the statutory report's sections (issue 14)
+        "Viktiga händelser",
+        "Uppföljning av kommunfullmäktiges mål",
+        "Balansräkning",
+        "Kassaflödesanalys",
+        "Balanskravsutredning",
+        "God ekonomisk hushållning",
+        "Pensionsförpliktelser",
+        "Sysselsättningsutveckling",
+        "Personalstruktur",
+        "Bolagen",
+        "Framtiden",
     ):
         assert heading in text, heading
+
+
+def test_kommun_report_reproduces_the_published_personnel_and_labour_figures(reports):
+    """seed001 n03 (personnel in April 2023) and n04 (unemployment), as printed."""
+    text = _flat(pdf_text(reports / "kommun.pdf"))
+    for phrase in (
+        "Arbetslösheten i Exempelkommunen var 4,9 procent i april, jämfört med 5,5 procent",
+        "I Norrbottens län var den 4,4 procent",
+        "5,0 procent (6,5 procent året innan)",
+        "12,4 procent (11,6 procent i Norrbottens län)",
+        "1 861",
+        "6 729",
+        "6 019",
+        "302",
+    ):
+        assert phrase in text, phrase
+
+
+def test_a_report_built_from_an_utkast_says_so_on_its_cover(reports):
+    """The sample ships an utkast for Barn- och utbildningsnämnden and a finished text for
+    Socialnämnden (2023-04): only the first report's cover is marked."""
+    utkast = "Utkast – texterna är inte färdiga"
+    assert utkast in (reports / "namnd-bun.html").read_text(encoding="utf-8")
+    assert utkast in _flat(pdf_text(reports / "namnd-bun.pdf"))
+    assert utkast not in (reports / "namnd-sn.html").read_text(encoding="utf-8")
+    assert utkast not in (reports / "kommun.html").read_text(encoding="utf-8")
 
 
 def test_every_report_ran_its_checks_and_all_hold(reports):

@@ -30,6 +30,20 @@ GRUPPER_KOMMUN = [
     "Befolkning: komponenterna mot folkmängden",
     "Personal: andelar",
     "Personal: hela kommunen",
+    "Mål per KF-mål",
+    "Balansräkningen",
+    "Ingående balans = föregående års utgående balans",
+    "Kassaflödesanalysen = förändringen av likvida medel",
+    "Balanskravsutredningen",
+    "Finansiella nyckeltal = huvudboken",
+    "Finansiella mål = målfilen",
+    "Pensionsförpliktelser = pensionsberäkningen",
+    "Pensionsavsättning = balansräkningen",
+    "Bolagen = bolagens uppgifter",
+    "Arbetsmarknad: tabellerna = filerna",
+    "Arbetsmarknad: texten = filerna",
+    "Arbetsmarknad: rimlighet",
+    "Personalstruktur",
 ]
 #: ... and of the short version (the ledger after the blocks; no personnel table).
 GRUPPER_KORT = [

@@ -299,6 +299,22 @@ def _interrupt(km, flag: threading.Event) -> None:
         pass
 
 
+#: The reports that print an ekonom's text, and whose text: the nämnd's or the kommun's.
+TEXT_AV = {"namnd.ipynb": "namnd", "ekonomi.ipynb": "namnd", "kommun.ipynb": "kommun"}
+
+
+def _fran_utkast(task: Task, data_dir: str) -> bool:
+    """Whether the report prints a text with status utkast (its cover then says so)."""
+    whose = TEXT_AV.get(task.spec.notebook)
+    unit = task.namnd if whose == "namnd" else whose
+    if not unit:
+        return False
+    try:
+        return las_kommentar(Path(data_dir) / "raw", unit, task.period).status == "utkast"
+    except AnalysisError:  # an unreadable text is reported by the report itself
+        return False
+
+
 def execute_task(
     task: Task,
     notebooks_dir: str,
@@ -387,6 +403,7 @@ def execute_task(
             "namnd": task.namnd_namn or kommun,
             "period": task.period.label,
             "datum": datum(dt.date.today()),
+            "utkast": _fran_utkast(task, data_dir),
         }
         files = export_all(nb, out, task.stem, meta, set(formats))
         result.files = {k: str(Path(v).relative_to(out)) for k, v in files.items()}

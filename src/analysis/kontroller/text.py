@@ -18,6 +18,9 @@ from analysis.core.labels import TOTALT
 from analysis.core.period import Period
 from analysis.kontroller.bas import Kontroller
 
+#: The check group of every text-against-table check.
+TEXT_GRUPP = "Texten = tabellerna"
+
 #: A Swedish number as the texts print it (the minus sign, or a hyphen in older texts).
 _TAL = r"([+\-" + MINUS + r"]?\d{1,3}(?:[\u00a0 ]\d{3})*(?:,\d+)?)"
 
@@ -132,4 +135,85 @@ def mal_textkontroller(oversikt: pd.DataFrame) -> list[tuple[str, str, float, bo
     for column, word in (("Grön", "grön"), ("Gul", "gul"), ("Röd", "röd")):
         if column in tot and float(tot[column]) > 0:
             out.append((f"Antal {word}a", rf"{{tal}} {word}a?\b", float(tot[column]), False))
+    return out
+
+
+def bokslut_textkontroller(
+    br: pd.DataFrame | None, kf: pd.DataFrame | None, bk: pd.DataFrame, period: Period | str
+) -> list[tuple[str, str, float, bool]]:
+    """What the texts on the balansräkning, the kassaflödesanalys and the
+    balanskravsutredning (:mod:`analysis.rapport.bokslut`) must print, in mkr, taken from
+    the tables (:func:`analysis.ekonomi.balans.balansrakning`,
+    :func:`analysis.ekonomi.kassaflode.kassaflodesanalys`,
+    :func:`analysis.ekonomi.balanskrav.balanskravsutredning`); nothing for a statement
+    that is missing."""
+    period = Period.parse(period)
+    out: list[tuple[str, str, float, bool]] = []
+    if br is not None:
+        b = br.set_index("rad")
+        tillgangar = float(b.loc["Summa tillgångar", "period"])
+        andring = tillgangar - float(b.loc["Summa tillgångar", "ib"])
+        out.append(
+            (
+                "Balansomslutningen",
+                r"Balansomslutningen uppgår till {tal} miljoner",
+                tillgangar / 1000,
+                True,
+            )
+        )
+        if abs(andring) >= 50:
+            out.append(
+                (
+                    "Balansomslutningens förändring sedan årsskiftet",
+                    r"miljoner kronor, {tal} miljoner kronor (?:mer|mindre) än vid årsskiftet",
+                    andring / 1000,
+                    True,
+                )
+            )
+        out.append(
+            (
+                "Årets resultat i balansräkningen",
+                r"resultat \({tal} miljoner kronor\)",
+                float(b.loc["Årets resultat", "period"]) / 1000,
+                False,
+            )
+        )
+    if kf is not None:
+        f = kf.set_index("rad")["period"]
+        lopande = "Kassaflöde från den löpande verksamheten"
+        out.append(
+            (
+                "Kassaflöde, löpande verksamhet",
+                r"löpande verksamheten uppgår till {tal} miljoner",
+                float(f[lopande]) / 1000,
+                False,
+            )
+        )
+        inv = float(f["Investering i materiella och immateriella anläggningstillgångar"])
+        if inv == inv:  # not NaN: the text gives the flow only with an investment ledger
+            out += [
+                ("Investeringar", r"investeringarna till {tal} miljoner", inv / 1000, True),
+                (
+                    "Periodens kassaflöde",
+                    r"Likvida medel har \w+ med {tal} miljoner",
+                    float(f["Periodens kassaflöde"]) / 1000,
+                    True,
+                ),
+                (
+                    "Likvida medel vid periodens slut",
+                    r"sedan årsskiftet, till {tal} miljoner",
+                    float(f["Likvida medel vid periodens slut"]) / 1000,
+                    True,
+                ),
+            ]
+    col = "period" if period.is_full_year else "prognos"
+    krav = float(bk.set_index("rad").loc["Årets balanskravsresultat", col])
+    out.append(
+        (
+            "Balanskravsresultatet",
+            r"(?i:balanskravsresultatet) [^.]*?{tal} miljoner",
+            krav / 1000,
+            False,
+        )
+    )
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -26,7 +27,9 @@ from analysis.ekonomi import kassaflode as ekassaflode
 from analysis.ekonomi.resultat import compute_resultatrakning
 from analysis.io.dataset import Dataset
 from analysis.kontroller import bokslut as kbokslut
+from analysis.kontroller import text as textkontroller
 from analysis.kontroller.bas import AVRUNDNING, Kontroller
+from analysis.kontroller.text import TEXT_GRUPP
 from analysis.rapport.tables import show_table
 
 
@@ -125,7 +128,13 @@ def text_balanskrav(bk: pd.DataFrame, period: Period) -> str:
             f"Ingen prognos är lämnad; med budgeten som helårsbedömning blir "
             f"balanskravsresultatet {tecken}{_miljoner(krav)}."
         )
-    parts = [first, "Balanskravet uppfylls." if krav >= 0 else "Balanskravet uppfylls inte."]
+    if period.is_full_year:
+        uppfylls = "Balanskravet uppfylls." if krav >= 0 else "Balanskravet uppfylls inte."
+    else:  # a judgement on a forecast, not a fact
+        uppfylls = (
+            "Balanskravet bedöms uppfyllas." if krav >= 0 else "Balanskravet bedöms inte uppfyllas."
+        )
+    parts = [first, uppfylls]
     underskott = float(t.loc[ebalanskrav.UNDERSKOTT, col])
     if underskott > 0:
         kvar = max(underskott - max(krav, 0.0), 0.0)
@@ -271,6 +280,20 @@ def kontrollera(k: Kontroller, u: Bokslut) -> None:
     if u.kassaflode is not None:
         kbokslut.kontrollera_kassaflode(k, u.data, u.period, u.kassaflode)
     kbokslut.kontrollera_balanskrav(k, u.data, u.period, u.balanskrav)
+    texterna = "\n".join((u.text_balans, u.text_kassaflode, u.text_balanskrav))
+    textkontroller.kontrollera_text(
+        k,
+        TEXT_GRUPP,
+        texterna,
+        textkontroller.bokslut_textkontroller(u.balans, u.kassaflode, u.balanskrav, u.period),
+    )
+    col = "period" if u.period.is_full_year else "prognos"
+    krav = float(u.balanskrav.set_index("rad").loc[ebalanskrav.BALANSKRAVSRESULTAT, col])
+    k.villkor(
+        TEXT_GRUPP,
+        "Balanskravet: texten säger att det uppfylls precis när balanskravsresultatet är ≥ 0",
+        (re.search(r"uppfylls inte|inte uppfyllas", u.text_balanskrav) is None) == (krav >= 0),
+    )
 
 
 def exportblad(data: Dataset, period: Period | str) -> dict[str, pd.DataFrame]:

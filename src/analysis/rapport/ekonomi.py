@@ -41,7 +41,7 @@ from analysis.ekonomi.prognos import (
 from analysis.io.dataset import Dataset
 from analysis.kontroller.bas import Kontroller
 from analysis.kontroller.ekonomi import kontrollera_namnd
-from analysis.rapport import charts
+from analysis.rapport import charts, kommentarer
 from analysis.rapport.charts import COLOURS
 from analysis.rapport.notebook import cumulative_utfall, key_figures
 from analysis.rapport.tables import show_table
@@ -390,3 +390,9 @@ def kontrollera(k: Kontroller, r: Ekonomirapport) -> None:
         r.investeringar,
         samma_periodisering=r.nyckel == "fil",
     )
+
+
+def visa_utkast(r: Ekonomirapport) -> None:
+    """The notice that the nämnd's text is an utkast, or nothing
+    (:func:`analysis.rapport.kommentarer.visa_utkast_notis`)."""
+    kommentarer.visa_utkast_notis(r.data, r.namnd, r.period)

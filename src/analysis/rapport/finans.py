@@ -268,21 +268,7 @@ def exportblad(data: Dataset, period: Period | str) -> dict[str, pd.DataFrame]:
     if r.mal is None:
         mal = _saknas_blad(INGA_MAL.format(ar=p.year))
     else:
-        mal = r.mal[
-            [
-                "mal",
-                "nyckeltal",
-                "enhet",
-                "jamforelse",
-                "malvarde",
-                "utfall",
-                "status",
-                "prognos",
-                "prognos_status",
-                "saknas",
-                "prognos_saknas",
-            ]
-        ].copy()
+        mal = r.mal[[c for c in fmal.BEDOMNING if c not in ("namn", "kommentar", "mening")]].copy()
     if r.pension is None:
         pension = _saknas_blad(r.pension_text)
     else:

@@ -43,6 +43,7 @@ from analysis.kontroller.bas import (
     kontrollera_vagt_medel,
 )
 from analysis.kontroller.befolkning import kontrollera_befolkning
+from analysis.kontroller.text import TEXT_GRUPP
 from analysis.mal import matetal, status
 from analysis.personal import text as personaltext
 from analysis.personal.nyckeltal import SUPPRESSION_NOTE, compute_frisknarvaro
@@ -73,7 +74,6 @@ NYCKELTAL_RUBRIKER = {
 #: The column of the change in :func:`personal_per_forvaltning` (not a share).
 FORANDRING_PE = "Förändring, procentenheter"
 #: The check group of the texts against the tables (:func:`kontrollera`).
-TEXT_GRUPP = "Texten = tabellerna"
 
 
 def _miljoner(tkr: float, tecken: bool = True) -> str:
