@@ -13,6 +13,11 @@
 
 Without ``--period``, ``run`` and ``export`` use the latest delår (April, August or
 December) that the ledger covers.
+
+Only ``organisation.csv`` and ``ekonomi/`` are required: without ``personal/`` or
+``befolkning/`` (:data:`analysis.io.dataset.OPTIONAL_DOMAINS`), ``check`` says so, ``run``
+skips the reports that need them (``kraver:`` in ``notebooks/rapporter.yml``) and lists
+them as skipped in the index, and ``export`` leaves their sheets out.
 """
 
 from __future__ import annotations
@@ -146,7 +151,7 @@ def _default_period(data) -> Period:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from analysis.batch.export import export_workbook
+    from analysis.batch.export import export_workbook, skipped_sheets
     from analysis.ekonomi.drift import kontrollera_period
     from analysis.io.dataset import load_data
 
@@ -156,6 +161,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"VARNING: {text}", file=sys.stderr)
     out = export_workbook(data, period, args.out, horizon=args.horizon)
     print(f"Skrev {out} ({period.label}).")
+    for sheet, why in skipped_sheets(data).items():
+        print(f"  Bladet {sheet} är utelämnat: {why}.")
     return 0
 
 
@@ -171,6 +178,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         files = len(data.sources.get(kind, {}))
         state = "inläst" if kind in data.rebuilt else "från cache"
         print(f"  {kind:<14} {antal(len(frame)):>10} rader  {files} fil(er)  {state}")
+    for folder, why in data.absent.items():
+        print(f"  Utan {folder}/: {why}; rapporterna och exportbladen om den görs inte.")
     print(
         f"Senaste månad med utfall: {data.last_period}; senaste delår: "
         f"{_default_period(data).label}."

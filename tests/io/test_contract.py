@@ -135,9 +135,18 @@ def test_several_broken_files_are_all_reported(tiny):
 
 
 def test_missing_required_kind_names_folder_and_columns(tiny):
-    shutil.rmtree(tiny / "raw" / "personal")
-    with pytest.raises(InputError, match=r"personal/.*ordinarie_tid_h"):
+    """The economy is required; a missing personnel folder is an absent domain (issue 15),
+    but a personnel folder without its file is refused (tests/io/test_domaner.py)."""
+    (tiny / "raw" / "ekonomi" / "prognos.csv").unlink()
+    with pytest.raises(InputError, match=r"ekonomi/prognos.*namnd"):
         load_data(tiny)
+
+
+def test_a_missing_personnel_folder_is_an_absent_domain(tiny):
+    shutil.rmtree(tiny / "raw" / "personal")
+    data = load_data(tiny)
+    assert data.sjukfranvaro is None
+    assert data.utfall is not None and len(data.utfall)
 
 
 def test_a_damaged_cache_is_rebuilt(tiny):

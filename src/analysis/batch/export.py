@@ -23,29 +23,53 @@ from analysis.io.dataset import Dataset
 from analysis.personal.nyckeltal import compute_sjukfranvaro_sheet
 from analysis.rapport import arbetsmarknad, bokslut, finans, personalstruktur
 
+#: The kinds of file each export sheet is computed from, for the sheets of an optional
+#: domain: without one of them the sheet is left out (:func:`skipped_sheets`).
+SHEET_KINDS: dict[str, tuple[str, ...]] = {
+    "sjukfranvaro": ("sjukfranvaro",),
+    "befolkning": ("folkmangd", "fodda", "doda", "flyttningar"),
+    "personalstruktur": ("sjukfranvaro",),
+}
+
+
+def skipped_sheets(data: Dataset) -> dict[str, str]:
+    """The export sheets left out because their data is missing: sheet → why (Swedish,
+    e.g. ``mappen personal/ saknas i data/raw``), in :data:`SHEET_KINDS` order."""
+    out: dict[str, str] = {}
+    for sheet, kinds in SHEET_KINDS.items():
+        why = next((w for k in kinds if (w := data.missing(k)) is not None), None)
+        if why is not None:
+            out[sheet] = why
+    return out
+
 
 def export_tables(
     data: Dataset, period: Period | str, *, horizon: int = 10
 ) -> dict[str, pd.DataFrame]:
     """The export sheets as frames (sheet name → frame), computed from the data as known
     at the end of ``period`` (:meth:`Dataset.as_of`). The balance sheet and the cash flow
-    are left out when the kommun has no balance file."""
+    are left out when the kommun has no balance file; the personnel and population sheets
+    when the kommun has no such files (:func:`skipped_sheets`)."""
     from analysis.befolkning.prognos import BefolkningData, befolkning_sheet
 
     period = Period.parse(period)
+    skipped = skipped_sheets(data)
     data = data.as_of(period)
-    drift = compute_driftsredovisning(data, period)
-    sjuk = compute_sjukfranvaro_sheet(
-        data.frames["sjukfranvaro"], data.register.forvaltningar, period.month_codes
-    )
-    bef = befolkning_sheet(
-        BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar), horizon=horizon
-    )
-    sheets = {"driftsredovisning": drift, "sjukfranvaro": sjuk, "befolkning": bef}
+    sheets = {"driftsredovisning": compute_driftsredovisning(data, period)}
+    if "sjukfranvaro" not in skipped:
+        sheets["sjukfranvaro"] = compute_sjukfranvaro_sheet(
+            data.frames["sjukfranvaro"], data.register.forvaltningar, period.month_codes
+        )
+    if "befolkning" not in skipped:
+        sheets["befolkning"] = befolkning_sheet(
+            BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar),
+            horizon=horizon,
+        )
     sheets.update(bokslut.exportblad(data, period))
     sheets.update(finans.exportblad(data, period))
     sheets.update(arbetsmarknad.exportblad(data, period))
-    sheets.update(personalstruktur.exportblad(data, period))
+    if "personalstruktur" not in skipped:
+        sheets.update(personalstruktur.exportblad(data, period))
     return sheets
 
 

@@ -10,9 +10,16 @@ Declared in one place, ``notebooks/rapporter.yml``::
       - notebook: befolkning.ipynb
         per: kommun                # … or one for the whole kommun (or per: forvaltning)
         titel: Befolkningsutveckling
+        kraver: [folkmangd, fodda, doda, flyttningar]   # the kinds of file it needs
         parametrar:                # fixed parameters for this kommun (optional)
           mal_folkmangd: 100000
           mal_ar: 2040
+
+``kraver:`` (optional) lists the kinds of input file (names of
+:data:`analysis.io.contract.KINDS`) without which the report cannot be made: when the
+kommun has no file of one of them (its domain's folder is missing, see
+:data:`analysis.io.dataset.OPTIONAL_DOMAINS`), the report is not run but listed as
+skipped, with the reason (:func:`skip_reason`).
 
 Everything is checked before the first kernel starts: unknown notebooks, unknown
 nämnder, a period without data, and parameters a notebook does not declare (Papermill
@@ -29,6 +36,8 @@ import yaml
 from analysis.core.errors import ConfigurationError
 from analysis.core.format import slug
 from analysis.core.period import Period
+from analysis.io.contract import KINDS
+from analysis.io.dataset import Dataset
 
 SCOPES = ("namnd", "forvaltning", "kommun")
 MATRIX_FILE = "rapporter.yml"
@@ -41,6 +50,7 @@ class ReportSpec:
     titel: str
     titel_helar: str = ""  # the title at the full year (December), if different
     parametrar: tuple = ()  # fixed notebook parameters, e.g. (("mal_ar", 2040),)
+    kraver: tuple[str, ...] = ()  # kinds of input file the report needs
 
     def title_for(self, period: Period) -> str:
         return self.titel_helar if (period.is_full_year and self.titel_helar) else self.titel
@@ -102,6 +112,19 @@ def read_matrix(notebooks_dir: Path) -> list[ReportSpec]:
         params = entry.get("parametrar") or {}
         if not isinstance(params, dict):
             raise ConfigurationError(f"{path}, rapport {i}: parametrar ska vara namn: värde.")
+        kraver = entry.get("kraver") or []
+        if isinstance(kraver, str):
+            kraver = [kraver]
+        if not isinstance(kraver, list) or not all(isinstance(k, str) for k in kraver):
+            raise ConfigurationError(
+                f"{path}, rapport {i}: kraver ska vara en lista med filslag, t.ex. [sjukfranvaro]."
+            )
+        unknown = [k for k in kraver if k not in KINDS]
+        if unknown:
+            raise ConfigurationError(
+                f"{path}, rapport {i}: kraver: okänt filslag {', '.join(unknown)}; kända är "
+                f"{', '.join(KINDS)}."
+            )
         specs.append(
             ReportSpec(
                 str(entry["notebook"]),
@@ -109,9 +132,36 @@ def read_matrix(notebooks_dir: Path) -> list[ReportSpec]:
                 str(entry.get("titel", "")),
                 str(entry.get("titel_helar", "")),
                 tuple(params.items()),
+                tuple(dict.fromkeys(kraver)),
             )
         )
     return specs
+
+
+def skip_reason(spec: ReportSpec, data: Dataset) -> str | None:
+    """Why the report of ``spec`` cannot be made from ``data`` (Swedish, for the index
+    and the manifest), or ``None`` when every kind it needs (``kraver``) has files.
+
+    The reason names the report's subject by its notebook, e.g. ``Ingen
+    personalrapport: mappen personal/ saknas i data/raw``.
+    """
+    for kind in spec.kraver:
+        why = data.missing(kind)
+        if why is not None:
+            what = REPORT_NAMES.get(Path(spec.notebook).stem, f"rapport {spec.notebook}")
+            return f"Ingen {what}: {why}"
+    return None
+
+
+#: How :func:`skip_reason` names a skipped report, by its notebook's stem.
+REPORT_NAMES = {
+    "personal": "personalrapport",
+    "befolkning": "befolkningsrapport",
+    "kommun": "kommunrapport",
+    "kortversion": "kortversion",
+    "namnd": "nämndrapport",
+    "ekonomi": "ekonomirapport",
+}
 
 
 def declared_parameters(notebook: Path) -> set[str]:

@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from analysis import __version__
-from analysis.batch.matrix import Task, build_tasks, read_matrix
+from analysis.batch.matrix import Task, build_tasks, read_matrix, skip_reason
 from analysis.core.atomic import atomic_write_bytes
 from analysis.core.errors import AnalysisError, ConfigurationError
 from analysis.core.format import datum, tal
@@ -76,7 +76,7 @@ class Result:
     namnd: str | None
     namnd_namn: str | None
     titel: str
-    status: str = "ok"  # ok | fel
+    status: str = "ok"  # ok | fel | hoppad (not run: its data is missing, see anledning)
     files: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     failing_cell: int | None = None
@@ -88,6 +88,8 @@ class Result:
     kontroller: dict | None = None
     #: a nämnd's report: the status of its ekonom's text (klar | utkast | saknas | fel)
     text_status: str | None = None
+    #: a skipped report (status hoppad): why, in Swedish (:func:`skip_reason`)
+    anledning: str | None = None
 
 
 def _now() -> str:
@@ -488,6 +490,9 @@ def run_reports(
         print(f"VARNING: {text}", file=sys.stderr)
     specs = read_matrix(notebooks_dir)
     tasks = build_tasks(specs, notebooks_dir, data.register, period, namnder)
+    # a report whose data is missing (kraver: in the matrix) is not run, only listed
+    reasons = {t.stem: why for t in tasks if (why := skip_reason(t.spec, data)) is not None}
+    runnable = [t for t in tasks if t.stem not in reasons]
     base = Path(reports_dir).resolve()
     base.mkdir(parents=True, exist_ok=True)
     out = base / str(period)
@@ -509,9 +514,24 @@ def run_reports(
             reuse_kernels,
         )
         executor = DaskExecutor(scheduler) if scheduler else LocalExecutor(workers, log)
-        results: list[Result] = []
-        bar = _progress(len(tasks), progress)
-        for task, outcome in executor.run(tasks, args):
+        results: list[Result] = [
+            Result(
+                t.stem,
+                t.spec.notebook,
+                t.namnd,
+                t.namnd_namn,
+                t.spec.title_for(t.period),
+                status="hoppad",
+                started=started,
+                finished=started,
+                attempts=0,
+                anledning=reasons[t.stem],
+            )
+            for t in tasks
+            if t.stem in reasons
+        ]
+        bar = _progress(len(runnable), progress)
+        for task, outcome in executor.run(runnable, args) if runnable else ():
             if isinstance(outcome, BaseException):  # a crashed worker fails one report
                 outcome = Result(
                     task.stem,
@@ -554,11 +574,15 @@ def run_reports(
         reports = [{**asdict(r), "run_id": folder.run_id} for r in results]
         manifest = build_manifest(period, kommun, run, reports, folder.carried, texter)
         folder.commit(manifest)
-    failed = [r for r in results if r.status != "ok"]
+    failed = [r for r in results if r.status not in ("ok", "hoppad")]
+    skipped = [r for r in results if r.status == "hoppad"]
+    done = len(results) - len(failed) - len(skipped)
     print(
-        f"{len(results) - len(failed)} av {len(results)} rapporter klara för {period.label} "
+        f"{done} av {len(results) - len(skipped)} rapporter klara för {period.label} "
         f"på {tal(run['seconds'], 1)} s: {out / 'index.html'}"
     )
+    for r in skipped:
+        print(f"  Hoppade över {r.stem}: {r.anledning}.")
     earlier = len(manifest["reports"]) - len(results)
     if earlier:
         print(f"  index.html visar också {earlier} rapporter från tidigare körningar.")
@@ -833,6 +857,12 @@ class ReportsFolder:
             for rel in files.values():
                 self._carry(rel)
             kept.append(entry)
+        # a report an earlier run skipped (no files) stays listed until it is run again
+        kept += [
+            e
+            for stem, e in entries.items()
+            if e.get("status") == "hoppad" and stem not in stems and stem not in on_disk
+        ]
         self.carried = {"reports": kept, "runs": runs}
         return self.staging
 
@@ -979,6 +1009,7 @@ INDEX_CSS = (
     ".status-ok { color: #1b5e20; font-weight: bold; } "
     ".status-fel { color: #b00020; font-weight: bold; }\n"
     ".status-varning { color: #7a4f00; font-weight: bold; } "
+    ".status-hoppad { color: #555; font-style: italic; }\n"
     ".kontroller { color: #555; font-size: .9em; }\n"
     ".text-klar { color: #1b5e20; } .text-utkast { color: #7a4f00; font-weight: bold; } "
     ".text-saknas { color: #b00020; } .text-fel { color: #b00020; font-weight: bold; }\n"
@@ -1010,7 +1041,11 @@ def render_index(manifest: dict) -> str:
             f'<a href="{esc(path)}">{esc(kind.upper())}</a>'
             for kind, path in sorted(r["files"].items())
         )
-        audit = f'<a href="_notebooks/{esc(r["stem"])}.ipynb">notebook</a>'
+        audit = (
+            ""
+            if r["status"] == "hoppad"
+            else f'<a href="_notebooks/{esc(r["stem"])}.ipynb">notebook</a>'
+        )
         checks = r.get("kontroller")
         if r["status"] == "ok" and checks and checks.get("avvikande"):
             status = (
@@ -1021,6 +1056,11 @@ def render_index(manifest: dict) -> str:
             status = '<span class="status-ok">Klar</span>'
             if checks:
                 status += f' <span class="kontroller">({checks["antal"]} kontroller stämmer)</span>'
+        elif r["status"] == "hoppad":
+            status = (
+                '<span class="status-hoppad">Hoppades över (inte ett fel): '
+                f"{esc(r.get('anledning') or 'data saknas')}</span>"
+            )
         elif r["status"] == "okänd":
             status = (
                 '<span class="status-varning">Okänd: finns i mappen men saknas i '
@@ -1072,6 +1112,14 @@ def render_index(manifest: dict) -> str:
         else ""
     )
     ok = sum(r["status"] == "ok" for r in manifest["reports"])
+    hoppade = sum(r["status"] == "hoppad" for r in manifest["reports"])
+    made = len(manifest["reports"]) - hoppade
+    skipped_note = (
+        f" {hoppade} {'rapport hoppades' if hoppade == 1 else 'rapporter hoppades'} över "
+        "eftersom deras indata saknas."
+        if hoppade
+        else ""
+    )
     created = esc(_swedish_time(manifest["finished"]))
     commit = f" ({esc(manifest['git_commit'][:10])})" if manifest.get("git_commit") else ""
     head = "".join(f"<th>{h}</th>" for h in INDEX_HEADINGS)
@@ -1081,7 +1129,7 @@ def render_index(manifest: dict) -> str:
 <style>
 {INDEX_CSS}</style></head><body>
 <h1>{esc(manifest["kommun"])}: {esc(manifest["period_label"])}</h1>
-<p>{ok} av {len(manifest["reports"])} rapporter klara. Skapad {created} med
+<p>{ok} av {made} rapporter klara.{skipped_note} Skapad {created} med
 version {esc(manifest["package_version"])}{commit}.</p>
 {note}
 <table><thead><tr>{head}</tr></thead>

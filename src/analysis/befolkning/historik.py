@@ -42,6 +42,7 @@ from analysis.core.period import MONTH_NAMES
 __all__ = [
     "AGES",
     "MAX_AGE",
+    "LAN_SPLIT",
     "OMRADEN",
     "PERIOD_COMPONENTS",
     "RIKTNINGAR",
@@ -58,7 +59,12 @@ __all__ = [
 ]
 
 SEXES = ("K", "M")
-OMRADEN = ("inom_lanet", "annat_lan", "utlandet")
+#: The areas of ``flyttningar``: domestic moves either split by län (``inom_lanet``,
+#: ``annat_lan``) or, as SCB's BE0101 tables give them, not split (``inrikes``); moves
+#: abroad ``utlandet``.
+OMRADEN = ("inom_lanet", "annat_lan", "inrikes", "utlandet")
+#: The areas that split the domestic moves by län.
+LAN_SPLIT = ("inom_lanet", "annat_lan")
 RIKTNINGAR = ("in", "ut")
 MAX_AGE = 100
 AGES = np.arange(MAX_AGE + 1)
@@ -89,6 +95,7 @@ PERIOD_COMPONENTS: dict[str, str] = {
     "flyttnetto": "Flyttnetto totalt",
     "flyttnetto_inom_lanet": "Flyttnetto inom länet",
     "flyttnetto_annat_lan": "Flyttnetto annat län",
+    "flyttnetto_inrikes": "Flyttnetto inrikes",
     "flyttnetto_utlandet": "Flyttnetto från annat land",
     "justering": "Övriga förändringar (justering)",
 }
@@ -416,9 +423,12 @@ def period_components(
         previous year, ``forandring_foregaende_ar`` (the same months a year earlier; NaN
         if the data are missing), ``fodda``, ``doda``, ``fodelsenetto`` (= fodda − doda),
         ``inflyttade``, ``utflyttade``, ``flyttnetto`` and its parts
-        ``flyttnetto_inom_lanet``, ``flyttnetto_annat_lan``, ``flyttnetto_utlandet``, and
-        ``justering`` = forandring − fodelsenetto − flyttnetto (changes the flows do not
-        explain, e.g. register corrections).
+        ``flyttnetto_inom_lanet``, ``flyttnetto_annat_lan`` (NaN when any domestic move of
+        the period is given only as ``inrikes``: the split by län is then not known and
+        is not invented), ``flyttnetto_inrikes`` (all domestic moves: ``inrikes`` plus
+        the two län parts), ``flyttnetto_utlandet``, and ``justering`` = forandring −
+        fodelsenetto − flyttnetto (changes the flows do not explain, e.g. register
+        corrections).
 
         ``attrs`` says what the table covers:
 
@@ -538,6 +548,7 @@ def _period_table(data: BefolkningData, year: int, month: int) -> pd.DataFrame:
     fl = _period_rows(data.flyttningar, year, month)
     sign = np.where(fl["riktning"] == "in", 1.0, -1.0)
     netto_by = (fl["antal"] * sign).groupby(fl["omrade"]).sum().reindex(OMRADEN, fill_value=0.0)
+    split_unknown = bool((fl["omrade"] == "inrikes").any())
     inn = fl.loc[fl["riktning"] == "in", "antal"].sum()
     ut = fl.loc[fl["riktning"] == "ut", "antal"].sum()
     netto = inn - ut
@@ -557,8 +568,9 @@ def _period_table(data: BefolkningData, year: int, month: int) -> pd.DataFrame:
         "inflyttade": inn,
         "utflyttade": ut,
         "flyttnetto": netto,
-        "flyttnetto_inom_lanet": netto_by["inom_lanet"],
-        "flyttnetto_annat_lan": netto_by["annat_lan"],
+        "flyttnetto_inom_lanet": np.nan if split_unknown else netto_by["inom_lanet"],
+        "flyttnetto_annat_lan": np.nan if split_unknown else netto_by["annat_lan"],
+        "flyttnetto_inrikes": netto_by["inrikes"] + netto_by["inom_lanet"] + netto_by["annat_lan"],
         "flyttnetto_utlandet": netto_by["utlandet"],
         "justering": forandring - (fodda - doda) - netto,
     }

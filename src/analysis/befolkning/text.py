@@ -3,11 +3,15 @@
 Built on the tidy frames of :mod:`analysis.befolkning.historik` and
 :mod:`analysis.befolkning.scenarier`: :func:`period_title`, :func:`sheet_note`,
 :func:`scenario_note`, :func:`scenario_text`, :func:`fan_text`, :func:`demand_text`,
-:func:`backtest_title` and :func:`backtest_text`. Every number goes through
-:mod:`analysis.core.format` (no-break space between thousands, U+2212 for minus).
+:func:`backtest_title`, :func:`backtest_text` and :func:`flyttnetto_delar`. Every number
+goes through :mod:`analysis.core.format` (no-break space between thousands, U+2212 for
+minus).
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -21,11 +25,59 @@ __all__ = [
     "backtest_title",
     "demand_text",
     "fan_text",
+    "flyttnetto_delar",
     "period_title",
     "scenario_note",
     "scenario_text",
     "sheet_note",
 ]
+
+
+def flyttnetto_delar(komp: Mapping[str, object]) -> list[tuple[str, float]]:
+    """The parts of the period's flyttnetto to name in the text, with their labels.
+
+    Domestic moves are named split by län ('inom länet', 'från andra län') when the data
+    give the split, else as one 'inrikes' figure (SCB's BE0101 tables do not split them);
+    a split is never invented. Moves abroad follow ('från utlandet'). A part that is
+    missing or not a number is left out.
+
+    Parameters
+    ----------
+    komp : mapping
+        Component id → value, e.g. ``period_components(...).set_index("komponent")
+        ["antal"]`` of :mod:`analysis.befolkning.historik`.
+
+    Returns
+    -------
+    list of (str, float)
+
+    Examples
+    --------
+    >>> flyttnetto_delar({"flyttnetto_inom_lanet": float("nan"),
+    ...     "flyttnetto_annat_lan": float("nan"), "flyttnetto_inrikes": -12.0,
+    ...     "flyttnetto_utlandet": 30.0})
+    [('inrikes', -12.0), ('från utlandet', 30.0)]
+    """
+
+    def value(key: str) -> float | None:
+        v = komp.get(key)
+        if v is None:
+            return None
+        try:
+            f = float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        return f if math.isfinite(f) else None
+
+    inom, annat = value("flyttnetto_inom_lanet"), value("flyttnetto_annat_lan")
+    out: list[tuple[str, float]] = []
+    if inom is not None and annat is not None:
+        out += [("inom länet", inom), ("från andra län", annat)]
+    elif (inrikes := value("flyttnetto_inrikes")) is not None:
+        out.append(("inrikes", inrikes))
+    if (utlandet := value("flyttnetto_utlandet")) is not None:
+        out.append(("från utlandet", utlandet))
+    return out
 
 
 def sheet_note(base_year: int, assumptions: Assumptions) -> str:

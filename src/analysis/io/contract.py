@@ -26,7 +26,7 @@ from analysis.core.errors import InputError, Problem
 from analysis.core.format import tal
 from analysis.core.kommunbas import KONTOGRUPPER, konto_key
 from analysis.core.register import Register, name_key
-from analysis.io import arbetsmarknad, bokslut, finans
+from analysis.io import arbetsmarknad, bokslut, finans, scb
 from analysis.io.falt import (
     JA_NEJ,
     FileKind,
@@ -604,6 +604,11 @@ _OMRADE = {
     "utlandet": "utlandet",
     "utland": "utlandet",
     "annat land": "utlandet",
+    # domestic moves as SCB's BE0101 tables give them: not split by län
+    "inrikes": "inrikes",
+    "inrikes flyttningar": "inrikes",
+    "sverige": "inrikes",
+    "inom sverige": "inrikes",
 }
 _RIKTNING = {
     "in": "in",
@@ -682,13 +687,46 @@ def parse_flyttningar(table: RawTable, register: Register) -> pd.DataFrame:
     alder = _alder(table, "alder", problems)
     riktning, p = enum_column(table, "riktning", _RIKTNING, "in eller ut")
     problems += p
-    omrade, p = enum_column(table, "omrade", _OMRADE, "inom_lanet, annat_lan eller utlandet")
+    omrade, p = enum_column(
+        table, "omrade", _OMRADE, "inom_lanet, annat_lan, inrikes eller utlandet"
+    )
     problems += p
     antal = number_column(table, "antal", problems, minimum=0, maximum=MAX_ANTAL)
+    check(problems)
+    problems += _mixed_domestic(table, np.asarray(cols["ar"]), omrade)
     check(problems)
     return pd.DataFrame(
         {**cols, "kon": kon, "alder": alder, "riktning": riktning, "omrade": omrade, "antal": antal}
     )
+
+
+def _mixed_domestic(table: RawTable, ar: np.ndarray, omrade: np.ndarray) -> list[Problem]:
+    """A year that gives domestic moves both as ``inrikes`` and split by län
+    (``inom_lanet``/``annat_lan``) counts them twice: one problem per such year, at its
+    first ``inrikes`` row."""
+    inrikes = omrade == "inrikes"
+    split = (omrade == "inom_lanet") | (omrade == "annat_lan")
+    if not inrikes.any() or not split.any():
+        return []
+    years = np.asarray(ar)
+    problems = []
+    for year in sorted(set(years[inrikes].tolist()) & set(years[split].tolist())):
+        first_inrikes = int(np.flatnonzero(inrikes & (years == year))[0])
+        first_split = int(np.flatnonzero(split & (years == year))[0])
+        problems.append(
+            Problem(
+                table.file,
+                (
+                    f"år {year} har inrikes flyttningar både som 'inrikes' och uppdelade på "
+                    f"'inom_lanet'/'annat_lan' (t.ex. rad {int(table.lines[first_split])}); "
+                    "då räknas samma flyttningar två gånger. Använd för varje år antingen "
+                    "inrikes eller uppdelningen inom_lanet + annat_lan."
+                ),
+                int(table.lines[first_inrikes]),
+                table.original.get("omrade", "omrade"),
+            )
+        )
+    return problems
 
 
 # --- goals ------------------------------------------------------------------------------
@@ -909,8 +947,17 @@ def load_kind(
     for path in files:
         name = display_name(path, raw_dir)
         try:
-            table = read_table(
-                path, name, expected_columns=kind.columns + kind.optional, root=raw_dir
+            wide = (
+                scb.wide_table(kind.name, path, name, root=raw_dir)
+                if kind.name in scb.TABLES
+                else None
+            )
+            table = (
+                wide
+                if wide is not None
+                else read_table(
+                    path, name, expected_columns=kind.columns + kind.optional, root=raw_dir
+                )
             )
             require_columns(table, list(kind.columns))
             frame = parser(table, register)

@@ -231,6 +231,8 @@ class Dataset:
     frames: Mapping[str, pd.DataFrame | None]
     sources: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> {file: sha256}
     rebuilt: list[str] = field(default_factory=list)  # kinds parsed this time
+    #: the optional domains whose folder is missing or empty: folder -> why (Swedish)
+    absent: dict[str, str] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> pd.DataFrame | None:
         frames: Mapping[str, pd.DataFrame | None] = self.__dict__.get("frames", {})
@@ -277,7 +279,24 @@ class Dataset:
             frames=AsOfFrames(base, period),
             sources=self.sources,
             rebuilt=self.rebuilt,
+            absent=self.absent,
         )
+
+    def missing(self, kind: str) -> str | None:
+        """Why the kommun has no file of ``kind`` (Swedish), or ``None`` when it has one.
+
+        A missing optional domain (its folder absent or empty) gives the domain's reason,
+        e.g. ``mappen personal/ saknas i data/raw``; any other missing kind
+        ``inga filer <folder>/<kind>*.csv i data/raw``.
+        """
+        frames: Mapping[str, pd.DataFrame | None] = self.frames
+        if kind in frames and frames[kind] is not None:
+            return None
+        folder = KINDS[kind].folder if kind in KINDS else ""
+        if folder in self.absent:
+            return self.absent[folder]
+        where = f"{folder}/" if folder else ""
+        return f"inga filer {where}{kind}*.csv i data/raw"
 
     def input_hashes(self, period: Period | str | None = None) -> dict[str, str]:
         """Every raw file read, with its SHA-256 (for run manifests).
@@ -319,6 +338,32 @@ def comment_hashes(raw: Path, period: Period) -> dict[str, str]:
     return out
 
 
+#: The folder of the domain that must always be present: the economy (utfall, budget,
+#: prognos) gives the periods every report is made for.
+CORE_DOMAIN = "ekonomi"
+#: The optional domains: without the folder (or with an empty one) the kommun simply has
+#: no such data; with files in it, the domain's required kinds are required.
+OPTIONAL_DOMAINS = ("personal", "befolkning")
+
+
+def domain_absent(raw: Path, folder: str) -> str | None:
+    """Why the optional domain ``folder`` is absent from ``raw`` (Swedish), or ``None``
+    when the folder holds at least one file (hidden files such as ``.gitkeep`` do not
+    count). A symbolic link in the folder's place counts as present, so that the kind's
+    own checks refuse it."""
+    path = Path(raw) / folder
+    if path.is_symlink():
+        return None
+    if not path.is_dir():
+        return f"mappen {folder}/ saknas i data/raw"
+    try:
+        if any(not p.name.startswith(".") for p in path.iterdir()):
+            return None
+    except OSError:
+        return None
+    return f"mappen {folder}/ i data/raw är tom"
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -354,6 +399,11 @@ def _read_manifest(processed: Path) -> Json:
 
 def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Dataset:
     """Load, validate and cache the kommun's exports.
+
+    The economy (``ekonomi/``: utfall, budget, prognos) is always required. The personnel
+    and population domains are optional (:data:`OPTIONAL_DOMAINS`): without their folder
+    (or with an empty one) their kinds are ``None`` and :attr:`Dataset.absent` says why;
+    a folder with files must hold every required kind of its domain.
 
     Parameters
     ----------
@@ -403,6 +453,7 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
     rows: dict[str, int] = {}
     stat_by_kind: dict[str, Json] = {}
     problems: list[Problem] = []
+    absent = {folder: why for folder in OPTIONAL_DOMAINS if (why := domain_absent(raw, folder))}
     for kind in KINDS.values():
         files = kind.files(raw)
         entry = cached_kinds.get(kind.name) or {}
@@ -411,7 +462,7 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
         sources[kind.name] = hashes
         stat_by_kind[kind.name] = stats
         if not files:
-            if kind.required:
+            if kind.required and kind.folder not in absent:
                 problems.append(
                     Problem(
                         f"{kind.folder}/{kind.name}*.csv",
@@ -458,7 +509,12 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
     elif processed.is_dir():
         _clean_temp_files(processed)
     return Dataset(
-        data_dir=data_dir, register=register, frames=frames, sources=sources, rebuilt=rebuilt
+        data_dir=data_dir,
+        register=register,
+        frames=frames,
+        sources=sources,
+        rebuilt=rebuilt,
+        absent=absent,
     )
 
 

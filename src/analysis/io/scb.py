@@ -36,27 +36,37 @@ Every problem in the file is an :class:`analysis.core.errors.InputError` naming 
 the line (as a text editor counts it) and the column; a ``region`` the file does not hold
 (or none, when it holds several) is an :class:`analysis.core.errors.ArgumentError`.
 
-Not wired in yet: :mod:`analysis.io.contract` does not load these tables (the contract's
-``befolkning/`` files are read in its long format); the readers are used by the tests
-only, until the loaders accept SCB's exports directly.
+Wired in: a file of ``befolkning/`` named like one of the contract's population kinds
+(``folkmangd*.csv``, ``fodda*``, ``doda*``, ``flyttningar*``; ``.csv`` or ``.txt``) whose
+header has year columns is read here (:func:`wide_table`) instead of as the contract's
+long file. The layout is told from the header, never from the name: a file whose header
+holds the kind's long columns (``ar``, ``kon`` …) is the contract's long file. The result
+is handed to the contract's parser as a :class:`analysis.io.readers.RawTable` of the
+contract's columns, so an SCB export gives exactly the frame of the long file with the
+same figures, and every check of the contract applies to it too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.errors import ArgumentError, InputError, Problem
-from analysis.io.readers import decode, read_bytes, split_line
+from analysis.io.readers import RawTable, decode, normalise_column, read_bytes, split_line
 
 __all__ = [
+    "TABLES",
+    "is_wide",
     "read_scb_doda",
     "read_scb_flyttningar",
     "read_scb_fodda",
     "read_scb_folkmangd",
     "read_scb_table",
+    "wide_table",
 ]
 
 _YEAR = re.compile(r"^(\d{4})(?:M(\d{2}))?$")
@@ -90,10 +100,26 @@ _MAX_AGE = 100
 # --------------------------------------------------------------------------------------
 # generic wide table
 # --------------------------------------------------------------------------------------
-def _lines(path: Path, name: str) -> list[str]:
+def _lines(path: Path, name: str, root: str | Path | None = None) -> list[str]:
     """The file's text lines (``\n``, ``\r\n`` or ``\r``), decoded as every input file is."""
-    body, _ = decode(read_bytes(path, name), name)
+    body, _ = decode(read_bytes(path, name, root), name)
     return body.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _wide_header(line: str) -> tuple[str, list[str]] | None:
+    """The delimiter and fields of ``line`` if it is a wide header (text columns followed
+    by year columns), else None."""
+    best: tuple[str, list[str]] | None = None
+    for delim in (",", ";", "\t"):
+        fields = [f.strip() for f in split_line(line, delim)]
+        if len(fields) < 2:
+            continue
+        years = [bool(_YEAR.match(f)) for f in fields]
+        n_dims = years.index(True) if True in years else len(fields)
+        if 0 < n_dims < len(fields) and all(years[n_dims:]):
+            if best is None or len(fields) > len(best[1]):
+                best = (delim, fields)
+    return best
 
 
 def _header(lines: list[str], name: str) -> tuple[int, str, list[str]]:
@@ -101,18 +127,9 @@ def _header(lines: list[str], name: str) -> tuple[int, str, list[str]]:
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        best: tuple[int, str, list[str]] | None = None
-        for delim in (",", ";", "\t"):
-            fields = [f.strip() for f in split_line(line, delim)]
-            if len(fields) < 2:
-                continue
-            years = [bool(_YEAR.match(f)) for f in fields]
-            n_dims = years.index(True) if True in years else len(fields)
-            if 0 < n_dims < len(fields) and all(years[n_dims:]):
-                if best is None or len(fields) > len(best[2]):
-                    best = (i, delim, fields)
-        if best is not None:
-            return best
+        found = _wide_header(line)
+        if found is not None:
+            return i, found[0], found[1]
     raise InputError(
         Problem(
             file=name,
@@ -150,12 +167,18 @@ def _value(text: str, name: str, line: int, column: str) -> float:
     return v
 
 
-def read_scb_table(path: str | Path) -> pd.DataFrame:
+def read_scb_table(
+    path: str | Path, name: str | None = None, root: str | Path | None = None
+) -> pd.DataFrame:
     """Read an SCB wide CSV into a long frame, without interpreting the dimensions.
 
     Parameters
     ----------
     path : str or pathlib.Path
+    name : str, optional
+        The file's name in messages (default: its file name).
+    root : str or pathlib.Path, optional
+        The folder the file must lie in (``data/raw``), as for every input file.
 
     Returns
     -------
@@ -171,8 +194,8 @@ def read_scb_table(path: str | Path) -> pd.DataFrame:
         number of fields or a value that is not a whole number ≥ 0.
     """
     path = Path(path)
-    name = path.name
-    lines = _lines(path, name)
+    name = name if name is not None else path.name
+    lines = _lines(path, name, root)
     h, delim, header = _header(lines, name)
     # (column, year, month or None) of every year column; _header found at least one
     years = [
@@ -205,6 +228,8 @@ def read_scb_table(path: str | Path) -> pd.DataFrame:
     if not monthly:
         out = out.drop(columns="manad")
     out.attrs["file"] = name
+    out.attrs["delimiter"] = delim
+    out.attrs["header"] = header
     return out
 
 
@@ -333,10 +358,15 @@ def _age(df: pd.DataFrame, col: str, target: str, cap: int | None) -> pd.DataFra
     return df
 
 
-def _finish(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def _finish(df: pd.DataFrame, columns: list[str], lines: bool = False) -> pd.DataFrame:
+    """Sum ``antal`` by the year (and month) and ``columns``; with ``lines`` keep ``_rad``,
+    the first file line of each group."""
     keys = ["ar", "manad"] if "manad" in df.columns else ["ar"]
     group = keys + [c for c in columns if c not in keys + ["antal"]]
-    out = df.groupby(group, as_index=False, sort=True).agg(antal=("antal", "sum"))
+    aggs: dict[str, tuple[str, str]] = {"antal": ("antal", "sum")}
+    if lines:
+        aggs["_rad"] = ("_rad", "min")
+    out = df.groupby(group, as_index=False, sort=True).agg(**aggs)
     if out.empty:
         raise InputError(
             Problem(
@@ -347,7 +377,8 @@ def _finish(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out["ar"] = out["ar"].astype("int64")
     if "manad" in out.columns:
         out["manad"] = out["manad"].astype("int64")
-    return out[keys + [c for c in columns if c not in keys]].reset_index(drop=True)
+    extra = ["_rad"] if lines else []
+    return out[keys + [c for c in columns if c not in keys] + extra].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -373,10 +404,13 @@ def read_scb_folkmangd(path: str | Path, region: str | None = None) -> pd.DataFr
     ------
     analysis.core.errors.InputError
     """
-    df = _select_region(read_scb_table(path), region)
+    return _folkmangd(_select_region(read_scb_table(path), region))
+
+
+def _folkmangd(df: pd.DataFrame, lines: bool = False) -> pd.DataFrame:
     df = _sex(df, _find(df, ("kön",), "kön"))
     df = _age(df, _find(df, ("ålder", "alder"), "ålder"), "alder", _MAX_AGE)
-    return _finish(df, ["kon", "alder", "antal"])
+    return _finish(df, ["kon", "alder", "antal"], lines)
 
 
 def read_scb_doda(path: str | Path, region: str | None = None) -> pd.DataFrame:
@@ -388,10 +422,7 @@ def read_scb_doda(path: str | Path, region: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``ar``, (``manad``), ``kon``, ``alder`` (100 = 100+), ``antal``.
     """
-    df = _select_region(read_scb_table(path), region)
-    df = _sex(df, _find(df, ("kön",), "kön"))
-    df = _age(df, _find(df, ("ålder", "alder"), "ålder"), "alder", _MAX_AGE)
-    return _finish(df, ["kon", "alder", "antal"])
+    return _folkmangd(_select_region(read_scb_table(path), region))  # same dimensions
 
 
 def read_scb_fodda(path: str | Path, region: str | None = None) -> pd.DataFrame:
@@ -410,10 +441,13 @@ def read_scb_fodda(path: str | Path, region: str | None = None) -> pd.DataFrame:
         Also when the table has no column for the mother's age or the child's sex (both
         are needed by the contract).
     """
-    df = _select_region(read_scb_table(path), region)
+    return _fodda(_select_region(read_scb_table(path), region))
+
+
+def _fodda(df: pd.DataFrame, lines: bool = False) -> pd.DataFrame:
     df = _sex(df, _find(df, ("kön",), "barnets kön"))
     df = _age(df, _find(df, ("ålder", "alder"), "moderns ålder"), "moderns_alder", None)
-    return _finish(df, ["moderns_alder", "kon", "antal"])
+    return _finish(df, ["moderns_alder", "kon", "antal"], lines)
 
 
 #: Keywords of the flow column of a migration table: (riktning, omrade) by substring.
@@ -438,6 +472,8 @@ def _flow(value: str) -> tuple[str, str] | None:
         return ("ut", "utlandet")
     riktning = "in" if "inflytt" in v else "ut" if "utflytt" in v else None
     omrade = next((o for key, o in _FLOW_AREAS if key in v), None)
+    if omrade is None and "inrikes" in v:
+        omrade = "inrikes"  # SCB's BE0101 tables: domestic moves, not split by län
     if riktning is None or omrade is None:
         return None
     return riktning, omrade
@@ -453,9 +489,13 @@ def read_scb_flyttningar(path: str | Path, region: str | None = None) -> pd.Data
     * values with 'inflytt'/'utflytt' and 'inom län'/'inomläns' → inom_lanet, with
       'annat län'/'andra län'/'övriga län'/'länsgräns' → annat_lan, with 'utland' →
       utlandet (e.g. 'inflyttningar från annat län', 'utflyttningar inom länet');
-    * totals and aggregates ('totalt …', 'flyttnetto …', 'inrikes inflyttningar' without
-      an area) are **errors**, not skipped, unless they are total rows ('totalt',
-      'samtliga'): export the parts, not their sum, so that nothing is counted twice.
+    * 'inrikes inflyttningar'/'inrikes utflyttningar' (SCB's BE0101 tables, which do not
+      split domestic moves by län) → inrikes;
+    * totals and aggregates ('totalt …', 'flyttnetto …', plain 'inflyttningar', which
+      SCB counts with the invandringar) are **errors**, not skipped, unless they are
+      total rows ('totalt', 'samtliga'): export the parts, not their sum, so that
+      nothing is counted twice. A year with both 'inrikes' and the län split is refused
+      by the contract's parser for the same reason.
 
     Returns
     -------
@@ -463,7 +503,10 @@ def read_scb_flyttningar(path: str | Path, region: str | None = None) -> pd.Data
         ``ar``, (``manad``), ``kon``, ``alder`` (100 = 100+), ``riktning``, ``omrade``,
         ``antal``.
     """
-    df = _select_region(read_scb_table(path), region)
+    return _flyttningar(_select_region(read_scb_table(path), region))
+
+
+def _flyttningar(df: pd.DataFrame, lines: bool = False) -> pd.DataFrame:
     df = _sex(df, _find(df, ("kön",), "kön"))
     df = _age(df, _find(df, ("ålder", "alder"), "ålder"), "alder", _MAX_AGE)
     age_col = _find(df, ("ålder", "alder"), "ålder")
@@ -497,10 +540,136 @@ def read_scb_flyttningar(path: str | Path, region: str | None = None) -> pd.Data
             col,
             (
                 f"okänt slag av flyttning {', '.join(map(repr, unknown[:10]))}; kända: "
-                "'invandringar', 'utvandringar', 'inflyttningar inom länet', 'utflyttningar "
-                "inom länet', 'inflyttningar från annat län', 'utflyttningar till annat län'."
+                "'invandringar', 'utvandringar', 'inrikes inflyttningar', 'inrikes "
+                "utflyttningar', 'inflyttningar inom länet', 'utflyttningar inom länet', "
+                "'inflyttningar från annat län', 'utflyttningar till annat län'."
             ),
         )
     df["riktning"] = [m[0] for m in mapped]
     df["omrade"] = [m[1] for m in mapped]
-    return _finish(df, ["kon", "alder", "riktning", "omrade", "antal"])
+    return _finish(df, ["kon", "alder", "riktning", "omrade", "antal"], lines)
+
+
+# --------------------------------------------------------------------------------------
+# wired into the contract's loader
+# --------------------------------------------------------------------------------------
+#: The contract's population kinds an SCB export can stand in for: the dimension columns
+#: of the long file (besides ``ar``, ``manad`` and ``antal``) and the reader.
+TABLES: dict[str, tuple[tuple[str, ...], Callable[[pd.DataFrame, bool], pd.DataFrame]]] = {
+    "folkmangd": (("kon", "alder"), _folkmangd),
+    "doda": (("kon", "alder"), _folkmangd),
+    "fodda": (("moderns_alder", "kon"), _fodda),
+    "flyttningar": (("kon", "alder", "riktning", "omrade"), _flyttningar),
+}
+
+#: How many non-blank lines above the header an SCB export may have (title, notes).
+_MAX_TITLE_LINES = 30
+
+
+def is_wide(lines: list[str], long_columns: tuple[str, ...]) -> bool:
+    """Whether the text ``lines`` are an SCB wide table rather than a long file.
+
+    The first non-blank line that is either a long header (its normalised fields hold
+    every name in ``long_columns``) or a wide header (text columns, then year columns)
+    decides; title lines above it are skipped, at most a few dozen. A long file's data
+    rows are never looked at, so a long row such as ``K,2019,1000`` is not mistaken for
+    a header.
+    """
+    seen = 0
+    want = set(long_columns)
+    for line in lines:
+        if not line.strip():
+            continue
+        for delim in (",", ";", "\t"):
+            if want <= {normalise_column(f) for f in split_line(line, delim)}:
+                return False
+        if _wide_header(line) is not None:
+            return True
+        seen += 1
+        if seen >= _MAX_TITLE_LINES:
+            return False
+    return False
+
+
+def wide_table(
+    kind: str, path: str | Path, display: str, root: str | Path | None = None
+) -> RawTable | None:
+    """The SCB export at ``path`` as the contract's long table of ``kind``, or None when
+    the file is not an SCB wide table (then it is read as the contract's long file).
+
+    Only ``.csv`` and ``.txt`` files are looked at. The cells are the contract's
+    columns as text (``ar``, ``manad`` for monthly columns, the dimensions of
+    :data:`TABLES` and ``antal``), each row with the file line of its first value, so
+    the contract's parser gives the frame of the long file with the same figures.
+
+    Raises
+    ------
+    analysis.core.errors.InputError
+        Naming ``display``, the line and the column of every problem; also when the file
+        holds several regions (one kommun per file).
+    """
+    if kind not in TABLES:
+        raise ArgumentError("kind", f"okänt slag {kind!r}; kända: {', '.join(TABLES)}.")
+    path = Path(path)
+    if not path.name.lower().endswith((".csv", ".txt")):
+        return None
+    lines = _lines(path, display, root)
+    dims, reader = TABLES[kind]
+    if not is_wide(lines, ("ar", *dims, "antal")):
+        return None
+    df = read_scb_table(path, display, root)
+    header: list[str] = df.attrs["header"]
+    delimiter: str = df.attrs["delimiter"]
+    try:
+        df = _select_region(df, None)
+    except ArgumentError as e:
+        raise InputError(
+            Problem(
+                file=display,
+                column=_find_optional(df, ("region", "kommun")),
+                message=(
+                    f"{e.message.rstrip('.')}; en fil ska bara innehålla en kommun — "
+                    "exportera tabellen från SCB med en region."
+                ),
+            )
+        ) from None
+    long = reader(df, True)
+    columns = ["ar", *(["manad"] if "manad" in long.columns else []), *dims, "antal"]
+    data = pd.DataFrame(
+        {
+            c: long[c].astype("int64").astype(str)
+            if pd.api.types.is_numeric_dtype(long[c])
+            else long[c].astype(str)
+            for c in columns
+        }
+    )
+    year_columns = [f for f in header if _YEAR.match(f)]
+    original = {normalise_column(f): f for f in header if not _YEAR.match(f)}
+    named = {
+        "ar": f"årskolumnen ({year_columns[0]}–{year_columns[-1]})",
+        "manad": f"årskolumnen ({year_columns[0]}–{year_columns[-1]})",
+        "antal": f"årskolumnen ({year_columns[0]}–{year_columns[-1]})",
+        "kon": _original(original, ("kon",)),
+        "alder": _original(original, ("alder",)),
+        "moderns_alder": _original(original, ("alder",)),
+        "riktning": _original(original, ("tabelluppgift", "flyttning")),
+        "omrade": _original(original, ("tabelluppgift", "flyttning")),
+    }
+    return RawTable(
+        file=display,
+        columns=columns,
+        original={c: named[c] or c for c in columns},
+        data=data.reset_index(drop=True),
+        lines=long["_rad"].to_numpy(dtype=np.int64),
+        encoding=None,
+        delimiter=delimiter,
+        header_line=int(long["_rad"].min()) - 1 if len(long) else 1,
+    )
+
+
+def _original(original: dict[str, str], words: tuple[str, ...]) -> str | None:
+    """The header's own spelling of the first column whose normalised name holds a word."""
+    for key, spelt in original.items():
+        if any(w in key for w in words):
+            return spelt
+    return None

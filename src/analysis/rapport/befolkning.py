@@ -44,8 +44,19 @@ def _tick(x: float, _pos: object = None) -> str:
 # --------------------------------------------------------------------------------------
 def period_table(komp: pd.DataFrame) -> pd.DataFrame:
     """The period table of :func:`analysis.befolkning.historik.period_components` for the
-    report: ``Komponent`` (the Swedish label) and ``Antal``."""
-    return komp[["text", "antal"]].rename(columns={"text": "Komponent", "antal": "Antal"})
+    report: ``Komponent`` (the Swedish label) and ``Antal``.
+
+    Domestic moves are shown as the data give them: split by län (then the sum
+    ``flyttnetto_inrikes`` is not repeated) or, when the split is not known (NaN, data
+    with ``omrade`` = ``inrikes``), as the one row 'Flyttnetto inrikes' — never an empty
+    or invented split."""
+    ids = komp["komponent"] if "komponent" in komp.columns else pd.Series("", index=komp.index)
+    value = dict(zip(ids, pd.to_numeric(komp["antal"], errors="coerce"), strict=True))
+    split = ("flyttnetto_inom_lanet", "flyttnetto_annat_lan")
+    split_known = all(k in value and pd.notna(value[k]) for k in split)
+    drop = ids.isin(["flyttnetto_inrikes"] if split_known else split)
+    out = komp.loc[~drop.to_numpy(), ["text", "antal"]]
+    return out.rename(columns={"text": "Komponent", "antal": "Antal"}).reset_index(drop=True)
 
 
 def sheet_table(sheet: pd.DataFrame) -> pd.DataFrame:

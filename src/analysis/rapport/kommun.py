@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from analysis.befolkning import prognos as befolkningsprognos
 from analysis.befolkning.historik import BefolkningData, period_components
+from analysis.befolkning.text import flyttnetto_delar
 from analysis.core.errors import InputError
 from analysis.core.format import antal, lista, mkr, tal
 from analysis.core.labels import DRIFT, HELA_KOMMUNEN, TOTALT
@@ -226,6 +227,9 @@ def befolkning_underlag(
     data, the period's components, None)``, or ``(None, None, why)`` when the population
     files are missing or do not cover the period (the report then says so)."""
     period = Period.parse(period)
+    for kind in ("folkmangd", "fodda", "doda", "flyttningar"):
+        if data.frames.get(kind) is None:
+            return None, None, str(data.missing(kind))
     try:
         bd = BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar)
         return bd, period_components(bd, period.year, period.month), None
@@ -309,12 +313,7 @@ def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> st
         f". Födelsenettot {verb_netto} {n(c['fodelsenetto'])} ({n(c['fodda'], False)} "
         f"födda och {n(c['doda'], False)} döda) och flyttnettot {n(c['flyttnetto'])}"
     )
-    delar = [
-        ("inom länet", "flyttnetto_inom_lanet"),
-        ("från andra län", "flyttnetto_annat_lan"),
-        ("från utlandet", "flyttnetto_utlandet"),
-    ]
-    known = [(t, c.get(k)) for t, k in delar if c.get(k) is not None and math.isfinite(float(c[k]))]
+    known = flyttnetto_delar(c)
     if known:
         text += " (" + ", ".join(f"{t} {n(v)}" for t, v in known) + ")"
     text += "."
@@ -495,7 +494,7 @@ class Kommununderlag:
     komp: pd.DataFrame | None
     befolkning_saknas: str | None
     folkmangd: pd.DataFrame | None
-    sjuk: dict
+    sjuk: dict | None
     mal_text: str | None
     sammanfattning: str
 
@@ -521,8 +520,8 @@ class Kommunrapport(Kommununderlag):
     invest_text: str
     befolkning_text: str | None
     personal_text: str
-    personal: pd.DataFrame
-    manadstrend: pd.DataFrame
+    personal: pd.DataFrame | None
+    manadstrend: pd.DataFrame | None
     bokslut: bokslutrapport.Bokslut
     finans: finansrapport.Finansrapport
     arbetsmarknad: arbetsmarknadsrapport.Arbetsmarknadsavsnitt
@@ -550,7 +549,7 @@ def _underlag(data: Dataset, period: Period, kort: bool) -> dict:
     inv = compute_investeringsredovisning(data, period)
     mt = matetal.matetal(data, period)
     bd, komp, saknas = befolkning_underlag(data, period)
-    sjuk = hittills_i_ar(data.sjukfranvaro, period)
+    sjuk = None if data.sjukfranvaro is None else hittills_i_ar(data.sjukfranvaro, period)
     if kort:
         mal_text = status.status_kort(mt)
     else:
@@ -589,9 +588,13 @@ def forbered(data: Dataset, period: Period | str) -> Kommunrapport:
         invest=invest_tabell(data, p),
         invest_text=investering.invest_text(data, p, u["namn"]),
         befolkning_text=None if u["komp"] is None else befolkning_text(u["komp"], p, u["namn"]),
-        personal_text=personaltext.kommentar(personal, p),
-        personal=personal_per_forvaltning(personal, p),
-        manadstrend=manadstrend(personal, p),
+        personal_text=(
+            f"Personaluppgifter saknas: {data.missing('sjukfranvaro')}."
+            if personal is None
+            else personaltext.kommentar(personal, p)
+        ),
+        personal=None if personal is None else personal_per_forvaltning(personal, p),
+        manadstrend=None if personal is None else manadstrend(personal, p),
         bokslut=bokslutrapport.forbered(data, p),
         finans=finansrapport.forbered(data, p),
         arbetsmarknad=arbetsmarknadsrapport.forbered(data, p),
@@ -795,6 +798,8 @@ def figur_befolkning(r: Kommunrapport) -> Figure | None:
 def visa_personal(r: Kommunrapport) -> None:
     """The personnel comment and the sick leave and frisknärvaro per förvaltning."""
     print(r.personal_text)
+    if r.personal is None:
+        return
     show_table(
         r.personal,
         f"Sjukfrånvaro och frisknärvaro per förvaltning, {r.period.short_label}, procent",
@@ -804,8 +809,11 @@ def visa_personal(r: Kommunrapport) -> None:
     )
 
 
-def figur_personal(r: Kommunrapport) -> Figure:
-    """The kommun's sick leave per month against earlier years (Tabell 1.1)."""
+def figur_personal(r: Kommunrapport) -> Figure | None:
+    """The kommun's sick leave per month against earlier years (Tabell 1.1); ``None``
+    without personnel data (:func:`visa_personal` has said so)."""
+    if r.manadstrend is None:
+        return None
     return diagram_manadstrend(r.manadstrend, "Sjukfrånvaro per månad, hela kommunen, procent")
 
 
@@ -838,7 +846,8 @@ def kontrollera(k: Kontroller, r: Kommunrapport) -> None:
     )
     if r.komp is not None:
         kontrollera_befolkning(k, r.komp)
-    kontrollera_personal(k, r.personal, r.data.sjukfranvaro, p, r.data.register.forvaltningar)
+    if r.personal is not None and r.data.sjukfranvaro is not None:
+        kontrollera_personal(k, r.personal, r.data.sjukfranvaro, p, r.data.register.forvaltningar)
     malrapport.kontrollera_kf(k, r.mt, r.data, p)
     bokslutrapport.kontrollera(k, r.bokslut)
     finansrapport.kontrollera(k, r.finans)
@@ -861,8 +870,9 @@ def figur_100kr(r: Kortversion) -> Figure:
 
 def figur_befolkning_kort(r: Kortversion) -> Figure | None:
     """The inhabitants on 31 December, history and forecast (small); ``None`` without
-    population data."""
+    population data (the report then says why)."""
     if r.bd is None or r.folkmangd is None:
+        display(Markdown(f"Befolkningsuppgifter saknas: {r.befolkning_saknas or 'okänd orsak'}."))
         return None
     return charts.population(
         r.folkmangd, "Antal invånare 31 december, utfall och prognos", figsize=(7.0, 2.6)

@@ -74,7 +74,11 @@ def forbered(data: Dataset, namnd: str, period: Period | str) -> Namndrapport:
         nyckeltal=key_figures(data, namnd, p),
         drift=drift_table(data, p, [namnd]),
         ackumulerat=cumulative_utfall(data, namnd, p),
-        personal=None if forvaltning is None else personal_table(data, forvaltning, p),
+        personal=(
+            None
+            if forvaltning is None or data.sjukfranvaro is None
+            else personal_table(data, forvaltning, p)
+        ),
         matetal=matetal.matetal(data, p, namnd),
         utkast=kommentarer.utkast_notis(data, namnd, p),
         texter={
@@ -127,6 +131,9 @@ def figur_ackumulerat(r: Namndrapport) -> Figure:
 
 def visa_personal(r: Namndrapport) -> None:
     """The sick-leave nyckeltal of the nämnd's förvaltning, or that it has none."""
+    if r.data.sjukfranvaro is None:
+        print(f"Personaluppgifter saknas: {r.data.missing('sjukfranvaro')}.")
+        return
     if r.forvaltning is None or r.personal is None:
         print("Nämnden har ingen egen förvaltning i personaldata.")
         return
