@@ -12,6 +12,11 @@ ROOT = TESTS.parent
 DOMAIN = TESTS / "data" / "domain"
 BROKEN = TESTS / "data" / "broken"
 SAMPLE_RAW = ROOT / "data" / "raw"
+#: Real files made by others, beside the project (see shared/real/README.md): used as they are.
+REAL = ROOT.parent / "shared" / "real"
+#: SCB's population statistics for Luleå 2006–2018, in the contract's layout.
+SCB_LULEA = REAL / "scb_lulea"
+
 
 TINY = {
     "organisation.csv": (

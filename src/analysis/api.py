@@ -14,7 +14,7 @@ notebooks are run by the batch, they do not run it.
 from __future__ import annotations
 
 # --- befolkning ---------------------------------------------------------------------
-from analysis.befolkning import antaganden, arbetsmarknad, historik, motor, scenarier
+from analysis.befolkning import antaganden, arbetsmarknad, blad, historik, motor, scenarier
 from analysis.befolkning import prognos as befolkningsprognos
 from analysis.befolkning import text as befolkningstext
 
@@ -119,7 +119,7 @@ __all__ = [
     "hittills_i_ar", "manadstrend", "struktur",
     # befolkning
     "antaganden", "historik", "motor", "scenarier", "befolkningsprognos", "befolkningstext",
-    "arbetsmarknad",
+    "arbetsmarknad", "blad",
     # mal
     "matetal", "malstatus", "status_text", "kfmal",
     # kontroller

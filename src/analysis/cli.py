@@ -10,6 +10,10 @@
     analysis lab    [JUPYTER ARGS]              JupyterLab on working copies (arbete/)
     analysis kommentarer --period YYYY-MM [--namnd ID ...] [--data-dir DIR]
                                                 drafts of the ekonom's texts (never overwrites)
+    analysis befolkning --out FILE.xlsx [--data-dir DIR] [--basar YYYY] [--horisont N]
+                        [--scenario bas|lag|hog]
+                                                the population forecast as Excel; needs only
+                                                DIR/raw/befolkning/ (no organisation.csv)
 
 Without ``--period``, ``run`` and ``export`` use the latest delår (April, August or
 December) that the ledger covers.
@@ -140,6 +144,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_dir(texter)
 
+    bef = sub.add_parser(
+        "befolkning",
+        help="befolkningsprognosen som Excel (behöver bara befolkning/)",
+        description="Skriver befolkningsprognosen till en Excel-fil: bladet befolkning "
+        "(folkmängd och förändringens delar per år, utfall och prognos) och bladet "
+        "befolkning_alder (folkmängd per år, kön och ålder). Kräver bara mappen "
+        "befolkning/ i DATA_DIR/raw; organisation.csv och ekonomi/ behövs inte.",
+    )
+    data_dir(bef)
+    bef.add_argument("--out", type=Path, required=True, help="Excel-fil att skriva")
+    bef.add_argument(
+        "--basar",
+        type=int,
+        metavar="ÅÅÅÅ",
+        help="prognosens startår (standard: senaste året med folkmängd per 31 december)",
+    )
+    bef.add_argument(
+        "--horisont", type=int, default=10, metavar="N", help="antal prognosår (standard: 10)"
+    )
+    bef.add_argument(
+        "--scenario",
+        default="bas",
+        metavar="bas|lag|hog",
+        help="bas (huvudalternativ), lag (låg inflyttning, −10 %%) eller hog (hög "
+        "inflyttning, +10 %%); standard: bas",
+    )
+
     sample = sub.add_parser("sample", help="skriv exempelkommunen till DATA_DIR/raw")
     data_dir(sample)
     sample.add_argument("--force", action="store_true", help="skriv över befintliga filer i raw/")
@@ -227,6 +258,33 @@ def cmd_kommentarer(args: argparse.Namespace) -> int:
     print(
         f"{len(written)} utkast skrivna, {len(kept)} befintliga filer lämnade orörda "
         f"({args.period.label})."
+    )
+    return 0
+
+
+def cmd_befolkning(args: argparse.Namespace) -> int:
+    from analysis.batch.excel import FORMAT_ANTAL, write_workbook
+    from analysis.befolkning.blad import befolkning_blad
+    from analysis.befolkning.historik import SHEET_COLUMNS, BefolkningData
+    from analysis.befolkning.scenarier import SCENARIOS
+    from analysis.io.dataset import load_domain
+
+    frames = load_domain(args.data_dir, "befolkning")
+    data = BefolkningData.from_frames(frames)
+    sheets = befolkning_blad(
+        data, base_year=args.basar, horizon=args.horisont, scenario=args.scenario
+    )
+    formats = {
+        "befolkning": {c: FORMAT_ANTAL for c in SHEET_COLUMNS if c not in ("ar", "typ")},
+        "befolkning_alder": {"antal": FORMAT_ANTAL},
+    }
+    out = write_workbook(sheets, args.out, formats)
+    prognos = sheets["befolkning"]
+    prognos = prognos[prognos["typ"] == "prognos"]
+    start, slut = int(prognos["ar"].iloc[0]) - 1, int(prognos["ar"].iloc[-1])
+    print(
+        f"Skrev {out}: befolkningsprognos {start + 1}–{slut} från folkmängden 31 december "
+        f"{start}, {SCENARIOS[args.scenario].lower()}."
     )
     return 0
 
@@ -325,6 +383,7 @@ COMMANDS = {
     "sample": cmd_sample,
     "lab": cmd_lab,
     "kommentarer": cmd_kommentarer,
+    "befolkning": cmd_befolkning,
 }
 
 

@@ -16,9 +16,9 @@ import pytest
 from analysis.core.errors import InputError
 from analysis.io import scb
 from analysis.io.contract import KINDS, load_kind, load_register
-from tests.conftest import SAMPLE_RAW
+from tests.conftest import SAMPLE_RAW, SCB_LULEA
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "real" / "scb_lulea"
+REAL = SCB_LULEA
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="shared/real/scb_lulea is not here")
 
 SEX = {"K": "kvinnor", "M": "män"}

@@ -687,3 +687,74 @@ def _named_files(manifest: Json) -> set[str]:
         if isinstance(parquet, dict) and isinstance(parquet.get("file"), str):
             out.add(parquet["file"])
     return out
+
+
+#: The domains whose files are read without the register (their parsers never look a unit
+#: up): :func:`load_domain` loads them from a data folder that has only that domain.
+REGISTER_FREE_DOMAINS = ("befolkning",)
+
+
+def load_domain(data_dir: str | Path, folder: str) -> dict[str, pd.DataFrame]:
+    """Load and validate only the kinds of one register-free domain (``befolkning``).
+
+    Unlike :func:`load_data` neither ``organisation.csv`` nor ``ekonomi/`` is needed, and
+    the cache in ``processed/`` is neither read nor written (the cache belongs to a full
+    :func:`load_data`; these files are small).
+
+    Parameters
+    ----------
+    data_dir : path
+        The folder holding ``raw/``.
+    folder : str
+        One of :data:`REGISTER_FREE_DOMAINS`.
+
+    Returns
+    -------
+    dict
+        Kind name → its parsed frame, for every required kind of the domain.
+
+    Raises
+    ------
+    ValueError
+        If ``folder`` is not a register-free domain (a programming error).
+    InputError
+        When the folder is missing or empty, a required kind has no file, or a file is bad
+        (every problem, with file, line and column).
+    """
+    if folder not in REGISTER_FREE_DOMAINS:
+        raise ValueError(f"{folder!r} is not one of {REGISTER_FREE_DOMAINS}")
+    raw = Path(data_dir) / "raw"
+    why = domain_absent(raw, folder)
+    if why is not None:
+        raise InputError(Problem(f"{folder}/", f"{why}; inga {folder}sdata att läsa."))
+    # the parsers of these kinds never consult the register; load_kind wants one
+    placeholder = Register(
+        pd.DataFrame({"id": ["kommun"], "namn": ["Kommunen"], "typ": ["ovrig"]}),
+        file="(inget register)",
+    )
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for kind in KINDS.values():
+        if kind.folder != folder:
+            continue
+        try:
+            files = kind.files(raw)
+            frame = load_kind(kind, files, raw, placeholder) if files else None
+        except InputError as e:
+            problems += e.problems
+            continue
+        if frame is None:
+            if kind.required:
+                problems.append(
+                    Problem(
+                        f"{kind.folder}/{kind.name}*.csv",
+                        f"inga filer hittades i {kind.folder}/ (förväntade t.ex. "
+                        f"{kind.folder}/{kind.name}.csv med kolumnerna "
+                        f"{', '.join(kind.columns)}).",
+                    )
+                )
+            continue
+        frames[kind.name] = frame
+    if problems:
+        raise InputError(problems)
+    return frames
