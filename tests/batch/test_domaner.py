@@ -22,25 +22,15 @@ from analysis.core.period import Period
 from analysis.io.dataset import load_data
 from tests.conftest import ROOT
 
+from .test_export import SHEETS
+
 P = Period.parse("2023-04")
 VARIANTS = {
     "utan_personal": ("personal",),
     "utan_befolkning": ("befolkning",),
     "utan_bada": ("personal", "befolkning"),
 }
-ALL_SHEETS = {
-    "driftsredovisning",
-    "sjukfranvaro",
-    "befolkning",
-    "balansrakning",
-    "kassaflode",
-    "balanskrav",
-    "finansiella_mal",
-    "pension",
-    "bolag",
-    "arbetsmarknad",
-    "personalstruktur",
-}
+ALL_SHEETS = set(SHEETS)
 BEFOLKNING_RAPPORT = (
     "  - notebook: befolkning.ipynb\n    per: kommun\n    titel: Befolkningsutveckling\n"
     "    kraver: [folkmangd, fodda, doda, flyttningar]\n"

@@ -10,6 +10,20 @@ import pytest
 
 from analysis.cli import main
 
+#: The export's sheets, in order, for a kommun with every kind of file.
+SHEETS = [
+    "driftsredovisning",
+    "sjukfranvaro",
+    "befolkning",
+    "balansrakning",
+    "kassaflode",
+    "balanskrav",
+    "finansiella_mal",
+    "pension",
+    "bolag",
+    "arbetsmarknad",
+    "personalstruktur",
+]
 DRIFT_COLUMNS = [
     "namnd",
     "utfall_period",
@@ -49,19 +63,7 @@ def sheet(path, name):
 
 def test_sheets_and_columns(workbook):
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames == [
-        "driftsredovisning",
-        "sjukfranvaro",
-        "befolkning",
-        "balansrakning",
-        "kassaflode",
-        "balanskrav",
-        "finansiella_mal",
-        "pension",
-        "bolag",
-        "arbetsmarknad",
-        "personalstruktur",
-    ]
+    assert wb.sheetnames == SHEETS
     assert [c.value for c in wb["driftsredovisning"][1]] == DRIFT_COLUMNS
     assert [c.value for c in wb["sjukfranvaro"][1]] == [
         "forvaltning",
