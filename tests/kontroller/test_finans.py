@@ -36,6 +36,21 @@ def failing(k: Kontroller) -> set[str]:
     return {f.kontroll for f in k.fel}
 
 
+def bryt_cell(monkeypatch, modul, namn, rad, kolumn, *, plus=0.0, ganger=1.0):
+    """Break one path: ``modul.namn`` returns its frame with one cell changed (the rows
+    where column ``rad[0]`` is ``rad[1]``, in ``kolumn``: × ``ganger`` + ``plus``)."""
+    real = getattr(modul, namn)
+
+    def broken(*args):
+        t = real(*args)
+        rows = t[rad[0]] == rad[1]
+        assert rows.any(), rad  # the mutation must hit something
+        t.loc[rows, kolumn] = t.loc[rows, kolumn] * ganger + plus
+        return t
+
+    monkeypatch.setattr(modul, namn, broken)
+
+
 def test_all_checks_hold_on_the_sample(data):
     k = run(data)
     assert not k.fel, k.tabell()[k.tabell()["Resultat"] == "Avviker"]
@@ -50,66 +65,56 @@ def test_all_checks_hold_on_the_sample(data):
 
 
 def test_a_wrong_result_breaks_the_resultat_and_self_financing_checks(data, monkeypatch):
-    real = rfinans.compute_resultatrakning
-
-    def broken(d, p):
-        rr = real(d, p)
-        rr.loc[rr["id"] == "arets_resultat", "utfall_period"] += 1000.0
-        return rr
-
-    monkeypatch.setattr(rfinans, "compute_resultatrakning", broken)
+    bryt_cell(
+        monkeypatch,
+        rfinans,
+        "compute_resultatrakning",
+        ("id", "arets_resultat"),
+        "utfall_period",
+        plus=1000.0,
+    )
     bad = failing(run(data))
     assert "Resultat i procent av skatteintäkter och generella statsbidrag" in bad
     assert "Självfinansieringsgrad av investeringar" in bad
 
 
 def test_wrong_taxes_break_the_nettokostnadsandel_check(data, monkeypatch):
-    real = rfinans.compute_resultatrakning
-
-    def broken(d, p):
-        rr = real(d, p)
-        rr.loc[rr["id"] == "skatt", "utfall_period"] += 1000.0
-        return rr
-
-    monkeypatch.setattr(rfinans, "compute_resultatrakning", broken)
+    bryt_cell(
+        monkeypatch,
+        rfinans,
+        "compute_resultatrakning",
+        ("id", "skatt"),
+        "utfall_period",
+        plus=1000.0,
+    )
     assert "Nettokostnadsandel" in failing(run(data))
 
 
 def test_wrong_investments_break_the_self_financing_check(data, monkeypatch):
-    real = rfinans.compute_investeringsredovisning
-
-    def broken(d, p):
-        inv = real(d, p)
-        inv.loc[inv["namnd"] == "Totalt", "utfall_period"] *= 1.1
-        return inv
-
-    monkeypatch.setattr(rfinans, "compute_investeringsredovisning", broken)
+    bryt_cell(
+        monkeypatch,
+        rfinans,
+        "compute_investeringsredovisning",
+        ("namnd", "Totalt"),
+        "utfall_period",
+        ganger=1.1,
+    )
     assert failing(run(data)) == {"Självfinansieringsgrad av investeringar"}
 
 
 def test_a_wrong_balance_sheet_breaks_the_soliditet_checks(data, monkeypatch):
-    real = ebalans.balansrakning
-
-    def broken(d, p):
-        b = real(d, p)
-        b.loc[b["rad"] == fmal.BR_TILLGANGAR, "period"] *= 1.01
-        return b
-
-    monkeypatch.setattr(ebalans, "balansrakning", broken)
+    bryt_cell(
+        monkeypatch, ebalans, "balansrakning", ("rad", fmal.BR_TILLGANGAR), "period", ganger=1.01
+    )
     bad = failing(run(data))
     assert "Soliditet (balansfilen: eget kapital inkl. periodens resultat / tillgångar)" in bad
     assert "Soliditet inkl. pensionsförpliktelser (balansfilen och pensionsfilen)" in bad
 
 
 def test_wrong_long_term_debt_breaks_the_laneskuld_check(data, monkeypatch):
-    real = ebalans.balansrakning
-
-    def broken(d, p):
-        b = real(d, p)
-        b.loc[b["rad"] == fmal.BR_LANGFRISTIGA, "period"] += 10.0
-        return b
-
-    monkeypatch.setattr(ebalans, "balansrakning", broken)
+    bryt_cell(
+        monkeypatch, ebalans, "balansrakning", ("rad", fmal.BR_LANGFRISTIGA), "period", plus=10.0
+    )
     assert "Låneskuld per invånare (balansfilen och befolkningsfilen)" in failing(run(data))
 
 
@@ -128,26 +133,19 @@ def test_a_wrong_ansvarsforbindelse_breaks_the_soliditet_incl_pension_check(data
 
 
 def test_a_wrong_pension_table_breaks_the_pension_checks(data, monkeypatch):
-    real = epension.pensionsforpliktelser
-
-    def broken(f, p):
-        t = real(f, p)
-        t.loc[t["id"] == "ansvarsforbindelse", "tkr"] += 1.0
-        return t
-
-    monkeypatch.setattr(epension, "pensionsforpliktelser", broken)
+    bryt_cell(
+        monkeypatch,
+        epension,
+        "pensionsforpliktelser",
+        ("id", "ansvarsforbindelse"),
+        "tkr",
+        plus=1.0,
+    )
     assert "Ansvarsförbindelse inkl. löneskatt" in failing(run(data))
 
 
 def test_a_pension_file_not_matching_the_balance_sheet_fails(data, monkeypatch):
-    real = ebalans.balansrakning
-
-    def broken(d, p):
-        b = real(d, p)
-        b.loc[b["rad"] == kf.BR_PENSIONER, "period"] += 1.0
-        return b
-
-    monkeypatch.setattr(ebalans, "balansrakning", broken)
+    bryt_cell(monkeypatch, ebalans, "balansrakning", ("rad", kf.BR_PENSIONER), "period", plus=1.0)
     k = run(data)
     assert any(f.grupp == kf.GRUPP_PENSION_BR for f in k.fel)
 
@@ -166,14 +164,7 @@ def test_a_wrong_loneskatt_row_fails_the_rate_condition():
 
 
 def test_a_wrong_company_table_breaks_the_company_checks(data, monkeypatch):
-    real = ebolag.bolagen
-
-    def broken(f, p):
-        t = real(f, p)
-        t.loc[t["bolag"] == ebolag.SUMMA, "resultat"] += 1.0
-        return t
-
-    monkeypatch.setattr(ebolag, "bolagen", broken)
+    bryt_cell(monkeypatch, ebolag, "bolagen", ("bolag", ebolag.SUMMA), "resultat", plus=1.0)
     assert failing(run(data)) == {"Summa resultat"}
 
 
