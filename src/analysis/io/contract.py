@@ -29,6 +29,7 @@ from analysis.core.register import Register, name_key
 from analysis.io import arbetsmarknad, bokslut, finans, scb
 from analysis.io.falt import (
     JA_NEJ,
+    SUFFIXES,
     FileKind,
     belopp_column,
     check,
@@ -60,6 +61,10 @@ MAX_ANTAL = 1e9
 #: Kinds that must hold at least one data row: without utfall there is no period to
 #: report on (every other kind may be empty: a kommun without staff data, say).
 MUST_HAVE_ROWS = ("utfall",)
+
+#: The file endings of the population kinds: the contract's, and SCB's JSON-stat2
+#: (PxWeb API v2) as downloaded.
+SCB_SUFFIXES = (*SUFFIXES, ".json")
 
 #: Tolerance for periodisation weights summing to 1.
 WEIGHT_TOLERANCE = 1e-6
@@ -863,6 +868,7 @@ KINDS: dict[str, FileKind] = {
             ("manad",),
             "ar",
             parse_folkmangd,
+            suffixes=SCB_SUFFIXES,
         ),
         FileKind(
             "fodda",
@@ -872,6 +878,7 @@ KINDS: dict[str, FileKind] = {
             ("manad",),
             "ar",
             parse_fodda,
+            suffixes=SCB_SUFFIXES,
         ),
         FileKind(
             "doda",
@@ -881,6 +888,7 @@ KINDS: dict[str, FileKind] = {
             ("manad",),
             "ar",
             parse_doda,
+            suffixes=SCB_SUFFIXES,
         ),
         FileKind(
             "flyttningar",
@@ -890,6 +898,7 @@ KINDS: dict[str, FileKind] = {
             ("manad",),
             "ar",
             parse_flyttningar,
+            suffixes=SCB_SUFFIXES,
         ),
         FileKind(
             "matetal",

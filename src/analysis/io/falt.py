@@ -59,6 +59,9 @@ class FileKind:
     #: Name prefixes of other kinds that share this kind's prefix (``balanskrav`` for
     #: ``balans``): their files are not this kind's.
     exclude: tuple[str, ...] = ()
+    #: The file endings read as this kind (default :data:`SUFFIXES`; the population kinds
+    #: also read SCB's JSON-stat2).
+    suffixes: tuple[str, ...] = SUFFIXES
 
     def files(self, raw_dir: Path) -> list[Path]:
         """The kind's files in ``raw_dir``, in name order.
@@ -91,7 +94,7 @@ class FileKind:
                 continue
             if self.exclude and lower.startswith(self.exclude):
                 continue
-            if not any(lower.endswith(s) for s in SUFFIXES):
+            if not any(lower.endswith(s) for s in self.suffixes):
                 continue
             mode = os.lstat(path).st_mode
             if stat.S_ISLNK(mode):
