@@ -178,23 +178,49 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _default_period(data) -> Period:
-    return latest_delar(data.last_period)
+    return latest_delar(data.senaste_period)
+
+
+def _varningar(data, period: Period) -> None:
+    """The economy's warnings for ``period`` on stderr (none without the economy)."""
+    from analysis.ekonomi.drift import kontrollera_period
+
+    if data.utfall is None:
+        return
+    for text in kontrollera_period(data, period):  # refuses a period without utfall
+        print(f"VARNING: {text}", file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from analysis.batch.export import export_workbook, skipped_sheets
-    from analysis.ekonomi.drift import kontrollera_period
     from analysis.io.dataset import load_data
 
     data = load_data(args.data_dir)
     period = args.period or _default_period(data)
-    for text in kontrollera_period(data, period):  # refuses a period without utfall
-        print(f"VARNING: {text}", file=sys.stderr)
+    _varningar(data, period)
     out = export_workbook(data, period, args.out, horizon=args.horizon)
     print(f"Skrev {out} ({period.label}).")
     for sheet, why in skipped_sheets(data).items():
         print(f"  Bladet {sheet} är utelämnat: {why}.")
     return 0
+
+
+def _skipped_reports(data) -> list[str]:
+    """What ``run`` would skip, one Swedish line per report kind (empty without a run
+    matrix in the project)."""
+    from analysis.batch.matrix import read_matrix, skip_reason
+    from analysis.batch.runner import project_root
+
+    try:
+        specs = read_matrix(project_root() / "notebooks")
+    except ConfigurationError:
+        return []
+    out: list[str] = []
+    for spec in specs:
+        why = skip_reason(spec, data)
+        if why is not None and why not in out:
+            out.append(why)
+    return out
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -211,10 +237,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"  {kind:<14} {antal(len(frame)):>10} rader  {files} fil(er)  {state}")
     for folder, why in data.absent.items():
         print(f"  Utan {folder}/: {why}; rapporterna och exportbladen om den görs inte.")
-    print(
-        f"Senaste månad med utfall: {data.last_period}; senaste delår: "
-        f"{_default_period(data).label}."
-    )
+    for why in _skipped_reports(data):
+        print(f"  Hoppas över: {why}.")
+    if data.utfall is not None:
+        print(
+            f"Senaste månad med utfall: {data.last_period}; senaste delår: "
+            f"{_default_period(data).label}."
+        )
+    else:
+        print(f"Senaste period med data: {data.senaste_period} (ingen ekonomi).")
     return 0
 
 

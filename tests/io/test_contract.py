@@ -135,11 +135,20 @@ def test_several_broken_files_are_all_reported(tiny):
 
 
 def test_missing_required_kind_names_folder_and_columns(tiny):
-    """The economy is required; a missing personnel folder is an absent domain (issue 15),
-    but a personnel folder without its file is refused (tests/io/test_domaner.py)."""
-    (tiny / "raw" / "ekonomi" / "prognos.csv").unlink()
-    with pytest.raises(InputError, match=r"ekonomi/prognos.*namnd"):
+    """In a present economy folder utfall is required (it gives the periods); budget and
+    prognos are not (a kommun starting from its SIE export has neither): the reports that
+    need them are skipped, each with its reason (tests/io/test_domaner.py)."""
+    for path in (tiny / "raw" / "ekonomi").glob("utfall*.csv"):
+        path.unlink()
+    with pytest.raises(InputError, match=r"ekonomi/utfall.*period, namnd, konto, belopp"):
         load_data(tiny)
+
+
+def test_a_missing_forecast_file_is_a_missing_kind_not_an_error(tiny):
+    (tiny / "raw" / "ekonomi" / "prognos.csv").unlink()
+    data = load_data(tiny)
+    assert data.prognos is None and data.utfall is not None
+    assert data.missing("prognos") == "inga filer ekonomi/prognos*.csv i data/raw"
 
 
 def test_a_missing_personnel_folder_is_an_absent_domain(tiny):

@@ -1,5 +1,5 @@
-"""Each domain optional: a kommun with the economy alone loads, a domain folder that
-exists must be complete, and the economy is always required."""
+"""Each domain optional: a kommun with one domain alone loads, a domain folder that
+exists must be complete, and at least one domain must be there."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def test_a_missing_optional_domain_gives_none_frames_and_a_reason(tiny: Path, re
         shutil.rmtree(tiny / "raw" / folder)
     data = load_data(tiny)
     kinds = {"personal": PERSONAL, "befolkning": BEFOLKNING}
-    for folder in OPTIONAL_DOMAINS:
+    assert set(kinds) < set(OPTIONAL_DOMAINS)
+    for folder in kinds:
         for kind in kinds[folder]:
             if folder in removed:
                 assert data.frames[kind] is None
@@ -73,14 +74,42 @@ def test_a_personal_folder_with_other_files_only_is_refused(tiny: Path):
     assert "ordinarie_tid_h" in str(e.value)  # names the columns expected
 
 
-def test_the_economy_is_always_required(tiny: Path):
-    raw = tiny / "raw"
-    shutil.rmtree(raw / "ekonomi")
+def test_a_kommun_without_the_economy_loads(tiny: Path):
+    shutil.rmtree(tiny / "raw" / "ekonomi")
+    data = load_data(tiny)
+    assert data.absent == {"ekonomi": "mappen ekonomi/ saknas i data/raw"}
+    for kind in ("utfall", "budget", "prognos", "balans"):
+        assert data.frames[kind] is None
+        assert data.missing(kind) == "mappen ekonomi/ saknas i data/raw"
+    assert data.sjukfranvaro is not None and data.folkmangd is not None
+    # the period the kommun's data reach: the sick-leave file's last month
+    assert data.senaste_period.code == int(data.sjukfranvaro["period"].max())
+
+
+def test_without_economy_and_personnel_the_period_is_the_last_population_year(tiny: Path):
+    shutil.rmtree(tiny / "raw" / "ekonomi")
+    shutil.rmtree(tiny / "raw" / "personal")
+    data = load_data(tiny)
+    folk = data.folkmangd
+    last = int(folk.loc[folk["manad"] == 12, "ar"].max())
+    assert str(data.senaste_period) == f"{last}-12"
+
+
+def test_no_domain_at_all_is_refused(tiny: Path):
+    for folder in OPTIONAL_DOMAINS:
+        shutil.rmtree(tiny / "raw" / folder)
     with pytest.raises(InputError) as e:
         load_data(tiny)
-    assert {"ekonomi/utfall*.csv", "ekonomi/budget*.csv", "ekonomi/prognos*.csv"} <= set(
-        _files(e.value)
-    )
+    assert _files(e.value) == ["raw/"]
+    assert "ekonomi/, personal/, befolkning/" in str(e.value)
+
+
+def test_an_economy_folder_without_utfall_is_refused(tiny: Path):
+    for path in (tiny / "raw" / "ekonomi").glob("utfall*.csv"):
+        path.unlink()
+    with pytest.raises(InputError) as e:
+        load_data(tiny)
+    assert _files(e.value) == ["ekonomi/utfall*.csv"]
 
 
 def test_a_missing_non_domain_kind_names_its_files(tiny: Path):

@@ -26,6 +26,9 @@ from analysis.rapport import arbetsmarknad, bokslut, finans, personalstruktur
 #: The kinds of file each export sheet is computed from, for the sheets of an optional
 #: domain: without one of them the sheet is left out (:func:`skipped_sheets`).
 SHEET_KINDS: dict[str, tuple[str, ...]] = {
+    "driftsredovisning": ("utfall", "budget"),
+    **{sheet: ("utfall",) for sheet in ("balansrakning", "kassaflode", "balanskrav")},
+    **{sheet: ("utfall",) for sheet in ("finansiella_mal", "pension", "bolag")},
     "sjukfranvaro": ("sjukfranvaro",),
     "befolkning": ("folkmangd", "fodda", "doda", "flyttningar"),
     "personalstruktur": ("sjukfranvaro",),
@@ -55,7 +58,9 @@ def export_tables(
     period = Period.parse(period)
     skipped = skipped_sheets(data)
     data = data.as_of(period)
-    sheets = {"driftsredovisning": compute_driftsredovisning(data, period)}
+    sheets: dict[str, pd.DataFrame] = {}
+    if "driftsredovisning" not in skipped:
+        sheets["driftsredovisning"] = compute_driftsredovisning(data, period)
     if "sjukfranvaro" not in skipped:
         sheets["sjukfranvaro"] = compute_sjukfranvaro_sheet(
             data.frames["sjukfranvaro"], data.register.forvaltningar, period.month_codes
@@ -65,8 +70,10 @@ def export_tables(
             BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar),
             horizon=horizon,
         )
-    sheets.update(bokslut.exportblad(data, period))
-    sheets.update(finans.exportblad(data, period))
+    if "balanskrav" not in skipped:
+        sheets.update(bokslut.exportblad(data, period))
+    if "finansiella_mal" not in skipped:
+        sheets.update(finans.exportblad(data, period))
     sheets.update(arbetsmarknad.exportblad(data, period))
     if "personalstruktur" not in skipped:
         sheets.update(personalstruktur.exportblad(data, period))

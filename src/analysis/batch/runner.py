@@ -485,9 +485,10 @@ def run_reports(
     notebooks_dir = Path(notebooks_dir or root / "notebooks").resolve()
     data_dir = Path(data_dir).resolve()
     data = load_data(data_dir)  # validates and builds the cache once
-    period = period or latest_delar(data.last_period)
-    for text in kontrollera_period(data, period):  # refuses a period without utfall
-        print(f"VARNING: {text}", file=sys.stderr)
+    period = period or latest_delar(data.senaste_period)
+    if data.utfall is not None:
+        for text in kontrollera_period(data, period):  # refuses a period without utfall
+            print(f"VARNING: {text}", file=sys.stderr)
     specs = read_matrix(notebooks_dir)
     tasks = build_tasks(specs, notebooks_dir, data.register, period, namnder)
     # a report whose data is missing (kraver: in the matrix) is not run, only listed

@@ -255,8 +255,17 @@ def kontrollera_period(data: Dataset, period: Period | str) -> list[str]:
         )
     msgs = []
     b = data.budget
-    drift = b[(b["ar"] == period.year) & (b["typ"] == "drift")]
-    if drift.empty:
+    if b is None:
+        msgs.append(
+            f"Det finns ingen budgetfil (ekonomi/budget*.csv) i {where}; rapporterna som "
+            "jämför utfall med budget görs inte."
+        )
+        drift = None
+    else:
+        drift = b[(b["ar"] == period.year) & (b["typ"] == "drift")]
+    if drift is None:
+        pass
+    elif drift.empty:
         msgs.append(
             f"Det finns ingen driftbudget för {period.year} i {where}; budget och "
             "avvikelser visas som 0 för alla enheter."
@@ -277,6 +286,12 @@ def kontrollera_period(data: Dataset, period: Period | str) -> list[str]:
                 f"under perioden; {dess} budget och avvikelser visas som 0."
             )
     p = data.prognos
+    if p is None:
+        msgs.append(
+            f"Det finns ingen prognosfil (ekonomi/prognos*.csv) i {where}; rapporterna med "
+            "helårsprognos görs inte."
+        )
+        return msgs
     made = p[(p["ar"] == period.year) & (p["typ"] == "drift") & (p["prognosmanad"] <= period.month)]
     if made.empty:
         msgs.append(

@@ -799,7 +799,7 @@ KINDS: dict[str, FileKind] = {
         FileKind(
             "budget",
             "ekonomi",
-            True,
+            False,
             ("ar", "namnd", "konto", "belopp"),
             ("verksamhet", "projekt", "typ"),
             "ar",
@@ -808,7 +808,7 @@ KINDS: dict[str, FileKind] = {
         FileKind(
             "prognos",
             "ekonomi",
-            True,
+            False,
             ("ar", "prognosmanad", "namnd", "belopp"),
             ("typ", *PROGNOS_RADER),
             "ar",

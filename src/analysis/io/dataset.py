@@ -259,6 +259,31 @@ class Dataset:
         return Period.from_code(int(utfall["period"].max()))
 
     @property
+    def senaste_period(self) -> Period:
+        """The last month the kommun has data for: the last month with utfall; without
+        the economy the last month of the sick-leave file; without both December of the
+        last year with a folkmängd on 31 December.
+
+        Raises
+        ------
+        ModellError
+            When no frame gives a month (an empty dataset; :func:`load_data` refuses one).
+        """
+        frames: Mapping[str, pd.DataFrame | None] = self.frames
+        utfall = frames["utfall"] if "utfall" in frames else None
+        if utfall is not None and len(utfall):
+            return Period.from_code(int(utfall["period"].max()))
+        sjuk = frames["sjukfranvaro"] if "sjukfranvaro" in frames else None
+        if sjuk is not None and len(sjuk):
+            return Period.from_code(int(sjuk["period"].max()))
+        folk = frames["folkmangd"] if "folkmangd" in frames else None
+        if folk is not None and len(folk):
+            dec = folk.loc[folk["manad"] == 12, "ar"] if "manad" in folk else folk["ar"]
+            if len(dec):
+                return Period(int(dec.max()), 12)
+        raise ModellError("Det finns varken utfall, sjukfrånvaro eller folkmängd att rapportera.")
+
+    @property
     def cutoff(self) -> Period | None:
         """The period this dataset is restricted to (:meth:`as_of`), or ``None``."""
         return getattr(self.frames, "cutoff", None)
@@ -338,12 +363,11 @@ def comment_hashes(raw: Path, period: Period) -> dict[str, str]:
     return out
 
 
-#: The folder of the domain that must always be present: the economy (utfall, budget,
-#: prognos) gives the periods every report is made for.
-CORE_DOMAIN = "ekonomi"
-#: The optional domains: without the folder (or with an empty one) the kommun simply has
-#: no such data; with files in it, the domain's required kinds are required.
-OPTIONAL_DOMAINS = ("personal", "befolkning")
+#: The domains: without the folder (or with an empty one) the kommun simply has no such
+#: data; with files in it, the domain's required kinds are required (``ekonomi/``: utfall;
+#: ``personal/``: sjukfranvaro; ``befolkning/``: the four population tables). At least one
+#: of them must be present.
+OPTIONAL_DOMAINS = ("ekonomi", "personal", "befolkning")
 
 
 def domain_absent(raw: Path, folder: str) -> str | None:
@@ -400,10 +424,10 @@ def _read_manifest(processed: Path) -> Json:
 def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Dataset:
     """Load, validate and cache the kommun's exports.
 
-    The economy (``ekonomi/``: utfall, budget, prognos) is always required. The personnel
-    and population domains are optional (:data:`OPTIONAL_DOMAINS`): without their folder
-    (or with an empty one) their kinds are ``None`` and :attr:`Dataset.absent` says why;
-    a folder with files must hold every required kind of its domain.
+    Every domain is optional (:data:`OPTIONAL_DOMAINS`: the economy, personnel,
+    population), but at least one must be present: without its folder (or with an empty
+    one) a domain's kinds are ``None`` and :attr:`Dataset.absent` says why; a folder with
+    files must hold every required kind of its domain.
 
     Parameters
     ----------
@@ -454,6 +478,16 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
     stat_by_kind: dict[str, Json] = {}
     problems: list[Problem] = []
     absent = {folder: why for folder in OPTIONAL_DOMAINS if (why := domain_absent(raw, folder))}
+    if len(absent) == len(OPTIONAL_DOMAINS):
+        raise InputError(
+            Problem(
+                display_name(raw, data_dir) + "/",
+                "det finns inga indata utöver registret: lägg minst en av mapparna "
+                + ", ".join(f"{f}/" for f in OPTIONAL_DOMAINS)
+                + " med sina filer i data/raw (se docs/data-contract.md; "
+                "`analysis sample` skriver en exempelkommun).",
+            )
+        )
     for kind in KINDS.values():
         files = kind.files(raw)
         entry = cached_kinds.get(kind.name) or {}

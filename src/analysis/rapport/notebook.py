@@ -33,13 +33,15 @@ def open_data(data_dir: str = "../data", period: Period | str | None = None) -> 
     With ``period``, the data as known at the end of the period (:meth:`Dataset.as_of`):
     a report for the period sees no row dated after its last day. A period without
     utfall is refused with a clear message (:func:`analysis.ekonomi.drift.kontrollera_period`);
-    a period with utfall but without budget or forecast is shown with a warning.
+    a period with utfall but without budget or forecast is shown with a warning. A kommun
+    without the economy (no ``ekonomi/``) is not checked for utfall.
     """
     data = load_data(data_dir)
     if period is None:
         return data
     period = Period.parse(period)
-    warnings = kontrollera_period(data, period)  # refuses a period without utfall
+    # refuses a period without utfall; a kommun without the economy has nothing to check
+    warnings = kontrollera_period(data, period) if data.utfall is not None else []
     data = data.as_of(period)
     if warnings:
         _show_warnings(warnings)
