@@ -26,7 +26,7 @@ from analysis.core.errors import InputError, Problem
 from analysis.core.format import tal
 from analysis.core.kommunbas import KONTOGRUPPER, konto_key
 from analysis.core.register import Register, name_key
-from analysis.io import arbetsmarknad, bokslut, finans, scb
+from analysis.io import arbetsmarknad, bokslut, finans, scb, sie_kalla
 from analysis.io.falt import (
     JA_NEJ,
     SUFFIXES,
@@ -909,6 +909,15 @@ KINDS: dict[str, FileKind] = {
             "ar",
             parse_matetal,
         ),
+        FileKind(
+            "kontonamn",
+            "ekonomi",
+            False,
+            ("konto", "namn"),
+            (),
+            None,
+            sie_kalla.parse_kontonamn,
+        ),
         *arbetsmarknad.KINDS,
         *bokslut.KINDS,
         *finans.KINDS,
@@ -941,11 +950,37 @@ def load_register(
     return Register(table.data, file=file, lines=table.lines)
 
 
+def source_files(kind: FileKind, raw_dir: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """The files a kind is read from: its own files, and for the kinds a SIE export
+    gives (:data:`analysis.io.sie_kalla.SIE_KINDS`) the SIE files of ``ekonomi/`` and,
+    with them, the mapping files (``ekonomi/sie_mappning*``).
+
+    Raises
+    ------
+    InputError
+        When a file named like one of them is a symbolic link or not a regular file.
+    """
+    own = kind.files(raw_dir)
+    if kind.name not in sie_kalla.SIE_KINDS:
+        return own, [], []
+    sie = sie_kalla.sie_files(raw_dir)
+    return own, sie, sie_kalla.mapping_files(raw_dir) if sie else []
+
+
 def load_kind(
-    kind: FileKind, files: list[Path], raw_dir: Path, register: Register
+    kind: FileKind,
+    files: list[Path],
+    raw_dir: Path,
+    register: Register,
+    sie: list[Path] | None = None,
+    mapping: list[Path] | None = None,
 ) -> pd.DataFrame | None:
-    """Read, validate and concatenate every file of one kind; ``None`` if there are none."""
-    if not files:
+    """Read, validate and concatenate every file of one kind; ``None`` if there are none.
+
+    ``sie`` (with its ``mapping`` files) are SIE exports read into the same kind
+    (:func:`analysis.io.sie_kalla.load_sie_kind`); their rows must not overlap the CSV
+    files' periods or years either."""
+    if not files and not sie:
         return None
     frames: list[pd.DataFrame] = []
     problems: list[Problem] = []
@@ -976,6 +1011,19 @@ def load_kind(
         if kind.split_key and len(frame):
             keys_by_file.append((name, set(np.unique(frame[kind.split_key]).tolist())))
         frames.append(frame)
+    if sie:
+        try:
+            frame = sie_kalla.load_sie_kind(kind.name, sie, mapping or [], raw_dir, register)
+        except InputError as e:
+            problems += e.problems
+            frame = None
+        if frame is not None:
+            if kind.split_key and len(frame):
+                name = ", ".join(display_name(path, raw_dir) for path in sie)
+                keys_by_file.append((name, set(np.unique(frame[kind.split_key]).tolist())))
+            frames.append(frame)
+    if not frames and not problems:
+        return None
     if kind.name in MUST_HAVE_ROWS and frames and not problems and not any(len(f) for f in frames):
         problems += [
             Problem(

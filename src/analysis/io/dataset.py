@@ -42,7 +42,7 @@ from analysis.core.atomic import atomic_write_bytes
 from analysis.core.errors import InputError, ModellError, Problem
 from analysis.core.period import Period
 from analysis.core.register import Register
-from analysis.io.contract import KINDS, load_kind, load_register
+from analysis.io.contract import KINDS, load_kind, load_register, source_files
 from analysis.io.falt import display_name
 
 #: Bumped whenever the processed format changes, so old caches are rebuilt.
@@ -489,7 +489,12 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
             )
         )
     for kind in KINDS.values():
-        files = kind.files(raw)
+        try:
+            own, sie, mapping = source_files(kind, raw)
+        except InputError as e:
+            problems += e.problems
+            continue
+        files = own + sie + mapping
         entry = cached_kinds.get(kind.name) or {}
         stats = file_hashes(files, raw, entry.get("stat", {}))
         hashes = {name: st["sha256"] for name, st in stats.items()}
@@ -519,17 +524,19 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
             parquet_of[kind.name] = cached
             continue
         try:
-            frame = load_kind(kind, files, raw, register)
+            frame = load_kind(kind, own, raw, register, sie=sie, mapping=mapping)
         except InputError as e:
             problems += e.problems
             continue
-        if frame is None:  # pragma: no cover - load_kind gives None only without files
+        if frame is None:  # a SIE export without rows of this kind (no #PBUDGET, say)
+            frames[kind.name] = None
             continue
         frames[kind.name] = fresh[kind.name] = frame
         rows[kind.name] = len(frame)
         rebuilt.append(kind.name)
     if problems:
-        raise InputError(problems)
+        # the SIE files serve several kinds: each of their problems once
+        raise InputError(list(dict.fromkeys(problems)))
 
     stat_changed = any(
         cached_kinds.get(k, {}).get("stat") != v for k, v in stat_by_kind.items() if k in rows
