@@ -124,3 +124,18 @@ def test_domain_absent(tmp_path: Path):
     assert domain_absent(tmp_path, "personal") == "mappen personal/ i data/raw är tom"
     (tmp_path / "personal" / "x.csv").write_text("a\n", encoding="utf-8")
     assert domain_absent(tmp_path, "personal") is None
+
+
+def test_the_kolada_cache_is_an_input_of_every_report(tiny: Path):
+    """Reports read data/raw/kolada/ outside the kinds: its files are hashed into the run
+    manifest, so a new fetch rebuilds the reports (and only regular files count)."""
+    data = load_data(tiny)
+    assert not any(k.startswith("kolada/") for k in data.input_hashes())
+    folder = tiny / "raw" / "kolada"
+    folder.mkdir()
+    (folder / "N00090.json").write_text('{"values": []}', encoding="utf-8")
+    first = data.input_hashes()["kolada/N00090.json"]
+    (folder / "N00090.json").write_text('{"values": [1]}', encoding="utf-8")
+    assert data.input_hashes("2023-04")["kolada/N00090.json"] != first
+    (folder / "lank.json").symlink_to(folder / "N00090.json")
+    assert "kolada/lank.json" not in data.input_hashes()

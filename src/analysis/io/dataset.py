@@ -326,7 +326,8 @@ class Dataset:
     def input_hashes(self, period: Period | str | None = None) -> dict[str, str]:
         """Every raw file read, with its SHA-256 (for run manifests).
 
-        With ``period``, the ekonom's comment files for it (``kommentarer/<YYYY-MM>/*``)
+        The files of :data:`EXTRA_INPUTS` (the Kolada cache) are always included; with
+        ``period``, the ekonom's comment files for it (``kommentarer/<YYYY-MM>/*``)
         are included too: a report prints them, so they are inputs like any other. Only
         regular files are listed (a symbolic link is never read, see
         :func:`comment_hashes`).
@@ -334,6 +335,8 @@ class Dataset:
         out: dict[str, str] = {}
         for files in self.sources.values():
             out.update(files)
+        for folder in EXTRA_INPUTS:
+            out.update(folder_hashes(self.raw_dir, folder))
         if period is not None:
             out.update(comment_hashes(self.raw_dir, Period.parse(period)))
         return dict(sorted(out.items()))
@@ -343,9 +346,20 @@ def comment_hashes(raw: Path, period: Period) -> dict[str, str]:
     """SHA-256 of every regular file in ``raw/kommentarer/<YYYY-MM>/``, by its name
     relative to ``raw`` (``kommentarer/2023-04/sn.md``). Symbolic links and other
     non-regular entries are left out: they are not inputs, and are never opened."""
+    return folder_hashes(raw, f"kommentarer/{period.year}-{period.month:02d}")
+
+
+#: Folders of ``data/raw`` read by the reports outside the data contract's kinds (the
+#: Kolada cache): their files are inputs of every report, hashed like the kinds' files.
+EXTRA_INPUTS = ("kolada",)
+
+
+def folder_hashes(raw: Path, relative: str) -> dict[str, str]:
+    """SHA-256 of every regular file directly in ``raw/<relative>/``, by its name relative
+    to ``raw``; symbolic links and other non-regular entries are left out."""
     import stat
 
-    folder = Path(raw) / "kommentarer" / f"{period.year}-{period.month:02d}"
+    folder = Path(raw) / relative
     out: dict[str, str] = {}
     try:
         if not stat.S_ISDIR(os.lstat(folder).st_mode):
@@ -357,7 +371,7 @@ def comment_hashes(raw: Path, period: Period) -> dict[str, str]:
         try:
             if not stat.S_ISREG(os.lstat(path).st_mode):
                 continue
-            out[f"kommentarer/{folder.name}/{path.name}"] = sha256(path)
+            out[f"{relative}/{path.name}"] = sha256(path)
         except OSError:
             continue
     return out
