@@ -171,6 +171,35 @@ def build_parser() -> argparse.ArgumentParser:
         "inflyttning, +10 %%); standard: bas",
     )
 
+    scb = sub.add_parser(
+        "scb", help="hämta SCB:s befolkningstabeller (BE0101) till DATA_DIR/raw/befolkning"
+    )
+    scb_sub = scb.add_subparsers(dest="scb_command", required=True, metavar="KOMMANDO")
+    scb_hamta = scb_sub.add_parser(
+        "hamta",
+        help="hämta folkmängd, födda, döda och flyttningar från SCB:s API (PxWeb v2)",
+        description="Hämtar SCB:s tabeller för en region och skriver "
+        "befolkning/<slag>_scb.json (JSON-stat2) i DATA_DIR/raw. Inget skrivs om något "
+        "anrop misslyckas. Rapporterna hämtar aldrig själva; de läser filerna som all "
+        "annan indata.",
+    )
+    data_dir(scb_hamta)
+    scb_hamta.add_argument(
+        "--region", required=True, metavar="KOD", help="SCB:s regionkod, t.ex. 2580 (Luleå)"
+    )
+    scb_hamta.add_argument(
+        "--ar", required=True, metavar="ÅÅÅÅ-ÅÅÅÅ", help="år, t.ex. 2006-2018 (till och med 2024)"
+    )
+    scb_hamta.add_argument(
+        "--tabeller",
+        default="folkmangd,fodda,doda,flyttningar",
+        metavar="SLAG,…",
+        help="vilka tabeller (standard: alla fyra)",
+    )
+    scb_hamta.add_argument(
+        "--force", action="store_true", help="ersätt en tidigare hämtad <slag>_scb.json"
+    )
+
     sample = sub.add_parser("sample", help="skriv exempelkommunen till DATA_DIR/raw")
     data_dir(sample)
     sample.add_argument("--force", action="store_true", help="skriv över befintliga filer i raw/")
@@ -320,6 +349,19 @@ def cmd_befolkning(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scb(args: argparse.Namespace) -> int:
+    from analysis.io import pxweb
+
+    tabeller = [t.strip() for t in args.tabeller.split(",") if t.strip()]
+    paths = pxweb.hamta(
+        args.data_dir / "raw", args.region, pxweb.tolka_ar(args.ar), tabeller, force=args.force
+    )
+    for path in paths:
+        print(f"Skrev {path}")
+    print(f"{len(paths)} tabeller från SCB hämtade för region {args.region}.")
+    return 0
+
+
 def lab_command(root: Path, extra: list[str] | None = None) -> list[str]:
     """The ``jupyter lab`` command line for the project: rooted at ``root``, with the news
     feed, update checks and the extension manager's network access turned off."""
@@ -407,6 +449,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
 
+#: The commands that fetch from the network (the only ones that do).
+FETCH_COMMANDS = ("scb", "kolada")
+
 COMMANDS = {
     "run": cmd_run,
     "export": cmd_export,
@@ -415,6 +460,7 @@ COMMANDS = {
     "lab": cmd_lab,
     "kommentarer": cmd_kommentarer,
     "befolkning": cmd_befolkning,
+    "scb": cmd_scb,
 }
 
 
@@ -437,10 +483,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except InputError as e:
-        print(
-            f"analysis {args.command}: indata kunde inte läsas; inget har skrivits.\n{e}",
-            file=sys.stderr,
+        what = (
+            "hämtningen misslyckades"
+            if args.command in FETCH_COMMANDS
+            else "indata kunde inte läsas; inget har skrivits"
         )
+        print(f"analysis {args.command}: {what}.\n{e}", file=sys.stderr)
         return 2
     except AnalysisError as e:
         print(f"analysis {args.command}: {e}", file=sys.stderr)
