@@ -92,6 +92,7 @@ from analysis.rapport import bokslut as bokslutrapport
 from analysis.rapport import charts, kommentarer, notebook, tables
 from analysis.rapport import ekonomi as ekonomirapport
 from analysis.rapport import finans as finansrapport
+from analysis.rapport import jamforelse as jamforelserapport
 from analysis.rapport import kommun as kommunrapport
 from analysis.rapport import kontroller as kontrollvisning
 from analysis.rapport import mal as malrapport
@@ -133,4 +134,5 @@ __all__ = [
     "visa_bilaga", "kontrollvisning", "ekonomirapport", "personalrapport",
     "befolkningsrapport", "malrapport", "namndrapport", "kommunrapport", "diagram_manadstrend",
     "bokslutrapport", "finansrapport", "arbetsmarknadsrapport", "strukturrapport", "kommentarer",
+    "jamforelserapport",
 ]  # fmt: skip

@@ -200,6 +200,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="ersätt en tidigare hämtad <slag>_scb.json"
     )
 
+    kolada = sub.add_parser(
+        "kolada", help="hämta nyckeltal från Kolada till DATA_DIR/raw/kolada (jämförelser)"
+    )
+    kolada_sub = kolada.add_subparsers(dest="kolada_command", required=True, metavar="KOMMANDO")
+    kolada_hamta = kolada_sub.add_parser(
+        "hamta",
+        help="hämta nyckeltal för kommunen, en jämförelsegrupp och riket (Kolada API v3)",
+        description="Hämtar Koladas nyckeltal för kommunen, riket och en jämförelsegrupp och "
+        "sparar dem som JSON i DATA_DIR/raw/kolada med källa och tid. Inget sparas om något "
+        "anrop misslyckas. Rapporterna hämtar aldrig själva; de läser den sparade cachen.",
+    )
+    data_dir(kolada_hamta)
+    kolada_hamta.add_argument(
+        "--kommun", required=True, metavar="KOD", help="kommunens fyrsiffriga kod, t.ex. 2580"
+    )
+    kolada_hamta.add_argument(
+        "--ar",
+        metavar="ÅÅÅÅ-ÅÅÅÅ",
+        help="år, t.ex. 2019-2023 (standard: de fem åren före innevarande år)",
+    )
+    kolada_hamta.add_argument(
+        "--jamfor",
+        metavar="KOD,KOD|GRUPP",
+        help="jämförelsekommuner med kommatecken, eller en kommungrupp i Kolada (G…); "
+        "riket hämtas alltid",
+    )
+    kolada_hamta.add_argument(
+        "--kpi",
+        metavar="N00090,…",
+        help="nyckeltal (standard: de som data/raw/kolada/jamforelse.csv anger och standardvalen)",
+    )
+    kolada_hamta.add_argument(
+        "--forsok", type=int, default=1, metavar="N", help="antal försök per anrop (standard: 1)"
+    )
+
     sample = sub.add_parser("sample", help="skriv exempelkommunen till DATA_DIR/raw")
     data_dir(sample)
     sample.add_argument("--force", action="store_true", help="skriv över befintliga filer i raw/")
@@ -362,6 +397,29 @@ def cmd_scb(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kolada(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from analysis.io import kolada
+
+    if args.ar:
+        ar = kolada.tolka_ar(args.ar)
+    else:
+        now = dt.date.today().year
+        ar = range(now - 5, now)
+    kpier = [k.strip() for k in args.kpi.split(",") if k.strip()] if args.kpi else None
+    paths = kolada.hamta(
+        args.data_dir / "raw", args.kommun, ar, args.jamfor, kpier, forsok=args.forsok
+    )
+    for path in paths:
+        print(f"Sparade kolada/{path.name}")
+    print(
+        f"{len(paths)} nyckeltal från Kolada sparade för kommun {args.kommun}, "
+        f"{ar.start}–{ar.stop - 1}."
+    )
+    return 0
+
+
 def lab_command(root: Path, extra: list[str] | None = None) -> list[str]:
     """The ``jupyter lab`` command line for the project: rooted at ``root``, with the news
     feed, update checks and the extension manager's network access turned off."""
@@ -461,6 +519,7 @@ COMMANDS = {
     "kommentarer": cmd_kommentarer,
     "befolkning": cmd_befolkning,
     "scb": cmd_scb,
+    "kolada": cmd_kolada,
 }
 
 

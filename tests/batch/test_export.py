@@ -23,6 +23,7 @@ SHEETS = [
     "bolag",
     "arbetsmarknad",
     "personalstruktur",
+    "kolada",
 ]
 DRIFT_COLUMNS = [
     "namnd",

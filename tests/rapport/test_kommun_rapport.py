@@ -44,6 +44,7 @@ GRUPPER_KOMMUN = [
     "Arbetsmarknad: texten = filerna",
     "Arbetsmarknad: rimlighet",
     "Personalstruktur",
+    "Jämförelse (Kolada)",
 ]
 #: ... and of the short version (the ledger after the blocks; no personnel table).
 GRUPPER_KORT = [

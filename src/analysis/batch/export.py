@@ -21,7 +21,7 @@ from analysis.core.period import Period
 from analysis.ekonomi.drift import compute_driftsredovisning
 from analysis.io.dataset import Dataset
 from analysis.personal.nyckeltal import compute_sjukfranvaro_sheet
-from analysis.rapport import arbetsmarknad, bokslut, finans, personalstruktur
+from analysis.rapport import arbetsmarknad, bokslut, finans, jamforelse, personalstruktur
 
 #: The kinds of file each export sheet is computed from, for the sheets of an optional
 #: domain: without one of them the sheet is left out (:func:`skipped_sheets`).
@@ -77,7 +77,51 @@ def export_tables(
     sheets.update(arbetsmarknad.exportblad(data, period))
     if "personalstruktur" not in skipped:
         sheets.update(personalstruktur.exportblad(data, period))
+    kolada = kolada_blad(data, period)
+    if kolada is not None:
+        sheets["kolada"] = kolada
     return sheets
+
+
+#: The Kolada sheet's columns.
+KOLADA_COLUMNS = [
+    "rapport",
+    "nyckeltal",
+    "ar",
+    "kommun",
+    "jamforelsegrupp_medel",
+    "kommuner_med_varde",
+    "riket",
+    "kalla",
+]
+
+
+def kolada_blad(data: Dataset, period: Period) -> pd.DataFrame | None:
+    """The comparison tables of every report (kommun, personal, each nämnd) in one tidy
+    sheet, one row per report, KPI and year, with the source; ``None`` without a Kolada
+    cache (the comparison sections then say how to fetch one). Values are Kolada's own
+    units (%, kr/inv), unrounded."""
+    frames = []
+    for rapport in ("kommun", "personal", *data.register.namnder):
+        j = jamforelse.forbered_jamforelse(data, period, rapport)
+        if j.tabell is None:
+            continue
+        t = j.tabell
+        frames.append(
+            pd.DataFrame(
+                {
+                    "rapport": j.rapport,
+                    "nyckeltal": t[jamforelse.NYCKELTAL],
+                    "ar": t[jamforelse.AR],
+                    "kommun": t[j.kommun_kolumn],
+                    "jamforelsegrupp_medel": t.get(jamforelse.GRUPP, pd.NA),
+                    "kommuner_med_varde": t.get(jamforelse.GRUPP_ANTAL, pd.NA),
+                    "riket": t[jamforelse.RIKET_KOLUMN],
+                    "kalla": (j.kalla or "").replace("**", ""),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[KOLADA_COLUMNS] if frames else None
 
 
 #: The personnel structure's columns: counts whole, årsarbetare and staff per chef with one
@@ -126,6 +170,7 @@ EXPORT_FORMATS = {
     "balanskrav": {c: FORMAT_TKR for c in ("period", "prognos", "fg_ar")},
     # the goals' values are in their row's unit (procent or kr): one decimal for both
     "finansiella_mal": {c: FORMAT_TKR for c in ("malvarde", "utfall", "prognos")},
+    "kolada": {"kommuner_med_varde": FORMAT_ANTAL},
     "pension": {c: FORMAT_TKR for c in ("tkr", "fg_ar")},
     "bolag": {
         "agarandel": FORMAT_PROCENT,

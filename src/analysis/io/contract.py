@@ -1012,16 +1012,17 @@ def load_kind(
             keys_by_file.append((name, set(np.unique(frame[kind.split_key]).tolist())))
         frames.append(frame)
     if sie:
+        sie_frame: pd.DataFrame | None = None
         try:
-            frame = sie_kalla.load_sie_kind(kind.name, sie, mapping or [], raw_dir, register)
+            sie_frame = sie_kalla.load_sie_kind(kind.name, sie, mapping or [], raw_dir, register)
         except InputError as e:
             problems += e.problems
-            frame = None
-        if frame is not None:
-            if kind.split_key and len(frame):
+        if sie_frame is not None:
+            if kind.split_key and len(sie_frame):
                 name = ", ".join(display_name(path, raw_dir) for path in sie)
-                keys_by_file.append((name, set(np.unique(frame[kind.split_key]).tolist())))
-            frames.append(frame)
+                keys = set(np.unique(sie_frame[kind.split_key]).tolist())
+                keys_by_file.append((name, keys))
+            frames.append(sie_frame)
     if not frames and not problems:
         return None
     if kind.name in MUST_HAVE_ROWS and frames and not problems and not any(len(f) for f in frames):

@@ -60,6 +60,7 @@ from analysis.rapport import arbetsmarknad as arbetsmarknadsrapport
 from analysis.rapport import bokslut as bokslutrapport
 from analysis.rapport import charts, kommentarer
 from analysis.rapport import finans as finansrapport
+from analysis.rapport import jamforelse as jamforelserapport
 from analysis.rapport import mal as malrapport
 from analysis.rapport import personalstruktur as strukturrapport
 from analysis.rapport.notebook import kommun_namn
@@ -509,8 +510,9 @@ class Kommunrapport(Kommununderlag):
     monthly sick leave (Tabell 1.1); the statutory statements (balansräkning,
     kassaflödesanalys, balanskravsutredning: :mod:`analysis.rapport.bokslut`); the financial
     goals, pension obligations and companies (:mod:`analysis.rapport.finans`); the labour
-    market (:mod:`analysis.rapport.arbetsmarknad`) and the personnel structure
-    (:mod:`analysis.rapport.personalstruktur`).
+    market (:mod:`analysis.rapport.arbetsmarknad`), the personnel structure
+    (:mod:`analysis.rapport.personalstruktur`) and the comparison with other kommuner
+    (:mod:`analysis.rapport.jamforelse`).
     """
 
     nyckeltal: pd.DataFrame
@@ -526,6 +528,7 @@ class Kommunrapport(Kommununderlag):
     finans: finansrapport.Finansrapport
     arbetsmarknad: arbetsmarknadsrapport.Arbetsmarknadsavsnitt
     struktur: strukturrapport.Personalstruktur
+    jamforelse: jamforelserapport.Jamforelse
 
 
 @dataclass
@@ -599,6 +602,7 @@ def forbered(data: Dataset, period: Period | str) -> Kommunrapport:
         finans=finansrapport.forbered(data, p),
         arbetsmarknad=arbetsmarknadsrapport.forbered(data, p),
         struktur=strukturrapport.forbered(data, p),
+        jamforelse=jamforelserapport.forbered_jamforelse(data, p, "kommun"),
     )
 
 
@@ -817,6 +821,12 @@ def figur_personal(r: Kommunrapport) -> Figure | None:
     return diagram_manadstrend(r.manadstrend, "Sjukfrånvaro per månad, hela kommunen, procent")
 
 
+def visa_jamforelse(r: Kommunrapport) -> None:
+    """The comparison with the jämförelsegrupp and riket from the Kolada cache
+    (:func:`analysis.rapport.jamforelse.visa_jamforelse`)."""
+    jamforelserapport.visa_jamforelse(r.jamforelse)
+
+
 def visa_malbilaga(r: Kommunrapport) -> None:
     """The appendix: every nämnd's goals (:func:`analysis.rapport.mal.visa_bilaga`)."""
     malrapport.visa_bilaga(r.mt, r.data, r.period)
@@ -829,7 +839,8 @@ def kontrollera(k: Kontroller, r: Kommunrapport) -> None:
     resultaträkning and the driftsredovisning against their tables, the population's
     components against the stocks, the personnel table (:func:`kontrollera_personal`), the
     follow-up per KF-mål, and the checks of the statutory statements, the financial goals,
-    the labour market and the personnel structure (each section's ``kontrollera``)."""
+    the labour market, the personnel structure and the Kolada comparison (each section's
+    ``kontrollera``)."""
     p = r.period
     ekonomikontroller.kontrollera_huvudbok(k, "Driftsredovisning", r.drift, r.data, p)
     ekonomikontroller.kontrollera_rr(k, r.rr, r.drift)
@@ -853,6 +864,7 @@ def kontrollera(k: Kontroller, r: Kommunrapport) -> None:
     finansrapport.kontrollera(k, r.finans)
     arbetsmarknadsrapport.kontrollera(k, r.arbetsmarknad)
     strukturrapport.kontrollera(k, r.struktur)
+    jamforelserapport.kontrollera_jamforelse(k, r.jamforelse)
 
 
 # --- the short version's sections ---------------------------------------------------------

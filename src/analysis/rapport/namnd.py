@@ -24,6 +24,7 @@ from analysis.kontroller.ekonomi import kontrollera_namnd
 from analysis.mal import matetal
 from analysis.mal.status import status_text
 from analysis.rapport import charts, kommentarer
+from analysis.rapport import jamforelse as jamforelserapport
 from analysis.rapport import mal as malrapport
 from analysis.rapport.notebook import cumulative_utfall, drift_table, key_figures, personal_table
 from analysis.rapport.tables import show_table
@@ -56,6 +57,7 @@ class Namndrapport:
     matetal: pd.DataFrame
     utkast: str | None = None
     texter: dict[str, str] = field(default_factory=dict)
+    jamforelse: jamforelserapport.Jamforelse | None = None
 
 
 def forbered(data: Dataset, namnd: str, period: Period | str) -> Namndrapport:
@@ -85,6 +87,11 @@ def forbered(data: Dataset, namnd: str, period: Period | str) -> Namndrapport:
             rubrik: kommentarer.avsnitt_text(data, namnd, p, rubrik)
             for rubrik in kommentarer.NAMND_AVSNITT
         },
+        jamforelse=(
+            jamforelserapport.forbered_jamforelse(data, p, namnd)
+            if namnd in data.register.namnder
+            else None  # a unit that is no nämnd (finansförvaltningen) has no KPIs of its own
+        ),
     )
 
 
@@ -173,3 +180,12 @@ def kontrollera(k: Kontroller, r: Namndrapport) -> None:
     kontrollera_namnd(k, r.data, r.namnd, r.period)
     if r.personal is not None:
         kontrollera_andelar(k, "Personal: andelar", andelar(r.personal))
+    if r.jamforelse is not None:
+        jamforelserapport.kontrollera_jamforelse(k, r.jamforelse)
+
+
+def visa_jamforelse(r: Namndrapport) -> None:
+    """The comparison of the nämnd's verksamheter with the jämförelsegrupp and riket
+    (:func:`analysis.rapport.jamforelse.visa_jamforelse`)."""
+    if r.jamforelse is not None:
+        jamforelserapport.visa_jamforelse(r.jamforelse)

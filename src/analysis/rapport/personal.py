@@ -25,6 +25,7 @@ from analysis.io.dataset import Dataset
 from analysis.kontroller.bas import Kontroller, kontrollera_andelar, kontrollera_vagt_medel
 from analysis.personal import nyckeltal, serier, text, trender
 from analysis.personal.nyckeltal import KON_TEXT, SUPPRESSION_NOTE
+from analysis.rapport import jamforelse as jamforelserapport
 from analysis.rapport.charts import style_axes
 from analysis.rapport.notebook import personal_table
 from analysis.rapport.tables import show_table
@@ -236,6 +237,7 @@ class Personalrapport:
     manadstrend: pd.DataFrame | None = None
     frisk: pd.DataFrame | None = None
     kort: pd.DataFrame | None = None
+    jamforelse: jamforelserapport.Jamforelse | None = None
 
 
 def forbered(data: Dataset, forvaltning: str | None, period: Period | str) -> Personalrapport:
@@ -260,6 +262,7 @@ def forbered(data: Dataset, forvaltning: str | None, period: Period | str) -> Pe
         har_data=har_data,
         manader=manader,
         forvaltningar=forvaltningar,
+        jamforelse=jamforelserapport.forbered_jamforelse(data, p, "personal"),
     )
     if har_data:
         r.analys = trender.analys(personal, p, forv)
@@ -407,6 +410,13 @@ def figur_korttid(r: Personalrapport) -> Figure | None:
     return diagram_per_kon(r.kort, f"Korttidsfrånvaro {r.period.short_label}, procent")
 
 
+def visa_jamforelse(r: Personalrapport) -> None:
+    """The kommun's sick leave against the jämförelsegrupp and riket (Kolada; the whole
+    kommun also in a förvaltning's report: Kolada has no förvaltningar)."""
+    if r.jamforelse is not None:
+        jamforelserapport.visa_jamforelse(r.jamforelse)
+
+
 def visa_anmarkningar(r: Personalrapport) -> None:
     """The models' notes (:func:`analysis.personal.text.anmarkningar_text`) as Markdown."""
     if r.har_data and r.analys is not None:
@@ -418,6 +428,8 @@ def kontrollera(k: Kontroller, r: Personalrapport) -> None:
     Tabell 1.1 lies within 0–100 %, and (for the kommun) the kommun's rate lies between
     the förvaltningar' unsuppressed rates (:func:`analysis.personal.serier.kontrollvarden`,
     never shown)."""
+    if r.jamforelse is not None:
+        jamforelserapport.kontrollera_jamforelse(k, r.jamforelse)
     if not r.har_data or r.manadstrend is None:
         return
     nt = personal_table(r.data, r.forvaltning, r.period)

@@ -19,7 +19,7 @@ SEED = 2023
 
 def sample_files(seed: int = SEED) -> dict[str, bytes]:
     """Every sample file, relative path → bytes."""
-    from analysis.sample import arbetsmarknad, balans, finans, kommentarer
+    from analysis.sample import arbetsmarknad, balans, finans, kolada, kommentarer
     from analysis.sample.befolkning import generate_befolkning
     from analysis.sample.mal import generate_mal
     from analysis.sample.personal import generate_personal
@@ -54,6 +54,7 @@ def sample_files(seed: int = SEED) -> dict[str, bytes]:
     files.update(finans.files(eco, seed))
     files.update(arbetsmarknad.files(seed))
     files.update(kommentarer.files(seed))
+    files.update(kolada.files(seed))
     return files
 
 
