@@ -290,6 +290,7 @@ def _skipped_reports(data) -> list[str]:
 def cmd_check(args: argparse.Namespace) -> int:
     from analysis.core.format import antal
     from analysis.io.dataset import load_data
+    from analysis.io.sie_kalla import sie_anmarkningar
 
     data = load_data(args.data_dir)
     print(f"Indata i {data.raw_dir} är giltiga.")
@@ -298,11 +299,15 @@ def cmd_check(args: argparse.Namespace) -> int:
             continue
         files = len(data.sources.get(kind, {}))
         state = "inläst" if kind in data.rebuilt else "från cache"
+        if not files:
+            state = "ingen fil: tom (t.ex. ingen prognos gjord)"
         print(f"  {kind:<14} {antal(len(frame)):>10} rader  {files} fil(er)  {state}")
     for folder, why in data.absent.items():
         print(f"  Utan {folder}/: {why}; rapporterna och exportbladen om den görs inte.")
     for why in _skipped_reports(data):
         print(f"  Hoppas över: {why}.")
+    for note in sie_anmarkningar(data.raw_dir):
+        print(f"  SIE: {note}")
     if data.utfall is not None:
         print(
             f"Senaste månad med utfall: {data.last_period}; senaste delår: "

@@ -19,6 +19,7 @@ from analysis.batch.runner import build_manifest, render_index, run_reports
 from analysis.cli import main
 from analysis.core.errors import ConfigurationError
 from analysis.core.period import Period
+from analysis.io.contract import KINDS
 from analysis.io.dataset import load_data
 from tests.conftest import ROOT
 
@@ -77,9 +78,7 @@ def test_export_writes_the_other_sheets_and_says_which_are_left_out(
 ):
     removed = VARIANTS[variant]
     want_out = {
-        s
-        for s, kinds in SHEET_KINDS.items()
-        if any(("personal" if k == "sjukfranvaro" else "befolkning") in removed for k in kinds)
+        s for s, kinds in SHEET_KINDS.items() if any(KINDS[k].folder in removed for k in kinds)
     }
     assert want_out  # every variant loses at least one sheet
     xlsx = tmp_path / "ut.xlsx"

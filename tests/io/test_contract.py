@@ -144,11 +144,20 @@ def test_missing_required_kind_names_folder_and_columns(tiny):
         load_data(tiny)
 
 
-def test_a_missing_forecast_file_is_a_missing_kind_not_an_error(tiny):
+def test_a_missing_forecast_file_is_no_forecast_made(tiny):
+    """Without prognos*.csv the kommun has made no forecast: an empty frame of the kind's
+    columns and dtypes (the reports show empty forecast columns and say so), not a
+    skipped report; without the economy there is no frame at all."""
+    full = load_data(tiny).prognos
     (tiny / "raw" / "ekonomi" / "prognos.csv").unlink()
     data = load_data(tiny)
-    assert data.prognos is None and data.utfall is not None
-    assert data.missing("prognos") == "inga filer ekonomi/prognos*.csv i data/raw"
+    assert data.prognos is not None and len(data.prognos) == 0
+    assert list(data.prognos.columns) == list(full.columns)
+    assert data.prognos.dtypes.to_dict() == full.dtypes.to_dict()
+    assert data.missing("prognos") is None and data.sources["prognos"] == {}
+    from analysis.ekonomi.drift import kontrollera_period
+
+    assert any("ingen helårsprognos för 2023" in w for w in kontrollera_period(data, "2023-04"))
 
 
 def test_a_missing_personnel_folder_is_an_absent_domain(tiny):

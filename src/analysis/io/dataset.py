@@ -43,7 +43,8 @@ from analysis.core.errors import InputError, ModellError, Problem
 from analysis.core.period import Period
 from analysis.core.register import Register
 from analysis.io.contract import KINDS, load_kind, load_register, source_files
-from analysis.io.falt import display_name
+from analysis.io.falt import FileKind, display_name
+from analysis.io.readers import RawTable
 
 #: Bumped whenever the processed format changes, so old caches are rebuilt.
 SCHEMA_VERSION = 6
@@ -435,6 +436,32 @@ def _read_manifest(processed: Path) -> Json:
     return manifest if isinstance(manifest, dict) else {}
 
 
+#: Kinds of the economy that load as a frame without rows when the economy is present but
+#: the kind has no file: a kommun that makes no forecast (a SIE export has none) gets the
+#: reports with empty forecast columns and the warning that no forecast was made
+#: (:func:`analysis.ekonomi.drift.kontrollera_period`), not a skipped report.
+EMPTY_WHEN_MISSING = ("prognos",)
+
+
+def empty_frame(kind: FileKind, register: Register) -> pd.DataFrame:
+    """The frame the kind's parser gives for a file with a header and no rows."""
+    columns = list(kind.columns)
+    table = RawTable(
+        file=f"{kind.folder}/{kind.name}",
+        columns=columns,
+        original={c: c for c in columns},
+        data=pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}),
+        lines=np.zeros(0, dtype=np.int64),
+        encoding=None,
+        delimiter=None,
+    )
+    frame = kind.parser(table, register)
+    for col in frame.columns:  # text columns as a parsed file's (pandas' string dtype)
+        if frame[col].dtype == object:
+            frame[col] = frame[col].astype("str")
+    return frame
+
+
 def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Dataset:
     """Load, validate and cache the kommun's exports.
 
@@ -548,6 +575,10 @@ def load_data(data_dir: str | Path = "data", *, use_cache: bool = True) -> Datas
         frames[kind.name] = fresh[kind.name] = frame
         rows[kind.name] = len(frame)
         rebuilt.append(kind.name)
+    if "ekonomi" not in absent:
+        for name in EMPTY_WHEN_MISSING:
+            if name not in rows:  # no file (a cached or parsed kind has its rows)
+                frames[name] = empty_frame(KINDS[name], register)
     if problems:
         # the SIE files serve several kinds: each of their problems once
         raise InputError(list(dict.fromkeys(problems)))
