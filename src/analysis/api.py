@@ -15,6 +15,7 @@ from __future__ import annotations
 
 # --- befolkning ---------------------------------------------------------------------
 from analysis.befolkning import antaganden, arbetsmarknad, blad, historik, motor, scenarier
+from analysis.befolkning import eftertest as befolkningseftertest
 from analysis.befolkning import prognos as befolkningsprognos
 from analysis.befolkning import text as befolkningstext
 
@@ -120,7 +121,7 @@ __all__ = [
     "hittills_i_ar", "manadstrend", "struktur",
     # befolkning
     "antaganden", "historik", "motor", "scenarier", "befolkningsprognos", "befolkningstext",
-    "arbetsmarknad", "blad",
+    "arbetsmarknad", "blad", "befolkningseftertest",
     # mal
     "matetal", "malstatus", "status_text", "kfmal",
     # kontroller

@@ -90,7 +90,7 @@ def test_export_writes_the_other_sheets_and_says_which_are_left_out(
     sheets = set(openpyxl.load_workbook(xlsx, read_only=True).sheetnames)
     assert sheets == ALL_SHEETS - want_out
     for sheet in want_out:
-        folder = "personal" if sheet != "befolkning" else "befolkning"
+        folder = next(f for k in SHEET_KINDS[sheet] if (f := KINDS[k].folder) in removed)
         assert f"Bladet {sheet} är utelämnat: mappen {folder}/ saknas i data/raw." in out
     # the sheets that remain are those of the full sample, figure for figure
     full = export_tables(sample_data, P)

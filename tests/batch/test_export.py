@@ -15,6 +15,7 @@ SHEETS = [
     "driftsredovisning",
     "sjukfranvaro",
     "befolkning",
+    "befolkning_eftertest",
     "balansrakning",
     "kassaflode",
     "balanskrav",

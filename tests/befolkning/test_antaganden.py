@@ -88,7 +88,7 @@ def synthetic():
 
 
 def test_assumptions_recover_known_rates(synthetic):
-    a = estimate_assumptions(synthetic, 2020, years=5)
+    a = estimate_assumptions(synthetic, 2020, years=5, half_life=None)
     assert a.years == [2016, 2017, 2018, 2019, 2020]
     asfr = a.asfr.set_index("alder")["asfr"]
     assert asfr[(AGES < 15) | (AGES > 49)].eq(0).all()
@@ -106,7 +106,21 @@ def test_assumptions_recover_known_rates(synthetic):
     assert nlx == pytest.approx(lt["Lx"].to_numpy())
     assert a.medellivslangd["M"] == pytest.approx(lt["ex"].iloc[0])
     risk = a.utflyttningsrisk.pivot(index="kon", columns="alder", values="risk").to_numpy()
-    assert risk[:, 1:99].ravel() == pytest.approx(np.tile(TRUE_OUT[1:99], 2), rel=1e-9)
+    # the risk is per person exposed at the start of the year: out-migrants (= TRUE_OUT ×
+    # the mean population of the year) over the population on the 31 December before
+    # (flat over age, so the smaller of ages x and x − 1 is either); level 1 + 0.01·(y − 2015)
+    level = np.array([1 + 0.01 * (y - 2015) for y in range(2015, 2021)])
+    ratio = ((level[:-1] + level[1:]) / 2).sum() / level[:-1].sum()
+    assert a.flyttar == [2016, 2017, 2018, 2019, 2020]  # all there are of the 10 years
+    assert risk[:, 1:99].ravel() == pytest.approx(np.tile(TRUE_OUT[1:99] * ratio, 2), rel=1e-9)
+    # the numbers of out-migrants: the mean of the years by age, smoothed 1-2-1 with the
+    # total kept (the smoothing moves a little across the open group and age 0)
+    out = a.utflyttade.pivot(index="kon", columns="alder", values="antal").to_numpy()
+    base = np.vstack([np.full(101, 1000.0), np.full(101, 1100.0)])
+    base[:, 100] = 300
+    want = TRUE_OUT * base * ((level[:-1] + level[1:]) / 2).mean()
+    assert out.sum() == pytest.approx(want.sum(), rel=1e-12)
+    assert out[:, 2:98].ravel() == pytest.approx(want[:, 2:98].ravel(), rel=0.01)
     assert a.inflyttade == pytest.approx(2 * (2.0 * 101 + 0.01 * AGES.sum()))
     prof = a.inflyttningsprofil
     assert prof["andel"].sum() == pytest.approx(1.0)
@@ -147,3 +161,86 @@ def test_non_converging_gompertz_fit_is_reported(synthetic, monkeypatch):
     a = estimate_assumptions(synthetic, 2020)
     assert len(a.anmarkningar) == 2
     assert all("konvergerade inte" in n for n in a.anmarkningar)
+
+
+# --------------------------------------------------------------------------------------
+# mortality improvement and the migration weights
+# --------------------------------------------------------------------------------------
+def trend_data(decline: float, scale: float, years=range(2000, 2016)) -> BefolkningData:
+    """A stationary population (``scale`` × 1000 at each age 0–99) whose death rates at
+    all ages fall by ``decline`` a year; deaths are exactly rate × exposure."""
+    rows_fm, rows_d, rows_b, rows_f = [], [], [], []
+    pop = np.full((2, 101), 1000.0 * scale)
+    for y in years:
+        rows_fm += [(y, kon, a, pop[s, a]) for s, kon in enumerate("KM") for a in AGES]
+    for y in list(years)[1:]:
+        m = TRUE_M * np.exp(-decline * (y - 2000))
+        rows_d += [(y, kon, a, m[s, a] * pop[s, a]) for s, kon in enumerate("KM") for a in AGES]
+        rows_b += [(y, 30, "K", 10.0 * scale)]
+        rows_f += [(y, "K", 30, "in", "utlandet", 1.0)]
+    return BefolkningData(
+        pd.DataFrame(rows_fm, columns=["ar", "kon", "alder", "antal"]),
+        pd.DataFrame(rows_b, columns=["ar", "moderns_alder", "kon", "antal"]),
+        pd.DataFrame(rows_d, columns=["ar", "kon", "alder", "antal"]),
+        pd.DataFrame(rows_f, columns=["ar", "kon", "alder", "riktning", "omrade", "antal"]),
+    )
+
+
+def test_a_large_kommun_keeps_its_own_trend_a_small_one_the_national():
+    big = ant.mortality_improvement(trend_data(0.03, 100.0), 2015)
+    assert big.kommun == pytest.approx(0.03, abs=1e-6)  # exact data: the true decline
+    assert big.vikt > 0.99
+    assert big.pooled == pytest.approx(0.03, abs=1e-4)
+    takt = big.takt.pivot(index="kon", columns="alder", values="takt").to_numpy()
+    nat = ant.NATIONAL_IMPROVEMENT
+    assert takt[0, :50] == pytest.approx(nat[:50])  # below 50: the national rate
+    assert takt[1, 50:] == pytest.approx(nat[50:] * big.pooled / big.nationell)
+    # the same trend in a kommun of a thousandth the size weighs less
+    small = ant.mortality_improvement(trend_data(0.03, 0.1), 2015)
+    assert small.kommun == pytest.approx(0.03, abs=1e-6)
+    assert small.vikt < big.vikt
+    assert small.nationell < small.pooled < 0.03
+    # the pooled rate lies between the two, weighted by precision
+    assert small.pooled == pytest.approx(small.vikt * 0.03 + (1 - small.vikt) * small.nationell)
+
+
+def test_too_short_a_history_uses_the_national_rate():
+    short = ant.mortality_improvement(trend_data(0.03, 100.0, years=range(2013, 2016)), 2015)
+    assert short.ar == [2014, 2015] and short.kommun is None and short.vikt == 0.0
+    assert short.pooled == pytest.approx(short.nationell)
+    # a rising mortality is not projected to go on
+    rising = ant.mortality_improvement(trend_data(-0.05, 100.0), 2015)
+    assert rising.kommun == pytest.approx(-0.05, abs=1e-6) and rising.pooled == 0.0
+
+
+def test_improved_life_tables(synthetic):
+    a = estimate_assumptions(synthetic, 2020)
+    assert a.dodstal_ar == 2018.0
+    pd.testing.assert_frame_equal(a.nLx_ar(2018.0), a.nLx)
+    e0 = {y: a.nLx_ar(y).groupby("kon")["nLx"].sum() / a.radix for y in (2018, 2023, 2030)}
+    assert (e0[2023] > e0[2018]).all() and (e0[2030] > e0[2023]).all()
+    # by hand: the rates of 2023 are m × (1 − r)^5
+    m = a.dodstal[a.dodstal["kon"] == "K"]["dodstal"].to_numpy()
+    r = a.forbattring[a.forbattring["kon"] == "K"]["takt"].to_numpy()
+    lt = life_table(m * (1 - r) ** 5, "K")
+    got = a.nLx_ar(2023)
+    assert got[got["kon"] == "K"]["nLx"].to_numpy() == pytest.approx(lt["Lx"].to_numpy())
+    constant = estimate_assumptions(synthetic, 2020, improvement=False)
+    assert constant.forbattring is None
+    pd.testing.assert_frame_equal(constant.nLx_ar(2030), constant.nLx)
+
+
+def test_migration_weights():
+    w = ant.migration_weights([2018, 2019, 2020, 2021], 2021, 2.0)
+    raw = np.array([0.5**1.5, 0.5**1, 0.5**0.5, 1.0])
+    assert w == pytest.approx(raw / raw.sum())
+    assert ant.migration_weights([2020, 2021], 2021, None) == pytest.approx([0.5, 0.5])
+
+
+def test_migration_window_falls_back_on_the_years_there_are(synthetic):
+    a = estimate_assumptions(synthetic, 2020, migration_years=3)
+    assert a.flyttar == [2018, 2019, 2020]
+    assert sum(a.flyttvikter) == pytest.approx(1.0)
+    assert a.flyttvikter[-1] > a.flyttvikter[0]
+    one = estimate_assumptions(synthetic, 2016)
+    assert one.flyttar == [2016] and one.flyttvikter == [1.0]

@@ -3,10 +3,12 @@ sheet."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import analysis.befolkning.prognos as bef
+from analysis.befolkning.antaganden import life_table
 from analysis.befolkning.historik import BefolkningData
 from analysis.befolkning.motor import project_cohort_component
 from analysis.befolkning.prognos import befolkning_sheet, check_horizon, forecast
@@ -64,13 +66,40 @@ def test_forecast_balances_and_uses_the_engine(synthetic, monkeypatch):
     start = synthetic.folkmangd[synthetic.folkmangd["ar"] == 2020][["kon", "alder", "antal"]]
     start = start.sort_values(["kon", "alder"]).reset_index(drop=True)
     risk = a.utflyttningsrisk.sort_values(["kon", "alder"])["risk"].to_numpy()
+    count = a.utflyttade.sort_values(["kon", "alder"])["antal"].to_numpy()
     prof = a.inflyttningsprofil.sort_values(["kon", "alder"])["andel"].to_numpy()
-    net = a.inflyttade * prof - (risk * start["antal"].to_numpy() + 25.0 * prof)
-    direct = project_cohort_component(start, a.nLx, a.asfr, start.assign(antal=net), srb=a.srb)
+    # out-migrants: the smaller of the assumed number and risk × the smaller of the start
+    # population aged x and aged x − 1 (per sex; rows are K 0..100, M 0..100)
+    p0 = start["antal"].to_numpy().reshape(2, 101)
+    exposed = p0.copy()
+    exposed[:, 1:] = np.minimum(p0[:, 1:], p0[:, :-1])
+    out = np.minimum(count, risk * exposed.reshape(-1))
+    net = a.inflyttade * prof - (out + 25.0 * prof)
+    # the life table of 2021: the death rates improved from the window's middle year
+    assert a.dodstal_ar == pytest.approx(2018.0)
+    m = a.dodstal.sort_values(["kon", "alder"])["dodstal"].to_numpy()
+    r = a.forbattring.sort_values(["kon", "alder"])["takt"].to_numpy()
+    improved = m * (1 - r) ** 3
+    nlx = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "kon": k,
+                    "alder": range(101),
+                    "nLx": life_table(improved[i * 101 : (i + 1) * 101], k)["Lx"],
+                }
+            )
+            for i, k in enumerate("KM")
+        ]
+    )
+    direct = project_cohort_component(start, nlx, a.asfr, start.assign(antal=net), srb=a.srb)
     first = fc.population[fc.population["ar"] == 2021].sort_values(["kon", "alder"])
     assert first["antal"].to_numpy() == pytest.approx(direct["antal"].to_numpy(), rel=1e-12)
     assert comp["fodda"].iloc[0] == pytest.approx(direct.attrs["fodda"]["antal"].sum())
-    assert comp["utflyttade"].iloc[0] == pytest.approx((risk * start["antal"]).sum() + 25.0)
+    assert comp["utflyttade"].iloc[0] == pytest.approx(out.sum() + 25.0)
+    # the rule bites both ways in the synthetic kommun (a growing population)
+    assert (count < risk * exposed.reshape(-1)).any()
+    assert (count > risk * exposed.reshape(-1)).any()
 
 
 def test_extra_net_migration_adds_people(synthetic):

@@ -4,6 +4,8 @@ Swedish format: no-break space between thousands, U+2212 for minus."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -187,7 +189,17 @@ def test_scenario_note():
     assert btext.scenario_note(_assumptions([2018, 2019, 2020, 2021, 2022], [])) == (
         "Huvudalternativet bygger på genomsnitten 2018–2022. Låg och hög inflyttning: "
         "antalet inflyttade 10 % lägre respektive högre än i huvudalternativet, med samma "
-        "utflyttningsrisker."
+        "antaganden om utflyttningen."
+    )
+    # a longer migration window and a mortality improvement are named
+    a = _assumptions([2018, 2019, 2020, 2021, 2022], [])
+    a.flyttar = list(range(2013, 2023))
+    a.forbattring = pd.DataFrame({"kon": ["K"], "alder": [0], "takt": [0.02]})
+    assert btext.scenario_note(a) == (
+        "Huvudalternativet bygger på fruktsamheten och dödligheten 2018–2022, med dödstal "
+        "som fortsätter att minska varje år, och på flyttningarna 2013–2022, där de senaste "
+        "åren väger tyngst. Låg och hög inflyttning: antalet inflyttade 10 % lägre "
+        "respektive högre än i huvudalternativet, med samma antaganden om utflyttningen."
     )
 
 
@@ -197,3 +209,131 @@ def test_backtest_title():
     assert btext.backtest_title(bt) == (
         "Prognos gjord med data till och med 2017 jämförd med utfallet 2019"
     )
+
+
+# --------------------------------------------------------------------------------------
+# the back-test over every jump-off year
+# --------------------------------------------------------------------------------------
+def hand_eftertest(naiv_ar: dict[int, int] | None = None):
+    """Three jump-off years; at +5 the method's total errors −0,4, +0,2, −0,3 % against the
+    naive forecast's −1,2, −0,1, −0,9 %; 0–5 and 80+ of the method."""
+    from analysis.befolkning.eftertest import Eftertest
+
+    rows = []
+    errors = {
+        ("metod", "Totalt"): [-0.4, 0.2, -0.3],
+        ("naiv", "Totalt"): [-1.2, -0.1, -0.9],
+        ("metod", "0-5"): [1.5, -2.5, 0.5],
+        ("naiv", "0-5"): [3.0, 3.0, 3.0],
+        ("metod", "80+"): [0.2, 0.4, -0.6],
+        ("naiv", "80+"): [1.0, 1.0, 1.0],
+    }
+    for (metod, grupp), errs in errors.items():
+        for b, e in zip([2011, 2012, 2013], errs, strict=True):
+            rows.append((b, b + 5, 5, grupp, metod, 1000 + 10 * e, 1000.0, 10 * e, e, abs(e)))
+    fel = pd.DataFrame(
+        rows,
+        columns=[
+            "basar", "ar", "steg", "grupp", "metod", "prognos", "utfall", "fel",
+            "fel_procent", "abs_fel_procent",
+        ],
+    )  # fmt: skip
+    summary = []
+    for (metod, grupp), errs in errors.items():
+        s = pd.Series(errs)
+        better = {
+            "Totalt": 2 / 3,  # 0,2 is not smaller than 0,1
+            "0-5": 1.0,
+            "80+": 2 / 3,
+        }[grupp]
+        summary.append(
+            {
+                "metod": metod,
+                "grupp": grupp,
+                "antal_ar": 3,
+                "medel_fel_procent": s.mean(),
+                "medel_abs_fel_procent": s.abs().mean(),
+                "max_abs_fel_procent": s.abs().max(),
+                "andel_battre": better if metod == "metod" else float("nan"),
+            }
+        )
+    tack = pd.DataFrame(
+        {
+            "basar": [2011, 2012, 2013],
+            "ar": [2016, 2017, 2018],
+            "utfall": [1000.0] * 3,
+            "nedre_95": [900.0] * 3,
+            "nedre_80": [990.0, 1001.0, 950.0],
+            "ovre_80": [1010.0, 1100.0, 1050.0],
+            "ovre_95": [1200.0] * 3,
+            "inom_80": [True, False, True],
+            "inom_95": [True, True, True],
+        }
+    )
+    return Eftertest(
+        horisont=5,
+        basar=[2011, 2012, 2013],
+        fel=fel,
+        sammanfattning=pd.DataFrame(summary),
+        tackning=tack,
+        naiv_ar=naiv_ar or {2011: 5, 2012: 5, 2013: 5},
+    )
+
+
+def test_eftertest_text():
+    et = hand_eftertest()
+    assert btext.eftertest_text(et) == (
+        "Prognosmetoden har prövats i efterhand för de 3 startåren 2011–2013: varje gång med "
+        "enbart de uppgifter som fanns vid startårets utgång, jämfört med den verkliga "
+        "folkmängden 5 år senare. Metoden har i efterhand träffat folkmängden 5 år framåt med "
+        "i genomsnitt 0,3 procents fel, mot 0,7 procent för en framskrivning av de fem "
+        "senaste årens tillväxt, och var bättre än den naiva framskrivningen 2 av 3 år. I "
+        f"genomsnitt var prognosen för låg ({MINUS}0,2{NB}%). Felet var för barn 0–5 år i "
+        "genomsnitt 1,5 procent (som mest 2,5) och för 80 år och äldre i genomsnitt 0,4 "
+        "procent (som mest 0,6)."
+    )
+    short = btext.eftertest_text(hand_eftertest({2011: 3, 2012: 4, 2013: 5}))
+    assert "de senaste årens tillväxt (fem år, färre där historiken är kortare)" in short
+    assert btext.eftertest_title(et) == (
+        "Prognosmetoden och en naiv framskrivning prövade i efterhand: fel i folkmängden 5 år "
+        "efter startåret, startår 2011–2013"
+    )
+
+
+def test_eftertest_text_when_the_method_is_worse():
+    et = hand_eftertest()
+    s = et.sammanfattning
+    s.loc[(s["metod"] == "naiv") & (s["grupp"] == "Totalt"), "medel_abs_fel_procent"] = 0.1
+    s.loc[(s["metod"] == "metod") & (s["grupp"] == "Totalt"), "medel_fel_procent"] = 0.2
+    text = btext.eftertest_text(et)
+    assert "mot 0,1 procent" in text and "var sämre än den naiva" in text
+    assert "I genomsnitt var prognosen för hög (+0,2" in text
+    with pytest.raises(ArgumentError, match="totalen"):
+        btext.eftertest_text(dataclasses.replace(et, sammanfattning=s[s["grupp"] != "Totalt"]))
+
+
+def test_tackning_text():
+    et = hand_eftertest()
+    assert btext.tackning_text(et) == (
+        "I efterhand låg folkmängden 5 år efter startåret inom 80 %-intervallet i 2 av 3 år "
+        "och inom 95 %-intervallet i 3 av 3 år (2011–2013). Så få prövade år visar bara "
+        "ungefär hur väl intervallen fångar osäkerheten."
+    )
+    assert btext.tackning_text(dataclasses.replace(et, tackning=et.tackning.iloc[:0])) == ""
+
+
+def test_fan_text_with_the_coverage_in_hindsight():
+    fan = pd.DataFrame(
+        {
+            "ar": [2030],
+            "nedre_95": [900.0],
+            "nedre_80": [950.0],
+            "ovre_80": [1050.0],
+            "ovre_95": [1100.0],
+        }
+    )
+    fan.attrs["ar_historik"] = 10
+    plain = btext.fan_text(fan, 2030)
+    with_et = btext.fan_text(fan, 2030, hand_eftertest())
+    assert with_et == plain + " " + btext.tackning_text(hand_eftertest())
+    assert "inom 80 %-intervallet i 2 av 3 år" in with_et

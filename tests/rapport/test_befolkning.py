@@ -178,3 +178,127 @@ def test_fan_method_note_and_chart_legend_say_random_variation_only(bd):
     assert "80 % intervall, slumpmässig variation" in labels
     # the ticks go through analysis.core.format.tal
     assert fig.axes[0].yaxis.get_major_formatter()(-1234.4, 0) == f"{MINUS}1{NB}234"
+
+
+# --------------------------------------------------------------------------------------
+# the back-test over every jump-off year
+# --------------------------------------------------------------------------------------
+def test_eftertest_table_and_chart():
+    from tests.befolkning.test_text import hand_eftertest
+
+    et = hand_eftertest()
+    t = rb.eftertest_table(et)
+    assert t.columns.tolist() == [
+        "Startår",
+        "År",
+        "Utfall",
+        "Prognosmetoden",
+        "Naiv framskrivning",
+        "Fel, metoden (%)",
+        "Fel, naiv (%)",
+        "Fel 0–5 år (%)",
+        "Fel 80+ år (%)",
+    ]
+    assert t["Startår"].tolist() == ["2011", "2012", "2013"]
+    assert t["År"].tolist() == [2016, 2017, 2018]
+    assert t["Fel, metoden (%)"].tolist() == pytest.approx([-0.4, 0.2, -0.3])
+    assert t["Fel, naiv (%)"].tolist() == pytest.approx([-1.2, -0.1, -0.9])
+    assert t["Fel 0–5 år (%)"].tolist() == pytest.approx([1.5, -2.5, 0.5])
+    assert t["Naiv framskrivning"].tolist() == pytest.approx([988.0, 999.0, 991.0])
+    assert isinstance(rb.figur_eftertest(et), Figure)
+
+
+def test_visa_eftertest_shows_the_table_and_the_text(monkeypatch):
+    from tests.befolkning.test_text import hand_eftertest
+
+    shown: list[object] = []
+    monkeypatch.setattr(rb, "display", shown.append)
+    tables: list[tuple] = []
+    monkeypatch.setattr(rb, "show_table", lambda df, title, **kw: tables.append((df, title, kw)))
+    rb.visa_eftertest(hand_eftertest())
+    assert len(tables) == 1 and tables[0][2]["name"] == "eftertest"
+    assert [m.data for m in shown][0].startswith("Prognosmetoden har prövats i efterhand")
+    assert [m.data for m in shown][1].startswith("I efterhand låg folkmängden")
+    # nothing testable: the reason, no table and no chart
+    from analysis.befolkning.eftertest import rapport_eftertest
+
+    shown.clear()
+    tables.clear()
+    empty = rapport_eftertest(_short_history(), 2021, 12)
+    assert empty.basar == [] and empty.saknas.startswith("Efterhandsprövning saknas")
+    rb.visa_eftertest(empty)
+    assert tables == [] and shown[0].data == empty.saknas
+    assert rb.figur_eftertest(empty) is None
+
+
+def _short_history():
+    from analysis.befolkning.historik import BefolkningData
+
+    fm = pd.DataFrame({"ar": [2020, 2021], "kon": "K", "alder": 30, "antal": [10.0, 11.0]})
+    return BefolkningData(
+        fm,
+        pd.DataFrame({"ar": [2021], "moderns_alder": [30], "kon": ["K"], "antal": [1.0]}),
+        pd.DataFrame({"ar": [2021], "kon": ["K"], "alder": [30], "antal": [0.0]}),
+        pd.DataFrame(
+            {
+                "ar": [2021],
+                "kon": ["K"],
+                "alder": [30],
+                "riktning": ["in"],
+                "omrade": ["utlandet"],
+                "antal": [0.0],
+            }
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# the back-test's checks, and a mutation of each path
+# --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_et(bd):
+    from analysis.befolkning.eftertest import eftertest
+
+    return eftertest(bd, basar=[2012, 2016])
+
+
+def _checks(et, bd):
+    from analysis.kontroller.bas import Kontroller
+
+    k = Kontroller()
+    rb.kontrollera_eftertest(k, et, bd)
+    return k
+
+
+def test_eftertest_checks_hold(sample_et, bd):
+    k = _checks(sample_et, bd)
+    assert len(k) == 2 * 3 + 1 and k.fel == []
+
+
+@pytest.mark.parametrize(
+    ("what", "grupp", "metod", "column", "check"),
+    [
+        ("the outcome", "Totalt", "metod", "utfall", "Utfall 2021"),
+        ("the naive forecast", "Totalt", "naiv", "prognos", "Naiv framskrivning från 2016"),
+        ("an age group", "80+", "metod", "prognos", "Åldersgrupperna summerar"),
+    ],
+)
+def test_eftertest_checks_fail_when_a_path_breaks(sample_et, bd, what, grupp, metod, column, check):
+    import dataclasses
+
+    fel = sample_et.fel.copy()
+    row = (fel["basar"] == 2016) & (fel["steg"] == 5) & (fel["grupp"] == grupp)
+    fel.loc[row & (fel["metod"] == metod), column] += 3.0
+    k = _checks(dataclasses.replace(sample_et, fel=fel), bd)
+    assert [r.kontroll for r in k.fel if r.kontroll.startswith(check)], what
+
+
+def test_eftertest_summary_check_fails_when_the_summary_breaks(sample_et, bd):
+    import dataclasses
+
+    s = sample_et.sammanfattning.copy()
+    s.loc[(s["metod"] == "metod") & (s["grupp"] == "Totalt"), "medel_abs_fel_procent"] += 0.01
+    k = _checks(dataclasses.replace(sample_et, sammanfattning=s), bd)
+    assert [r.kontroll for r in k.fel] == [
+        "Medelfelet (absolut) = felen räknade om från prognos och utfall"
+    ]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.batch.excel import FORMAT_ANTAL, FORMAT_PROCENT, FORMAT_TKR, write_workbook
+from analysis.befolkning import eftertest as befolkningseftertest
 from analysis.core.period import Period
 from analysis.ekonomi.drift import compute_driftsredovisning
 from analysis.io.dataset import Dataset
@@ -31,6 +32,7 @@ SHEET_KINDS: dict[str, tuple[str, ...]] = {
     **{sheet: ("utfall",) for sheet in ("finansiella_mal", "pension", "bolag")},
     "sjukfranvaro": ("sjukfranvaro",),
     "befolkning": ("folkmangd", "fodda", "doda", "flyttningar"),
+    "befolkning_eftertest": ("folkmangd", "fodda", "doda", "flyttningar"),
     "personalstruktur": ("sjukfranvaro",),
 }
 
@@ -66,10 +68,9 @@ def export_tables(
             data.frames["sjukfranvaro"], data.register.forvaltningar, period.month_codes
         )
     if "befolkning" not in skipped:
-        sheets["befolkning"] = befolkning_sheet(
-            BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar),
-            horizon=horizon,
-        )
+        bd = BefolkningData(data.folkmangd, data.fodda, data.doda, data.flyttningar)
+        sheets["befolkning"] = befolkning_sheet(bd, horizon=horizon)
+        sheets.update(befolkningseftertest.exportblad(bd, period))
     if "balanskrav" not in skipped:
         sheets.update(bokslut.exportblad(data, period))
     if "finansiella_mal" not in skipped:
@@ -171,6 +172,10 @@ EXPORT_FORMATS = {
     # the goals' values are in their row's unit (procent or kr): one decimal for both
     "finansiella_mal": {c: FORMAT_TKR for c in ("malvarde", "utfall", "prognos")},
     "kolada": {"kommuner_med_varde": FORMAT_ANTAL},
+    befolkningseftertest.BLAD: {
+        c: FORMAT_PROCENT if kind == "procent" else FORMAT_ANTAL
+        for c, kind in befolkningseftertest.FORMAT.items()
+    },
     "pension": {c: FORMAT_TKR for c in ("tkr", "fg_ar")},
     "bolag": {
         "agarandel": FORMAT_PROCENT,

@@ -4,6 +4,9 @@
 * :func:`estimate_assumptions` — fertility, mortality (a life table), migration and the
   sex ratio at birth estimated from the last years of :class:`BefolkningData`
   (:mod:`analysis.befolkning.historik`), smoothed over age;
+* :func:`mortality_improvement` — the annual decline of the death rates by age: the
+  national rate (:data:`NATIONAL_IMPROVEMENT`) pooled with the kommun's own trend;
+* :func:`migration_weights` — the years and weights of the migration assumption;
 * :class:`Assumptions` — what the forecast (:mod:`analysis.befolkning.prognos`) projects
   with.
 """
@@ -26,10 +29,44 @@ from analysis.befolkning.historik import (
 )
 from analysis.core.errors import ArgumentError, ModellError
 
-__all__ = ["RADIX", "Assumptions", "estimate_assumptions", "life_table"]
+__all__ = [
+    "MIGRATION_HALF_LIFE",
+    "MIGRATION_YEARS",
+    "NATIONAL_IMPROVEMENT",
+    "NATIONAL_IMPROVEMENT_SD",
+    "RADIX",
+    "Assumptions",
+    "MortalityImprovement",
+    "estimate_assumptions",
+    "life_table",
+    "migration_weights",
+    "mortality_improvement",
+    "out_exposure",
+]
 
 #: l0 of the life tables.
 RADIX = 100_000
+
+#: The national mortality improvement: the annual relative decline of the death rate m(x)
+#: by age 0–100 assumed for Sweden. Statistics Sweden (SCB), *Sveriges framtida
+#: befolkning 2012–2060* (Demografiska rapporter 2012:2), measured the decline of
+#: mortality at 0–44 between the life tables of 1996–2000 and 2006–2010 at 2 % a year and
+#: projects the ages 50+ with a Lee–Carter model; the decline has been slower among the
+#: oldest (SCB's Lee–Carter rates fall with age above the mid-80s). This schedule holds
+#: 2 % a year up to 65 and falls linearly to 1.5 % at 85 and 0.5 % at 100; it is the
+#: prior that the kommun's own trend is pooled with (:func:`mortality_improvement`).
+NATIONAL_IMPROVEMENT: np.ndarray = np.interp(
+    np.arange(101.0), [0.0, 65.0, 85.0, 100.0], [0.02, 0.02, 0.015, 0.005]
+)
+#: The uncertainty (standard deviation, per year) of a kommun's improvement around the
+#: national one, used to pool the two (one percentage point).
+NATIONAL_IMPROVEMENT_SD = 0.01
+#: Years of history (at most) behind the migration assumption.
+MIGRATION_YEARS = 10
+#: Half-life in years of the weights of the migration years (the latest year weighs most).
+MIGRATION_HALF_LIFE = 3.0
+#: The ages whose trend in mortality is estimated from the kommun's history.
+_TREND_AGES = slice(50, MAX_AGE + 1)
 
 
 # --------------------------------------------------------------------------------------
@@ -146,7 +183,7 @@ class Assumptions:
     utflyttningsrisk : pandas.DataFrame
         ``kon``, ``alder``, ``risk``: out-migrants per inhabitant and year.
     inflyttade : float
-        In-migrants per year (the mean of the years).
+        In-migrants per year (the weighted mean of the migration years).
     inflyttningsprofil : pandas.DataFrame
         ``kon``, ``alder``, ``andel``: the in-migrants' distribution (sums to 1).
     srb : float
@@ -157,6 +194,21 @@ class Assumptions:
         Notes for the report (Swedish) on estimation steps that failed and what was used
         instead, e.g. a Gompertz fit that did not converge; empty when all went as
         described in :func:`estimate_assumptions`.
+    utflyttade : pandas.DataFrame, optional
+        ``kon``, ``alder``, ``antal``: out-migrants per year by sex and age (the weighted
+        mean of the migration years). When given, the forecast's out-migrants at an age
+        are the smaller of this number and ``utflyttningsrisk`` × the population (see
+        :func:`analysis.befolkning.prognos.forecast`); when None only the risk is used.
+    forbattring : pandas.DataFrame, optional
+        ``kon``, ``alder``, ``takt``: the annual relative decline of the death rates
+        (:func:`mortality_improvement`); None means constant mortality.
+    dodstal_ar : float, optional
+        The year the death rates ``dodstal`` describe (the middle of :attr:`years`);
+        the improvement runs from there. By default :attr:`base_year`.
+    flyttar : list of int
+        The years of the migration assumption (by default :attr:`years`).
+    flyttvikter : list of float
+        Their weights (sum 1; by default equal).
     """
 
     base_year: int
@@ -170,6 +222,36 @@ class Assumptions:
     srb: float = 1.05
     radix: float = RADIX
     anmarkningar: list[str] = field(default_factory=list)
+    utflyttade: pd.DataFrame | None = None
+    forbattring: pd.DataFrame | None = None
+    dodstal_ar: float | None = None
+    flyttar: list[int] = field(default_factory=list)
+    flyttvikter: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.dodstal_ar is None:
+            self.dodstal_ar = float(self.base_year)
+        if not self.flyttar:
+            self.flyttar = list(self.years)
+        if not self.flyttvikter:
+            self.flyttvikter = [1.0 / len(self.flyttar)] * len(self.flyttar)
+
+    def nLx_ar(self, year: float) -> pd.DataFrame:  # noqa: N802 - the demographers' name
+        """The life table's ``kon``, ``alder``, ``nLx`` for the death rates of ``year``.
+
+        The rates are ``dodstal`` × (1 − ``takt``)^(year − :attr:`dodstal_ar`) by sex and
+        age (:attr:`forbattring`); without an improvement, or for the year
+        :attr:`dodstal_ar` itself, this is :attr:`nLx`.
+        """
+        if self.forbattring is None or year == self.dodstal_ar:
+            return self.nLx
+        m = _grid(self.dodstal, "dodstal")
+        r = _grid(self.forbattring, "takt")
+        improved = m * (1.0 - r) ** (float(year) - float(self.dodstal_ar))  # type: ignore[arg-type]
+        lx = np.vstack(
+            [life_table(improved[s], SEXES[s], self.radix)["Lx"].to_numpy() for s in range(2)]
+        )
+        return _by_sex_age(lx, "nLx")
 
     @property
     def tfr(self) -> float:
@@ -292,6 +374,112 @@ def _flows_by_age(data: BefolkningData, years: list[int]) -> dict[str, np.ndarra
     return out
 
 
+class _History:
+    """The population data as arrays by year, built once per estimation: the folkmängd on
+    31 December (2 × 101) and each year's flows (those of :func:`_flows_by_age`)."""
+
+    def __init__(self, data: BefolkningData) -> None:
+        self.complete = set(complete_years(data))
+        fm = data.folkmangd[data.folkmangd["manad"] == 12]
+        self.stock: dict[int, np.ndarray] = {}
+        for year, part in fm.groupby("ar"):
+            a = np.zeros((2, MAX_AGE + 1))
+            np.add.at(
+                a,
+                ((part["kon"] == "M").to_numpy().astype(int), part["alder"].to_numpy()),
+                part["antal"].to_numpy(),
+            )
+            self.stock[int(year)] = a  # type: ignore[call-overload]
+        years = sorted(set(data.fodda["ar"]) | set(data.doda["ar"]) | set(data.flyttningar["ar"]))
+        self.index = {int(y): i for i, y in enumerate(years)}
+        n = len(years)
+        self.fodda_mor = np.zeros((n, MAX_AGE + 1))
+        self.fodda_kon = np.zeros((n, 2))
+        self.doda = np.zeros((n, 2, MAX_AGE + 1))
+        self.flows = {r: np.zeros((n, 2, MAX_AGE + 1)) for r in RIKTNINGAR}
+        fb = annual_rows(data.fodda)
+        yi = fb["ar"].map(self.index).to_numpy(dtype=int)
+        np.add.at(
+            self.fodda_mor,
+            (yi, fb["moderns_alder"].clip(15, 49).to_numpy()),
+            fb["antal"].to_numpy(),
+        )
+        np.add.at(
+            self.fodda_kon, (yi, (fb["kon"] == "M").to_numpy().astype(int)), fb["antal"].to_numpy()
+        )
+        dd = annual_rows(data.doda)
+        np.add.at(
+            self.doda,
+            (
+                dd["ar"].map(self.index).to_numpy(dtype=int),
+                (dd["kon"] == "M").to_numpy().astype(int),
+                dd["alder"].to_numpy(),
+            ),
+            dd["antal"].to_numpy(),
+        )
+        fl = annual_rows(data.flyttningar)
+        for r in RIKTNINGAR:
+            part = fl[fl["riktning"] == r]
+            np.add.at(
+                self.flows[r],
+                (
+                    part["ar"].map(self.index).to_numpy(dtype=int),
+                    (part["kon"] == "M").to_numpy().astype(int),
+                    part["alder"].to_numpy(),
+                ),
+                part["antal"].to_numpy(),
+            )
+
+    def usable(self, first: int, last: int) -> list[int]:
+        """Complete years first..last with a folkmängd on the 31 December before."""
+        return [y for y in range(first, last + 1) if y in self.complete and (y - 1) in self.stock]
+
+    def exposure(self, year: int) -> np.ndarray:
+        """The mean of the folkmängd on the 31 December before and of ``year``."""
+        return (self.stock[year - 1] + self.stock[year]) / 2
+
+    def sums(self, years: list[int], weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """The flows of :func:`_flows_by_age`, summed over ``years`` (weighted if given)."""
+        idx = [self.index[y] for y in years if y in self.index]
+        w = np.ones(len(idx)) if weights is None else np.asarray(weights, dtype=float)
+        return {
+            "fodda_mor": np.tensordot(w, self.fodda_mor[idx], axes=1),
+            "fodda_kon": np.tensordot(w, self.fodda_kon[idx], axes=1),
+            "doda": np.tensordot(w, self.doda[idx], axes=1),
+            "in": np.tensordot(w, self.flows["in"][idx], axes=1),
+            "ut": np.tensordot(w, self.flows["ut"][idx], axes=1),
+        }
+
+
+def out_exposure(start: np.ndarray) -> np.ndarray:
+    """The people exposed to out-migration at each age x in a year: the smaller of the
+    folkmängd aged x and aged x − 1 at the start of the year (2 × 101; x = 0: those aged
+    0). Out-migrants of the age x (reached during the year) come from both: the forecast
+    takes half of them from each (the engine's timing, see
+    :func:`analysis.befolkning.prognos.forecast`), and the smaller one bounds them.
+
+    >>> out_exposure(np.array([[5.0, 9.0, 4.0], [1.0, 2.0, 3.0]])).tolist()
+    [[5.0, 5.0, 4.0], [1.0, 1.0, 2.0]]
+    """
+    out = start.copy()
+    out[:, 1:] = np.minimum(start[:, 1:], start[:, :-1])
+    return out
+
+
+def _grid(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A frame ``kon``, ``alder``, ``column`` as a 2 × 101 array (K first)."""
+    out = np.zeros((2, MAX_AGE + 1))
+    out[(df["kon"] == "M").to_numpy().astype(int), df["alder"].to_numpy()] = df[column].to_numpy()
+    return out
+
+
+def _smooth_121(values: np.ndarray) -> np.ndarray:
+    """The 1-2-1 moving average over age within each sex (2 × 101)."""
+    return np.vstack(
+        [np.convolve(values[s], np.array([1.0, 2, 1]) / 4, mode="same") for s in range(2)]
+    )
+
+
 def _by_sex_age(values: np.ndarray, column: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -302,8 +490,182 @@ def _by_sex_age(values: np.ndarray, column: str) -> pd.DataFrame:
     )
 
 
+@dataclass
+class MortalityImprovement:
+    """The mortality improvement of a forecast (:func:`mortality_improvement`).
+
+    Attributes
+    ----------
+    takt : pandas.DataFrame
+        ``kon``, ``alder``, ``takt``: the annual relative decline of m(x) used.
+    nationell : float
+        The national schedule's mean decline at ages 50+, weighted by the kommun's deaths.
+    kommun : float or None
+        The kommun's own annual decline of its age-standardised mortality at 50+, or None
+        with fewer than three years of history.
+    kommun_sd : float or None
+        Its standard error.
+    vikt : float
+        The weight of the kommun's estimate in the pooled rate (0–1).
+    pooled : float
+        The pooled decline at 50+ (≥ 0): ``vikt`` × kommun + (1 − ``vikt``) × nationell.
+    ar : list of int
+        The years the kommun's trend is estimated from.
+    """
+
+    takt: pd.DataFrame
+    nationell: float
+    kommun: float | None
+    kommun_sd: float | None
+    vikt: float
+    pooled: float
+    ar: list[int]
+
+
+def _poisson_trend(
+    deaths: np.ndarray, expected: np.ndarray, t: np.ndarray
+) -> tuple[float, float] | None:
+    """Poisson (quasi-likelihood) fit of log E[D_t] = log expected_t + α + β·t.
+
+    Returns β and its standard error (inflated by the Pearson dispersion when it is
+    above 1), or None when the fit cannot be made."""
+    if deaths.sum() <= 0 or (expected <= 0).any():
+        return None
+    alpha, beta = float(np.log(deaths.sum() / expected.sum())), 0.0
+    for _ in range(50):
+        mu = expected * np.exp(alpha + beta * t)
+        g = np.array([(deaths - mu).sum(), (t * (deaths - mu)).sum()])
+        H = np.array([[mu.sum(), (t * mu).sum()], [(t * mu).sum(), (t * t * mu).sum()]])
+        try:
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            return None
+        alpha, beta = alpha + float(step[0]), beta + float(step[1])
+        if not np.all(np.isfinite(step)):
+            return None
+        if np.abs(step).max() < 1e-12:
+            break
+    mu = expected * np.exp(alpha + beta * t)
+    H = np.array([[mu.sum(), (t * mu).sum()], [(t * mu).sum(), (t * t * mu).sum()]])
+    det = float(np.linalg.det(H))
+    if not np.isfinite(beta) or det <= 0:
+        return None
+    dispersion = 1.0
+    if len(t) > 2:
+        dispersion = max(1.0, float(((deaths - mu) ** 2 / mu).sum() / (len(t) - 2)))
+    return beta, float(np.sqrt(dispersion * H[0, 0] / det))
+
+
+def mortality_improvement(
+    data: BefolkningData,
+    base_year: int,
+    national: np.ndarray = NATIONAL_IMPROVEMENT,
+    prior_sd: float = NATIONAL_IMPROVEMENT_SD,
+    history: int = 15,
+) -> MortalityImprovement:
+    """The annual decline of the death rates: the national rate pooled with the kommun's.
+
+    Parameters
+    ----------
+    data : BefolkningData
+    base_year : int
+        The last year used.
+    national : array of 101 floats
+        The national decline by age (default :data:`NATIONAL_IMPROVEMENT`).
+    prior_sd : float
+        The spread of kommuner's improvement around the national one (per year).
+    history : int
+        At most this many complete years up to ``base_year`` give the kommun's trend.
+
+    Returns
+    -------
+    MortalityImprovement
+
+    Notes
+    -----
+    The kommun's trend is that of its age-standardised mortality at 50+ (both sexes,
+    where nearly all deaths are): with m̄(x) the death rates of all the years together,
+    the expected deaths of year t are Σ m̄(x)·E_t(x), and log D_t = log expected_t + α +
+    β·t is fitted by Poisson maximum likelihood; its standard error is inflated by the
+    Pearson dispersion (deaths vary more than Poisson). The kommun's decline −β and the
+    national schedule's death-weighted mean decline at 50+ are pooled by their precision
+    (the national one with standard deviation ``prior_sd``): a small kommun or a short
+    history gets close to the national rate, a large kommun with a long history close to
+    its own. The national schedule at 50+ is then scaled by pooled / national (the
+    pooled rate is held at ≥ 0: a rising mortality is not projected to go on). Below 50
+    the national rate is used as it is. With fewer than three years of history the
+    national rate is used.
+    """
+    return _mortality_improvement(_History(data), base_year, national, prior_sd, history)
+
+
+def _mortality_improvement(
+    hist: _History, base_year: int, national: np.ndarray, prior_sd: float, history: int
+) -> MortalityImprovement:
+    national = np.asarray(national, dtype=float)
+    years = hist.usable(base_year - int(history) + 1, base_year)
+    ages = np.arange(MAX_AGE + 1)[_TREND_AGES]
+    deaths = np.zeros((len(years), 2, len(ages)))
+    expo = np.zeros_like(deaths)
+    for i, y in enumerate(years):
+        deaths[i] = hist.sums([y])["doda"][:, _TREND_AGES]
+        expo[i] = hist.exposure(y)[:, _TREND_AGES]
+    total_d, total_e = deaths.sum(axis=0), expo.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mbar = np.where(total_e > 0, total_d / total_e, 0.0)
+    weight_by_age = total_d.sum(axis=0)
+    nat_mean = (
+        float((national[_TREND_AGES] * weight_by_age).sum() / weight_by_age.sum())
+        if weight_by_age.sum() > 0
+        else float(national[_TREND_AGES].mean())
+    )
+    kommun = kommun_sd = None
+    vikt = 0.0
+    if len(years) >= 3:
+        t = np.array(years, dtype=float)
+        fit = _poisson_trend(
+            deaths.sum(axis=(1, 2)), (mbar[None] * expo).sum(axis=(1, 2)), t - t.mean()
+        )
+        if fit is not None:
+            kommun, kommun_sd = -fit[0], fit[1]
+            vikt = float(prior_sd**2 / (prior_sd**2 + kommun_sd**2))
+    pooled = nat_mean if kommun is None else vikt * kommun + (1 - vikt) * nat_mean
+    pooled = max(pooled, 0.0)
+    scale = pooled / nat_mean if nat_mean > 0 else 0.0
+    rate = national.copy()
+    rate[_TREND_AGES] = national[_TREND_AGES] * scale
+    return MortalityImprovement(
+        takt=_by_sex_age(np.vstack([rate, rate]), "takt"),
+        nationell=nat_mean,
+        kommun=kommun,
+        kommun_sd=kommun_sd,
+        vikt=vikt,
+        pooled=float(pooled),
+        ar=years,
+    )
+
+
+def migration_weights(years: list[int], base_year: int, half_life: float | None) -> np.ndarray:
+    """The weights of the migration years: halving every ``half_life`` years back from
+    ``base_year`` (equal weights when None), summing to 1.
+
+    >>> migration_weights([2020, 2021, 2022], 2022, 1.0).round(4).tolist()
+    [0.1429, 0.2857, 0.5714]
+    """
+    y = np.asarray(years, dtype=float)
+    w = np.ones(len(y)) if half_life is None else 0.5 ** ((base_year - y) / float(half_life))
+    return w / w.sum()
+
+
 def estimate_assumptions(
-    data: BefolkningData, base_year: int, years: int = 5, smooth: bool = True
+    data: BefolkningData,
+    base_year: int,
+    years: int = 5,
+    smooth: bool = True,
+    migration_years: int = MIGRATION_YEARS,
+    half_life: float | None = MIGRATION_HALF_LIFE,
+    improvement: bool = True,
+    fertility_half_life: float | None = None,
 ) -> Assumptions:
     """Estimate fertility, mortality, migration and the sex ratio at birth.
 
@@ -313,11 +675,20 @@ def estimate_assumptions(
     base_year : int
         The last year used.
     years : int
-        The window: the complete years ``base_year − years + 1`` … ``base_year`` that
-        also have a folkmängd on 31 December of the year before.
+        The window of fertility and mortality: the complete years ``base_year − years +
+        1`` … ``base_year`` that also have a folkmängd on 31 December of the year before.
     smooth : bool
         Smooth the rates over age (see Notes). Without smoothing the observed rates are
         used as they are.
+    migration_years : int
+        The window of migration, chosen the same way (at most this many years; fewer when
+        the history is shorter — down to the one year that the fertility window needs).
+    half_life : float or None
+        The migration years are weighted by 0.5^((base_year − year)/half_life)
+        (:func:`migration_weights`); None gives equal weights.
+    improvement : bool
+        Let mortality decline over the forecast (:func:`mortality_improvement`); False
+        holds the death rates at the window's level.
 
     Returns
     -------
@@ -344,18 +715,25 @@ def estimate_assumptions(
       The rates give a life table (:func:`life_table`,
       a0 by Andreev–Kingkade, 0.5 at other ages) with radix 100 000: nLx for 0–99 and
       T(100).
-    * Out-migration: out-migrants over the exposure by sex and age, smoothed 1-2-1.
-    * In-migration: the mean number of in-migrants per year and their distribution by sex
-      and age (smoothed 1-2-1 within each sex, then normalised to sum 1).
+    * Mortality improvement: the rates describe the middle of the window
+      (:attr:`Assumptions.dodstal_ar`); from there they decline by the annual rates of
+      :func:`mortality_improvement` (the national rate pooled with the kommun's trend).
+      Without it a forecast keeps the mortality of a few years before the jump-off and
+      has too few old people.
+    * Migration, over the longer migration window with weights that halve every
+      ``half_life`` years back (a level that follows lasting shifts but not one odd year,
+      as in simple exponential smoothing), with the years that exist when the history is
+      shorter: the weighted mean number of in-migrants per year and their distribution by
+      sex and age (smoothed 1-2-1 within each sex, then normalised to sum 1); the weighted
+      mean number of out-migrants by sex and age (smoothed 1-2-1, total kept) and the
+      out-migration risk (weighted out-migrants over the weighted exposure, smoothed
+      1-2-1). The forecast takes the smaller of the number and risk × population at each
+      age (:func:`analysis.befolkning.prognos.forecast`).
     * Sex ratio at birth: boys / girls over the window if there are at least 1 000 births,
       else 1.05.
     """
-    complete = set(complete_years(data))
-    window = [
-        y
-        for y in range(base_year - years + 1, base_year + 1)
-        if y in complete and data.stock_total(y - 1) is not None
-    ]
+    hist = _History(data)
+    window = hist.usable(base_year - years + 1, base_year)
     if not window:
         raise ModellError(
             f"inget fullständigt år {base_year - years + 1}–{base_year} med folkmängd vid "
@@ -363,16 +741,18 @@ def estimate_assumptions(
         )
     exposure = np.zeros((2, MAX_AGE + 1))
     for y in window:
-        exposure += (data.stock_by_age(y - 1) + data.stock_by_age(y)) / 2
-    flows = _flows_by_age(data, window)
+        exposure += hist.exposure(y)
+    flows = hist.sums(window)
 
     # fertility
-    women = exposure[0]
+    fert_w = migration_weights(window, base_year, fertility_half_life)
+    women = sum(w * hist.exposure(y)[0] for w, y in zip(fert_w, window, strict=True))
+    births = hist.sums(window, fert_w)["fodda_mor"]
     if smooth:
-        asfr = _kernel_ratio(flows["fodda_mor"], women, np.array([1.0, 2, 1]), 15, 49)
+        asfr = _kernel_ratio(births, women, np.array([1.0, 2, 1]), 15, 49)
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
-            asfr = np.where(women > 0, flows["fodda_mor"] / women, 0.0)
+            asfr = np.where(women > 0, births / women, 0.0)
         asfr[(AGES < 15) | (AGES > 49)] = 0.0
 
     # mortality and life table
@@ -401,24 +781,39 @@ def estimate_assumptions(
             )
     L = np.vstack([life_table(m[s], SEXES[s], RADIX)["Lx"].to_numpy() for s in range(2)])
 
-    # migration
+    # migration: a longer window, the latest years weighing most
+    mig_years = hist.usable(base_year - int(migration_years) + 1, base_year) or window
+    weights = migration_weights(mig_years, base_year, half_life)
+    mig = hist.sums(mig_years, weights)
+    mig_in, mig_out = mig["in"], mig["ut"]
+    mig_expo = np.zeros((2, MAX_AGE + 1))
+    for w, y in zip(weights, mig_years, strict=True):
+        mig_expo += w * out_exposure(hist.stock[y - 1])
     with np.errstate(invalid="ignore", divide="ignore"):
         if smooth:
             risk = np.vstack(
                 [
-                    _kernel_ratio(flows["ut"][s], exposure[s], np.array([1.0, 2, 1]), 0, MAX_AGE)
+                    _kernel_ratio(mig_out[s], mig_expo[s], np.array([1.0, 2, 1]), 0, MAX_AGE)
                     for s in range(2)
                 ]
             )
         else:
-            risk = np.where(exposure > 0, flows["ut"] / exposure, 0.0)
-    inflow = flows["in"]
+            risk = np.where(mig_expo > 0, mig_out / mig_expo, 0.0)
+    inflow, outflow = mig_in, mig_out
     if smooth:
-        inflow = np.vstack(
-            [np.convolve(inflow[s], np.array([1.0, 2, 1]) / 4, mode="same") for s in range(2)]
-        )
-    total_in = flows["in"].sum()
+        inflow = _smooth_121(mig_in)
+        outflow = _smooth_121(mig_out)
+        if outflow.sum() > 0:
+            outflow = outflow * (mig_out.sum() / outflow.sum())
+    total_in = mig_in.sum()
     profile = inflow / inflow.sum() if inflow.sum() > 0 else np.full((2, MAX_AGE + 1), 1 / 202)
+    forbattring = (
+        _mortality_improvement(
+            hist, base_year, NATIONAL_IMPROVEMENT, NATIONAL_IMPROVEMENT_SD, 15
+        ).takt
+        if improvement
+        else None
+    )
 
     girls, boys = flows["fodda_kon"]
     srb = float(boys / girls) if girls + boys >= 1000 and girls > 0 else 1.05
@@ -430,9 +825,14 @@ def estimate_assumptions(
         dodstal=_by_sex_age(m, "dodstal"),
         nLx=_by_sex_age(L, "nLx"),
         utflyttningsrisk=_by_sex_age(risk, "risk"),
-        inflyttade=float(total_in / len(window)),
+        inflyttade=float(total_in),
         inflyttningsprofil=_by_sex_age(profile, "andel"),
         srb=srb,
         radix=RADIX,
         anmarkningar=notes,
+        utflyttade=_by_sex_age(outflow, "antal"),
+        forbattring=forbattring,
+        dodstal_ar=float(np.mean(window)),
+        flyttar=list(mig_years),
+        flyttvikter=[float(w) for w in weights],
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.befolkning.antaganden import Assumptions, estimate_assumptions
+from analysis.befolkning.antaganden import Assumptions, estimate_assumptions, out_exposure
 from analysis.befolkning.historik import (
     AGES,
     MAX_AGE,
@@ -122,11 +122,21 @@ def forecast(
 
     Notes
     -----
-    Each year: out-migrants = utflyttningsrisk × the folkmängd at the start of the year,
-    in-migrants = inflyttade × inflyttningsprofil; their difference is the net migration
-    by sex and age passed to :func:`analysis.befolkning.motor.project_cohort_component`
+    Each year: in-migrants = inflyttade × inflyttningsprofil; out-migrants at each sex
+    and age x = the smaller of the assumed number (``assumptions.utflyttade``) and
+    utflyttningsrisk(x) × min(P(x), P(x − 1)), P the folkmängd at the start of the year
+    (only the latter when the assumptions have no number). The minimum of the two
+    cohorts is the engine's timing: half of the net migrants of age x leave at the start
+    from those aged x, half at the end from the cohort aged x − 1 at the start; with it
+    no age group loses more people than it has. A number alone would let more people move out of an
+    age group than live there when it shrinks; a risk alone lets a large cohort passing
+    through the ages of studies and first jobs move out in proportion, which the
+    kommuner's history does not show (their out-migration follows the places of study
+    and work more than the size of the cohort). The difference is the net migration by
+    sex and age passed to :func:`analysis.befolkning.motor.project_cohort_component`
     (``width=1``, ``steps=1``), which gives the folkmängd at the end of the year and the
-    births.
+    births. The life table of each year is ``assumptions.nLx_ar(year)``: the death rates
+    with the mortality improvement of the years since ``assumptions.dodstal_ar``.
 
     The deaths are *not* a balancing item. They are computed here, independently of the
     engine's projection, from the mortality assumption and the population at risk:
@@ -155,6 +165,7 @@ def forecast(
         assumptions = estimate_assumptions(data, base_year)
 
     risk = _array(assumptions.utflyttningsrisk, "risk")
+    out_count = None if assumptions.utflyttade is None else _array(assumptions.utflyttade, "antal")
     profile = _array(assumptions.inflyttningsprofil, "andel")
     extra_in = max(extra_net_migration, 0.0)
     extra_out = max(-extra_net_migration, 0.0)
@@ -162,24 +173,30 @@ def forecast(
     kon = np.repeat(np.array(SEXES, dtype=object), MAX_AGE + 1)
     alder = np.tile(AGES, 2)
 
-    # the mortality assumption as survival ratios, for the deaths (independent of the engine)
-    L = _array(assumptions.nLx, "nLx")
-    surv = L[:, 1:-1] / L[:, :-2]
-    surv_open = L[:, -1] / (L[:, -2] + L[:, -1])
-    infant_death = (
-        np.array([1.0, assumptions.srb])
-        / (1.0 + assumptions.srb)
-        * (1.0 - L[:, 0] / assumptions.radix)
-    ).sum()
-
     population = start
     pop_rows, comp_rows = [], []
     for year in range(base_year + 1, base_year + int(horizon) + 1):
-        out_migrants = risk * population + extra_out * profile
+        nlx = assumptions.nLx_ar(year)
+        # the year's mortality as survival ratios, for the deaths (independent of the engine)
+        L = _array(nlx, "nLx")
+        surv = L[:, 1:-1] / L[:, :-2]
+        surv_open = L[:, -1] / (L[:, -2] + L[:, -1])
+        infant_death = (
+            np.array([1.0, assumptions.srb])
+            / (1.0 + assumptions.srb)
+            * (1.0 - L[:, 0] / assumptions.radix)
+        ).sum()
+        # the risk on the smaller of the two cohorts the migrants of an age leave from
+        # (the engine takes half at the start from age x, half at the end from the cohort
+        # that was x − 1): out-migrants never exceed the people there are
+        by_risk = risk * out_exposure(population)
+        out_migrants = (
+            by_risk if out_count is None else np.minimum(out_count, by_risk)
+        ) + extra_out * profile
         net = in_migrants - out_migrants
         result = project_cohort_component(
             pd.DataFrame({"kon": kon, "alder": alder, "antal": population.reshape(-1)}),
-            assumptions.nLx,
+            nlx,
             assumptions.asfr,
             pd.DataFrame({"kon": kon, "alder": alder, "antal": net.reshape(-1)}),
             width=1,

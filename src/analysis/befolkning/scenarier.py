@@ -13,7 +13,8 @@ Built on :mod:`analysis.befolkning.prognos` (the base forecast with the cohort-c
 * :func:`uncertainty_fan` — 80 % and 95 % bands around the base forecast from the
   historical variability of net migration and births;
 * :func:`backtest` — the forecast made *n* years ago with only the data then available,
-  compared with the outcome, in total and by broad age group;
+  compared with the outcome, in total and by broad age group (over every jump-off year
+  the data allow, against a naive forecast: :mod:`analysis.befolkning.eftertest`);
 * :func:`demand_indicators` — the age groups the ekonomer plan for (1–5, 6–15, 16–18,
   65–79, 80+) per year of history and forecast;
 * :func:`report_years` — the years the report's tables show;
@@ -30,6 +31,7 @@ say so and never present the bands as probabilities for the future.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Mapping
 
@@ -127,13 +129,13 @@ def truncate(data: BefolkningData, base_year: int) -> BefolkningData:
     Returns
     -------
     BefolkningData
+        The rows of the already checked tables (not checked again), indexed 0, 1, ….
     """
-    return BefolkningData(
-        folkmangd=data.folkmangd[data.folkmangd["ar"] <= base_year],
-        fodda=data.fodda[data.fodda["ar"] <= base_year],
-        doda=data.doda[data.doda["ar"] <= base_year],
-        flyttningar=data.flyttningar[data.flyttningar["ar"] <= base_year],
-    )
+    out = copy.copy(data)  # no new check: a subset of checked rows is checked
+    for name in ("folkmangd", "fodda", "doda", "flyttningar"):
+        df = getattr(data, name)
+        setattr(out, name, df[df["ar"] <= base_year].reset_index(drop=True))
+    return out
 
 
 def history_by_age(data: BefolkningData) -> pd.DataFrame:
@@ -266,9 +268,10 @@ def goal_seek_net_migration(
         Extra net migrants per year (negative if the base forecast already exceeds the
         target), on top of the base assumptions, distributed by the in-migrants' profile:
         the ``extra_net_migration`` of :func:`analysis.befolkning.prognos.forecast`. They are
-        extra *in*-migrants (or out-migrants if negative); since the larger population
-        also has more out-migrants (the out-migration risks are unchanged), the resulting
-        flyttnetto rises by less than this amount.
+        extra *in*-migrants (or out-migrants if negative). Where the out-migrants of an
+        age follow its risk (the number assumed is the larger,
+        :func:`analysis.befolkning.prognos.forecast`) the larger population also has more
+        out-migrants, and the resulting flyttnetto rises by less than this amount.
 
     Raises
     ------

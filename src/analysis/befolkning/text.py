@@ -3,7 +3,8 @@
 Built on the tidy frames of :mod:`analysis.befolkning.historik` and
 :mod:`analysis.befolkning.scenarier`: :func:`period_title`, :func:`sheet_note`,
 :func:`scenario_note`, :func:`scenario_text`, :func:`fan_text`, :func:`demand_text`,
-:func:`backtest_title`, :func:`backtest_text` and :func:`flyttnetto_delar`. Every number
+:func:`backtest_title`, :func:`backtest_text`, :func:`eftertest_title`,
+:func:`eftertest_text`, :func:`tackning_text` and :func:`flyttnetto_delar`. Every number
 goes through :mod:`analysis.core.format` (no-break space between thousands, U+2212 for
 minus).
 """
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.befolkning.antaganden import Assumptions
+from analysis.befolkning.eftertest import Eftertest
 from analysis.befolkning.scenarier import DEMAND_LABELS, SCENARIOS
 from analysis.core.errors import ArgumentError
 from analysis.core.format import tal
@@ -24,12 +26,15 @@ __all__ = [
     "backtest_text",
     "backtest_title",
     "demand_text",
+    "eftertest_text",
+    "eftertest_title",
     "fan_text",
     "flyttnetto_delar",
     "period_title",
     "scenario_note",
     "scenario_text",
     "sheet_note",
+    "tackning_text",
 ]
 
 
@@ -97,10 +102,23 @@ def sheet_note(base_year: int, assumptions: Assumptions) -> str:
 def scenario_note(assumptions: Assumptions) -> str:
     """The note under the scenario table: the years of the base assumptions and what the
     low and high scenarios change."""
+    years = f"{assumptions.years[0]}–{assumptions.years[-1]}"
+    flyttar = assumptions.flyttar or assumptions.years
+    mig = f"{flyttar[0]}–{flyttar[-1]}" if len(flyttar) > 1 else str(flyttar[0])
+    text = f"Huvudalternativet bygger på genomsnitten {years}"
+    if mig != years or assumptions.forbattring is not None:
+        text = (
+            f"Huvudalternativet bygger på fruktsamheten och dödligheten {years}"
+            + (
+                ", med dödstal som fortsätter att minska varje år"
+                if assumptions.forbattring is not None
+                else ""
+            )
+            + f", och på flyttningarna {mig}, där de senaste åren väger tyngst"
+        )
     return (
-        f"Huvudalternativet bygger på genomsnitten {assumptions.years[0]}–"
-        f"{assumptions.years[-1]}. Låg och hög inflyttning: antalet inflyttade 10 % lägre "
-        "respektive högre än i huvudalternativet, med samma utflyttningsrisker."
+        text + ". Låg och hög inflyttning: antalet inflyttade 10 % lägre respektive högre än "
+        "i huvudalternativet, med samma antaganden om utflyttningen."
     )
 
 
@@ -170,12 +188,18 @@ def scenario_text(scen: pd.DataFrame, end_year: int, goal: tuple[int, float] | N
     bas_rows = scen[(scen["scenario"] == "bas") & (scen["ar"] <= mal_ar)]
     netto_bas = float(bas_rows["flyttnetto"].mean())
     if extra > 0:
+        # the clause on out-migrants only when the model's out-migrants did rise
+        fler_ut = netto_mal - netto_bas < extra - 0.5
         text += (
             f" Målet {tal(mal_folkmangd)} invånare år {mal_ar} nås inte i "
             f"huvudalternativet ({tal(bas_mal)}). Det kräver att {tal(extra)} fler "
-            "personer än i huvudalternativet flyttar in varje år. Eftersom en större "
-            "befolkning också ger fler utflyttade blir flyttnettot då i genomsnitt "
-            f"{tal(netto_mal)} personer per år till och med {mal_ar}, mot "
+            "personer än i huvudalternativet flyttar in varje år. "
+            + (
+                "Eftersom en större befolkning också ger fler utflyttade blir flyttnettot då "
+                if fler_ut
+                else "Flyttnettot blir då "
+            )
+            + f"i genomsnitt {tal(netto_mal)} personer per år till och med {mal_ar}, mot "
             f"{tal(netto_bas)} i huvudalternativet."
         )
     else:
@@ -187,7 +211,7 @@ def scenario_text(scen: pd.DataFrame, end_year: int, goal: tuple[int, float] | N
     return text
 
 
-def fan_text(fan: pd.DataFrame, year: int) -> str:
+def fan_text(fan: pd.DataFrame, year: int, eftertest: Eftertest | None = None) -> str:
     """What the uncertainty fan says about ``year`` — and what it leaves out.
 
     The bands of :func:`analysis.befolkning.scenarier.uncertainty_fan` hold only the
@@ -201,6 +225,10 @@ def fan_text(fan: pd.DataFrame, year: int) -> str:
         :func:`analysis.befolkning.scenarier.uncertainty_fan`.
     year : int
         A year of ``fan``.
+    eftertest : Eftertest, optional
+        The back-test over the jump-off years (:func:`analysis.befolkning.eftertest.eftertest`);
+        when given, :func:`tackning_text` (how often the outcome fell within the bands made
+        in hindsight) is added.
 
     Returns
     -------
@@ -222,7 +250,7 @@ def fan_text(fan: pd.DataFrame, year: int) -> str:
         "varaktigt blir en annan – ingår inte, så den verkliga osäkerheten är större och "
         "intervallen är inga sannolikheter för den framtida folkmängden; scenarierna "
         "visar hur mycket antagandena betyder."
-    )
+    ) + (f" {tackning}" if eftertest is not None and (tackning := tackning_text(eftertest)) else "")
 
 
 def demand_text(ind: pd.DataFrame, base_year: int, year: int) -> str:
@@ -300,4 +328,105 @@ def backtest_text(bt: pd.DataFrame) -> str:
         f"{_group_label(str(storst['grupp']))} "
         f"({tal(storst['fel_procent'], 1, tecken=True, procent=True)} år "
         f"{int(storst['ar'])}). Positivt fel betyder att prognosen var för hög."
+    )
+
+
+# --------------------------------------------------------------------------------------
+# the back-test over every jump-off year
+# --------------------------------------------------------------------------------------
+def _years_text(years: list[int]) -> str:
+    if len(years) == 1:
+        return str(years[0])
+    return f"{years[0]}–{years[-1]}"
+
+
+def _ar_text(n: int) -> str:
+    return f"{n} år" if n != 1 else "ett år"
+
+
+def eftertest_title(et: Eftertest) -> str:
+    """The title of the back-test table (:func:`analysis.befolkning.eftertest.eftertest`)."""
+    return (
+        f"Prognosmetoden och en naiv framskrivning prövade i efterhand: fel i folkmängden "
+        f"{et.horisont} år efter startåret, startår {_years_text(et.basar)}"
+    )
+
+
+def eftertest_text(et: Eftertest) -> str:
+    """How the method compares with the naive forecast over the jump-off years tested.
+
+    Parameters
+    ----------
+    et : Eftertest
+        :func:`analysis.befolkning.eftertest.eftertest`.
+
+    Returns
+    -------
+    str
+        A paragraph with the mean absolute error of the total at ``horisont`` years of the
+        method and of the naive forecast, how often the method was the better, the mean
+        signed error, and the errors of the ages 0–5 and 80+ when they were tested.
+    """
+    s = et.sammanfattning
+    tot = s[s["grupp"] == "Totalt"].set_index("metod")
+    if tot.empty or "metod" not in tot.index or "naiv" not in tot.index:
+        raise ArgumentError("et", "efterhandsprövningen saknar totalen.")
+    n = int(tot.loc["metod", "antal_ar"])
+    h = et.horisont
+    metod, naiv = (
+        float(tot.loc["metod", "medel_abs_fel_procent"]),
+        float(tot.loc["naiv", "medel_abs_fel_procent"]),
+    )
+    battre = int(round(float(tot.loc["metod", "andel_battre"]) * n))
+    signed = float(tot.loc["metod", "medel_fel_procent"])
+    jamfort = "bättre än" if metod < naiv else "sämre än" if metod > naiv else "lika bra som"
+    riktning = "för låg" if signed < 0 else "för hög"
+    ks = set(et.naiv_ar.values())
+    naiv_years = (
+        "de fem senaste årens tillväxt"
+        if ks == {5}
+        else "de senaste årens tillväxt (fem år, färre där historiken är kortare)"
+    )
+    years = f"startåret {et.basar[0]}" if n == 1 else f"de {n} startåren {_years_text(et.basar)}"
+    text = (
+        f"Prognosmetoden har prövats i efterhand för {years}: varje gång med enbart de "
+        f"uppgifter som fanns vid startårets utgång, jämfört med den verkliga folkmängden "
+        f"{h} år senare. Metoden har i efterhand träffat folkmängden {h} år framåt med i "
+        f"genomsnitt {tal(metod, 1)} procents fel, mot {tal(naiv, 1)} procent för en "
+        f"framskrivning av {naiv_years}, och var {jamfort} den naiva "
+        f"framskrivningen {battre} av {_ar_text(n)}. I genomsnitt var prognosen {riktning} "
+        f"({tal(signed, 1, tecken=True, procent=True)})."
+    )
+    parts = []
+    for gid, label in (("0-5", "barn 0–5 år"), ("80+", "80 år och äldre")):
+        row = s[(s["grupp"] == gid) & (s["metod"] == "metod")]
+        if not row.empty:
+            r = row.iloc[0]
+            parts.append(
+                f"för {label} i genomsnitt {tal(r['medel_abs_fel_procent'], 1)} procent "
+                f"(som mest {tal(r['max_abs_fel_procent'], 1)})"
+            )
+    if parts:
+        text += " Felet var " + " och ".join(parts) + "."
+    return text
+
+
+def tackning_text(et: Eftertest) -> str:
+    """How often the outcome fell within the uncertainty bands made at the jump-off year.
+
+    The bands of :func:`analysis.befolkning.scenarier.uncertainty_fan` hold only the
+    random variation; this sentence says how they fared in hindsight
+    (:attr:`analysis.befolkning.eftertest.Eftertest.tackning`). Empty when no jump-off
+    year had the three years of history the bands need.
+    """
+    t = et.tackning
+    if t.empty:
+        return ""
+    n = len(t)
+    i80, i95 = int(t["inom_80"].sum()), int(t["inom_95"].sum())
+    return (
+        f"I efterhand låg folkmängden {et.horisont} år efter startåret inom 80 %-intervallet "
+        f"i {i80} av {_ar_text(n)} och inom 95 %-intervallet i {i95} av {_ar_text(n)} "
+        f"({_years_text([int(b) for b in t['basar']])}). Så få prövade år visar bara "
+        "ungefär hur väl intervallen fångar osäkerheten."
     )

@@ -3,7 +3,9 @@
 Display tables (Swedish headings) and figures built from the tidy frames of
 :mod:`analysis.befolkning.historik` and :mod:`analysis.befolkning.scenarier`; the
 sentences are in :mod:`analysis.befolkning.text`. The figures are made without pyplot;
-tick labels go through :func:`analysis.core.format.tal`.
+tick labels go through :func:`analysis.core.format.tal`. :func:`visa_eftertest` and
+:func:`figur_eftertest` are the notebook's section on the back-test over every jump-off
+year (:mod:`analysis.befolkning.eftertest`).
 """
 
 from __future__ import annotations
@@ -12,25 +14,35 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from analysis.befolkning.historik import AGES
+from analysis.befolkning import text as befolkningstext
+from analysis.befolkning.eftertest import METODER, Eftertest
+from analysis.befolkning.historik import AGES, BefolkningData
 from analysis.befolkning.scenarier import DEMAND_LABELS, SCENARIOS
 from analysis.core.format import tal
 from analysis.core.labels import TOTALT
+from analysis.kontroller.bas import Kontroller
 from analysis.rapport.charts import style_axes
+from analysis.rapport.tables import show_table
 
 __all__ = [
     "backtest_chart",
     "backtest_table",
     "demand_table",
+    "eftertest_chart",
+    "eftertest_table",
     "fan_table",
+    "figur_eftertest",
+    "kontrollera_eftertest",
     "period_table",
     "pyramid_chart",
     "scenario_chart",
     "scenario_table",
     "sheet_table",
+    "visa_eftertest",
 ]
 
 
@@ -274,3 +286,154 @@ def backtest_chart(bt: pd.DataFrame, title: str) -> Figure:
     ax.yaxis.set_major_formatter(FuncFormatter(_tick))
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------------------
+# the back-test over every jump-off year
+# --------------------------------------------------------------------------------------
+def eftertest_table(et: Eftertest) -> pd.DataFrame:
+    """The back-test (:func:`analysis.befolkning.eftertest.eftertest`) for the report.
+
+    One row per jump-off year: ``Startår`` (text), ``År`` (the year compared, startår +
+    horisont), ``Utfall``, ``Prognosmetoden``, ``Naiv framskrivning`` (persons),
+    ``Fel, metoden (%)``, ``Fel, naiv (%)`` and, when those groups were tested,
+    ``Fel 0–5 år (%)`` and ``Fel 80+ år (%)`` (the method's). The mean errors are in
+    :func:`analysis.befolkning.text.eftertest_text`.
+    """
+    tot = et.vid_horisont(TOTALT)
+    out = pd.DataFrame(
+        {
+            "Startår": tot["basar"].astype(int).astype(str),
+            "År": tot["ar"].astype(int),
+            "Utfall": tot["utfall"].astype(float),
+            METODER["metod"]: tot["metod"].astype(float),
+            METODER["naiv"]: tot["naiv"].astype(float),
+            "Fel, metoden (%)": tot["fel_metod"].astype(float),
+            "Fel, naiv (%)": tot["fel_naiv"].astype(float),
+        }
+    )
+    for gid, col in (("0-5", "Fel 0–5 år (%)"), ("80+", "Fel 80+ år (%)")):
+        if (et.fel["grupp"] == gid).any():
+            out[col] = et.vid_horisont(gid)["fel_metod"].astype(float).to_numpy()
+    return out
+
+
+def eftertest_chart(et: Eftertest, title: str) -> Figure:
+    """The error of the total ``horisont`` years on per jump-off year: the method and the
+    naive forecast side by side (bars, per cent of the outcome)."""
+    tot = et.vid_horisont(TOTALT)
+    fig = Figure(figsize=(7.5, 3.6))
+    ax = fig.subplots()
+    x = np.arange(len(tot))
+    for offset, col, colour, label in (
+        (-0.2, "fel_metod", _BLUE, METODER["metod"]),
+        (0.2, "fel_naiv", _GREY, METODER["naiv"]),
+    ):
+        ax.bar(x + offset, tot[col], width=0.4, color=colour, label=label)
+    ax.set_xticks(x, [str(int(b)) for b in tot["basar"]])
+    ax.set_xlabel(f"startår (folkmängden jämförd {et.horisont} år senare)")
+    ax.axhline(0, color="black", linewidth=0.6)
+    _finish(ax, title, "fel, % av utfallet")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p=None: tal(v, 1)))
+    fig.tight_layout()
+    return fig
+
+
+def visa_eftertest(et: Eftertest) -> None:
+    """The notebook's back-test section: the table, the comparison with the naive
+    forecast and how the uncertainty bands fared (:mod:`analysis.befolkning.text`); when
+    nothing could be tested, the reason (:attr:`Eftertest.saknas`) instead."""
+    if not et.basar:
+        display(Markdown(et.saknas or "Efterhandsprövning saknas."))
+        return
+    table = eftertest_table(et)
+    err_cols = [c for c in table.columns if c.startswith("Fel")]
+    show_table(
+        table,
+        befolkningstext.eftertest_title(et),
+        name="eftertest",
+        decimals=dict.fromkeys(err_cols, 1),
+        deviation=err_cols,
+        note=(
+            "Prognosmetoden: kohortkomponentmetoden med enbart de uppgifter som fanns vid "
+            "startårets utgång. Naiv framskrivning: folkmängden i varje grupp växer med "
+            "samma årliga takt som i genomsnitt de fem senaste åren"
+            + ("" if set(et.naiv_ar.values()) == {5} else " (färre där historiken är kortare)")
+            + ". Positivt fel betyder att prognosen var för hög."
+        ),
+    )
+    display(Markdown(befolkningstext.eftertest_text(et)))
+    tackning = befolkningstext.tackning_text(et)
+    if tackning:
+        display(Markdown(tackning))
+
+
+def figur_eftertest(et: Eftertest) -> Figure | None:
+    """:func:`eftertest_chart` with the report's title (None when nothing was tested)."""
+    if not et.basar:
+        return None
+    return eftertest_chart(
+        et, f"Felet i folkmängden {et.horisont} år efter startåret, metoden och naiv framskrivning"
+    )
+
+
+#: The group of the back-test's checks.
+KONTROLLGRUPP = "Efterhandsprövning"
+
+
+def kontrollera_eftertest(k: Kontroller, et: Eftertest, data: BefolkningData) -> None:
+    """Check the back-test against the population table by independent paths.
+
+    For each jump-off year B tested, at B + ``horisont``: the outcome equals the
+    folkmängd on 31 December summed straight from ``data`` (:meth:`BefolkningData.stock_total`);
+    the naive forecast equals P(B)·(P(B)/P(B − k))^(h/k) from those sums; the method's age
+    groups sum to its total. And the summary's mean absolute error of the total equals the
+    mean of |prognos/utfall − 1| recomputed from the rows. Tolerances: 0,5 persons and
+    10⁻⁹ percentage points.
+    """
+    if not et.basar:
+        return
+    h = et.horisont
+    at = et.fel[et.fel["steg"] == h]
+    for b in et.basar:
+        rows = at[at["basar"] == b]
+        tot = rows[rows["grupp"] == TOTALT].set_index("metod")
+        utfall = data.stock_total(b + h)
+        k.lika(
+            KONTROLLGRUPP,
+            f"Utfall {b + h} = folkmängden i befolkningstabellen",
+            float(tot.loc["metod", "utfall"]),
+            float("nan") if utfall is None else utfall,
+            tolerans=0.5,
+        )
+        kk = et.naiv_ar.get(int(b))
+        p_b, p_k = data.stock_total(b), None if kk is None else data.stock_total(b - kk)
+        naiv = (
+            float("nan")
+            if p_b is None or p_k is None or not p_k or kk is None
+            else p_b * (p_b / p_k) ** (h / kk)
+        )
+        k.lika(
+            KONTROLLGRUPP,
+            f"Naiv framskrivning från {b} = folkmängdens tillväxt {b - (kk or 0)}–{b}",
+            float(tot.loc["naiv", "prognos"]),
+            naiv,
+            tolerans=0.5,
+        )
+        parts = rows[(rows["metod"] == "metod") & (rows["grupp"] != TOTALT)]
+        k.summa(
+            KONTROLLGRUPP,
+            f"Åldersgrupperna summerar till totalen, prognos från {b}",
+            parts["prognos"].tolist(),
+            float(tot.loc["metod", "prognos"]),
+            tolerans=0.5,
+        )
+    mine = at[(at["grupp"] == TOTALT) & (at["metod"] == "metod")]
+    recomputed = float((100 * (mine["prognos"] / mine["utfall"] - 1)).abs().mean())
+    k.lika(
+        KONTROLLGRUPP,
+        "Medelfelet (absolut) = felen räknade om från prognos och utfall",
+        et.medel_abs("metod"),
+        recomputed,
+        tolerans=1e-9,
+    )
