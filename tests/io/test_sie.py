@@ -3,6 +3,7 @@ the consistency checks (each with a mutation that must make it fail)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.core.errors import InputError
+from analysis.io import sie_snabb
 from analysis.io.sie import (
     avkoda,
     kontosaldon,
@@ -23,6 +25,7 @@ from analysis.io.sie import (
     tokenise,
     ub_mot_ib_psaldo,
 )
+from analysis.io.sie_snabb import dela, falt
 
 # --------------------------------------------------------------------------- tokeniser
 
@@ -367,3 +370,363 @@ def test_kontosaldon_sie_totals():
     got = kontosaldon(parse_sie(text, "f"))
     assert got.values.tolist() == [[0, 201101, "3010", -100.0]]
     assert not any(math.isnan(x) for x in got["belopp"])
+
+
+# --------------------------------------------------------------------------- the fast path
+# parse_sie reads plain vouchers by columns (analysis.io.sie_snabb) and the rest with the
+# exact tokeniser. A form feed at the very end adds only an empty line for the exact
+# reader but is a line break the fast path does not take: the same text is then read
+# exactly, line by line — an independent implementation to compare with.
+
+
+def _exact(text: str, display: str = "f.se"):
+    assert falt(text + "\x0c") is None
+    return parse_sie(text + "\x0c", display)
+
+
+def _outcome(text: str):
+    try:
+        return parse_sie(text, "f.se")
+    except InputError as exc:
+        return str(exc)
+
+
+def _exact_outcome(text: str):
+    try:
+        return _exact(text)
+    except InputError as exc:
+        return str(exc)
+
+
+def _same(a, b) -> None:
+    if isinstance(a, str) or isinstance(b, str):
+        assert a == b
+        return
+    assert (a.fil, a.kodning, dict(a.info), dict(a.ignorerade)) == (
+        b.fil,
+        b.kodning,
+        dict(b.info),
+        dict(b.ignorerade),
+    )
+    for name in (
+        "konton",
+        "rar",
+        "dimensioner",
+        "objekt",
+        "balanser",
+        "objektbalanser",
+        "psaldo",
+        "pbudget",
+        "transaktioner",
+        "andringar",
+    ):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
+
+
+def test_tiny_is_read_the_same_by_both_paths(tiny):
+    plan = falt(TINY)
+    # only A 1 is plain (A 2 and B 1 hold corrections: read exactly)
+    assert plan is not None and plan.ver.forsta.tolist() == [31]
+    _same(tiny, _exact(TINY, "tiny.se"))
+
+
+def test_fast_path_reads_plain_vouchers_hand_checked():
+    text = (
+        "#RAR 0 20230101 20231231\n"
+        '#VER "A" 7 20230105 "Faktura {x}"\r\n'
+        "{\r\n"
+        '\t#TRANS  4010\t{1 "100"  6 P1}  1250.50 20230106 "Rad, med text" 1 "Anna"\r\n'
+        '   #TRANS "1930" {} -1250.5 "" ""\r\n'
+        "}\r\n"
+        "\r\n"
+        "#VER B 8 20230201 {\n"
+        "#TRANS 2440 { } 10 20230202 Kort\n"
+        "#TRANS 1930 {} -10\n"
+        "}\n"
+    )
+    plan = falt(text)
+    assert plan is not None
+    assert len(plan.ver.forsta) == 2 and len(plan.rader.rad) == 4  # all four rows fast
+    t = parse_sie(text, "f").transaktioner
+    assert t[["serie", "vernr", "konto", "objekt", "belopp", "text", "rad"]].values.tolist() == [
+        ["A", "7", "4010", "1:100;6:P1", 1250.5, "Rad, med text", 4],
+        ["A", "7", "1930", "", -1250.5, "Faktura {x}", 5],
+        ["B", "8", "2440", "", 10.0, "Kort", 9],
+        ["B", "8", "1930", "", -10.0, "", 10],
+    ]
+    assert t["transdatum"].tolist()[0] == pd.Timestamp("2023-01-06")
+    assert t["transdatum"].isna().tolist() == [False, True, False, True]
+    assert t["datum"].tolist() == [
+        pd.Timestamp(d) for d in ("2023-01-06", "2023-01-05", "2023-02-02", "2023-02-01")
+    ]
+    _same(parse_sie(text, "f"), _exact(text, "f"))
+
+
+def _big(n: int, broken: str | None = None, at: int = -1) -> str:
+    lines = ["#FLAGGA 0", "#RAR 0 20230101 20231231"]
+    for v in range(n):
+        lines += [f'#VER A {v + 1} 20230105 "V {v}"', "{"]
+        lines += ["   #TRANS 1930 {} 100.00", '   #TRANS 3010 {1 "100"} -100.00']
+        if v == at and broken is not None:
+            lines.append(broken)
+        lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("   #TRANS 1930 {} 5 20231340", "transdat '20231340' är inget datum"),
+        ("   #TRANS 1930 {} 12,3,4", "belopp '12,3,4' är inte ett belopp"),
+        ("   #TRANS 1930 {1} 5", "par av dimension och objekt"),
+        ("   #TRANS 1930 {} -", "belopp '-' är inte ett belopp"),
+    ],
+)
+def test_errors_inside_a_large_file_name_the_right_line(row, fragment):
+    text = _big(60, row, at=40)
+    plan = falt(text)
+    assert plan is not None and len(plan.ver.forsta) >= 59  # the others are read by columns
+    line = text.splitlines().index(row) + 1
+    with pytest.raises(InputError) as err:
+        parse_sie(text, "stor.se")
+    assert str(err.value).startswith(f"stor.se, rad {line}: "), str(err.value)
+    assert fragment in str(err.value)
+
+
+def test_bad_voucher_date_on_the_fast_path_names_its_line():
+    text = _big(30).replace('#VER A 20 20230105 "V 19"', '#VER A 20 20230230 "V 19"')
+    with pytest.raises(InputError) as err:
+        parse_sie(text, "stor.se")
+    line = text.splitlines().index('#VER A 20 20230230 "V 19"') + 1
+    assert str(err.value).startswith(f"stor.se, rad {line}: verdatum '20230230'")
+
+
+def test_unclosed_block_before_plain_vouchers_is_read_exactly():
+    # the first block is never closed: the following #VER lines are records inside it
+    text = "#VER A 1 20230101\n{\n#TRANS 1 {} 1\n" + _big(3)
+    _same(_outcome(text), _exact_outcome(text))
+    assert "'{' inne i ett block" in _outcome(text)
+
+
+def test_line_offsets_number_lines_as_splitlines():
+    for text in ["", "\n", "a", "a\nb", "a\r\nb\r\n", "\n\n x \r\n", "å\nä\r\nö"]:
+        got = dela(text)
+        assert got is not None
+        data, start = got
+        lines = [
+            data[a:b].decode().removesuffix("\n").removesuffix("\r")
+            for a, b in zip(start[:-1], start[1:], strict=True)
+        ]
+        assert lines[: len(text.splitlines())] == text.splitlines()
+        assert all(line == "" for line in lines[len(text.splitlines()) :])
+    for text in ["a\rb", "a\x0bb", "a\u2028b", "a\x85b", "a\x1cb"]:
+        assert dela(text) is None
+
+
+def _old_declares_pc8(data: bytes) -> bool:
+    for raw in data.splitlines():
+        stripped = raw.strip()
+        if stripped.startswith(b"#FORMAT"):
+            rest = stripped[len(b"#FORMAT") :].strip().strip(b'"').strip()
+            return rest.upper() == b"PC8"
+    return False
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"#FORMAT PC8",
+                b"  #FORMAT pc8 ",
+                b'#FORMAT "PC8"',
+                b"#FORMAT UTF8",
+                b"#FORMATX",
+                b"x #FORMAT PC8",
+                b"#FLAGGA 0",
+                b"",
+                b"\t#FORMAT\tPC8",
+            ]
+        ),
+        max_size=5,
+    ),
+    st.sampled_from([b"\n", b"\r\n", b"\r"]),
+)
+def test_pc8_declaration_as_before(lines, newline):
+    # ASCII bytes: cp437 exactly when the first #FORMAT line says PC8
+    data = newline.join(lines)
+    assert (avkoda(data, "f")[1] == "cp437") == _old_declares_pc8(data)
+
+
+# ---- the differential test: random vouchers, both paths
+
+
+_WS = st.sampled_from([" ", "\t", "  ", " \t"])
+_BARE = st.text(alphabet="ABCabc0123_-.:/", min_size=1, max_size=6)
+_QUOTED_PLAIN = st.text(alphabet="Ab 1{}åÖ,.-", max_size=8).map(lambda s: f'"{s}"')
+_QUOTED_ESC = st.text(alphabet='Ab "\\', max_size=6).map(
+    lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+)
+_FIELD = st.one_of(_BARE, _QUOTED_PLAIN, _QUOTED_ESC, st.just('""'))
+_DATE = st.one_of(
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)).map(
+        lambda d: d.strftime("%Y%m%d")
+    ),
+    st.sampled_from(["20230230", "2023013", "x", '""']),
+)
+_AMOUNT = st.one_of(
+    st.integers(-(10**9), 10**9).map(str),
+    st.decimals(-(10**7), 10**7, places=2, allow_nan=False, allow_infinity=False).map(str),
+    st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: f"{x:.3f}"),
+    st.sampled_from(["1,5", "-0.00", "+5", "1e3", ".5", "5.", "x", "inf", "007"]),
+)
+_OBJ_ID = st.one_of(_BARE, _QUOTED_PLAIN, _QUOTED_ESC)
+
+
+@st.composite
+def _objects(draw):
+    n = draw(st.integers(0, 3))
+    items = []
+    for _ in range(n):
+        items += [draw(st.sampled_from(["1", "6", "10", '"2"'])), draw(_OBJ_ID)]
+    if draw(st.integers(0, 15)) == 0:
+        items.append("7")  # odd: refused
+    sep = draw(_WS)
+    inner = sep.join(items)
+    pad = draw(st.sampled_from(["", " "]))
+    return "{" + pad + inner + pad + "}"
+
+
+@st.composite
+def _row(draw):
+    label = draw(st.sampled_from(["#TRANS"] * 12 + ["#trans", "#RTRANS", "#BTRANS"]))
+    ws = draw(_WS)
+    konto = draw(st.sampled_from(["1930", "3010", '"2440"', "4010"]))
+    fields = [label, konto]
+    if draw(st.integers(0, 20)):
+        fields.append(draw(_objects()))
+    fields.append(draw(_AMOUNT))
+    extra = draw(st.integers(0, 4))
+    if extra >= 1:
+        fields.append(draw(_DATE))
+    if extra >= 2:
+        fields.append(draw(_FIELD))
+    if extra >= 3:
+        fields.append(draw(st.sampled_from(["1", "2.5", '"Anna"', "{", "}", '"open'])))
+    indent = draw(st.sampled_from(["", "   ", "\t"]))
+    trail = draw(st.sampled_from(["", " ", "\t", "\u00a0"]))
+    return indent + ws.join(fields) + trail
+
+
+@st.composite
+def _voucher(draw):
+    serie = draw(st.sampled_from(["A", "B", '"A"', '""', '"S 1"']))
+    vernr = str(draw(st.integers(1, 99)))
+    date = draw(_DATE)
+    head = ["#VER", serie, vernr, date]
+    if draw(st.booleans()):
+        head.append(draw(_FIELD))
+    if draw(st.integers(0, 3)) == 0:
+        head.append(draw(st.sampled_from(["20240101", '"Anna"'])))
+    ws = draw(_WS)
+    same_line = draw(st.integers(0, 4)) == 0
+    lines = [ws.join(head) + (" {" if same_line else "")]
+    if not same_line:
+        lines.append(draw(st.sampled_from(["{", " {", "{ "])))
+    lines += draw(st.lists(_row(), min_size=0, max_size=5))
+    if draw(st.integers(0, 10)) == 0:
+        lines.insert(-1 if len(lines) > 1 else len(lines), "")
+    if draw(st.integers(0, 20)):
+        lines.append(draw(st.sampled_from(["}", " }", "}\t"])))
+    return lines
+
+
+@given(
+    st.lists(
+        st.one_of(
+            _voucher(),
+            st.sampled_from(
+                [["#KONTO 1930 Bank"], ["#KSUMMA 1"], [""], ["#RAR 0 20230101 20231231"]]
+            ).map(list),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_fast_path_equals_exact_tokeniser(blocks, newline):
+    text = newline.join(line for block in blocks for line in block) + newline
+    _same(_outcome(text), _exact_outcome(text))
+
+
+_PLAIN_TEXT = st.one_of(
+    st.text(alphabet="AbÅö 1{}-,.#", max_size=10).map(lambda s: f'"{s}"'),
+    st.text(alphabet="Ab1.-_:", min_size=1, max_size=6),
+    _QUOTED_ESC,  # escaped quotes and backslashes: for the exact tokeniser
+)
+
+
+@st.composite
+def _plain_row(draw):
+    """A #TRANS row of the forms the fast path takes (and, rarely, one it does not)."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(_row())
+    ws = draw(_WS)
+    plain_id = st.one_of(_BARE, st.text(alphabet="Ab 1åÖ,.-", max_size=6).map(lambda s: f'"{s}"'))
+    pairs = draw(st.lists(st.tuples(st.sampled_from(["1", "6", "10"]), plain_id), max_size=3))
+    inner = draw(_WS).join(f"{d}{draw(_WS)}{o}" for d, o in pairs)
+    fields = ["#TRANS", draw(st.sampled_from(["1930", '"3010"', "2440"])), "{" + inner + "}"]
+    cents = draw(st.integers(-(10**11), 10**11))
+    fields.append(draw(st.sampled_from([f"{cents / 100:.2f}", str(cents), f"{cents / 10:.1f}"])))
+    extra = draw(st.integers(0, 3))
+    if extra >= 1:
+        day = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))
+        fields.append(draw(st.one_of(day.map(lambda d: d.strftime("%Y%m%d")), st.just('""'))))
+    if extra >= 2:
+        fields.append(draw(_PLAIN_TEXT))
+    if extra >= 3:
+        fields.append(draw(st.sampled_from(['1 "Anna"', "-2.5", '"x" "y" {'])))
+    return (
+        draw(st.sampled_from(["", "   ", "\t"]))
+        + ws.join(fields)
+        + draw(st.sampled_from(["", " ", "\t"]))
+    )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", '"B"', "C1"]),
+            st.one_of(st.just(""), _PLAIN_TEXT),
+            st.booleans(),
+            st.lists(_plain_row(), max_size=5),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_fast_path_equals_exact_tokeniser_on_plain_vouchers(vouchers, newline):
+    # mostly vouchers the fast path takes (its quoted/unquoted objects, tabs, amounts,
+    # dates present or absent, texts with spaces and braces), some it leaves
+    lines = ["#RAR 0 20230101 20231231"]
+    for i, (serie, text, same_line, rows) in enumerate(vouchers):
+        head = f"#VER {serie} {i + 1} 20230105 {text}".rstrip()
+        lines += [f"{head} {{"] if same_line else [head, "{"]
+        lines += [*rows, "}"]
+    text = newline.join(lines) + newline
+    _same(_outcome(text), _exact_outcome(text))
+
+
+@given(
+    st.lists(st.lists(_plain_row(), min_size=1, max_size=4), min_size=2, max_size=12),
+    st.integers(1, 40),
+)
+def test_fast_path_in_two_parts_equals_exact_tokeniser(bodies, cut):
+    # a large file is planned in two halves (on two threads): the same frames
+    lines = ["#RAR 0 20230101 20231231"]
+    for i, rows in enumerate(bodies):
+        lines += [f'#VER A {i + 1} 20230105 "V {i}"', "{", *rows, "}"]
+    text = "\n".join(lines) + "\n"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sie_snabb, "DELA_FRAN", cut)
+        _same(_outcome(text), _exact_outcome(text))

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from functools import cache
 
+import pandas as pd
 import pytest
 
 from analysis.core.errors import InputError
@@ -250,3 +251,30 @@ def test_mutated_real_file_fails_the_checks(tmp_path):
     bad = res[res["differens"].abs() >= TOL]
     assert bad[["arsnr", "konto"]].values.tolist() == [[0, "3041"]]
     assert bad["differens"].tolist() == [pytest.approx(-1.0)]
+
+
+@pytest.mark.parametrize("name", [n for n in FILES if n not in REFUSED])
+def test_fast_path_gives_the_exact_readers_frames(name):
+    # a form feed at the end makes the reader take every line exactly (see test_sie)
+    from analysis.io.sie import avkoda, parse_sie
+    from analysis.io.sie_snabb import falt
+
+    text, kodning = avkoda((SIE_DIR / name).read_bytes(), name)
+    fast = parse_sie(text, name, kodning=kodning)
+    assert falt(text + "\x0c") is None
+    exact = parse_sie(text + "\x0c", name, kodning=kodning)
+    assert dict(fast.info) == dict(exact.info)
+    assert dict(fast.ignorerade) == dict(exact.ignorerade)
+    for frame in ("konton", "rar", "balanser", "psaldo", "transaktioner", "andringar"):
+        pd.testing.assert_frame_equal(getattr(fast, frame), getattr(exact, frame), check_exact=True)
+
+
+def test_fast_path_takes_most_rows_of_the_4e_files():
+    from analysis.io.sie import avkoda
+    from analysis.io.sie_snabb import falt
+
+    name = "SIE4_Exempelfil_med_underdim.SE"
+    text, _ = avkoda((SIE_DIR / name).read_bytes(), name)
+    plan = falt(text)
+    assert plan is not None
+    assert len(plan.rader.rad) > 0.9 * len(load(name).transaktioner)
