@@ -8,6 +8,7 @@ import json
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.core.errors import ArgumentError, InputError
@@ -107,7 +108,13 @@ def test_the_section_shows_text_table_and_source(data, shown):
     j = jf.forbered_jamforelse(data, "2023-04", "kommun")
     jf.visa_jamforelse(j)
     (_, text), (_, title, frame, kw) = shown
-    assert text == j.text and frame is j.tabell
+    assert text == j.text
+    # the table as computed, the KPI's name shown once, on its first year's row
+    first = ~j.tabell[jf.NYCKELTAL].duplicated()
+    assert (frame[jf.NYCKELTAL][first] == j.tabell[jf.NYCKELTAL][first]).all()
+    assert (frame[jf.NYCKELTAL][~first] == "").all() and (~first).any()
+    rest = [c for c in frame.columns if c != jf.NYCKELTAL]
+    pd.testing.assert_frame_equal(frame[rest], j.tabell[rest])
     assert title == f"Jämförelse med andra kommuner, {j.namn}"
     assert kw["note"] == j.kalla and kw["name"] == "kolada_kommun"
     assert kw["decimals"] == {"Luleå": 1, jf.GRUPP: 1, jf.RIKET_KOLUMN: 1}

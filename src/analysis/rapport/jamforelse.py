@@ -272,8 +272,11 @@ def visa_jamforelse(j: Jamforelse) -> None:
     if j.tabell is None:
         return
     value_cols = [c for c in j.tabell.columns if c not in (NYCKELTAL, AR, GRUPP_ANTAL)]
+    shown = j.tabell.copy()
+    # the KPI's name once, on its first year's row (the export keeps it on every row)
+    shown[NYCKELTAL] = shown[NYCKELTAL].where(~shown[NYCKELTAL].duplicated(), "")
     show_table(
-        j.tabell,
+        shown,
         f"Jämförelse med andra kommuner, {j.namn}",
         name=f"kolada_{j.rapport}",
         decimals={c: 1 for c in value_cols},
