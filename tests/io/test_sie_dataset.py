@@ -121,3 +121,26 @@ def test_an_edited_sie_export_rebuilds_the_cache(tmp_path: Path):
         MAPPNING + "*;*;ks\n", encoding="utf-8"
     )
     assert "utfall" in load_data(data).rebuilt
+
+
+REAL_FILES = sorted(
+    p for p in SIE.iterdir() if p.suffix.lower() in (".se", ".si", ".sie") and p.is_file()
+)
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=[p.name for p in REAL_FILES])
+def test_every_real_file_loads_or_is_refused_with_a_place(tmp_path: Path, path: Path):
+    """Each of SIE-gruppen's files through load_data: it loads (with utfall), or every
+    problem names the file (and, for a problem in the text, its line) — never another
+    exception, and nothing is cached after a refusal."""
+    data = folder(tmp_path, path)
+    try:
+        loaded = load_data(data)
+    except InputError as e:
+        assert e.problems
+        for p in e.problems:
+            assert p.file.startswith("ekonomi/") and p.message
+        assert not list((data / "processed").glob("*.parquet"))
+        return
+    assert loaded.utfall is not None and len(loaded.utfall)
+    assert set(loaded.utfall["namnd"].astype(str)) == {"ks"}
