@@ -244,3 +244,38 @@ def test_migration_window_falls_back_on_the_years_there_are(synthetic):
     assert a.flyttvikter[-1] > a.flyttvikter[0]
     one = estimate_assumptions(synthetic, 2016)
     assert one.flyttar == [2016] and one.flyttvikter == [1.0]
+
+
+def test_fertility_weighted_by_year(synthetic):
+    # the births of 2020 doubled: the rates of the years differ, so the weighting shows
+    fodda = synthetic.fodda.copy()
+    fodda.loc[fodda["ar"] == 2020, "antal"] *= 2
+    data = BefolkningData(synthetic.folkmangd, fodda, synthetic.doda, synthetic.flyttningar)
+    # by hand from the frames: the women's mean population of each year, the births by age
+    fm = data.folkmangd[data.folkmangd["kon"] == "K"].pivot(
+        index="ar", columns="alder", values="antal"
+    )
+    women = {y: (fm.loc[y - 1].to_numpy() + fm.loc[y].to_numpy()) / 2 for y in range(2016, 2021)}
+    births = {
+        y: fodda[fodda["ar"] == y]
+        .groupby("moderns_alder")["antal"]
+        .sum()
+        .reindex(AGES, fill_value=0)
+        for y in range(2016, 2021)
+    }
+    for half_life in (None, 1.0):
+        w = {y: 1.0 if half_life is None else 0.5 ** ((2020 - y) / half_life) for y in women}
+        num = sum(w[y] * births[y].to_numpy() for y in w)
+        den = sum(w[y] * women[y] for y in w)
+        want = np.where((AGES >= 15) & (AGES <= 49), num / den, 0.0)
+        # None: the default, equal weights
+        kwargs = {} if half_life is None else {"fertility_half_life": half_life}
+        a = estimate_assumptions(data, 2020, smooth=False, **kwargs)
+        assert a.asfr["asfr"].to_numpy() == pytest.approx(want, rel=1e-12)
+    pooled = estimate_assumptions(data, 2020, smooth=False)
+    recent = estimate_assumptions(data, 2020, smooth=False, fertility_half_life=1.0)
+    # the weighting moves the level towards 2020's (twice the other years')
+    assert TRUE_ASFR.sum() < pooled.tfr < recent.tfr < 2 * TRUE_ASFR.sum()
+    # the mortality and migration assumptions do not depend on it
+    pd.testing.assert_frame_equal(pooled.dodstal, recent.dodstal)
+    pd.testing.assert_frame_equal(pooled.utflyttade, recent.utflyttade)

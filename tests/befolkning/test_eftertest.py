@@ -15,13 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.befolkning import eftertest as ef
+from analysis.befolkning.antaganden import estimate_assumptions
 from analysis.befolkning.eftertest import (
     EFTERTEST_GROUPS,
     eftertest,
     naiv_prognos,
     rapport_eftertest,
 )
-from analysis.befolkning.historik import BefolkningData
+from analysis.befolkning.historik import BefolkningData, annual_rows
+from analysis.befolkning.motor import project_cohort_component
 from analysis.befolkning.prognos import forecast
 from analysis.befolkning.scenarier import truncate
 from analysis.core.errors import ModellError
@@ -103,13 +105,81 @@ def test_the_issues_goal_for_the_total_on_lulea(et):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "not reached: 0–5 and 80+ within 2 % at +5 in every jump-off year (0–5 is −2,9 % "
-        "from 2009 and +3,0 % from 2013, 80+ +3,3 % from 2010; see the hand-over)"
+        "not reached: 0–5 and 80+ within 2 % at +5 in every jump-off year. 0–5 is −2,9 % "
+        "from 2009 (children's net migration: +10 a year assumed from 2007–2009, +38 "
+        "observed) and +3,0 % from 2013 (births +6 %: Luleå's fertility fell with the "
+        "national after 2013); 80+ is +3,3 % from 2010 (with the observed flows still +2,3 %, "
+        "−0,6 % without any improvement: Luleå's mortality at 80+ fell much less in "
+        "2011–2015 than the national improvement assumed). No general lever tried fixes these "
+        "without worsening the sample kommun or the total (the lever table is in the "
+        "docstring of test_with_the_observed_flows_the_ages_0_5_are_right)"
     ),
 )
 def test_the_issues_goal_for_0_5_and_80_on_lulea(et):
     for grupp in ("0-5", "80+"):
         assert et.vid_horisont(grupp)["fel_metod"].abs().max() <= 2.0
+
+
+def _observed_flows_forecast(data: BefolkningData, b: int) -> pd.DataFrame:
+    """The folkmängd at B + 5 projected with the life tables and the fertility schedule
+    of the assumptions made at B, but with each year's observed net migration by sex and
+    age and the fertility scaled so that the year's births are the observed ones;
+    computed with the engine directly, the flows in plain pandas from the input frames."""
+    a = estimate_assumptions(truncate(data, b), b)
+    kon = np.repeat(np.array(["K", "M"], dtype=object), 101)
+    alder = np.tile(np.arange(101), 2)
+    cells = pd.MultiIndex.from_arrays([kon, alder])
+    fl = annual_rows(data.flyttningar)
+    fb = annual_rows(data.fodda)
+    pop = data.stock_by_age(b)
+    for y in range(b + 1, b + 6):
+        part = fl[fl["ar"] == y]
+        netto = part["antal"] * np.where(part["riktning"] == "in", 1.0, -1.0)
+        net = part.assign(netto=netto).groupby(["kon", "alder"])["netto"].sum()
+        mig = pd.DataFrame(
+            {"kon": kon, "alder": alder, "antal": net.reindex(cells, fill_value=0.0).to_numpy()}
+        )
+        start = pd.DataFrame({"kon": kon, "alder": alder, "antal": pop.reshape(-1)})
+        asfr = a.asfr.copy()
+        res = project_cohort_component(start, a.nLx_ar(y), asfr, mig, srb=a.srb, radix=a.radix)
+        # births are linear in the fertility rates: one rescaling gives the observed births
+        asfr["asfr"] *= fb.loc[fb["ar"] == y, "antal"].sum() / res.attrs["fodda"]["antal"].sum()
+        res = project_cohort_component(start, a.nLx_ar(y), asfr, mig, srb=a.srb, radix=a.radix)
+        pop = np.vstack([res.loc[res["kon"] == k, "antal"].to_numpy() for k in ("K", "M")])
+    return pd.DataFrame({"kon": kon, "alder": alder, "antal": pop.reshape(-1)})
+
+
+@real
+def test_with_the_observed_flows_the_ages_0_5_are_right(lulea, et, raw_folkmangd):
+    """Where the error of 0–5 lies: given the observed migration and births, the
+    projection of ages 0–5 from each jump-off year is within 1 % at +5 (and the total
+    within 0,5 %), so the 0–5 errors of the back-test are those of the fertility and
+    migration assumptions, not of the engine or the mortality.
+
+    Levers tried for 0–5 and 80+ (error at +5 in %, mean / max |error| over the jump-off
+    years; Luleå 2009–2013, the sample kommun 2003–2018):
+
+    ========================================  ===========  ===========  ===========  ===========
+    variant                                   Luleå total  Luleå 0–5    Luleå 80+    sample 0–5
+    ========================================  ===========  ===========  ===========  ===========
+    the method (no change)                    0,49 / 0,85  1,82 / 3,01  1,48 / 3,26  2,27 / 4,71
+    fertility years half-life 3               0,47 / 0,83  1,60 / 2,68  1,48 / 3,26  2,40 / 4,85
+    fertility shrunk to national TFR (sd 0,1) 0,47 / 0,83  2,05 / 3,49  1,48 / 3,26  1,92 / 5,15
+    Gompertz calibrated to deaths by band     0,49 / 0,84  1,82 / 3,01  1,42 / 2,89  2,27 / 4,71
+    improvement pooled by band 50–79, 80+     0,51 / 0,87  1,82 / 3,01  1,49 / 2,86  2,27 / 4,71
+    improvement from the jump-off year        0,54 / 0,96  1,81 / 3,00  1,26 / 2,35  2,27 / 4,71
+    ========================================  ===========  ===========  ===========  ===========
+
+    The sample's 80+ (1,32 / 2,98 with the method) moves to 1,43 / 3,16 (calibrated),
+    1,38 / 3,65 (by band) and 0,88 / 2,37 (from the jump-off year); the last breaks
+    Luleå's goal for the total (≤ 0,5 %).
+    """
+    for b in et.basar:
+        got = _observed_flows_forecast(lulea, b)
+        want = raw_folkmangd[raw_folkmangd["ar"] == b + 5]
+        young = got.loc[got["alder"] <= 5, "antal"].sum()
+        assert abs(young / want.loc[want["alder"] <= 5, "antal"].sum() - 1) <= 0.01
+        assert abs(got["antal"].sum() / want["antal"].sum() - 1) <= 0.005
 
 
 @real

@@ -689,6 +689,14 @@ def estimate_assumptions(
     improvement : bool
         Let mortality decline over the forecast (:func:`mortality_improvement`); False
         holds the death rates at the window's level.
+    fertility_half_life : float or None
+        Weight the years of the fertility window by 0.5^((base_year − year)/
+        ``fertility_half_life``) (:func:`migration_weights`), births and women alike;
+        None (the default) pools the window's years with equal weights. Tested in
+        hindsight and not the default: on Luleå 2009–2013 a half-life of 3 years brings
+        the 5-year error of ages 0–5 from 1.8 % to 1.6 % on average, but on the sample
+        kommun, whose fertility has no period swings, it adds noise (see
+        :mod:`analysis.befolkning.eftertest`).
 
     Returns
     -------
@@ -705,7 +713,8 @@ def estimate_assumptions(
     the year before and of the year; rates are Σ events / Σ exposure over the window.
 
     * Fertility: births by the mother's age (births to mothers under 15 counted at 15,
-      over 49 at 49) over the women, ages 15–49, other ages zero; smoothed with the
+      over 49 at 49) over the women, ages 15–49, other ages zero, summed over the window
+      (weighted by year when ``fertility_half_life`` is given); smoothed with the
       weights 1-2-1 over age (ratio of smoothed sums).
     * Mortality, by sex: age 0 observed; ages 1–49 a 1-2-3-2-1 kernel; a Gompertz curve
       fitted by Poisson maximum likelihood to ages 40–99, used from 50 and blended
@@ -746,7 +755,7 @@ def estimate_assumptions(
 
     # fertility
     fert_w = migration_weights(window, base_year, fertility_half_life)
-    women = sum(w * hist.exposure(y)[0] for w, y in zip(fert_w, window, strict=True))
+    women = np.tensordot(fert_w, np.array([hist.exposure(y)[0] for y in window]), axes=1)
     births = hist.sums(window, fert_w)["fodda_mor"]
     if smooth:
         asfr = _kernel_ratio(births, women, np.array([1.0, 2, 1]), 15, 49)
