@@ -34,9 +34,11 @@ def _environment() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     out = {}
     for dep in env["dependencies"]:
-        if isinstance(dep, dict) or dep.startswith(("python", "pip")):
+        if isinstance(dep, dict):
             continue
         m = re.fullmatch(r"([A-Za-z0-9_.-]+)(.*)", dep)
+        if m.group(1) in ("python", "pip"):  # the interpreter, not a package (python-docx is)
+            continue
         out[m.group(1).lower()] = m.group(2).replace(" ", "")
     return out
 
