@@ -24,7 +24,12 @@ import pandas as pd
 from analysis.befolkning import historik
 from analysis.befolkning.historik import MAX_AGE, BefolkningData, complete_years
 from analysis.befolkning.prognos import check_horizon, forecast
-from analysis.befolkning.scenarier import age_groups, truncate, uncertainty_fan
+from analysis.befolkning.scenarier import (
+    BACKTEST_GROUPS,
+    age_groups,
+    truncate,
+    uncertainty_fan,
+)
 from analysis.core.errors import ModellError
 from analysis.core.labels import TOTALT
 from analysis.core.period import Period
@@ -45,15 +50,9 @@ __all__ = [
     "rapport_eftertest",
 ]
 
-#: The age groups of the back-test (id → first and last age); the total is added.
-EFTERTEST_GROUPS: dict[str, tuple[int, int]] = {
-    "0-5": (0, 5),
-    "6-15": (6, 15),
-    "16-18": (16, 18),
-    "19-64": (19, 64),
-    "65-79": (65, 79),
-    "80+": (80, MAX_AGE),
-}
+#: The age groups of the back-test (id → first and last age; the total is added): the
+#: single back-test's groups (:data:`analysis.befolkning.scenarier.BACKTEST_GROUPS`).
+EFTERTEST_GROUPS: dict[str, tuple[int, int]] = dict(BACKTEST_GROUPS)
 
 #: The forecasts compared: id → Swedish label.
 METODER: dict[str, str] = {"metod": "Prognosmetoden", "naiv": "Naiv framskrivning"}
