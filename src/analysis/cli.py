@@ -14,14 +14,21 @@
                         [--scenario bas|lag|hog]
                                                 the population forecast as Excel; needs only
                                                 DIR/raw/befolkning/ (no organisation.csv)
+    analysis scb hamta --region KOD --ar YYYY-YYYY [--tabeller …] [--force] [--data-dir DIR]
+                                                SCB's BE0101 tables (PxWeb v2) into
+                                                DIR/raw/befolkning/*_scb.json
+    analysis kolada hamta --kommun KOD [--ar YYYY-YYYY] [--jamfor KOD,KOD|GRUPP] [--kpi …]
+                                                Kolada's KPIs into DIR/raw/kolada/
 
 Without ``--period``, ``run`` and ``export`` use the latest delår (April, August or
-December) that the ledger covers.
+December) of the data (:attr:`analysis.io.dataset.Dataset.senaste_period`).
 
-Only ``organisation.csv`` and ``ekonomi/`` are required: without ``personal/`` or
-``befolkning/`` (:data:`analysis.io.dataset.OPTIONAL_DOMAINS`), ``check`` says so, ``run``
-skips the reports that need them (``kraver:`` in ``notebooks/rapporter.yml``) and lists
-them as skipped in the index, and ``export`` leaves their sheets out.
+``organisation.csv`` and at least one domain are required: without ``ekonomi/``,
+``personal/`` or ``befolkning/`` (:data:`analysis.io.dataset.OPTIONAL_DOMAINS`), ``check``
+says so, ``run`` skips the reports that need them (``kraver:`` in
+``notebooks/rapporter.yml``) and lists them as skipped in the index, and ``export`` leaves
+their sheets out. Only ``scb hamta`` and ``kolada hamta`` use the network; on any error
+they write nothing.
 """
 
 from __future__ import annotations
