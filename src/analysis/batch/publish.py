@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -287,19 +289,117 @@ def _clean_svg_element(el: ET.Element, root: ET.Element) -> None:
             _clean_svg_element(child, root)
 
 
+#: The text alternative of a chart whose title could not be found.
+CHART_LABEL_MISSING = "Diagram (textbeskrivning saknas)"
+#: The text alternative of a PNG or JPEG output that carries none in its metadata.
+IMAGE_LABEL_MISSING = "Bild (textbeskrivning saknas)"
+_SCALE = re.compile(r"scale\(\s*([0-9.eE+-]+)")
+_FONT_SIZE = re.compile(r"font-size\s*:\s*([0-9.]+)")
+
+
+def _text_sizes(root: ET.Element) -> list[tuple[float, str]]:
+    """Every text of a matplotlib SVG with its size, in document order.
+
+    Matplotlib draws text as glyph paths by default: each text is a ``<g id="text_N">``
+    holding a comment with the text and a group whose ``scale(...)`` is its font size
+    (1/100 of the points). With ``svg.fonttype: none`` it writes ``<text>`` elements
+    whose style carries the font size.
+    """
+    found: list[tuple[float, str]] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = _local(el.tag)
+        if tag == "g" and str(el.get("id", "")).startswith("text_"):
+            words = next(
+                (c.text for c in el if c.tag is ET.Comment and (c.text or "").strip()), None
+            )
+            scale = next(
+                (
+                    float(m.group(1))
+                    for c in el
+                    if isinstance(c.tag, str) and (m := _SCALE.search(c.get("transform", "")))
+                ),
+                None,
+            )
+            if words and scale is not None:
+                found.append((scale * 100, " ".join(words.split())))
+        elif tag == "text":
+            words = " ".join("".join(el.itertext()).split())
+            m = _FONT_SIZE.search(el.get("style", "")) or _FONT_SIZE.search(
+                "font-size:" + el.get("font-size", "")
+            )
+            if words and m:
+                found.append((float(m.group(1)), words))
+    return found
+
+
+def chart_label(root: ET.Element) -> str:
+    """The Swedish text alternative of a chart: ``Diagram: <title>``.
+
+    The title is the chart's largest text (``ax.set_title`` is drawn larger than tick
+    labels, axis labels and legends); several texts of that size (the titles of
+    subplots) are joined in document order. Without any text the label says that the
+    description is missing.
+    """
+    sizes = _text_sizes(root)
+    if not sizes:
+        return CHART_LABEL_MISSING
+    largest = max(size for size, _ in sizes)
+    titles = list(dict.fromkeys(t for size, t in sizes if abs(size - largest) < 1e-6))
+    return "Diagram: " + ". ".join(titles)
+
+
+_URL_REF = re.compile(r"url\(\s*(['\"]?)#([^)'\"\s]+)\1\s*\)")
+
+
+def _own_ids(root: ET.Element, suffix: str) -> None:
+    """Make the ids of an inlined SVG its own: every matplotlib figure has ``figure_1``,
+    ``axes_1``, ``text_1`` …, and several in one page would repeat them. Ids nothing
+    refers to are dropped; referenced ones (clip paths, glyphs) get ``suffix`` and so do
+    the references (``href="#…"``, ``url(#…)``)."""
+    used: set[str] = set()
+    for el in root.iter():
+        for name, value in el.attrib.items():
+            if name == "href" and value.startswith("#"):
+                used.add(value[1:])
+            used.update(m.group(2) for m in _URL_REF.finditer(value))
+    for el in root.iter():
+        for name, value in list(el.attrib.items()):
+            if name == "id":
+                if value in used:
+                    el.set("id", value + suffix)
+                else:
+                    del el.attrib["id"]
+            elif name == "href" and value.startswith("#"):
+                el.set("href", value + suffix)
+            elif "url(" in value:
+                el.set(name, _URL_REF.sub(lambda m: f"url(#{m.group(2)}{suffix})", value))
+
+
 def clean_svg(text: str) -> str:
     """An SVG output as inline ``<svg>`` without scripts, event handlers, foreign content,
-    metadata, namespace URLs or external references."""
+    metadata, namespace URLs or external references.
+
+    The picture gets ``role="img"`` and an ``aria-label`` (:func:`chart_label`, the
+    chart's title): matplotlib draws its texts as glyph paths, which a screen reader
+    cannot read.
+    """
     text = str(text)
     if "<!ENTITY" in text:
         return _IMAGE_MISSING
     try:
-        root = ET.fromstring(text.encode("utf-8"))
+        parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+        root = ET.fromstring(text.encode("utf-8"), parser=parser)
     except ET.ParseError:
         return _IMAGE_MISSING
     if _local(root.tag) != "svg":
         return _IMAGE_MISSING
+    label = chart_label(root)
     _clean_svg_element(root, root)
+    _own_ids(root, "-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10])
+    root.set("role", "img")
+    root.set("aria-label", label)
     return ET.tostring(root, encoding="unicode", method="xml")
 
 
@@ -316,8 +416,10 @@ def _image_html(output: Mapping[str, Any], mimetype: str) -> str:
         value = meta.get(dim)
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             size += f' {dim}="{value}"'
+    alt = meta.get("alt")
+    alt = " ".join(alt.split()) if isinstance(alt, str) and alt.strip() else IMAGE_LABEL_MISSING
     compact = re.sub(r"\s+", "", data)
-    return f'<img src="data:{mimetype};base64,{compact}" alt=""{size}>'
+    return f'<img src="data:{mimetype};base64,{compact}" alt="{html_escape(alt)}"{size}>'
 
 
 def _html_output(output: Mapping[str, Any]) -> str:
