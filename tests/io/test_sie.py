@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -730,3 +731,70 @@ def test_fast_path_in_two_parts_equals_exact_tokeniser(bodies, cut):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sie_snabb, "DELA_FRAN", cut)
         _same(_outcome(text), _exact_outcome(text))
+
+
+# ------------------------------------------------------------------ siefart2: speed-ups
+@given(st.integers(-1, 99_999_999))
+def test_transaction_dates_by_numbers_equal_datetime_date(value):
+    # the fast path converts yyyymmdd numbers with numpy; datetime.date decides
+    from analysis.io.sie import _ymd_dates
+
+    dates, bad = _ymd_dates(np.array([value], dtype=np.int64))
+    if value < 0:
+        assert not bad[0] and np.isnat(dates[0])
+        return
+    try:
+        expected = dt.date(value // 10000, value // 100 % 100, value % 100)
+    except ValueError:
+        assert bad[0] and np.isnat(dates[0])
+    else:
+        assert not bad[0]
+        assert dates[0] == np.datetime64(expected, "us")
+
+
+def test_transaction_dates_by_numbers_hand_checked():
+    from analysis.io.sie import _ymd_dates
+
+    values = [20240229, 20230229, 19000229, 20000229, 20231231, 20230431, 20231301, 20230100, -1]
+    dates, bad = _ymd_dates(np.array(values, dtype=np.int64))
+    assert bad.tolist() == [False, True, True, False, False, True, True, True, False]
+    assert str(dates[0]) == "2024-02-29T00:00:00.000000"
+    assert str(dates[4]) == "2023-12-31T00:00:00.000000"
+
+
+def test_long_brace_lines_and_labels_inside_texts_read_the_same():
+    # a "{" line longer than the fast path looks at, and "#TRANS"/"#VER" inside texts
+    pad = " " * (sie_snabb._KORT + 5)
+    text = (
+        "#RAR 0 20230101 20231231\n"
+        '#VER A 1 20230105 "om #TRANS 1930"\n'
+        f"{pad}{{\n"
+        "   #TRANS 1930 {} 10.00\n"
+        "   #TRANS 3010 {} -10.00\n"
+        f"}}{pad}\n"
+        '#VER A 2 20230106 "Två"\n'
+        "{\n"
+        '   #TRANS 1930 {} 5.25 20230107 "se #VER A 1"\n'
+        "   #TRANS 3010 {} -5.25\n"
+        "}\n"
+    )
+    plan = falt(text)
+    assert plan is not None and plan.ver.forsta.tolist() == [6]  # A 1 is read exactly
+    _same(parse_sie(text, "f.se"), _exact(text))
+    t = parse_sie(text, "f.se").transaktioner
+    assert t["text"].tolist() == ["om #TRANS 1930", "om #TRANS 1930", "se #VER A 1", "Två"]
+    assert t["belopp"].tolist() == [10.0, -10.0, 5.25, -5.25]
+
+
+def test_many_parts_give_the_plan_of_one(monkeypatch):
+    text = _big(50)
+    one = falt(text)
+    monkeypatch.setattr(sie_snabb, "DELA_FRAN", 20)  # parts of about ten lines
+    many = falt(text)
+    assert one is not None and many is not None
+    assert many.ver.forsta.tolist() == one.ver.forsta.tolist()
+    assert many.rader.rad.tolist() == one.rader.rad.tolist()
+    assert many.rader.belopp.tolist() == one.rader.belopp.tolist()
+    assert many.rader.ver.tolist() == one.rader.ver.tolist()
+    assert many.rader.huvud.to_pylist() == one.rader.huvud.to_pylist()
+    _same(parse_sie(text, "f.se"), _exact(text))

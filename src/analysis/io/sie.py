@@ -57,7 +57,7 @@ import pyarrow.compute as pc
 from analysis.core.errors import InputError, Problem
 from analysis.core.format import tal
 from analysis.io.readers import read_bytes
-from analysis.io.sie_snabb import Snabb, falt
+from analysis.io.sie_snabb import Snabb, falt_ur
 
 __all__ = [
     "Sie",
@@ -577,6 +577,21 @@ def _date_lut(
     return out, bad
 
 
+def _ymd_dates(
+    values: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.bool_]]:
+    """The dates of ``yyyymmdd`` numbers (−1 missing) and which are no date (as
+    :class:`datetime.date` refuses them: year 0, month 0 or 13, 30 February …)."""
+    year, month, day = values // 10000, values // 100 % 100, values % 100
+    month_ok = (year >= 1) & (month >= 1) & (month <= 12)
+    first = np.where(month_ok, (year - 1970) * 12 + month - 1, 0).astype("M8[M]")
+    start = first.astype("M8[D]")
+    length = (first + 1).astype("M8[D]") - start
+    ok = month_ok & (day >= 1) & (day <= length.astype(np.int64))
+    out = np.where(ok, start + np.where(ok, day - 1, 0), np.datetime64("NaT"))
+    return out.astype("M8[us]"), ~ok & (values >= 0)
+
+
 def _head_of(raw: str) -> tuple[str, str] | None:
     """The account and :func:`objekt_text` of a row's start ``#TRANS konto {…}`` by
     the exact tokeniser (``None`` when it is not that, or the list is odd)."""
@@ -588,29 +603,28 @@ def _head_of(raw: str) -> tuple[str, str] | None:
     return tokens[1], objekt_text(tokens[2])
 
 
-def _mixed(r: _Reader, plan: Snabb) -> tuple[pd.DataFrame | None, int]:
-    """Read a planned file: the exact lines through ``r`` and the plain vouchers by
-    columns. Returns all the transactions in file order (``None`` when no voucher was
-    read by columns: then ``r.trans`` has them all) and the line of the last block
-    opened by ``{``."""
-    ver, rows = plan.ver, plan.rader
+def _mixed(r: _Reader, held: list[Snabb]) -> tuple[pd.DataFrame | None, int]:
+    """Read the planned file in ``held`` (taken out): the exact lines through ``r`` and
+    the plain vouchers by columns. Returns all the transactions in file order (``None``
+    when no voucher was read by columns: then ``r.trans`` has them all) and the line of
+    the last block opened by ``{``."""
+    plan = held.pop()
+    ver, rows, exakta = plan.ver, plan.rader, plan.exakta
     nv = len(ver.forsta)
     bad = np.zeros(nv, dtype=bool)
     vd_idx, vd_vals = _distinct(ver.datum)
     vd_lut, vd_bad = _date_lut(vd_vals, optional=False)
     bad |= vd_bad[vd_idx]
-    td_idx, td_vals = _distinct(rows.datum)
-    td_lut, td_bad = _date_lut(td_vals, optional=True)
+    td_dates, td_bad = _ymd_dates(rows.datum)
     h_idx, h_vals = _distinct(rows.huvud)
     heads = [_head_of(v) for v in h_vals]
     h_bad = np.array([h is None for h in heads], dtype=bool)
     k_map = [h[0] if h else "" for h in heads]
     o_map = [h[1] if h else "" for h in heads]
     row_bad = h_bad[h_idx]
-    row_bad[rows.datum_rad[td_bad[td_idx]]] = True
+    row_bad[rows.datum_rad[td_bad]] = True
     bad[rows.ver[row_bad]] = True
 
-    exakta = plan.exakta
     if bad.any():
         # a voucher with a value that does not convert is read exactly (and refused there)
         extra = [np.arange(a, b + 1) for a, b in zip(ver.forsta[bad], ver.sista[bad], strict=True)]
@@ -622,14 +636,16 @@ def _mixed(r: _Reader, plan: Snabb) -> tuple[pd.DataFrame | None, int]:
     run_lo = np.concatenate([[0], change]) if len(fast_v) else np.zeros(0, np.int64)
     run_hi = np.concatenate([change, [len(fast_v)]]) if len(fast_v) else np.zeros(0, np.int64)
 
-    data, start = plan.data, plan.start
+    # the file's bytes, let go of once the exact lines are read
+    held_data, start = [plan.data], plan.start
+    del plan
     last_ver_line = 0
     inserts: list[int] = []
     run_of_voucher = np.full(nv, -1, dtype=np.int64)
 
     def feed(i: int) -> None:
         nonlocal last_ver_line
-        if _line(r, i + 1, data[start[i] : start[i + 1]].decode("utf-8")):
+        if _line(r, i + 1, held_data[0][start[i] : start[i + 1]].decode("utf-8")):
             last_ver_line = i + 1
 
     ri = 0
@@ -651,35 +667,47 @@ def _mixed(r: _Reader, plan: Snabb) -> tuple[pd.DataFrame | None, int]:
             ri += 1
         if j < len(exakta):
             feed(int(exakta[j]))
+    held_data.clear()
 
     sel = np.flatnonzero(ok[rows.ver])
     if not len(sel):
         return None, last_ver_line
     vidx = rows.ver[sel]
-    # the exact rows, and where each row (fast ones first, then exact) goes
+    # the exact rows, and where each row goes: fast rows carry odd keys (their run),
+    # exact rows even ones (the run they precede); both are in order already
     n_ex = len(r.trans)
     ex = list(zip(*r.trans, strict=True)) if n_ex else [() for _ in _TRANS_COLUMNS]
     exact_key = 2 * np.searchsorted(np.asarray(inserts, np.int64), np.arange(n_ex), side="right")
-    keys = np.concatenate([2 * run_of_voucher[vidx] + 1, exact_key])
-    order = np.argsort(keys, kind="stable") if n_ex else None
-    ex_at = np.arange(n_ex, dtype=np.int64)
+    fast_key = 2 * run_of_voucher[vidx] + 1
+    n_all = len(sel) + n_ex
+    at_fast = np.arange(len(sel), dtype=np.int64)
+    at_ex = np.arange(n_ex, dtype=np.int64)
+    if n_ex:
+        at_fast += np.searchsorted(exact_key, fast_key)
+        at_ex += np.searchsorted(fast_key, exact_key)
 
     def strings(
         source: pa.Array, fast_idx: npt.NDArray[np.int64], col: int
     ) -> pd.api.extensions.ExtensionArray:
         if n_ex:
+            idx = np.empty(n_all, dtype=np.int64)
+            idx[at_fast] = fast_idx
+            idx[at_ex] = len(source) + np.arange(n_ex)
             source = pa.concat_arrays([source, pa.array(list(ex[col]), pa.large_string())])
-            fast_idx = np.concatenate([fast_idx, len(source) - n_ex + ex_at])[order]
+            fast_idx = idx
         return pd.array(source.take(pa.array(fast_idx)), dtype=_STR)
 
     def values(fast_values: npt.NDArray[Any], exact: npt.ArrayLike) -> npt.NDArray[Any]:
         if not n_ex:
             return fast_values
-        return np.concatenate([fast_values, np.asarray(exact, dtype=fast_values.dtype)])[order]
+        out = np.empty(n_all, dtype=fast_values.dtype)
+        out[at_fast] = fast_values
+        out[at_ex] = np.asarray(exact, dtype=fast_values.dtype)
+        return out
 
     vd = vd_lut[vd_idx][vidx]
     td_all = np.full(len(rows.rad), np.datetime64("NaT"), dtype="M8[us]")
-    td_all[rows.datum_rad] = td_lut[td_idx]
+    td_all[rows.datum_rad] = td_dates
     td = td_all[sel]
     # a row's own text, else its voucher's
     own = np.zeros(len(rows.rad), dtype=bool)
@@ -720,6 +748,7 @@ def _mixed(r: _Reader, plan: Snabb) -> tuple[pd.DataFrame | None, int]:
             "rad": values(rows.rad[sel] + 1, list(ex[9])),
         },
         columns=_TRANS_COLUMNS,
+        copy=False,  # the columns are new arrays: no copy into blocks
     )
     for col in ("verdatum", "transdatum", "datum"):
         # as pandas parses the exact path's texts: seconds when all are missing
@@ -751,7 +780,9 @@ def read_sie(path: str | os.PathLike[str], display: str | None = None) -> Sie:
     """
     shown = display if display is not None else Path(path).name
     text, kodning = avkoda(read_bytes(path, shown), shown)
-    return parse_sie(text, shown, kodning=kodning)
+    box = [text]
+    del text  # _parse lets go of the text once it is planned
+    return _parse(box, shown, kodning)
 
 
 def parse_sie(text: str, display: str, *, kodning: str = "utf-8") -> Sie:
@@ -761,16 +792,25 @@ def parse_sie(text: str, display: str, *, kodning: str = "utf-8") -> Sie:
     (:mod:`analysis.io.sie_snabb`); every other line by the exact tokeniser, in file
     order. Both give the same frames.
     """
+    return _parse([text], display, kodning)
+
+
+def _parse(box: list[str], display: str, kodning: str) -> Sie:
+    """:func:`parse_sie` of the text in ``box``, which it takes out: a large text is
+    not kept in memory beside its plan (the plan holds it as UTF-8)."""
     r = _Reader(display)
-    plan = falt(text)
+    plan = falt_ur(box)
     fast: pd.DataFrame | None = None
     if plan is None:
+        text = box.pop()
         last_ver_line = 0
         for number, raw in enumerate(text.splitlines(), start=1):
             if _line(r, number, raw):
                 last_ver_line = number
     else:
-        fast, last_ver_line = _mixed(r, plan)
+        held = [plan]
+        del plan  # _mixed lets go of the file's bytes once its exact lines are read
+        fast, last_ver_line = _mixed(r, held)
     if r.in_block:
         raise r.fail(last_ver_line, "blocket '{' stängs aldrig med '}'")
 

@@ -665,9 +665,21 @@ def _no_mapping(sie: list[str], register: Register) -> Problem:
 
 
 # --------------------------------------------------------------------------- combining
+def _per_value(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """``convert(values).to_numpy()``, computed once per distinct value (a file has
+    millions of rows but few accounts)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return convert(pd.Series(uniques)).to_numpy()[codes]
+
+
 def _klass(konto: pd.Series) -> np.ndarray:
     """The account class (first digit) of account texts."""
-    return konto.astype(str).str[0].astype(int).to_numpy()
+    return _per_value(konto, lambda k: k.astype(str).str[0].astype(int))
+
+
+def _as_int(konto: pd.Series) -> np.ndarray:
+    """``konto.astype(int).to_numpy()``, once per distinct account."""
+    return _per_value(konto, lambda k: k.astype(int))
 
 
 def _owners(keys: pd.DataFrame, files: list[_Fil], what: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -919,7 +931,7 @@ def _utfall(
     data = {
         "period": rows["period"].to_numpy(dtype=np.int64),
         "namnd": np.asarray(mapping.namnd, dtype=object)[idx],
-        "konto": rows["konto"].astype(int).to_numpy(),
+        "konto": _as_int(rows["konto"]),
         "belopp": rows["belopp"].to_numpy(dtype=np.float64),
     }
     extra = {
@@ -1068,7 +1080,7 @@ def _budget(
         {
             "ar": r["ar"].to_numpy(dtype=np.int64),
             "namnd": np.asarray(mapping.namnd, dtype=object)[idx],
-            "konto": r["konto"].astype(int).to_numpy(),
+            "konto": _as_int(r["konto"]),
             "manad": (r["period"].astype(np.int64) % 100).to_numpy(),
             "belopp": r["belopp"].to_numpy(dtype=np.float64),
         }

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +45,7 @@ __all__ = [
     "Snabbver",
     "dela",
     "falt",
+    "falt_ur",
     "rader_i",
 ]
 
@@ -99,7 +101,7 @@ class Snabbrader:
     ver: Idx  # index into Snabbver
     huvud: pa.Array  # the line up to the object list's "}" ("   #TRANS 4010 {1 100}")
     belopp: npt.NDArray[np.float64]
-    datum: pa.Array  # the dates of the rows datum_rad as written ('""' or yyyymmdd)
+    datum: Idx  # the dates of the rows datum_rad as yyyymmdd (−1 for '""')
     datum_rad: Idx
     text: pa.Array  # the texts of the rows text_rad (maybe "")
     text_rad: Idx
@@ -127,7 +129,11 @@ def dela(text: str) -> tuple[bytes, Idx] | None:
     except UnicodeEncodeError:
         return None
     arr = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero(arr == 10)
+    step = 1 << 24  # in pieces: no boolean copy of the whole text
+    breaks = np.concatenate(
+        [np.flatnonzero(arr[i : i + step] == 10) + i for i in range(0, len(arr), step)]
+        or [np.zeros(0, np.int64)]
+    )
     returns = data.count(b"\r")
     if returns:
         before = breaks[breaks > 0] - 1
@@ -197,87 +203,113 @@ def _mask(a: pa.Array) -> npt.NDArray[np.bool_]:
     return np.asarray(a.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-#: Files of at least this many lines are planned in two halves, on two threads.
+#: Lines of at most this many bytes are looked at for blank, ``{`` and ``}`` lines.
+_KORT = 64
+
+#: Files of at least this many lines are planned in parts, on two threads.
 DELA_FRAN = 400_000
 
 
 def falt(text: str) -> Snabb | None:
-    """Plan the fast path for a decoded SIE text (see the module docstring); ``None``
-    when the whole file is for the exact reader.
+    """Plan the fast path for a decoded SIE text: :func:`falt_ur` of ``[text]``."""
+    return falt_ur([text])
 
-    A large file is cut before a line that starts with ``#VER`` (no voucher the fast
-    path takes can span such a line) and its parts are planned on two threads
-    (pyarrow's kernels release the interpreter lock).
+
+def falt_ur(box: list[str]) -> Snabb | None:
+    """Plan the fast path for the decoded SIE text in ``box`` (see the module
+    docstring); ``None`` when the whole file is for the exact reader. The text is taken
+    out of ``box`` once it is encoded (it is left there when the result is ``None``).
+
+    A large file is cut before lines that start with ``#VER`` (no voucher the fast
+    path takes can span such a line) into parts of about ``DELA_FRAN / 2`` lines, which
+    are planned on two threads (pyarrow's and numpy's kernels release the interpreter
+    lock); small parts keep the working arrays small.
     """
-    split = dela(text)
+    split = dela(box[0])
     if split is None:
         return None
+    box.clear()  # the text is now held as UTF-8 only (unless the caller keeps it)
     data, start = split
     n_lines = len(start) - 1
     lines = pa.LargeStringArray.from_buffers(n_lines, pa.py_buffer(start), pa.py_buffer(data))
-    cuts = [0, n_lines]
+    cuts = [0]
     if n_lines >= DELA_FRAN:
-        for i in range(n_lines // 2, min(n_lines // 2 + 10_000, n_lines)):
-            if data.startswith(b"#VER", int(start[i])):
-                cuts = [0, i, n_lines]
-                break
+        # parts of about half DELA_FRAN lines: their working arrays stay small
+        step = max(DELA_FRAN // 2, 1)
+        for target in range(step, n_lines, step):
+            for i in range(max(target, cuts[-1] + 1), min(target + 10_000, n_lines)):
+                if data.startswith(b"#VER", int(start[i])):
+                    cuts.append(i)
+                    break
+    cuts.append(n_lines)
     if len(cuts) == 2:
-        exakta, ver, rader = _plan(lines, 0)
+        exakta, ver, rader = _plan(lines, 0, data, start)
     else:
-        with ThreadPoolExecutor(max_workers=len(cuts) - 1) as pool:
+        with ThreadPoolExecutor(max_workers=2) as pool:
             parts = list(
-                pool.map(lambda a, b: _plan(lines.slice(a, b - a), a), cuts[:-1], cuts[1:])
+                pool.map(
+                    lambda a, b: _plan(lines.slice(a, b - a), a, data, start),
+                    cuts[:-1],
+                    cuts[1:],
+                )
             )
         exakta, ver, rader = _join(parts)
+        del parts
     return Snabb(data=data, start=start, exakta=exakta, ver=ver, rader=rader)
 
 
 def _join(parts: list[tuple[Idx, Snabbver, Snabbrader]]) -> tuple[Idx, Snabbver, Snabbrader]:
-    """The plans of consecutive parts of a file as one."""
-    vers = [p[1] for p in parts]
-    rows = [p[2] for p in parts]
-    v_base = np.cumsum([0] + [len(v.forsta) for v in vers[:-1]])
-    r_base = np.cumsum([0] + [len(r.rad) for r in rows[:-1]])
+    """The plans of consecutive parts of a file as one. Empties ``parts``: each field is
+    let go of as soon as it is joined, so the parts and the whole are not all held at
+    once."""
+    v_base = np.cumsum([0] + [len(p[1].forsta) for p in parts[:-1]])
+    r_base = np.cumsum([0] + [len(p[2].rad) for p in parts[:-1]])
+    exakta = np.concatenate([p[0] for p in parts])
+    vers = [dict(vars(p[1])) for p in parts]
+    rows = [dict(vars(p[2])) for p in parts]
+    parts.clear()
 
-    def arrays(items: list[pa.Array]) -> pa.Array:
-        return pa.concat_arrays(items)
+    def whole(items: list[dict[str, Any]], name: str, shift: Idx | None = None) -> Any:
+        got: list[Any] = [d.pop(name) for d in items]
+        if isinstance(got[0], pa.Array):
+            return pa.concat_arrays(got)
+        if shift is not None:
+            got = [g + b for g, b in zip(got, shift, strict=True)]
+        return np.concatenate(got)
 
-    ver = Snabbver(
-        forsta=np.concatenate([v.forsta for v in vers]),
-        sista=np.concatenate([v.sista for v in vers]),
-        oppna=np.concatenate([v.oppna for v in vers]),
-        serie=arrays([v.serie for v in vers]),
-        vernr=arrays([v.vernr for v in vers]),
-        datum=arrays([v.datum for v in vers]),
-        text=arrays([v.text for v in vers]),
-    )
+    ver = Snabbver(**{f: whole(vers, f) for f in Snabbver.__dataclass_fields__})
+    shifts = {"ver": v_base, "datum_rad": r_base, "text_rad": r_base}
     rader = Snabbrader(
-        rad=np.concatenate([r.rad for r in rows]),
-        ver=np.concatenate([r.ver + b for r, b in zip(rows, v_base, strict=True)]),
-        huvud=arrays([r.huvud for r in rows]),
-        belopp=np.concatenate([r.belopp for r in rows]),
-        datum=arrays([r.datum for r in rows]),
-        datum_rad=np.concatenate([r.datum_rad + b for r, b in zip(rows, r_base, strict=True)]),
-        text=arrays([r.text for r in rows]),
-        text_rad=np.concatenate([r.text_rad + b for r, b in zip(rows, r_base, strict=True)]),
+        **{f: whole(rows, f, shifts.get(f)) for f in Snabbrader.__dataclass_fields__}
     )
-    return np.concatenate([p[0] for p in parts]), ver, rader
+    return exakta, ver, rader
 
 
-def _plan(lines: pa.Array, base: int) -> tuple[Idx, Snabbver, Snabbrader]:
+def _plan(lines: pa.Array, base: int, data: bytes, start: Idx) -> tuple[Idx, Snabbver, Snabbrader]:
     """Plan the lines ``lines`` (the file's lines from ``base`` on); line indices in the
     result count from the file's start."""
     n_lines = len(lines)
-    trimmed = pc.ascii_ltrim(lines, " \t")
     kind = np.full(n_lines, _X, dtype=np.int8)
-    for k, word in ((_E, ""), (_O, "{"), (_C, "}")):
-        ends = pa.array([word, word + "\n", word + "\r\n"], pa.large_string())
-        kind[_mask(pc.is_in(trimmed, value_set=ends))] = k
-    t_cand = np.flatnonzero(_mask(pc.starts_with(trimmed, "#TRANS")))
-    v_cand = np.flatnonzero(_mask(pc.starts_with(trimmed, "#VER")))
-    del trimmed
+    # blank, "{" and "}" lines among the short ones (a longer one is read exactly)
+    line_no = np.arange(base, base + n_lines)
+    short = np.flatnonzero(start[line_no + 1] - start[line_no] <= _KORT)
+    trimmed = pc.ascii_ltrim(_take(lines, short), " \t")
+    values = ["", "\n", "\r\n", "{", "{\n", "{\r\n", "}", "}\n", "}\r\n"]
+    which = pc.index_in(trimmed, value_set=pa.array(values, pa.large_string()))
+    found = np.asarray(which.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
+    hit = found >= 0
+    kind[short[hit]] = np.array([_E, _O, _C], dtype=np.int8)[found[hit] // 3]
+    del trimmed, line_no
+    # candidates: a line holding the label (the anchored regex below proves that it
+    # starts the line after blanks); no copy of the lines
+    t_cand = np.flatnonzero(_find(lines, "#TRANS") >= 0)
+    v_cand = np.flatnonzero(_find(lines, "#VER") >= 0)
     t_lines = _take(lines, t_cand)
-    kind[t_cand[_mask(pc.match_substring_regex(t_lines, TRANS_RE))]] = _T
+    t_ok = _mask(pc.match_substring_regex(t_lines, TRANS_RE))
+    kind[t_cand[t_ok]] = _T
+    # the position of each candidate's first "}" (its object list's end)
+    t_cb = _find(t_lines, "}")
+    del t_lines
     v_lines = _take(lines, v_cand)
     v_ok = _mask(pc.match_substring_regex(v_lines, VER_RE))
     v_open = _mask(pc.ends_with(pc.ascii_rtrim(v_lines, " \t\r\n"), "{"))
@@ -329,31 +361,103 @@ def _plan(lines: pa.Array, base: int) -> tuple[Idx, Snabbver, Snabbrader]:
         text=v_text,
     )
 
-    # the #TRANS rows of the vouchers: #TRANS konto {…} belopp [datum [text …]]
+    # the #TRANS rows of the vouchers: #TRANS konto {…} belopp [datum [text …]], cut
+    # out of the bytes by position (the regex has proved the grammar)
     t_rows = kept[covered & (seq == _T)]
-    t_pos = np.searchsorted(t_cand, t_rows)
-    tl = t_lines if len(t_pos) == len(t_cand) else _take(t_lines, t_pos)
-    lo = _offsets(tl)
-    tbuf = tl.buffers()[2]
-    cb = _find(tl, "}")
-    tail = pc.ascii_trim(rader_i(tbuf, lo[:-1] + cb + 1, lo[1:]), " \t\r\n")
-    values, plo, pn = _parts(pc.ascii_split_whitespace(tail, max_splits=2))
-    has_date = np.flatnonzero(pn > 1)
-    has_text = np.flatnonzero(pn > 2)
+    arr = np.frombuffer(data, dtype=np.uint8)
+    buf = pa.py_buffer(data)
+    lo = start[t_rows + base]
+    stop = _content_end(arr, lo, start[t_rows + base + 1])
+    cb = t_cb[np.searchsorted(t_cand, t_rows)]
+    a0 = _skip(arr, lo + cb + 1, stop, _WS)
+    a_end = _field_end(buf, a0, stop)
+    belopp = np.asarray(
+        pc.cast(rader_i(buf, a0, a_end), pa.float64()).to_numpy(zero_copy_only=False),
+        dtype=np.float64,
+    )
+    has_date = np.flatnonzero(a_end < stop)
+    d0 = _skip(arr, a_end[has_date], stop[has_date], _WS)
+    empty = arr[d0] == 34  # '""'
+    d_end = d0 + np.where(empty, 2, 8)
+    datum = _digits(arr, d0, 8)
+    datum[empty] = -1
+    more = d_end < stop[has_date]
+    has_text = has_date[more]
+    t0 = _skip(arr, d_end[more], stop[has_text], _WS)
     rader = Snabbrader(
         rad=t_rows + base,
         ver=(np.searchsorted(v_first, t_rows, side="right") - 1).astype(np.int64),
-        huvud=rader_i(tbuf, lo[:-1], lo[:-1] + cb + 1),
-        belopp=np.asarray(
-            pc.cast(_take(values, plo), pa.float64()).to_numpy(zero_copy_only=False),
-            dtype=np.float64,
-        ),
-        datum=_take(values, plo[has_date] + 1),
+        huvud=rader_i(buf, lo, lo + cb + 1),
+        belopp=belopp,
+        datum=datum,
         datum_rad=has_date,
-        text=_text(_take(values, plo[has_text] + 2)),
+        text=_row_text(arr, buf, t0, stop[has_text]),
         text_rad=has_text,
     )
     return exakta.astype(np.int64) + base, ver, rader
+
+
+#: Space and tab, the separators of the fields.
+_WS = np.zeros(256, dtype=bool)
+_WS[[9, 32]] = True
+
+
+def _content_end(arr: npt.NDArray[np.uint8], lo: Idx, hi: Idx) -> Idx:
+    """The end of each (non-empty) line ``arr[lo:hi]`` without its line break and
+    trailing blanks."""
+    end = hi.copy()
+    for byte in (10, 13):
+        end -= (end > lo) & (arr[np.maximum(end - 1, 0)] == byte)
+    act = np.flatnonzero(_WS[arr[np.maximum(end - 1, 0)]] & (end > lo))
+    while len(act):
+        end[act] -= 1
+        act = act[end[act] > lo[act]]
+        act = act[_WS[arr[end[act] - 1]]]
+    return end
+
+
+def _skip(arr: npt.NDArray[np.uint8], pos: Idx, stop: Idx, accept: npt.NDArray[np.bool_]) -> Idx:
+    """The first position from ``pos`` on (before ``stop``) whose byte ``accept`` rejects."""
+    pos = pos.copy()
+    act = np.flatnonzero(pos < stop)
+    while len(act):
+        act = act[accept[arr[pos[act]]]]
+        pos[act] += 1
+        act = act[pos[act] < stop[act]]
+    return pos
+
+
+def _digits(arr: npt.NDArray[np.uint8], pos: Idx, width: int) -> Idx:
+    """The numbers written by the ``width`` ASCII digits at ``pos``."""
+    value = np.zeros(len(pos), dtype=np.int64)
+    for k in range(width):
+        value = value * 10 + (arr[np.minimum(pos + k, len(arr) - 1)].astype(np.int64) - 48)
+    return value
+
+
+def _field_end(buf: pa.Buffer, pos: Idx, stop: Idx) -> Idx:
+    """The end of the field at ``pos``: its first space or tab, else ``stop``."""
+    rest = rader_i(buf, pos, stop)
+    end = stop.copy()
+    for blank in (" ", "\t"):
+        at = _find(rest, blank)
+        hit = np.flatnonzero(at >= 0)
+        end[hit] = np.minimum(end[hit], pos[hit] + at[hit])
+    return end
+
+
+def _row_text(arr: npt.NDArray[np.uint8], buf: pa.Buffer, pos: Idx, stop: Idx) -> pa.Array:
+    """The value of the text at ``pos`` (a validated bare word, or a quoted string
+    without quote or backslash inside), as :func:`_text` gives it."""
+    quoted = np.zeros(len(pos), dtype=bool)
+    quoted[pos < stop] = arr[pos[pos < stop]] == 34
+    first = pos + quoted
+    end = np.empty(len(pos), dtype=np.int64)
+    q = np.flatnonzero(quoted)
+    end[q] = first[q] + _find(rader_i(buf, first[q], stop[q]), '"')
+    b = np.flatnonzero(~quoted)
+    end[b] = _field_end(buf, pos[b], stop[b])
+    return rader_i(buf, first, end)
 
 
 def _spread(values: pa.Array, at: Idx, n: int) -> pa.Array:
