@@ -3,7 +3,7 @@
 ::
 
     analysis run    [--period YYYY-MM] [--namnd ID ...] [--data-dir DIR] [--reports-dir DIR]
-                    [--format html,pdf,xlsx] [--workers N]
+                    [--format html,pdf,xlsx,docx] [--workers N]
     analysis export --period YYYY-MM --out FILE.xlsx [--data-dir DIR]
     analysis check  [--data-dir DIR]            validate data/raw and refresh data/processed
     analysis sample [--data-dir DIR] [--force]  write the sample kommun to DIR/raw
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--format",
         default="html,pdf,xlsx",
-        help="kommaseparerad lista av html, pdf, xlsx (standard: alla)",
+        help="kommaseparerad lista av html, pdf, xlsx, docx (standard: html,pdf,xlsx)",
     )
     run.add_argument(
         "--workers",

@@ -42,7 +42,7 @@ from analysis.rapport.tables import TABLE_MIMETYPE, render_html
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "report"
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
 
 #: Cells with these tags are left out of every export.
 REMOVE_CELL_TAGS = frozenset({"injected-parameters", "parameters", "remove-cell", "hide"})
@@ -613,11 +613,14 @@ def export_all(
     stem: str,
     meta: Mapping[str, Any],
     formats: Iterable[str],
+    mall: Path | None = None,
 ) -> dict[str, Path]:
-    """Write ``stem.html``, ``stem.pdf`` and/or ``stem.xlsx`` under ``outdir``.
+    """Write ``stem.html``, ``stem.pdf``, ``stem.xlsx`` and/or ``stem.docx`` under
+    ``outdir``.
 
     Returns format → path for the files written. The HTML is made when HTML or PDF is
-    asked for, and written only when HTML is.
+    asked for, and written only when HTML is. ``mall`` is the kommun's Word template
+    (``data/raw/profil/mall.docx``) for the Word file (:func:`analysis.batch.word.export_docx`).
     """
     formats = set(formats)
     unknown = sorted(formats - set(FORMATS))
@@ -639,4 +642,8 @@ def export_all(
             written["pdf"] = export_pdf(html, outdir / f"{stem}.pdf")
     if "xlsx" in formats:
         written["xlsx"] = export_xlsx(nb, outdir / f"{stem}.xlsx", meta)
+    if "docx" in formats:
+        from analysis.batch.word import export_docx  # word imports this module
+
+        written["docx"] = export_docx(nb, outdir / f"{stem}.docx", meta, mall=mall)
     return written

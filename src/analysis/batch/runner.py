@@ -1,4 +1,5 @@
-"""``analysis run``: every report of a period, in parallel, as HTML, PDF and Excel.
+"""``analysis run``: every report of a period, in parallel, as HTML, PDF and Excel (and
+Word on request).
 
 The parent process validates the data (building the Parquet cache once), expands the
 run matrix and checks it, then hands one task per report to a process pool. A worker
@@ -56,7 +57,11 @@ from analysis.ekonomi.text import las_kommentar
 from analysis.io.dataset import load_data
 from analysis.rapport.notebook import kommun_namn
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
+#: How index.html names each format's link.
+FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "xlsx": "Excel", "docx": "Word"}
+#: The formats made when none is asked for (Word on request: ``--format …,docx``).
+DEFAULT_FORMATS = ("html", "pdf", "xlsx")
 KERNEL_START_RETRIES = 2
 
 
@@ -407,7 +412,10 @@ def execute_task(
             "datum": datum(dt.date.today()),
             "utkast": _fran_utkast(task, data_dir),
         }
-        files = export_all(nb, out, task.stem, meta, set(formats))
+        mall = Path(data_dir) / "raw" / "profil" / "mall.docx"
+        files = export_all(
+            nb, out, task.stem, meta, set(formats), mall=mall if mall.is_file() else None
+        )
         result.files = {k: str(Path(v).relative_to(out)) for k, v in files.items()}
     except PapermillExecutionError as exc:
         _WARM.discard()
@@ -453,7 +461,7 @@ def run_reports(
     namnder: list[str] | None,
     data_dir: Path,
     reports_dir: Path,
-    formats: str | list[str] = FORMATS,
+    formats: str | list[str] = DEFAULT_FORMATS,
     workers: int | None = None,
     timeout: int = 600,
     notebooks_dir: Path | None = None,
@@ -1039,7 +1047,7 @@ def render_index(manifest: dict) -> str:
     rows = []
     for r in manifest["reports"]:
         links = " ".join(
-            f'<a href="{esc(path)}">{esc(kind.upper())}</a>'
+            f'<a href="{esc(path)}">{esc(FORMAT_LABELS.get(kind, kind.upper()))}</a>'
             for kind, path in sorted(r["files"].items())
         )
         audit = (
