@@ -97,6 +97,33 @@ def _balans_period(
     )
 
 
+def balans_frame(
+    ar: npt.ArrayLike,
+    manad: npt.ArrayLike,
+    konto: npt.ArrayLike,
+    belopp: npt.ArrayLike,
+    klass: npt.ArrayLike,
+    handelse: npt.ArrayLike,
+) -> pd.DataFrame:
+    """The ``balans`` kind's frame from its columns (the one place that fixes its layout,
+    for the CSV parser and the SIE source alike): ``period`` from year and month, and
+    ``belopp_kr`` in the presentation sign (class 1 as is, class 2 negated)."""
+    ar_ = np.asarray(ar)
+    manad_ = np.asarray(manad)
+    belopp_ = np.asarray(belopp, dtype=np.float64)
+    return pd.DataFrame(
+        {
+            "ar": ar_,
+            "manad": manad_,
+            "period": ar_.astype(np.int32) * 100 + manad_.astype(np.int32),
+            "konto": konto,
+            "belopp": belopp_,
+            "belopp_kr": np.where(np.asarray(klass) == 1, belopp_, -belopp_),
+            "handelse": handelse,
+        }
+    )
+
+
 def parse_balans(table: RawTable, register: Register) -> pd.DataFrame:
     """The balance accounts: ``ar``, ``manad`` (0 = ingående balans), ``period``
     (yyyymm, ``ÅÅÅÅ00`` for the ingående balans), ``konto``, ``belopp`` (kr, accounting
@@ -132,17 +159,7 @@ def parse_balans(table: RawTable, register: Register) -> pd.DataFrame:
         "(konton 10–12).",
     )
     check(problems)
-    frame = pd.DataFrame(
-        {
-            "ar": ar,
-            "manad": manad,
-            "period": ar.astype(np.int32) * 100 + manad.astype(np.int32),
-            "konto": konto,
-            "belopp": belopp,
-            "belopp_kr": np.where(klass == 1, belopp, -belopp),
-            "handelse": handelse.astype(str),
-        }
-    )
+    frame = balans_frame(ar, manad, konto, belopp, klass, handelse.astype(str))
     years = sorted(set(frame["ar"].tolist()))
     have_ib = set(frame.loc[frame["manad"] == 0, "ar"].tolist())
     for year in years:

@@ -114,6 +114,7 @@ import pandas as pd
 from analysis.core.errors import InputError, Problem
 from analysis.core.format import tal
 from analysis.core.register import Register
+from analysis.io.bokslut import balans_frame
 from analysis.io.falt import (
     MAX_BELOPP_KR,
     FileKind,
@@ -1025,17 +1026,7 @@ def _balans(
     konto = s["konto"].to_numpy().astype(np.int32)
     belopp = s["belopp"].to_numpy(dtype=np.float64)
     klass = np.asarray([int(str(k)[0]) for k in konto], dtype=np.int64)
-    frame = pd.DataFrame(
-        {
-            "ar": ar,
-            "manad": manad,
-            "period": ar.astype(np.int32) * 100 + manad.astype(np.int32),
-            "konto": konto,
-            "belopp": belopp,
-            "belopp_kr": np.where(klass == 1, belopp, -belopp),
-            "handelse": np.full(len(s), "", dtype=object),
-        }
-    )
+    frame = balans_frame(ar, manad, konto, belopp, klass, np.full(len(s), "", dtype=object))
     return (
         frame.sort_values(["period", "konto"], kind="stable").reset_index(drop=True),
         notes,
