@@ -472,8 +472,8 @@ def test_export_all_writes_what_is_asked(nb, tmp_path):
     files = export_all(nb, tmp_path / "ut", "bun", META, {"html"})
     assert files == {"html": tmp_path / "ut" / "bun.html"}
     assert files["html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    with pytest.raises(ConfigurationError, match="docx"):
-        export_all(nb, tmp_path, "bun", META, {"docx"})
+    with pytest.raises(ConfigurationError, match="odt"):
+        export_all(nb, tmp_path, "bun", META, {"odt"})
 
 
 def test_template_is_shipped_in_the_package():
