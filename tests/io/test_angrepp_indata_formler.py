@@ -63,8 +63,11 @@ def test_write_workbook_writes_formula_like_text_as_text(tmp_path):
     assert _formulas(out) == []
     assert _assert_text_cells(out) == len(ATTACKS)
     values = [c.value for c in openpyxl.load_workbook(out)["sjukfranvaro"]["A"][1:]]
-    # the text itself is kept (XML reads a stored CR back as LF)
-    assert values == [a.replace("\r", "\n") for a in ATTACKS]
+    # the text itself is kept (an XML parser without lxml reads a stored CR back as LF;
+    # with lxml, as python-docx brings it, the CR comes back as it is)
+    assert len(values) == len(ATTACKS)
+    for value, attack in zip(values, ATTACKS, strict=True):
+        assert value in (attack, attack.replace("\r", "\n"))
 
 
 def test_analysis_export_of_a_forvaltning_named_like_a_formula(tiny, tmp_path, monkeypatch):
