@@ -108,16 +108,22 @@ async def run_cells(port: int, kernel_id: str, sources: list[str]) -> list[dict]
                 }
             )
         )
-        while True:
+        # The reply (shell channel) may overtake the cell's outputs (iopub channel) on the
+        # one websocket: the cell is done when iopub says the kernel is idle again, which
+        # comes after all of its outputs, and the reply has been seen.
+        replied = idle = False
+        while not (replied and idle):
             msg = json.loads(await asyncio.wait_for(ws.read_message(), timeout=120))
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = msg["header"]["msg_type"]
             if kind in ("display_data", "execute_result", "stream", "error"):
                 outputs.append({"type": kind, **msg["content"]})
-            if kind == "execute_reply":
+            elif kind == "execute_reply":
                 assert msg["content"]["status"] == "ok", msg["content"]
-                break
+                replied = True
+            elif kind == "status" and msg["content"].get("execution_state") == "idle":
+                idle = True
     ws.close()
     return outputs
 
