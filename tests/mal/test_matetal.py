@@ -374,7 +374,7 @@ def test_oversikt_and_status_text_hand_computed(goals):
     assert ov.loc["Socialnämnden"].tolist() == [3, 4, 2, 0, 1, 1]
     assert ov.loc["Totalt"].tolist() == [4, 5, 3, 0, 1, 1]
     text = status_text(mt)
-    assert text.startswith("Av 5 mätetal är 3 gröna, 0 gula och 1 röda; 1 kan inte bedömas")
+    assert text.startswith("Av 5 mätetal är 3 gröna, 0 gula och 1 rött; 1 kan inte bedömas")
     assert "2 av bedömningarna är nämndernas egna" in text
 
 

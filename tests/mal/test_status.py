@@ -125,7 +125,7 @@ def test_status_text_without_unassessed():
         {"status": ["gron", "gul", "gul", "rod"], "status_kalla": ["beräknad"] * 3 + ["angiven"]}
     )
     text = status_text(mt)
-    assert text.startswith("Av 4 mätetal är 1 gröna, 2 gula och 1 röda.")
+    assert text.startswith("Av 4 mätetal är 1 grönt, 2 gula och 1 rött.")
     assert "kan inte bedömas" not in text
     assert "1 av bedömningarna är nämndernas egna" in text
 

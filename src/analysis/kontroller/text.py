@@ -132,9 +132,14 @@ def mal_textkontroller(oversikt: pd.DataFrame) -> list[tuple[str, str, float, bo
     row (:func:`analysis.mal.matetal.oversikt`, counted per nämnd)."""
     tot = oversikt[oversikt["Nämnd"] == TOTALT].iloc[0]
     out = [("Antal mätetal", r"Av {tal} mätetal", float(tot["Mätetal"]), False)]
-    for column, word in (("Grön", "grön"), ("Gul", "gul"), ("Röd", "röd")):
+    # the colour word agrees with "mätetal": 1 grönt, 2 gröna (also the plain 'grön')
+    for column, word, forms in (
+        ("Grön", "grön", "grön|grönt|gröna"),
+        ("Gul", "gul", "gul|gult|gula"),
+        ("Röd", "röd", "röd|rött|röda"),
+    ):
         if column in tot and float(tot[column]) > 0:
-            out.append((f"Antal {word}a", rf"{{tal}} {word}a?\b", float(tot[column]), False))
+            out.append((f"Antal {word}a", rf"{{tal}} (?:{forms})\b", float(tot[column]), False))
     return out
 
 

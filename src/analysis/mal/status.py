@@ -81,6 +81,21 @@ def status_label(status: str) -> str:
     return STATUS_TEXT[status]
 
 
+#: The colour words agreeing with "mätetal" (neuter): one, several.
+_FARGORD = {"gron": ("grönt", "gröna"), "gul": ("gult", "gula"), "rod": ("rött", "röda")}
+
+
+def _farger(c: pd.Series) -> tuple[str, str, str]:
+    """'12 gröna', '1 gult', '0 röda': the counts of the three statuses, each with its
+    colour word in the right number."""
+    out = []
+    for status in ("gron", "gul", "rod"):
+        k = int(c.get(status, 0))
+        one, many = _FARGORD[status]
+        out.append(f"{antal(k)} {one if k == 1 else many}")
+    return out[0], out[1], out[2]
+
+
 def status_text(mt: pd.DataFrame) -> str:
     """'Av 24 mätetal är 12 gröna, 6 gula och 3 röda; 3 kan inte bedömas än. …'
 
@@ -91,11 +106,7 @@ def status_text(mt: pd.DataFrame) -> str:
         return "Det finns inga mätetal för perioden."
     c = mt["status"].value_counts()
     kalla = mt["status_kalla"]
-    parts = [
-        f"{antal(c.get('gron', 0))} gröna",
-        f"{antal(c.get('gul', 0))} gula",
-        f"{antal(c.get('rod', 0))} röda",
-    ]
+    parts = _farger(c)
     text = f"Av {antal(len(mt))} mätetal är {parts[0]}, {parts[1]} och {parts[2]}"
     ej_tal = int(((mt["status"] == "") & (kalla == "beräknad")).sum())
     if ej_tal:
@@ -145,9 +156,8 @@ def status_kort(mt: pd.DataFrame) -> str | None:
         )
     c = mt["status"].value_counts()
     ej = int(c.get("", 0))
-    text += (
-        f". Bedömningen, av nämnderna själva eller beräknad: {antal(c.get('gron', 0))} "
-        f"gröna, {antal(c.get('gul', 0))} gula och {antal(c.get('rod', 0))} röda"
-        + (f"; {antal(ej)} är inte {'bedömt' if ej == 1 else 'bedömda'}." if ej else ".")
+    gron, gul, rod = _farger(c)
+    text += f". Bedömningen, av nämnderna själva eller beräknad: {gron}, {gul} och {rod}" + (
+        f"; {antal(ej)} är inte {'bedömt' if ej == 1 else 'bedömda'}." if ej else "."
     )
     return text

@@ -257,7 +257,7 @@ def _saknas(period: Period) -> str:
 def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> str:
     """The population paragraph (seed001 §6 style).
 
-    '… befolkning har totalt minskat med −2 personer sedan årsskiftet, …' when the
+    '… befolkning har totalt minskat med 2 personer sedan årsskiftet, …' when the
     components cover the period (``komp.attrs['grund']`` ``'manad'`` or absent). When they
     fall back to the last complete year (``'ar'``, the year in ``attrs['ar']``), the text
     says so and speaks of that year: 'Befolkningsuppgifter per månad för januari–april
@@ -268,6 +268,11 @@ def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> st
 
     def n(v: float, sign: bool = True) -> str:
         return antal(float(v), tecken=sign)
+
+    def personer(v: float) -> str:
+        """The size of a change after its verb (ökat/minskat): no sign, '1 person'."""
+        size = abs(float(v))
+        return f"{antal(size)} {'person' if round(size) == 1 else 'personer'}"
 
     helar, shown = _befolkning_grund(komp, period)
     change = float(c["forandring"])
@@ -288,7 +293,7 @@ def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> st
         verb = "ökade" if change > 0 else "minskade" if change < 0 else "var oförändrad"
         text = (
             f"{_saknas(period)}; texten avser helåret {shown}. Under {shown} {verb} "
-            f"{kommun}s befolkning" + (f" med {n(change)} personer" if change else "")
+            f"{kommun}s befolkning" + (f" med {personer(change)}" if change else "")
         )
         if better:
             text += (
@@ -300,7 +305,7 @@ def befolkning_text(komp: pd.DataFrame, period: Period | str, kommun: str) -> st
         verb = "ökat" if change > 0 else "minskat" if change < 0 else "varit oförändrad"
         since = "under året" if period.month == 12 else "sedan årsskiftet"
         text = (
-            f"{kommun}s befolkning har totalt {verb} med {n(change)} personer {since}"
+            f"{kommun}s befolkning har totalt {verb} med {personer(change)} {since}"
             if change
             else f"{kommun}s befolkning har varit oförändrad {since}"
         )
